@@ -1,0 +1,36 @@
+"""autograd_core: a scalar reverse-mode automatic differentiation engine.
+
+Build expressions from :class:`Value` nodes, call ``backward()`` on the result, read
+``.grad``. Every basic function lives in one table, :data:`autograd_core.rules.RULES`.
+"""
+
+from .functions import abs, cos, dot, exp, log, relu, sigmoid, sin, sqrt, sum, tanh
+from .graph import backward, grad, topological_order
+from .rules import RULES, Rule, undefined
+from .value import Value, apply, is_grad_enabled, no_grad
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Value",
+    "backward",
+    "grad",
+    "no_grad",
+    "is_grad_enabled",
+    "topological_order",
+    "apply",
+    "Rule",
+    "RULES",
+    "undefined",
+    "exp",
+    "log",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "abs",
+    "sqrt",
+    "sin",
+    "cos",
+    "sum",
+    "dot",
+]

@@ -1,0 +1,219 @@
+"""The table of basic functions: each one's forward value and local derivatives, side by side.
+
+A row is a :class:`Rule`. ``forward`` computes the value on plain floats and raises a
+clear error outside the function's domain. ``partials(*inputs, out)`` returns one local
+derivative per input, written only with arithmetic and the generic helpers below, so the
+very same formula runs on floats (first-order backward) and on Values (``create_graph``,
+higher-order derivatives). Where a derivative does not exist it returns
+:func:`undefined`, which raises only if a gradient is actually pushed through it.
+
+Adding a basic function means adding one row here and, if it should be a method, one
+line in ``value.py``. Nothing else in the engine knows about individual functions.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import operator
+from dataclasses import dataclass
+from typing import Any, Callable
+
+__all__ = ["Rule", "RULES", "Undefined", "undefined", "VARIADIC"]
+
+VARIADIC = -1
+"""``Rule.arity`` of a function of any number of inputs (``sum``, ``dot``)."""
+
+Interval = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One basic function: ``out = forward(*xs)`` and ``partials(*xs, out) = (d out/d x_i)_i``.
+
+    ``domain`` gives, per input, intervals inside which the function and its derivatives
+    are defined and well conditioned; the gradient checks and the hypothesis strategies
+    draw inputs from it.
+    """
+
+    name: str
+    arity: int
+    forward: Callable[..., float]
+    partials: Callable[..., tuple[Any, ...]]
+    math: str
+    domain: tuple[tuple[Interval, ...], ...]
+    symbol: str = ""
+
+
+class Undefined:
+    """A local derivative that does not exist (e.g. d/dy x**y at x <= 0).
+
+    Recording one is harmless; multiplying a gradient by it raises ``ValueError``.
+    """
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def fail(self) -> None:
+        raise ValueError(self.message)
+
+    def __mul__(self, other: object) -> Any:
+        self.fail()
+
+    __rmul__ = __mul__
+
+    def __repr__(self) -> str:
+        return f"undefined({self.message!r})"
+
+
+def undefined(message: str) -> Undefined:
+    """Mark a partial derivative as undefined, with the error to raise if it is used."""
+    return Undefined(message)
+
+
+# Generic helpers for derivative formulas: math on floats, the basic function on Values.
+
+
+def _sin(x: Any) -> Any:
+    return math.sin(x) if x.__class__ is float else x.sin()
+
+
+def _cos(x: Any) -> Any:
+    return math.cos(x) if x.__class__ is float else x.cos()
+
+
+def _log(x: Any) -> Any:
+    return math.log(x) if x.__class__ is float else x.log()
+
+
+# Forward kernels on floats. Each raises with the operation and the offending value.
+
+
+def _div(x: float, y: float) -> float:
+    if y == 0.0:
+        raise ZeroDivisionError(f"div: division by zero ({x!r} / {y!r})")
+    return x / y
+
+
+def _pow(x: float, y: float) -> float:
+    if x == 0.0 and y < 0.0:
+        raise ValueError(f"pow: 0.0 cannot be raised to a negative power ({y!r})")
+    if x < 0.0 and not y.is_integer():
+        raise ValueError(f"pow: negative base {x!r} needs an integer exponent, got {y!r}")
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        raise OverflowError(f"pow: result overflows for {x!r} ** {y!r}") from None
+
+
+def _pow_partials(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
+    if y == 0.0:
+        dx: Any = 0.0
+    elif x == 0.0 and y < 1.0:
+        dx = undefined(f"pow: derivative with respect to the base is infinite at 0.0 ** {float(y)!r}")
+    else:
+        dx = y * x ** (y - 1.0)
+    if x > 0.0:
+        dy: Any = out * _log(x)
+    else:
+        dy = undefined(
+            f"pow: derivative with respect to the exponent needs a base > 0, got {float(x)!r}"
+        )
+    return dx, dy
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp: result overflows for x = {x!r}") from None
+
+
+def _log_forward(x: float) -> float:
+    if x <= 0.0:
+        raise ValueError(f"log: expected x > 0, got {x!r}")
+    return math.log(x)
+
+
+def _sqrt(x: float) -> float:
+    if x < 0.0:
+        raise ValueError(f"sqrt: expected x >= 0, got {x!r}")
+    return math.sqrt(x)
+
+
+def _sigmoid(x: float) -> float:
+    # Two branches so that exp never overflows: finite for any finite x.
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _relu(x: float) -> float:
+    return x if x > 0.0 else 0.0
+
+
+def _sign(x: Any) -> float:
+    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+
+
+def _dot(*xs: float) -> float:
+    n = len(xs) // 2
+    return builtins.sum(map(operator.mul, xs[:n], xs[n:]))
+
+
+def _dot_partials(*xs_out: Any) -> tuple[Any, ...]:
+    xs = xs_out[:-1]
+    n = len(xs) // 2
+    return xs[n:] + xs[:n]
+
+
+ANY: tuple[Interval, ...] = ((-3.0, 3.0),)
+NONZERO: tuple[Interval, ...] = ((-3.0, -0.2), (0.2, 3.0))
+POSITIVE: tuple[Interval, ...] = ((0.05, 5.0),)
+AWAY_FROM_0: tuple[Interval, ...] = NONZERO  # kinks (relu, abs) are excluded from checks
+
+RULES: dict[str, Rule] = {
+    rule.name: rule
+    for rule in (
+        # name     arity  forward           partials(*inputs, out)                    math
+        Rule("add", 2, operator.add, lambda x, y, out: (1.0, 1.0),
+             "x + y; d/dx = 1, d/dy = 1", (ANY, ANY), "+"),
+        Rule("sub", 2, operator.sub, lambda x, y, out: (1.0, -1.0),
+             "x - y; d/dx = 1, d/dy = -1", (ANY, ANY), "-"),
+        Rule("mul", 2, operator.mul, lambda x, y, out: (y, x),
+             "x * y; d/dx = y, d/dy = x", (ANY, ANY), "*"),
+        Rule("div", 2, _div, lambda x, y, out: (1.0 / y, -out / y),
+             "x / y; d/dx = 1/y, d/dy = -x/y^2", (ANY, NONZERO), "/"),
+        Rule("neg", 1, operator.neg, lambda x, out: (-1.0,),
+             "-x; d/dx = -1", (ANY,), "-"),
+        Rule("pow", 2, _pow, _pow_partials,
+             "x ** y; d/dx = y x^(y-1), d/dy = x^y ln x", (POSITIVE, ANY), "**"),
+        Rule("exp", 1, _exp, lambda x, out: (out,),
+             "e^x; d/dx = e^x", (ANY,)),
+        Rule("log", 1, _log_forward, lambda x, out: (1.0 / x,),
+             "ln x; d/dx = 1/x", (POSITIVE,)),
+        Rule("tanh", 1, math.tanh, lambda x, out: (1.0 - out * out,),
+             "tanh x; d/dx = 1 - tanh^2 x", (ANY,)),
+        Rule("sigmoid", 1, _sigmoid, lambda x, out: (out * (1.0 - out),),
+             "1 / (1 + e^-x); d/dx = s(1 - s)", (ANY,)),
+        Rule("relu", 1, _relu, lambda x, out: (1.0 if out > 0.0 else 0.0,),
+             "max(0, x); d/dx = [x > 0]", (AWAY_FROM_0,)),
+        Rule("abs", 1, abs, lambda x, out: (_sign(x),),
+             "|x|; d/dx = sign x (0 at 0)", (AWAY_FROM_0,)),
+        Rule("sqrt", 1, _sqrt,
+             lambda x, out: (0.5 / out if out != 0.0
+                             else undefined("sqrt: derivative is infinite at x = 0.0"),),
+             "sqrt x; d/dx = 1 / (2 sqrt x)", (POSITIVE,)),
+        Rule("sin", 1, math.sin, lambda x, out: (_cos(x),),
+             "sin x; d/dx = cos x", (ANY,)),
+        Rule("cos", 1, math.cos, lambda x, out: (-_sin(x),),
+             "cos x; d/dx = -sin x", (ANY,)),
+        Rule("sum", VARIADIC, lambda *xs: builtins.sum(xs), lambda *xs: (1.0,) * (len(xs) - 1),
+             "x_1 + ... + x_n; d/dx_i = 1", (ANY,)),
+        Rule("dot", VARIADIC, _dot, _dot_partials,
+             "a_1 b_1 + ... + a_n b_n; d/da_i = b_i, d/db_i = a_i", (ANY,)),
+    )
+}
