@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from . import value as _value
 from .value import Value
 
 __all__ = ["topological_order", "backward", "grad"]
@@ -62,10 +63,13 @@ def backward(root: Value, gradient: float = 1.0) -> None:
         if v._p0 is not None:
             v.grad = 0.0
     root.grad += float(gradient)
+    observer = _value._observer
     for v in reversed(order):
         p = v._p0
         if p is None:
             continue
+        if observer is not None:
+            observer.propagating(v)
         g = v.grad
         if p.__class__ is tuple:
             for q, d in zip(p, v._d0):

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Union
 
 from .rules import RULES, Rule, Undefined
 
-__all__ = ["Value", "Number", "no_grad", "is_grad_enabled", "apply"]
+__all__ = ["Value", "Number", "no_grad", "is_grad_enabled", "apply", "set_observer"]
 
 Number = Union[int, float]
 
@@ -58,13 +58,6 @@ def _describe(args: tuple[Any, ...]) -> str:
     return f" (input {', '.join(labels)})" if labels else ""
 
 
-def _forward(rule: Rule, values: tuple[float, ...], args: tuple[Any, ...]) -> float:
-    try:
-        return rule.forward(*values)
-    except (ValueError, ArithmeticError) as error:
-        raise type(error)(f"{error}{_describe(args)}") from None
-
-
 class Value:
     """A scalar that remembers how it was computed, for reverse-mode differentiation.
 
@@ -73,7 +66,7 @@ class Value:
     constants, not nodes.
     """
 
-    __slots__ = ("data", "grad", "label", "_fn", "_p0", "_d0", "_p1", "_d1", "_args")
+    __slots__ = ("data", "grad", "label", "_fn", "_p0", "_d0", "_p1", "_d1", "_args", "__weakref__")
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _as_float(data, "Value")
@@ -251,6 +244,20 @@ def _data(x: Any) -> Any:
 
 _new = object.__new__
 
+_observer: Any = None
+
+
+def set_observer(observer: Any) -> Any:
+    """Install ``observer`` (or ``None``) and return the previous one.
+
+    An observer has ``created(node)``, called for every node a basic function makes, and
+    ``propagating(node)``, called by ``backward`` just before a node's gradient is pushed to
+    its parents. ``autograd_core.testing.detect_anomaly`` is built on it.
+    """
+    global _observer
+    previous, _observer = _observer, observer
+    return previous
+
 
 def apply(rule: Rule, *args: Value | Number) -> Value:
     """Apply a basic function to Values and constants, recording local derivatives.
@@ -263,57 +270,61 @@ def apply(rule: Rule, *args: Value | Number) -> Value:
         x, y = args
         a = x.data if x.__class__ is Value else _as_float(x, rule.name)
         b = y.data if y.__class__ is Value else _as_float(y, rule.name)
-        values: tuple[float, ...] = (a, b)
+        try:
+            out = rule.forward(a, b)
+        except (ValueError, ArithmeticError) as error:
+            raise type(error)(f"{error}{_describe(args)}") from None
     else:
         values = tuple(v.data if v.__class__ is Value else _as_float(v, rule.name) for v in args)
         if rule.arity != n and rule.arity >= 0:
             raise TypeError(f"{rule.name}: expected {rule.arity} inputs, got {n}")
-    out = _forward(rule, values, args)
+        try:
+            out = rule.forward(*values)
+        except (ValueError, ArithmeticError) as error:
+            raise type(error)(f"{error}{_describe(args)}") from None
     node = _new(Value)
     node.data = out
     node.grad = 0.0
     node.label = ""
-    node._p1 = None
-    node._d1 = None
-    if not _recording:
-        node._fn = node._p0 = node._d0 = None
-        return node
-    node._fn = rule
-    partials = rule.partials(*values, out)
-    if n == 2:
-        if x.__class__ is Value:
-            node._p0 = x
-            node._d0 = partials[0]
-            if y.__class__ is Value:
-                node._p1 = y
-                node._d1 = partials[1]
-                return node
-            node._args = (x, b)
-            return node
-        node._args = (a, y)
-        if y.__class__ is Value:
-            node._p0 = y
-            node._d0 = partials[1]
-            return node
-        node._p0 = node._d0 = node._fn = None  # constants only: a constant result
-        return node
-    if n == 1:
-        (x,) = args
-        if x.__class__ is Value:
-            node._p0 = x
-            node._d0 = partials[0]
-            return node
-        node._p0 = node._d0 = node._fn = None
-        return node
+    node._fn = node._p0 = node._d0 = node._p1 = node._d1 = None
+    if _recording:
+        if n == 2:
+            da, db = rule.partials(a, b, out)
+            if x.__class__ is Value:
+                node._fn = rule
+                node._p0 = x
+                node._d0 = da
+                if y.__class__ is Value:
+                    node._p1 = y
+                    node._d1 = db
+                else:
+                    node._args = (x, b)
+            elif y.__class__ is Value:
+                node._fn = rule
+                node._p0 = y
+                node._d0 = db
+                node._args = (a, y)
+        else:
+            _record(node, rule, args, values, out)
+    if _observer is not None:
+        _observer.created(node)
+    return node
+
+
+def _record(node: Value, rule: Rule, args: tuple[Any, ...], values: tuple[float, ...], out: float) -> None:
+    """Record the parents and local derivatives of a function of one or many inputs."""
     keep = [i for i, v in enumerate(args) if v.__class__ is Value]
     if not keep:
-        node._p0 = node._d0 = node._fn = None
-        return node
-    if len(keep) == n:
+        return  # constants only: the result is a constant leaf
+    partials = rule.partials(*values, out)
+    node._fn = rule
+    if len(args) == 1:
+        node._p0 = args[0]
+        node._d0 = partials[0]
+    elif len(keep) == len(args):
         node._p0 = args
         node._d0 = tuple(partials)
     else:
         node._p0 = tuple(args[i] for i in keep)
         node._d0 = tuple(partials[i] for i in keep)
         node._args = tuple(v if v.__class__ is Value else values[i] for i, v in enumerate(args))
-    return node
