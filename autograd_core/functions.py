@@ -5,82 +5,80 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence, Union
 
-from .rules import RULES, Rule
-from .value import Value, _as_float, apply
+from .rules import RULES
+from .value import Value, _nary, _unary
 
-__all__ = ["exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "sin", "cos", "sum", "dot"]
+__all__ = [
+    "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "sin", "cos", "sum", "dot", "affine",
+]
 
 Scalar = Union[Value, int, float]
 
-
-def _call(rule: Rule, x: Scalar) -> Value | float:
-    if x.__class__ is Value:
-        return apply(rule, x)
-    return rule.forward(_as_float(x, rule.name))
+_EXP, _LOG, _TANH, _SIGMOID = RULES["exp"], RULES["log"], RULES["tanh"], RULES["sigmoid"]
+_RELU, _ABS, _SQRT, _SIN, _COS = RULES["relu"], RULES["abs"], RULES["sqrt"], RULES["sin"], RULES["cos"]
+_SUM, _DOT, _AFFINE = RULES["sum"], RULES["dot"], RULES["affine"]
 
 
 def exp(x: Scalar) -> Value | float:
     """e^x"""
-    return _call(RULES["exp"], x)
+    return _unary(_EXP, x)
 
 
 def log(x: Scalar) -> Value | float:
     """ln x, for x > 0"""
-    return _call(RULES["log"], x)
+    return _unary(_LOG, x)
 
 
 def tanh(x: Scalar) -> Value | float:
     """tanh x = (e^x - e^-x) / (e^x + e^-x)"""
-    return _call(RULES["tanh"], x)
+    return _unary(_TANH, x)
 
 
 def sigmoid(x: Scalar) -> Value | float:
     """sigma(x) = 1 / (1 + e^-x), computed without overflow"""
-    return _call(RULES["sigmoid"], x)
+    return _unary(_SIGMOID, x)
 
 
 def relu(x: Scalar) -> Value | float:
     """max(0, x)"""
-    return _call(RULES["relu"], x)
+    return _unary(_RELU, x)
 
 
 def abs(x: Scalar) -> Value | float:  # noqa: A001 - the basic function |x|
     """|x|"""
-    return _call(RULES["abs"], x)
+    return _unary(_ABS, x)
 
 
 def sqrt(x: Scalar) -> Value | float:
     """sqrt x, for x >= 0"""
-    return _call(RULES["sqrt"], x)
+    return _unary(_SQRT, x)
 
 
 def sin(x: Scalar) -> Value | float:
     """sin x"""
-    return _call(RULES["sin"], x)
+    return _unary(_SIN, x)
 
 
 def cos(x: Scalar) -> Value | float:
     """cos x"""
-    return _call(RULES["cos"], x)
+    return _unary(_COS, x)
 
 
 def sum(xs: Iterable[Scalar]) -> Value | float:  # noqa: A001 - the n-ary basic function
-    """x_1 + ... + x_n as one node (n + 1 fewer nodes than a chain of ``+``)."""
+    """x_1 + ... + x_n as one node (instead of a chain of n - 1 additions)."""
     args = tuple(xs)
-    if not args:
-        return 0.0
-    if any(a.__class__ is Value for a in args):
-        return apply(RULES["sum"], *args)
-    return RULES["sum"].forward(*(_as_float(a, "sum") for a in args))
+    return _nary(_SUM, args) if args else 0.0
 
 
 def dot(a: Sequence[Scalar], b: Sequence[Scalar]) -> Value | float:
-    """a_1 b_1 + ... + a_n b_n as one node: the weighted sum s = w^T x of a neuron."""
+    """a_1 b_1 + ... + a_n b_n as one node."""
     if len(a) != len(b):
         raise ValueError(f"dot: sequences differ in length ({len(a)} and {len(b)})")
-    args = (*a, *b)
-    if not args:
-        return 0.0
-    if any(v.__class__ is Value for v in args):
-        return apply(RULES["dot"], *args)
-    return RULES["dot"].forward(*(_as_float(v, "dot") for v in args))
+    return _nary(_DOT, (*a, *b)) if a else 0.0
+
+
+def affine(bias: Scalar, weights: Sequence[Scalar], xs: Sequence[Scalar]) -> Value | float:
+    """s = w_0 + sum_i w_i x_i as one node: a neuron's weighted sum with the bias input x_0 = 1."""
+    if len(weights) != len(xs):
+        raise ValueError(f"affine: {len(weights)} weights but {len(xs)} inputs")
+    return _nary(_AFFINE, (bias, *weights, *xs))

@@ -18,37 +18,83 @@ __all__ = ["topological_order", "backward", "grad"]
 def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, parents before children, ``root`` last.
 
-    Iterative depth-first post-order; the order is deterministic (parents in argument
-    order).
+    Iterative depth-first post-order over parents in argument order: deterministic.
     """
     if root.__class__ is not Value:
         raise TypeError(f"topological_order: expected a Value, got {type(root).__name__}")
+    return _post_order(root)
+
+
+def _post_order(root: Value) -> list[Value]:
+    """Depth-first post-order from ``root``, parents in argument order."""
     order: list[Value] = []
-    state: dict[Value, bool] = {}  # False: expanded, True: finished
+    finished: dict[Value, bool] = {}  # False while a node's parents are being visited
     stack = [root]
-    push = stack.append
     while stack:
-        v = stack.pop()
-        done = state.get(v)
-        if done is None:
-            state[v] = False
-            push(v)
+        v = stack[-1]
+        state = finished.get(v)
+        if state is None:
+            finished[v] = False
             p = v._p0
             if p is None:
-                continue
-            if p.__class__ is tuple:
+                pass
+            elif p.__class__ is tuple:
                 for q in reversed(p):
-                    if q not in state:
-                        push(q)
+                    if q not in finished:
+                        stack.append(q)
             else:
                 q = v._p1
-                if q is not None and q not in state:
-                    push(q)
-                if p not in state:
-                    push(p)
-        elif not done:
-            state[v] = True
+                if q is not None and q not in finished:
+                    stack.append(q)
+                if p not in finished:
+                    stack.append(p)
+            if stack[-1] is not v:
+                continue
+        stack.pop()
+        if state is not True:
+            finished[v] = True
             order.append(v)
+    return order
+
+
+def _interior_order(root: Value) -> list[Value]:
+    """The interior nodes of :func:`topological_order`, in the same order.
+
+    While ordering, it keeps its visit marks in ``.grad`` of interior nodes (cheaper than a
+    dict of visited nodes); ``backward`` overwrites those gradients right after. The marks
+    are fresh objects each call, and are cleared if the walk is interrupted.
+    """
+    opened, done = object(), object()
+    order: list[Value] = []
+    stack = [root]
+    try:
+        while stack:
+            v = stack[-1]
+            mark = v.grad
+            if mark is opened:
+                stack.pop()
+                v.grad = done
+                order.append(v)
+                continue
+            if mark is done:
+                stack.pop()
+                continue
+            v.grad = opened
+            p = v._p0
+            if p.__class__ is tuple:
+                for q in reversed(p):
+                    if q._p0 is not None and q.grad is not done:
+                        stack.append(q)
+            else:
+                q = v._p1
+                if q is not None and q._p0 is not None and q.grad is not done:
+                    stack.append(q)
+                if p._p0 is not None and p.grad is not done:
+                    stack.append(p)
+    except BaseException:
+        for v in order + stack:
+            v.grad = 0.0
+        raise
     return order
 
 
@@ -58,19 +104,22 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     Interior nodes are overwritten (a second call does not double-count); leaves
     accumulate, as in PyTorch, so two roots that share leaves add up in them.
     """
-    order = topological_order(root)
+    if root.__class__ is not Value:
+        raise TypeError(f"backward: expected a Value, got {type(root).__name__}")
+    seed = float(gradient)
+    if root._p0 is None:
+        root.grad += seed
+        return
+    order = _interior_order(root)
     for v in order:
-        if v._p0 is not None:
-            v.grad = 0.0
-    root.grad += float(gradient)
+        v.grad = 0.0
+    root.grad = seed
     observer = _value._observer
     for v in reversed(order):
-        p = v._p0
-        if p is None:
-            continue
         if observer is not None:
             observer.propagating(v)
         g = v.grad
+        p = v._p0
         if p.__class__ is tuple:
             for q, d in zip(p, v._d0):
                 q.grad += d * g

@@ -22,7 +22,7 @@ from typing import Any, Callable
 __all__ = ["Rule", "RULES", "Undefined", "undefined", "VARIADIC"]
 
 VARIADIC = -1
-"""``Rule.arity`` of a function of any number of inputs (``sum``, ``dot``)."""
+"""``Rule.arity`` of a function of any number of inputs (``sum``, ``dot``, ``affine``)."""
 
 Interval = tuple[float, float]
 
@@ -170,6 +170,17 @@ def _dot_partials(*xs_out: Any) -> tuple[Any, ...]:
     return xs[n:] + xs[:n]
 
 
+def _affine(*bwx: float) -> float:
+    n = len(bwx) // 2
+    return bwx[0] + builtins.sum(map(operator.mul, bwx[1 : n + 1], bwx[n + 1 :]))
+
+
+def _affine_partials(*bwx_out: Any) -> tuple[Any, ...]:
+    bwx = bwx_out[:-1]
+    n = len(bwx) // 2
+    return (1.0,) + bwx[n + 1 :] + bwx[1 : n + 1]
+
+
 ANY: tuple[Interval, ...] = ((-3.0, 3.0),)
 NONZERO: tuple[Interval, ...] = ((-3.0, -0.2), (0.2, 3.0))
 POSITIVE: tuple[Interval, ...] = ((0.05, 5.0),)
@@ -215,5 +226,8 @@ RULES: dict[str, Rule] = {
              "x_1 + ... + x_n; d/dx_i = 1", (ANY,)),
         Rule("dot", VARIADIC, _dot, _dot_partials,
              "a_1 b_1 + ... + a_n b_n; d/da_i = b_i, d/db_i = a_i", (ANY,)),
+        Rule("affine", VARIADIC, _affine, _affine_partials,
+             "w_0 + w_1 x_1 + ... + w_n x_n (the lecture's s = sum_i w_i x_i, x_0 = 1);"
+             " d/dw_0 = 1, d/dw_i = x_i, d/dx_i = w_i", (ANY,)),
     )
 }

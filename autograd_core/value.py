@@ -10,6 +10,7 @@ counting alone, and each node is a single garbage-collector-tracked object.
 from __future__ import annotations
 
 import numbers
+from itertools import compress
 from contextlib import contextmanager
 from typing import Any, Iterator, Union
 
@@ -22,7 +23,9 @@ Number = Union[int, float]
 _recording = True
 
 _ADD, _SUB, _MUL, _DIV = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"]
-_NEG, _POW = RULES["neg"], RULES["pow"]
+_NEG, _POW, _ABS = RULES["neg"], RULES["pow"], RULES["abs"]
+_EXP, _LOG, _TANH, _SIGMOID = RULES["exp"], RULES["log"], RULES["tanh"], RULES["sigmoid"]
+_RELU, _SQRT, _SIN, _COS = RULES["relu"], RULES["sqrt"], RULES["sin"], RULES["cos"]
 
 
 def is_grad_enabled() -> bool:
@@ -66,7 +69,14 @@ class Value:
     constants, not nodes.
     """
 
-    __slots__ = ("data", "grad", "label", "_fn", "_p0", "_d0", "_p1", "_d1", "_args", "__weakref__")
+    # Layout (one GC-tracked object per node, no closures):
+    #   _fn       the Rule that made the node, None for a leaf
+    #   _p0, _d0  first Value input and d self / d input; for n-ary rules, tuples of both
+    #   _p1, _d1  second Value input and its derivative (None if there is none)
+    #   _const    unset when every input is a Value; 0 or 1 for a binary rule whose input
+    #             at that position was the constant kept in _d1; a tuple of all inputs for
+    #             an n-ary rule with constants among them
+    __slots__ = ("data", "grad", "label", "_fn", "_p0", "_d0", "_p1", "_d1", "_const", "__weakref__")
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _as_float(data, "Value")
@@ -110,7 +120,12 @@ class Value:
     @property
     def inputs(self) -> tuple[Any, ...]:
         """All inputs of the producing function, constants (floats) included."""
-        return getattr(self, "_args", None) or self.parents
+        const = getattr(self, "_const", None)
+        if const is None:
+            return self.parents
+        if const.__class__ is tuple:
+            return const
+        return (self._d1, self._p0) if const == 0 else (self._p0, self._d1)
 
     def is_leaf(self) -> bool:
         return self._p0 is None
@@ -128,81 +143,81 @@ class Value:
     # --- arithmetic ------------------------------------------------------------------
 
     def __add__(self, other: Value | Number) -> Value:
-        return apply(_ADD, self, other)
+        return _binary(_ADD, self, other)
 
     def __radd__(self, other: Number) -> Value:
-        return apply(_ADD, other, self)
+        return _binary(_ADD, other, self)
 
     def __sub__(self, other: Value | Number) -> Value:
-        return apply(_SUB, self, other)
+        return _binary(_SUB, self, other)
 
     def __rsub__(self, other: Number) -> Value:
-        return apply(_SUB, other, self)
+        return _binary(_SUB, other, self)
 
     def __mul__(self, other: Value | Number) -> Value:
-        return apply(_MUL, self, other)
+        return _binary(_MUL, self, other)
 
     def __rmul__(self, other: Number) -> Value:
-        return apply(_MUL, other, self)
+        return _binary(_MUL, other, self)
 
     def __truediv__(self, other: Value | Number) -> Value:
-        return apply(_DIV, self, other)
+        return _binary(_DIV, self, other)
 
     def __rtruediv__(self, other: Number) -> Value:
-        return apply(_DIV, other, self)
+        return _binary(_DIV, other, self)
 
     def __pow__(self, other: Value | Number) -> Value:
-        return apply(_POW, self, other)
+        return _binary(_POW, self, other)
 
     def __rpow__(self, other: Number) -> Value:
-        return apply(_POW, other, self)
+        return _binary(_POW, other, self)
 
     def __neg__(self) -> Value:
-        return apply(_NEG, self)
+        return _unary(_NEG, self)
 
     def __pos__(self) -> Value:
         return self
 
     def __abs__(self) -> Value:
-        return apply(RULES["abs"], self)
+        return _unary(_ABS, self)
 
     # --- basic functions as methods --------------------------------------------------
 
     def exp(self) -> Value:
         """e^x"""
-        return apply(RULES["exp"], self)
+        return _unary(_EXP, self)
 
     def log(self) -> Value:
         """ln x, for x > 0"""
-        return apply(RULES["log"], self)
+        return _unary(_LOG, self)
 
     def tanh(self) -> Value:
         """tanh x"""
-        return apply(RULES["tanh"], self)
+        return _unary(_TANH, self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x)"""
-        return apply(RULES["sigmoid"], self)
+        return _unary(_SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, x)"""
-        return apply(RULES["relu"], self)
+        return _unary(_RELU, self)
 
     def abs(self) -> Value:
         """|x|"""
-        return apply(RULES["abs"], self)
+        return _unary(_ABS, self)
 
     def sqrt(self) -> Value:
         """sqrt x, for x >= 0"""
-        return apply(RULES["sqrt"], self)
+        return _unary(_SQRT, self)
 
     def sin(self) -> Value:
         """sin x"""
-        return apply(RULES["sin"], self)
+        return _unary(_SIN, self)
 
     def cos(self) -> Value:
         """cos x"""
-        return apply(RULES["cos"], self)
+        return _unary(_COS, self)
 
     # --- comparisons compare data; hashing stays by identity ---------------------------
 
@@ -259,72 +274,118 @@ def set_observer(observer: Any) -> Any:
     return previous
 
 
-def apply(rule: Rule, *args: Value | Number) -> Value:
+def apply(rule: Rule, *args: Value | Number) -> Value | float:
     """Apply a basic function to Values and constants, recording local derivatives.
 
-    This is the only place where nodes are made from a rule; it knows nothing about
-    any particular function.
+    This is the only way nodes are made from a rule, and it knows nothing about any
+    particular function. With no Value among the inputs the result is a plain float.
     """
     n = len(args)
+    if rule.arity >= 0 and rule.arity != n:
+        raise TypeError(f"{rule.name}: expected {rule.arity} inputs, got {n}")
+    if n == 1:
+        return _unary(rule, args[0])
     if n == 2:
-        x, y = args
-        a = x.data if x.__class__ is Value else _as_float(x, rule.name)
-        b = y.data if y.__class__ is Value else _as_float(y, rule.name)
-        try:
-            out = rule.forward(a, b)
-        except (ValueError, ArithmeticError) as error:
-            raise type(error)(f"{error}{_describe(args)}") from None
-    else:
-        values = tuple(v.data if v.__class__ is Value else _as_float(v, rule.name) for v in args)
-        if rule.arity != n and rule.arity >= 0:
-            raise TypeError(f"{rule.name}: expected {rule.arity} inputs, got {n}")
-        try:
-            out = rule.forward(*values)
-        except (ValueError, ArithmeticError) as error:
-            raise type(error)(f"{error}{_describe(args)}") from None
+        return _binary(rule, args[0], args[1])
+    return _nary(rule, args)
+
+
+def _fail(rule: Rule, error: Exception, args: tuple[Any, ...]) -> Exception:
+    return type(error)(f"{error}{_describe(args)}")
+
+
+def _unary(rule: Rule, x: Any) -> Any:
+    if x.__class__ is not Value:
+        return rule.forward(_as_float(x, rule.name))
+    a = x.data
+    try:
+        out = rule.forward(a)
+    except (ValueError, ArithmeticError) as error:
+        raise _fail(rule, error, (x,)) from None
     node = _new(Value)
     node.data = out
     node.grad = 0.0
     node.label = ""
-    node._fn = node._p0 = node._d0 = node._p1 = node._d1 = None
+    node._p1 = node._d1 = None
     if _recording:
-        if n == 2:
-            da, db = rule.partials(a, b, out)
-            if x.__class__ is Value:
-                node._fn = rule
-                node._p0 = x
-                node._d0 = da
-                if y.__class__ is Value:
-                    node._p1 = y
-                    node._d1 = db
-                else:
-                    node._args = (x, b)
-            elif y.__class__ is Value:
-                node._fn = rule
-                node._p0 = y
-                node._d0 = db
-                node._args = (a, y)
-        else:
-            _record(node, rule, args, values, out)
+        node._fn = rule
+        node._p0 = x
+        (node._d0,) = rule.partials(a, out)
+    else:
+        node._fn = node._p0 = node._d0 = None
     if _observer is not None:
         _observer.created(node)
     return node
 
 
-def _record(node: Value, rule: Rule, args: tuple[Any, ...], values: tuple[float, ...], out: float) -> None:
-    """Record the parents and local derivatives of a function of one or many inputs."""
-    keep = [i for i, v in enumerate(args) if v.__class__ is Value]
-    if not keep:
-        return  # constants only: the result is a constant leaf
-    partials = rule.partials(*values, out)
-    node._fn = rule
-    if len(args) == 1:
-        node._p0 = args[0]
-        node._d0 = partials[0]
-    elif len(keep) == len(args):
-        node._p0 = args
-        node._d0 = tuple(partials)
+def _binary(rule: Rule, x: Any, y: Any) -> Any:
+    a = x.data if x.__class__ is Value else (x if x.__class__ is float else _as_float(x, rule.name))
+    b = y.data if y.__class__ is Value else (y if y.__class__ is float else _as_float(y, rule.name))
+    try:
+        out = rule.forward(a, b)
+    except (ValueError, ArithmeticError) as error:
+        raise _fail(rule, error, (x, y)) from None
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    if not _recording:
+        node._fn = node._p0 = node._d0 = node._p1 = node._d1 = None
+    elif x.__class__ is Value:
+        node._fn = rule
+        node._p0 = x
+        if y.__class__ is Value:
+            node._d0, node._d1 = rule.partials(a, b, out)
+            node._p1 = y
+        else:
+            node._d0 = rule.partials(a, b, out)[0]
+            node._p1 = None
+            node._d1 = b
+            node._const = 1
+    elif y.__class__ is Value:
+        node._fn = rule
+        node._p0 = y
+        node._d0 = rule.partials(a, b, out)[1]
+        node._p1 = None
+        node._d1 = a
+        node._const = 0
     else:
-        node._p0 = tuple(args[i] for i in keep)
-        node._d0 = tuple(partials[i] for i in keep)
-        node._args = tuple(v if v.__class__ is Value else values[i] for i, v in enumerate(args))
+        return out  # constants in, constant out
+    if _observer is not None:
+        _observer.created(node)
+    return node
+
+
+def _nary(rule: Rule, args: tuple[Any, ...]) -> Any:
+    try:
+        values = [a.data for a in args]
+        mask = None
+    except AttributeError:  # some inputs are constants
+        mask = [a.__class__ is Value for a in args]
+        values = [a.data if m else _as_float(a, rule.name) for a, m in zip(args, mask)]
+        if not any(mask):
+            return rule.forward(*values)
+    try:
+        out = rule.forward(*values)
+    except (ValueError, ArithmeticError) as error:
+        raise _fail(rule, error, args) from None
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._p1 = node._d1 = None
+    if not _recording:
+        node._fn = node._p0 = node._d0 = None
+    elif mask is None:
+        node._fn = rule
+        node._p0 = args
+        node._d0 = rule.partials(*values, out)
+    else:
+        partials = rule.partials(*values, out)
+        node._fn = rule
+        node._p0 = tuple(compress(args, mask))
+        node._d0 = tuple(compress(partials, mask))
+        node._const = tuple([a if m else v for a, v, m in zip(args, values, mask)])
+    if _observer is not None:
+        _observer.created(node)
+    return node

@@ -1,0 +1,25 @@
+"""Gradient-checking toolkit: finite-difference checks, rule checks, anomaly detection, strategies.
+
+- :func:`gradcheck` / :func:`gradgradcheck`: a scalar function of Values vs central differences.
+- :func:`check_rule`: one basic function of the rule table (or your own :class:`Rule`) over its domain.
+- :func:`detect_anomaly`: stop at the first nan/inf, forward or backward, naming where it was made.
+- :mod:`autograd_core.testing.strategies` (needs ``hypothesis``): in-domain floats, random
+  expression graphs, random small MLPs. Imported on its own so this package needs no hypothesis.
+"""
+
+from ._numeric import GradcheckError
+from .anomaly import AnomalyError, detect_anomaly
+from .gradcheck import first_bad_node, gradcheck, gradgradcheck
+from .rules_check import check_point, check_rule, domain_points
+
+__all__ = [
+    "GradcheckError",
+    "gradcheck",
+    "gradgradcheck",
+    "first_bad_node",
+    "check_rule",
+    "check_point",
+    "domain_points",
+    "AnomalyError",
+    "detect_anomaly",
+]

@@ -1,0 +1,88 @@
+"""Shared numerics of the checkers: central differences, closeness, tables, the error type."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+from ..rules import Undefined
+from ..value import Value
+
+__all__ = ["GradcheckError", "central_difference", "close", "rel_error", "fmt", "table", "describe_input"]
+
+
+class GradcheckError(AssertionError):
+    """Analytic derivatives disagree with finite differences (the message has the details)."""
+
+
+def central_difference(
+    f: Callable[[Sequence[float]], float], point: Sequence[float], i: int, h: float
+) -> float | None:
+    """(f(x + h e_i) - f(x - h e_i)) / 2h; one-sided if one side leaves the domain; None if both do."""
+    x = list(point)
+    base = x[i]
+    sides: list[float | None] = []
+    for step in (h, -h):
+        x[i] = base + step
+        try:
+            value = float(f(x))
+        except (ValueError, ArithmeticError):
+            value = None
+        sides.append(value if value is None or math.isfinite(value) else None)
+    x[i] = base
+    plus, minus = sides
+    if plus is not None and minus is not None:
+        return (plus - minus) / (2.0 * h)
+    try:
+        center = float(f(x))
+    except (ValueError, ArithmeticError):
+        return None
+    if plus is not None:
+        return (plus - center) / h
+    if minus is not None:
+        return (center - minus) / h
+    return None
+
+
+def as_float(x: Any) -> float:
+    """A derivative as a float: Values give their data; ``Undefined`` gives nan."""
+    if x.__class__ is Value:
+        return x.data
+    if isinstance(x, Undefined):
+        return math.nan
+    return float(x)
+
+
+def close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
+    """|analytic - numeric| <= atol + rtol |numeric| (nan never passes)."""
+    return abs(analytic - numeric) <= atol + rtol * abs(numeric)
+
+
+def rel_error(analytic: float, numeric: float) -> float:
+    """|a - n| / max(|a|, |n|), 0 when both are 0."""
+    scale = max(abs(analytic), abs(numeric))
+    return abs(analytic - numeric) / scale if scale > 0.0 else 0.0
+
+
+def fmt(x: Any) -> str:
+    """A number in a fixed, readable width."""
+    if isinstance(x, float):
+        return f"{x:.10g}"
+    return str(x)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Rows of numbers as an aligned plain-text table."""
+    cells = [list(header)] + [[fmt(c) for c in row] for row in rows]
+    widths = [max(len(r[k]) for r in cells) for k in range(len(header))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def describe_input(x: Any) -> str:
+    """An input of a node: a labelled Value, an unlabelled Value (op, data), or a constant."""
+    if x.__class__ is Value:
+        name = f"'{x.label}'" if x.label else (x.op or "leaf")
+        return f"{name}={x.data!r}"
+    return f"const {x!r}"

@@ -1,0 +1,175 @@
+"""Whole-function gradient checks: engine derivatives vs central finite differences.
+
+``gradcheck`` compares d f / d x_i from :func:`autograd_core.grad` with
+``(f(x + eps e_i) - f(x - eps e_i)) / 2 eps``; ``gradgradcheck`` compares the Hessian
+``d^2 f / dx_i dx_j`` from ``grad(grad(f, x, create_graph=True)[i], x)`` with central
+differences of the first derivatives. A pass is ``|a - n| <= atol + rtol |n|``.
+
+On a mismatch the error has a per-input table and names the first node, in topological
+order, whose recorded local derivative disagrees with a numeric check of its rule alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from ..graph import grad, topological_order
+from ..value import Value, no_grad
+from ._numeric import GradcheckError, as_float, central_difference, close, describe_input, fmt, rel_error, table
+from .rules_check import check_point
+
+__all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "first_bad_node"]
+
+Fn = Callable[..., Value]
+
+
+def _leaves(inputs: Any) -> list[Value]:
+    """Values are used as they are (so ``f`` may close over them); numbers become leaves."""
+    items = [inputs] if inputs.__class__ is Value or isinstance(inputs, (int, float)) else list(inputs)
+    if not items:
+        raise ValueError("gradcheck: no inputs to check")
+    leaves = []
+    for i, x in enumerate(items):
+        if x.__class__ is Value:
+            leaves.append(x)
+        elif isinstance(x, (int, float)) and not isinstance(x, bool):
+            leaves.append(Value(float(x), label=f"inputs[{i}]"))
+        else:
+            raise TypeError(f"gradcheck: inputs[{i}] must be a Value or a number, got {type(x).__name__}")
+    return leaves
+
+
+def _scalar(f: Fn, xs: list[Value]) -> Value:
+    out = f(*xs)
+    if out.__class__ is not Value:
+        raise TypeError(f"gradcheck: f must return a scalar Value, got {type(out).__name__} {out!r:.60}")
+    return out
+
+
+def _evaluate_at(f: Fn, xs: list[Value], point: Sequence[float], derivative: bool = False) -> Any:
+    """f (or its float gradient) with the inputs' data set to ``point``; data restored after."""
+    saved = [x.data for x in xs]
+    try:
+        for x, v in zip(xs, point):
+            x.data = v
+        if derivative:
+            return grad(_scalar(f, xs), xs)
+        with no_grad():
+            return _scalar(f, xs).data
+    finally:
+        for x, v in zip(xs, saved):
+            x.data = v
+
+
+def _label(i: int, x: Value) -> str:
+    return f"{i} '{x.label}'" if x.label else str(i)
+
+
+def first_bad_node(root: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1e-5,
+                   second_order: bool = False) -> str | None:
+    """Describe the first node (topological order) whose rule disagrees with finite differences.
+
+    First order: the local derivatives recorded at forward time vs central differences of
+    ``rule.forward`` at the node's inputs. With ``second_order`` also the rule's partials
+    rebuilt on Values and their derivatives (see :func:`check_point`).
+    """
+    order = topological_order(root)
+    for k, node in enumerate(order):
+        rule = node._fn
+        if rule is None:
+            continue
+        args = node.inputs
+        x = [a.data if a.__class__ is Value else float(a) for a in args]
+        positions = [i for i, a in enumerate(args) if a.__class__ is Value]
+        where = (f"node {k} of {len(order)} in topological order: '{rule.name}' node "
+                 f"(data={node.data!r}) with inputs ({', '.join(describe_input(a) for a in args)})")
+        for i, recorded in zip(positions, node.local_grads):
+            numeric = central_difference(lambda z: rule.forward(*z), x, i, eps * max(1.0, abs(x[i])))
+            got = as_float(recorded)
+            if numeric is not None and not close(got, numeric, atol, rtol):
+                return (f"{where}: local derivative d out/d input {i} recorded {fmt(got)}, "
+                        f"numeric {fmt(numeric)} (abs error {fmt(abs(got - numeric))})")
+        if second_order:
+            found = check_point(rule, x, eps, atol, rtol, second_order=True)
+            if found:
+                return f"{where}: {found[0].describe()}"
+    return None
+
+
+def _raise(kind: str, header: list[str], rows: list[list[Any]], root: Value, eps: float,
+           second_order: bool) -> None:
+    culprit = first_bad_node(root, eps=eps, second_order=second_order)
+    blame = (f"first node whose rule disagrees: {culprit}" if culprit else
+             "no single node's rule disagrees with finite differences: check the chain rule, a use of "
+             ".data/float() inside f, a kink near the inputs, or a too large eps")
+    raise GradcheckError(f"{kind} mismatch (x marks failures):\n{table(header, rows)}\n{blame}")
+
+
+def gradcheck(f: Fn, inputs: Any, eps: float = 1e-6, atol: float = 1e-7, rtol: float = 1e-5) -> bool:
+    """Check d f/d x_i against (f(x + eps e_i) - f(x - eps e_i)) / 2 eps for every input.
+
+    ``f(*values)`` returns a scalar Value. Inputs that are Values are used in place (their
+    data is moved and restored), so ``f`` may ignore its arguments and close over them, as
+    in ``gradcheck(lambda *p: loss(model), model.parameters())``. Returns True or raises
+    :class:`GradcheckError`.
+    """
+    xs = _leaves(inputs)
+    out = _scalar(f, xs)
+    analytic = grad(out, xs)
+    point = [x.data for x in xs]
+    rows: list[list[Any]] = []
+    ok = True
+    for i, x in enumerate(xs):
+        numeric = central_difference(lambda z: _evaluate_at(f, xs, z), point, i, eps)
+        if numeric is None:
+            raise GradcheckError(f"gradcheck: f fails on both sides of input {_label(i, x)} = {x.data!r}")
+        good = close(analytic[i], numeric, atol, rtol)
+        ok = ok and good
+        rows.append([_label(i, x), analytic[i], numeric, abs(analytic[i] - numeric),
+                     rel_error(analytic[i], numeric), "" if good else "x"])
+    if not ok:
+        _raise("gradient", ["input", "analytic", "numeric", "abs error", "rel error", ""], rows, out, eps, False)
+    return True
+
+
+def gradgradcheck(f: Fn, inputs: Any, eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1e-5) -> bool:
+    """Check the Hessian d^2 f/dx_i dx_j (through ``grad(..., create_graph=True)``) entry by entry.
+
+    Row i of the analytic Hessian is ``grad(g_i, x)`` with ``g = grad(f, x,
+    create_graph=True)``; column j of the numeric one is ``(g(x + eps e_j) - g(x - eps e_j)) / 2 eps``
+    with float first derivatives. Returns True or raises :class:`GradcheckError`.
+    """
+    xs = _leaves(inputs)
+    out = _scalar(f, xs)
+    first = grad(out, xs, create_graph=True)
+    hessian = [grad(g, xs) for g in first]
+    point = [x.data for x in xs]
+    n = len(xs)
+    numeric = [[0.0] * n for _ in range(n)]
+    memo: dict[tuple[float, ...], list[float]] = {}
+
+    def first_at(z: Sequence[float]) -> list[float]:
+        key = tuple(z)
+        if key not in memo:
+            memo[key] = _evaluate_at(f, xs, z, derivative=True)
+        return memo[key]
+
+    for j in range(n):
+        for i in range(n):
+            d = central_difference(lambda z: first_at(z)[i], point, j, eps)
+            if d is None:
+                raise GradcheckError(f"gradgradcheck: f fails on both sides of input {_label(j, xs[j])}")
+            numeric[i][j] = d
+    rows: list[list[Any]] = []
+    ok = True
+    for i in range(n):
+        for j in range(n):
+            a, d = hessian[i][j], numeric[i][j]
+            good = close(a, d, atol, rtol)
+            ok = ok and good
+            rows.append([f"{_label(i, xs[i])} , {_label(j, xs[j])}", a, d, abs(a - d), rel_error(a, d),
+                         "" if good else "x"])
+    if not ok:
+        _raise("second derivative", ["d2f / dxi dxj", "analytic", "numeric", "abs error", "rel error", ""],
+               rows, out, eps, True)
+    return True

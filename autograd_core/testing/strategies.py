@@ -1,0 +1,327 @@
+"""Hypothesis strategies: in-domain floats, random expression graphs, random small MLPs.
+
+All three read :data:`autograd_core.rules.RULES` when they draw, so a rule added to the
+table is used without other edits.
+
+- ``domain_floats(rule, i)``: floats inside the domain intervals of input ``i`` of a rule.
+- ``expressions(max_depth=30, ...)``: :class:`Expression` programs. Each step applies a
+  random rule to earlier nodes, inputs or constants (either side, n-ary ``sum``/``dot``
+  too, nodes reused so subexpressions are shared). A node whose current value is outside
+  the rule's domain for that slot is first squashed into it:
+  ``lo + w sigmoid(v / (1 + |v|))``. A step whose local derivatives exceed ``max_slope``
+  is dropped, which keeps finite differences and float64 comparisons well conditioned.
+  Every sink (node nothing else uses) goes into one final ``sum``: the root.
+- ``mlps()``: :class:`MLPCase`, a small ``nn.MLP`` with random activations, seed and inputs.
+
+Both drawn objects have a ``repr`` that rebuilds them: paste it to reproduce a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from ..graph import topological_order
+from ..rules import RULES, VARIADIC, Rule
+from ..value import Value, apply
+from .rules_check import input_counts, input_domain, resolve_rule
+
+__all__ = ["domain_floats", "expressions", "mlps", "Expression", "MLPCase", "ACTIVATIONS"]
+
+Ref = tuple[str, int]  # ("x", i): input i; ("n", j): the node made by step j
+Arg = Any  # a Ref or a float constant
+Step = tuple[str, tuple[Arg, ...]]
+
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
+
+
+def domain_floats(rule: str | Rule, i: int) -> st.SearchStrategy[float]:
+    """Floats inside (the union of) the domain intervals of input ``i`` of ``rule``."""
+    intervals = input_domain(resolve_rule(rule), i)
+    return st.one_of(*[st.floats(lo, hi, allow_nan=False, allow_infinity=False) for lo, hi in intervals])
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A random expression graph as a program over inputs, rebuildable from any values.
+
+    ``steps[j] = (rule name, args)`` makes node ``n{j}``; an arg is ``("x", i)`` (input i),
+    ``("n", k)`` (an earlier node, k < j) or a float constant. The last node is the root.
+    ``expr(*values)`` rebuilds it on Values (so ``gradcheck(expr, expr.inputs)`` works);
+    ``expr.build(xs, op)`` with ``op(rule_name, *args)`` rebuilds it with any backend.
+    """
+
+    inputs: tuple[float, ...]
+    steps: tuple[Step, ...]
+
+    def build(self, xs: Sequence[Any], op: Callable[..., Any] | None = None) -> Any:
+        """The root, computed from inputs ``xs`` with ``op`` (default: the engine's ``apply``)."""
+        if op is None:
+            op = _engine_op
+        nodes: list[Any] = []
+        for name, args in self.steps:
+            nodes.append(op(name, *[_resolve(a, xs, nodes) for a in args]))
+        return nodes[-1]
+
+    def __call__(self, *xs: Value) -> Value:
+        return self.build(xs)
+
+    def leaves(self) -> list[Value]:
+        """Fresh leaf Values ``x0, x1, ...`` holding :attr:`inputs`."""
+        return [Value(v, label=f"x{i}") for i, v in enumerate(self.inputs)]
+
+    def evaluate(self, xs: Sequence[float] | None = None) -> float:
+        """The root's value on plain floats (each rule's ``forward``)."""
+        return self.build(self.inputs if xs is None else xs, lambda name, *a: RULES[name].forward(*a))
+
+    def rule_names(self) -> set[str]:
+        return {name for name, _ in self.steps}
+
+    def depth(self) -> int:
+        """Longest chain of steps from an input to the root."""
+        depths: list[int] = []
+        for _, args in self.steps:
+            depths.append(1 + max((depths[a[1]] for a in args if isinstance(a, tuple) and a[0] == "n"), default=0))
+        return depths[-1]
+
+    def describe(self) -> str:
+        """One line per node: ``n3 = mul(n1, 0.5)``."""
+        def show(a: Arg) -> str:
+            return f"{a[0]}{a[1]}" if isinstance(a, tuple) else repr(a)
+
+        head = ", ".join(f"x{i} = {v!r}" for i, v in enumerate(self.inputs))
+        lines = [f"n{j} = {name}({', '.join(show(a) for a in args)})" for j, (name, args) in enumerate(self.steps)]
+        return "\n".join([head, *lines])
+
+
+def _engine_op(name: str, *args: Any) -> Any:
+    return apply(RULES[name], *args)
+
+
+def _resolve(a: Arg, xs: Sequence[Any], nodes: list[Any]) -> Any:
+    if isinstance(a, tuple):
+        return xs[a[1]] if a[0] == "x" else nodes[a[1]]
+    return a
+
+
+def _inside(x: float, intervals: Sequence[tuple[float, float]]) -> bool:
+    return any(lo <= x <= hi for lo, hi in intervals)
+
+
+class _Builder:
+    """Mutable state while an Expression is drawn: steps, node values and depths."""
+
+    def __init__(self, inputs: tuple[float, ...], max_depth: int, max_slope: float) -> None:
+        self.inputs = inputs
+        self.steps: list[Step] = []
+        self.values: list[float] = []
+        self.depths: list[int] = []
+        self.used: set[int] = set()
+        self.max_depth = max_depth
+        self.max_slope = max_slope
+
+    def value(self, a: Arg) -> float:
+        if isinstance(a, tuple):
+            return self.inputs[a[1]] if a[0] == "x" else self.values[a[1]]
+        return a
+
+    def depth(self, a: Arg) -> int:
+        return self.depths[a[1]] if isinstance(a, tuple) and a[0] == "n" else 0
+
+    def squash(self, draw: Any, a: Ref, intervals: Sequence[tuple[float, float]],
+               pending: list[tuple[Step, float]]) -> Arg:
+        """Steps for lo + w sigmoid(v / (1 + |v|)) into one interval (kept 5% off its edges)."""
+        lo, hi = intervals[draw(st.integers(0, len(intervals) - 1))]
+        width = 0.9 * (hi - lo)
+        v = self.value(a)
+        ref: Arg = a
+        for name, args in (("mul", (None, 1.0 / (1.0 + abs(v)))), ("sigmoid", (None,)),
+                           ("mul", (None, width)), ("add", (None, lo + 0.05 * (hi - lo)))):
+            args = tuple(ref if x is None else x for x in args)
+            out = RULES[name].forward(*[self._pending_value(x, pending) for x in args])
+            ref = ("n", len(self.steps) + len(pending))
+            pending.append(((name, args), out))
+        return ref
+
+    def _pending_value(self, a: Arg, pending: list[tuple[Step, float]]) -> float:
+        if isinstance(a, tuple) and a[0] == "n" and a[1] >= len(self.steps):
+            return pending[a[1] - len(self.steps)][1]
+        return self.value(a)
+
+    def commit(self, pending: list[tuple[Step, float]]) -> None:
+        for (name, args), out in pending:
+            depth = 1 + max((self._depth_any(a) for a in args), default=0)
+            for a in args:
+                if isinstance(a, tuple) and a[0] == "n":
+                    self.used.add(a[1])
+            self.steps.append((name, args))
+            self.values.append(out)
+            self.depths.append(depth)
+
+    def _depth_any(self, a: Arg) -> int:
+        return self.depths[a[1]] if isinstance(a, tuple) and a[0] == "n" else 0
+
+    def try_step(self, draw: Any, rule: Rule, args: list[Arg]) -> bool:
+        """Append ``rule(args)`` (squashing out-of-domain nodes) if it stays finite, shallow, gentle."""
+        pending: list[tuple[Step, float]] = []
+        final: list[Arg] = []
+        depth = 0
+        for i, a in enumerate(args):
+            intervals = input_domain(rule, i)
+            if isinstance(a, tuple) and not _inside(self.value(a), intervals):
+                depth = max(depth, self.depth(a) + 4)
+                a = self.squash(draw, a, intervals, pending)
+            else:
+                depth = max(depth, self.depth(a))
+            final.append(a)
+        if depth + 1 > self.max_depth:
+            return False
+        x = [self._pending_value(a, pending) for a in final]
+        try:
+            out = rule.forward(*x)
+            partials = rule.partials(*x, out)
+            slopes = [abs(float(p)) for p in partials]
+        except (ValueError, ArithmeticError, TypeError):
+            return False
+        if not math.isfinite(out) or not all(s <= self.max_slope for s in slopes):
+            return False
+        pending.append(((rule.name, tuple(final)), out))
+        self.commit(pending)
+        return True
+
+
+@st.composite
+def _expressions(draw: Any, max_depth: int, max_inputs: int, max_nodes: int,
+                 rules: Sequence[str] | None, max_slope: float,
+                 variadic_arities: Sequence[int] | None) -> Expression:
+    names = sorted(RULES) if rules is None else list(rules)
+    n_inputs = draw(st.integers(1, max_inputs))
+    inputs = tuple(draw(st.floats(-2.0, 2.0, allow_nan=False)) for _ in range(n_inputs))
+    b = _Builder(inputs, max_depth, max_slope)
+    for _ in range(draw(st.integers(1, max_nodes))):
+        rule = RULES[draw(st.sampled_from(names))]
+        arity = rule.arity if rule.arity != VARIADIC else draw(st.sampled_from(list(variadic_arities or input_counts(rule))))
+        refs: list[Ref] = [("x", i) for i in range(n_inputs)] + [("n", j) for j in range(len(b.steps))]
+        args: list[Arg] = []
+        for i in range(arity):
+            kind = draw(st.integers(0, 9))
+            if kind < 2:
+                args.append(draw(domain_floats(rule, i)))
+            elif kind < 6 and b.steps:
+                args.append(("n", len(b.steps) - 1 - draw(st.integers(0, min(2, len(b.steps) - 1)))))
+            else:
+                args.append(draw(st.sampled_from(refs)))
+        if not any(isinstance(a, tuple) for a in args):
+            args[draw(st.integers(0, arity - 1))] = draw(st.sampled_from(refs))
+        b.try_step(draw, rule, args)
+    sinks: list[Arg] = [("n", j) for j in range(len(b.steps)) if j not in b.used]
+    if not sinks:
+        sinks = [("x", 0)]
+    total = RULES["sum"] if "sum" in RULES else RULES["add"]
+    if len(sinks) > 1 or not b.steps:
+        while len(sinks) < 2:
+            sinks.append(0.5)
+        b.max_depth += 5  # the root sum (and its squashes) may sit on top of the deepest node
+        b.max_slope = math.inf
+        if total.arity == VARIADIC:
+            b.try_step(draw, total, sinks)
+        else:
+            acc = sinks[0]
+            for s in sinks[1:]:
+                b.try_step(draw, total, [acc, s])
+                acc = ("n", len(b.steps) - 1)
+    return Expression(inputs=inputs, steps=tuple(b.steps))
+
+
+def expressions(max_depth: int = 30, max_inputs: int = 4, max_nodes: int = 40,
+                rules: Sequence[str] | None = None, max_slope: float = 100.0,
+                variadic_arities: Sequence[int] | None = None) -> st.SearchStrategy[Expression]:
+    """Random in-domain expression graphs over ``rules`` (default: all of RULES at draw time).
+
+    ``max_nodes`` random rule applications (plus squashes and the root sum), depth at most
+    ``max_depth`` (+5 for the root), 1..``max_inputs`` inputs in [-2, 2]; variadic rules
+    get one of their :func:`~autograd_core.testing.rules_check.input_counts` (``dot``: 2, 4, 6).
+    """
+    if max_depth < 1 or max_inputs < 1 or max_nodes < 1:
+        raise ValueError("expressions: max_depth, max_inputs and max_nodes must be >= 1")
+    counts = tuple(variadic_arities) if variadic_arities else None
+    return _expressions(max_depth, max_inputs, max_nodes, rules, max_slope, counts)
+
+
+@dataclass(frozen=True)
+class MLPCase:
+    """A small ``nn.MLP(nin, nouts, activation, output_activation, seed)`` and an input ``x``."""
+
+    nin: int
+    nouts: tuple[int, ...]
+    activation: str
+    output_activation: str
+    seed: int
+    x: tuple[float, ...]
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def model(self) -> Any:
+        """The MLP (built once per case)."""
+        if "model" not in self._cache:
+            import nn
+
+            self._cache["model"] = nn.MLP(self.nin, list(self.nouts), activation=self.activation,
+                                          output_activation=self.output_activation, seed=self.seed)
+        return self._cache["model"]
+
+    def parameters(self) -> list[Value]:
+        return list(self.model.parameters())
+
+    def outputs(self, x: Sequence[Any] | None = None) -> list[Value]:
+        return list(self.model(list(self.x if x is None else x)))
+
+    def loss(self) -> Value:
+        """A scalar that depends on every output: sum_k (k + 1) out_k / (number of outputs)."""
+        outs = self.outputs()
+        total = outs[0]
+        for k, o in enumerate(outs[1:], start=1):
+            total = total + (k + 1) * o
+        return total / len(outs)
+
+
+def _near_kink(root: Value, delta: float = 1e-4) -> bool:
+    """Whether some node's input sits in a gap of its rule's domain where the partial jumps."""
+    for node in topological_order(root):
+        rule = node._fn
+        if rule is None or rule.arity != 1 or len(input_domain(rule, 0)) < 2:
+            continue
+        (x,) = [a.data if a.__class__ is Value else a for a in node.inputs]
+        if _inside(x, input_domain(rule, 0)):
+            continue
+        left, right = (float(rule.partials(v, rule.forward(v))[0]) for v in (x - delta, x + delta))
+        if abs(left - right) > 1e-2:
+            return True
+    return False
+
+
+@st.composite
+def _mlps(draw: Any, max_inputs: int, max_layers: int, max_width: int, activations: Sequence[str]) -> MLPCase:
+    nin = draw(st.integers(1, max_inputs))
+    nouts = tuple(draw(st.lists(st.integers(1, max_width), min_size=1, max_size=max_layers)))
+    case = MLPCase(
+        nin=nin,
+        nouts=nouts,
+        activation=draw(st.sampled_from(list(activations))),
+        output_activation=draw(st.sampled_from(list(activations))),
+        seed=draw(st.integers(0, 2**16)),
+        x=tuple(draw(st.floats(-2.0, 2.0, allow_nan=False)) for _ in range(nin)),
+    )
+    assume(not _near_kink(case.loss()))
+    return case
+
+
+def mlps(max_inputs: int = 3, max_layers: int = 3, max_width: int = 4,
+         activations: Sequence[str] = ACTIVATIONS) -> st.SearchStrategy[MLPCase]:
+    """Random small MLPs (needs ``nn``), rejecting inputs that sit on a relu/abs kink."""
+    return _mlps(max_inputs, max_layers, max_width, tuple(activations))

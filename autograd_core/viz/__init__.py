@@ -1,0 +1,36 @@
+"""Seeing backprop: graphs of a computation with values and gradients, rendered to SVG
+(system Graphviz or an in-process WebAssembly Graphviz), a step-through HTML page of the
+backward pass, and a network-level view of ``nn`` models.
+
+``graphviz`` is imported only when drawing; tracing (:func:`trace`) is pure Python.
+"""
+
+from .draw import MAX_NODES, draw_graph, escape_label, escape_text, grad_color
+from .example import lecture_example
+from .network import draw_network
+from .render import INSTALL_HINT, RendererNotFound, SVGGraph, available_renderer, render_svg, save_svg, show
+from .stepper import STEPPER_MAX_NODES, backprop_html, backprop_steps
+from .trace import Edge, Trace, trace
+
+__all__ = [
+    "trace",
+    "Trace",
+    "Edge",
+    "draw_graph",
+    "MAX_NODES",
+    "escape_label",
+    "escape_text",
+    "grad_color",
+    "draw_network",
+    "render_svg",
+    "save_svg",
+    "show",
+    "SVGGraph",
+    "available_renderer",
+    "RendererNotFound",
+    "INSTALL_HINT",
+    "backprop_html",
+    "backprop_steps",
+    "STEPPER_MAX_NODES",
+    "lecture_example",
+]

