@@ -357,10 +357,15 @@ def _binary(rule: Rule, x: Any, y: Any) -> Any:
 
 
 def _nary(rule: Rule, args: tuple[Any, ...]) -> Any:
-    try:
-        values = [a.data for a in args]
-        mask = None
-    except AttributeError:  # some inputs are constants
+    mask = None
+    if args[-1].__class__ is Value:
+        try:
+            values = [a.data for a in args]
+        except AttributeError:  # a constant among the inputs
+            mask = []
+    else:
+        mask = []
+    if mask is not None:
         mask = [a.__class__ is Value for a in args]
         values = [a.data if m else _as_float(a, rule.name) for a, m in zip(args, mask)]
         if not any(mask):

@@ -8,7 +8,9 @@ table is used without other edits.
   random rule to earlier nodes, inputs or constants (either side, n-ary ``sum``/``dot``
   too, nodes reused so subexpressions are shared). A node whose current value is outside
   the rule's domain for that slot is first squashed into it:
-  ``lo + w sigmoid(v / (1 + |v|))``. A step whose local derivatives exceed ``max_slope``
+  ``lo + w sigmoid(v / (1 + |v|))`` (these "glue" steps, listed in ``Expression.glue``,
+  are the only ones whose inputs may leave the nominal domains: mul, sigmoid and add are
+  defined everywhere). A step whose local derivatives exceed ``max_slope``
   is dropped, which keeps finite differences and float64 comparisons well conditioned.
   Every sink (node nothing else uses) goes into one final ``sum``: the root.
 - ``mlps()``: :class:`MLPCase`, a small ``nn.MLP`` with random activations, seed and inputs.
@@ -42,8 +44,16 @@ ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 
 def domain_floats(rule: str | Rule, i: int) -> st.SearchStrategy[float]:
     """Floats inside (the union of) the domain intervals of input ``i`` of ``rule``."""
-    intervals = input_domain(resolve_rule(rule), i)
+    return _domain_strategy(resolve_rule(rule), i)
+
+
+@functools.lru_cache(maxsize=1024)
+def _domain_strategy(rule: Rule, i: int) -> st.SearchStrategy[float]:
+    intervals = input_domain(rule, i)
     return st.one_of(*[st.floats(lo, hi, allow_nan=False, allow_infinity=False) for lo, hi in intervals])
+
+
+_INPUT_FLOATS = st.floats(-2.0, 2.0, allow_nan=False)
 
 
 @dataclass(frozen=True)
@@ -54,19 +64,25 @@ class Expression:
     ``("n", k)`` (an earlier node, k < j) or a float constant. The last node is the root.
     ``expr(*values)`` rebuilds it on Values (so ``gradcheck(expr, expr.inputs)`` works);
     ``expr.build(xs, op)`` with ``op(rule_name, *args)`` rebuilds it with any backend.
+    ``glue`` lists the squashing steps; every other step has its inputs inside its rule's domain.
     """
 
     inputs: tuple[float, ...]
     steps: tuple[Step, ...]
+    glue: tuple[int, ...] = ()
 
-    def build(self, xs: Sequence[Any], op: Callable[..., Any] | None = None) -> Any:
-        """The root, computed from inputs ``xs`` with ``op`` (default: the engine's ``apply``)."""
+    def build_all(self, xs: Sequence[Any], op: Callable[..., Any] | None = None) -> list[Any]:
+        """Every node ``n0, n1, ...`` computed from inputs ``xs`` with ``op`` (default: ``apply``)."""
         if op is None:
             op = _engine_op
         nodes: list[Any] = []
         for name, args in self.steps:
             nodes.append(op(name, *[_resolve(a, xs, nodes) for a in args]))
-        return nodes[-1]
+        return nodes
+
+    def build(self, xs: Sequence[Any], op: Callable[..., Any] | None = None) -> Any:
+        """The root, computed from inputs ``xs`` with ``op`` (default: the engine's ``apply``)."""
+        return self.build_all(xs, op)[-1]
 
     def __call__(self, *xs: Value) -> Value:
         return self.build(xs)
@@ -95,7 +111,8 @@ class Expression:
             return f"{a[0]}{a[1]}" if isinstance(a, tuple) else repr(a)
 
         head = ", ".join(f"x{i} = {v!r}" for i, v in enumerate(self.inputs))
-        lines = [f"n{j} = {name}({', '.join(show(a) for a in args)})" for j, (name, args) in enumerate(self.steps)]
+        lines = [f"n{j} = {name}({', '.join(show(a) for a in args)})" + ("  # glue" if j in self.glue else "")
+                 for j, (name, args) in enumerate(self.steps)]
         return "\n".join([head, *lines])
 
 
@@ -122,6 +139,7 @@ class _Builder:
         self.values: list[float] = []
         self.depths: list[int] = []
         self.used: set[int] = set()
+        self.glue: list[int] = []
         self.max_depth = max_depth
         self.max_slope = max_slope
 
@@ -136,7 +154,7 @@ class _Builder:
     def squash(self, draw: Any, a: Ref, intervals: Sequence[tuple[float, float]],
                pending: list[tuple[Step, float]]) -> Arg:
         """Steps for lo + w sigmoid(v / (1 + |v|)) into one interval (kept 5% off its edges)."""
-        lo, hi = intervals[draw(st.integers(0, len(intervals) - 1))]
+        lo, hi = intervals[draw(st.integers(0, len(intervals) - 1)) if len(intervals) > 1 else 0]
         width = 0.9 * (hi - lo)
         v = self.value(a)
         ref: Arg = a
@@ -154,6 +172,8 @@ class _Builder:
         return self.value(a)
 
     def commit(self, pending: list[tuple[Step, float]]) -> None:
+        """Append the pending steps: all but the last are glue (squashes)."""
+        self.glue.extend(range(len(self.steps), len(self.steps) + len(pending) - 1))
         for (name, args), out in pending:
             depth = 1 + max((self._depth_any(a) for a in args), default=0)
             for a in args:
@@ -200,24 +220,31 @@ def _expressions(draw: Any, max_depth: int, max_inputs: int, max_nodes: int,
                  rules: Sequence[str] | None, max_slope: float,
                  variadic_arities: Sequence[int] | None) -> Expression:
     names = sorted(RULES) if rules is None else list(rules)
+    pick_rule, pick_kind = st.sampled_from(names), st.integers(0, 9)
     n_inputs = draw(st.integers(1, max_inputs))
-    inputs = tuple(draw(st.floats(-2.0, 2.0, allow_nan=False)) for _ in range(n_inputs))
+    inputs = tuple(draw(_INPUT_FLOATS) for _ in range(n_inputs))
     b = _Builder(inputs, max_depth, max_slope)
+
+    def any_ref() -> Ref:
+        k = draw(st.integers(0, n_inputs + len(b.steps) - 1))
+        return ("x", k) if k < n_inputs else ("n", k - n_inputs)
+
     for _ in range(draw(st.integers(1, max_nodes))):
-        rule = RULES[draw(st.sampled_from(names))]
-        arity = rule.arity if rule.arity != VARIADIC else draw(st.sampled_from(list(variadic_arities or input_counts(rule))))
-        refs: list[Ref] = [("x", i) for i in range(n_inputs)] + [("n", j) for j in range(len(b.steps))]
+        rule = RULES[draw(pick_rule)]
+        arity = rule.arity
+        if arity == VARIADIC:
+            arity = draw(st.sampled_from(list(variadic_arities or input_counts(rule))))
         args: list[Arg] = []
         for i in range(arity):
-            kind = draw(st.integers(0, 9))
+            kind = draw(pick_kind)
             if kind < 2:
-                args.append(draw(domain_floats(rule, i)))
-            elif kind < 6 and b.steps:
+                args.append(draw(_domain_strategy(rule, i)))
+            elif kind < 6 and b.steps:  # a recent node: deep graphs
                 args.append(("n", len(b.steps) - 1 - draw(st.integers(0, min(2, len(b.steps) - 1)))))
-            else:
-                args.append(draw(st.sampled_from(refs)))
+            else:  # any input or node: shared subexpressions
+                args.append(any_ref())
         if not any(isinstance(a, tuple) for a in args):
-            args[draw(st.integers(0, arity - 1))] = draw(st.sampled_from(refs))
+            args[draw(st.integers(0, arity - 1))] = any_ref()
         b.try_step(draw, rule, args)
     sinks: list[Arg] = [("n", j) for j in range(len(b.steps)) if j not in b.used]
     if not sinks:
@@ -235,7 +262,7 @@ def _expressions(draw: Any, max_depth: int, max_inputs: int, max_nodes: int,
             for s in sinks[1:]:
                 b.try_step(draw, total, [acc, s])
                 acc = ("n", len(b.steps) - 1)
-    return Expression(inputs=inputs, steps=tuple(b.steps))
+    return Expression(inputs=inputs, steps=tuple(b.steps), glue=tuple(b.glue))
 
 
 def expressions(max_depth: int = 30, max_inputs: int = 4, max_nodes: int = 40,
@@ -278,12 +305,17 @@ class MLPCase:
     def parameters(self) -> list[Value]:
         return list(self.model.parameters())
 
+    def inputs(self) -> list[Value]:
+        """Fresh leaf Values holding :attr:`x` (to differentiate with respect to the inputs too)."""
+        return [Value(v, label=f"in{i}") for i, v in enumerate(self.x)]
+
     def outputs(self, x: Sequence[Any] | None = None) -> list[Value]:
+        """The model's outputs at ``x`` (default :attr:`x`)."""
         return list(self.model(list(self.x if x is None else x)))
 
-    def loss(self) -> Value:
+    def loss(self, x: Sequence[Any] | None = None) -> Value:
         """A scalar that depends on every output: sum_k (k + 1) out_k / (number of outputs)."""
-        outs = self.outputs()
+        outs = self.outputs(x)
         total = outs[0]
         for k, o in enumerate(outs[1:], start=1):
             total = total + (k + 1) * o

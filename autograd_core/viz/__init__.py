@@ -8,7 +8,15 @@ backward pass, and a network-level view of ``nn`` models.
 from .draw import MAX_NODES, draw_graph, escape_label, escape_text, grad_color
 from .example import lecture_example
 from .network import draw_network
-from .render import INSTALL_HINT, RendererNotFound, SVGGraph, available_renderer, render_svg, save_svg, show
+from .render import (
+    INSTALL_HINT,
+    RendererNotFound,
+    SVGGraph,
+    available_renderer,
+    render_svg,
+    save_svg,
+    show,
+)
 from .stepper import STEPPER_MAX_NODES, backprop_html, backprop_steps
 from .trace import Edge, Trace, trace
 

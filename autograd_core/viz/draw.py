@@ -9,7 +9,9 @@ is blue for a positive gradient and red for a negative one, darker for larger ``
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import math
+from collections.abc import Iterable
+from typing import Any
 
 from ..value import Value
 from .trace import format_number, op_label, trace
@@ -54,7 +56,7 @@ def grad_color(g: float, scale: float) -> str:
 
     The strength is sqrt(|g| / scale), so small gradients still show.
     """
-    if not isinstance(g, float) or g != g or scale <= 0.0 or g == 0.0:
+    if not isinstance(g, float) or math.isnan(g) or scale <= 0.0 or g == 0.0:
         return "#ffffff"
     t = min(1.0, (abs(g) / scale) ** 0.5) * 0.75
     base = (33, 102, 172) if g > 0 else (178, 24, 43)
@@ -127,7 +129,7 @@ def draw_graph(
     t = trace(root)
     param_set = set(params) if params is not None else set()
     horizontal = rankdir in ("LR", "RL")
-    scale = max((abs(v.grad) for v in t.nodes if v.grad == v.grad and abs(v.grad) != float("inf")), default=0.0)
+    scale = max((abs(v.grad) for v in t.nodes if math.isfinite(v.grad)), default=0.0)
 
     g = graphviz.Digraph("autograd", format="svg")
     g.attr(rankdir=rankdir, bgcolor="white", nodesep="0.25", ranksep="0.45")

@@ -1,6 +1,7 @@
 """Network-level view of an ``nn`` model: inputs and neurons as nodes, weights as edges.
 
-For models whose node-level graph is too large to read. Works by duck typing on the
+For models whose node-level graph is too large to read. Positions are computed here and
+pinned (graphviz ``layout=neato``), so neurons keep their order. Works by duck typing on the
 planned ``nn`` API (``mlp.layers``, ``layer.neurons``, ``neuron.w``, ``neuron.b``), so this
 module does not import ``nn``. Edge colour: blue for a positive weight (or gradient), red
 for a negative one; width and darkness grow with |value| relative to the largest.
@@ -8,7 +9,9 @@ for a negative one; width and darkness grow with |value| relative to the largest
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import math
+from collections.abc import Sequence
+from typing import Any
 
 from .draw import escape_text, grad_color
 from .trace import format_number
@@ -18,7 +21,7 @@ __all__ = ["draw_network", "edge_color"]
 
 def edge_color(x: float, scale: float) -> str:
     """Line colour for ``x`` with ``scale`` = max |x|: blue > 0, red < 0, grey at 0."""
-    if x != x or scale <= 0.0 or x == 0.0:
+    if math.isnan(x) or scale <= 0.0 or x == 0.0:
         return "#bbbbbb"
     t = 0.3 + 0.7 * min(1.0, abs(x) / scale)
     base = (33, 102, 172) if x > 0 else (178, 24, 43)
@@ -49,6 +52,12 @@ def _layers(model: Any) -> list[Sequence[Any]]:
     return layers
 
 
+def _pin(rankdir: str, along: float, across: float) -> str:
+    """A pinned graphviz ``pos`` (inches) for a point ``along`` the rank direction, ``across`` it."""
+    x, y = {"LR": (along, across), "RL": (-along, across), "TB": (-across, -along), "BT": (-across, along)}[rankdir]
+    return f"{x:.3f},{y:.3f}!"
+
+
 def _activation(neuron: Any) -> str:
     a = getattr(neuron, "activation", None)
     if a is None:
@@ -65,7 +74,8 @@ def draw_network(
 ) -> Any:
     """A ``graphviz.Digraph`` of ``model``: input nodes x_1..x_d, one node per neuron (with its
     bias), one edge per weight w_ij coloured by its value (``show="weights"``) or gradient
-    (``show="grads"``). ``edge_labels`` defaults to on for at most 40 weights.
+    (``show="grads"``). ``edge_labels`` defaults to on for at most 12 weights. Nodes keep
+    their order within a layer (top to bottom, or left to right for ``rankdir="TB"``).
     """
     import graphviz
 
@@ -76,35 +86,49 @@ def draw_network(
     layers = _layers(model)
     attr = "data" if show == "weights" else "grad"
     n_weights = sum(len(n.w) for neurons in layers for n in neurons)
-    labels = n_weights <= 40 if edge_labels is None else edge_labels
+    labels = n_weights <= 12 if edge_labels is None else edge_labels
     scale = max((abs(getattr(w, attr)) for neurons in layers for n in neurons for w in (*n.w, n.b)), default=0.0)
-    scale = 0.0 if scale != scale else scale
+    scale = scale if math.isfinite(scale) else 0.0
+
+    sizes = [len(layers[0][0].w)] + [len(neurons) for neurons in layers]
+    tall = max(sizes)
+
+    def place(column: int, row: float, count: int) -> str:
+        """Pinned position (inches): columns along the rank direction, rows centred across it."""
+        return _pin(rankdir, column * 2.2, ((count - 1) / 2.0 - row) * 0.95)
+
+    def caption_at(column: int, text: str) -> str:
+        """Below the tallest column (LR/RL), or left of the widest row (TB/BT)."""
+        if rankdir in ("LR", "RL"):
+            return _pin(rankdir, column * 2.2, -((tall - 1) / 2.0 + 0.8) * 0.95)
+        return _pin(rankdir, column * 2.2, ((tall - 1) / 2.0) * 0.95 + 0.6 + 0.035 * len(text))
 
     g = graphviz.Digraph("network", format="svg")
-    g.attr(rankdir=rankdir, bgcolor="white", nodesep="0.2", ranksep="1.4", splines="line",
-           label=f"{'weights' if show == 'weights' else 'gradients'}: blue > 0, red < 0", fontname="Helvetica",
-           fontsize="11", labelloc="b")
+    # Positions are computed here and pinned (neato layout): neurons keep their order.
+    g.attr(layout="neato", splines="line", outputorder="edgesfirst", bgcolor="white", fontname="Helvetica",
+           fontsize="11", labelloc="b", label=f"{'weights' if show == 'weights' else 'gradients'}: blue > 0, red < 0")
     g.attr("node", fontname="Helvetica", fontsize="10")
-    g.attr("edge", arrowsize="0.5")
-    with g.subgraph(name="cluster_input") as c:
-        c.attr(label="input", color="#cccccc", fontname="Helvetica", fontsize="11")
-        for i in range(len(layers[0][0].w)):
-            c.node(f"x{i + 1}", label=f"x{i + 1}", shape="circle", style="filled", fillcolor="#e4f3e0")
-    previous = [f"x{i + 1}" for i in range(len(layers[0][0].w))]
+    g.attr("edge", arrowsize="0.5", fontname="Helvetica", fontsize="8")
+    for i in range(sizes[0]):
+        g.node(f"x{i + 1}", label=f"x{i + 1}", shape="circle", style="filled", fillcolor="#e4f3e0",
+               width="0.45", fixedsize="true", pos=place(0, i, sizes[0]))
+    g.node("input", label="input", shape="plaintext", fontcolor="#555555", pos=caption_at(0, "input"))
+    previous = [f"x{i + 1}" for i in range(sizes[0])]
     for l, neurons in enumerate(layers, start=1):
         act = _activation(neurons[0])
-        with g.subgraph(name=f"cluster_layer{l}") as c:
-            c.attr(label=f"layer {l}: {len(neurons)} neurons{', ' + escape_text(act) if act else ''}",
-                   color="#cccccc", fontname="Helvetica", fontsize="11")
-            for j, n in enumerate(neurons, start=1):
-                b = getattr(n.b, attr)
-                c.node(f"n{l}_{j}", label=f"{l}.{j}\\nb {format_number(b, precision)}", shape="circle",
-                       style="filled", fillcolor=grad_color(b, scale), fixedsize="true", width="0.8",
-                       tooltip=escape_text(f"layer {l} neuron {j}: bias data={n.b.data!r} grad={n.b.grad!r}"))
+        caption = f"layer {l}: {len(neurons)} neuron{'s' if len(neurons) != 1 else ''}{', ' + act if act else ''}"
+        g.node(f"layer{l}", label=escape_text(caption), shape="plaintext", fontcolor="#555555",
+               pos=caption_at(l, caption))
         for j, n in enumerate(neurons, start=1):
-            for i, (src, w) in enumerate(zip(previous, n.w), start=1):
+            b = getattr(n.b, attr)
+            g.node(f"n{l}_{j}", label=f"{l}.{j}\\nb {format_number(b, precision)}", shape="circle",
+                   style="filled", fillcolor=grad_color(b, scale), fixedsize="true", width="0.8",
+                   pos=place(l, j - 1, len(neurons)),
+                   tooltip=escape_text(f"layer {l} neuron {j}: bias data={n.b.data!r} grad={n.b.grad!r}"))
+        for j, n in enumerate(neurons, start=1):
+            for i, (src, w) in enumerate(zip(previous, n.w, strict=True), start=1):
                 x = getattr(w, attr)
-                extra = {"label": format_number(x, precision), "fontsize": "8"} if labels else {}
+                extra = {"label": format_number(x, precision)} if labels else {}
                 g.edge(src, f"n{l}_{j}", color=edge_color(x, scale),
                        penwidth=f"{0.6 + 3.0 * (abs(x) / scale if scale > 0 else 0.0):.2f}",
                        tooltip=escape_text(f"w{i}{j} layer {l}: data={w.data!r} grad={w.grad!r}"), **extra)

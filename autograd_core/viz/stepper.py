@@ -12,8 +12,10 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..value import Value
 from .draw import check_size
@@ -26,6 +28,13 @@ __all__ = ["STEPPER_MAX_NODES", "backprop_steps", "backprop_html"]
 
 STEPPER_MAX_NODES = 300
 """Default node limit of the step-through page (one step per function node)."""
+
+
+def short_label(label: str, limit: int = 14) -> str:
+    """A label that fits a node box: dotted parameter names shrink, ``layers.0.neurons.3.w.1`` -> ``l0.n3.w1``."""
+    if len(label) <= limit:
+        return label
+    return re.sub(r"([A-Za-z])[A-Za-z_]*\.(\d+)", r"\1\2", label)
 
 
 def _num(x: Any) -> str:
@@ -52,6 +61,7 @@ def backprop_steps(
     nodes = [
         {
             "label": v.label,
+            "short": short_label(v.label),
             "op": op_label(v),
             "math": v._fn.math if v._fn is not None else "",
             "data": _num(v.data),
@@ -74,7 +84,9 @@ def backprop_steps(
 
     grads = [0.0] * len(t.nodes)
     root_index = len(t.nodes) - 1
-    grads[root_index] += float(gradient)  # backward: interior reset to 0.0, then root.grad += gradient
+    seed = float(gradient)
+    # backward: a leaf root accumulates (here from zero); an interior root is set to the seed
+    grads[root_index] = 0.0 + seed if root._p0 is None else seed
     steps: list[dict[str, Any]] = [
         {"kind": "seed", "node": root_index, "upstream": _num(grads[root_index]),
          "upstream_short": _short(grads[root_index]), "contribs": []}
@@ -148,7 +160,8 @@ def backprop_html(
         "<div id=\"graph-wrap\"><svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"></svg></div>\n"
         "<footer id=\"legend\"><span class=\"sw cur\"></span>being processed "
         "<span class=\"sw upd\"></span>receives a contribution "
-        "<span class=\"sw leaf\"></span>leaf <span class=\"sigma\">&Sigma;</span> gradients from several "
+        "<span class=\"sw leaf\"></span>leaf <span class=\"sw param\"></span>parameter "
+        "<span class=\"sigma\">&Sigma;</span> gradients from several "
         "paths add up here &nbsp; fill: <span class=\"sw pos\"></span>grad &gt; 0 "
         "<span class=\"sw neg\"></span>grad &lt; 0</footer>\n"
         f"<script type=\"application/json\" id=\"backprop-data\">{_script_json(data)}</script>\n"

@@ -9,19 +9,22 @@ on them, so what it shows is exactly what the engine computes.
 __all__ = ["PAGE_CSS", "PAGE_JS"]
 
 PAGE_CSS = r"""
-:root { --cur: #e8590c; --upd: #2f9e44; --ink: #212529; --muted: #6c757d; --mono: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace; }
+:root { --cur: #e8590c; --upd: #2f9e44; --ink: #212529; --muted: #6c757d;
+        --mono: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace; }
 * { box-sizing: border-box; }
 body { margin: 0; padding: 12px 18px; color: var(--ink); background: #fafafa;
        font: 14px/1.4 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", "Liberation Sans", sans-serif; }
 h1 { font-size: 19px; margin: 0 0 2px; }
 .sub { margin: 0 0 8px; color: var(--muted); }
 #controls { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin-bottom: 8px; }
-#controls button { font: inherit; padding: 4px 12px; border: 1px solid #adb5bd; border-radius: 6px; background: #fff; cursor: pointer; }
+#controls button { font: inherit; padding: 4px 12px; border: 1px solid #adb5bd; border-radius: 6px;
+                   background: #fff; cursor: pointer; }
 #controls button:hover:not(:disabled) { background: #f1f3f5; }
 #controls button:disabled { opacity: .45; cursor: default; }
 #step-counter { font-weight: 600; margin-left: 6px; }
 .keys { color: var(--muted); font-size: 12px; margin-left: auto; }
-#explain { background: #fff; border: 1px solid #dee2e6; border-radius: 8px; padding: 8px 12px; margin-bottom: 8px; min-height: 74px; }
+#explain { background: #fff; border: 1px solid #dee2e6; border-radius: 8px; padding: 8px 12px;
+           margin-bottom: 8px; min-height: 74px; }
 #explain p { margin: 0 0 4px; }
 #explain table { border-collapse: collapse; font-size: 13px; }
 #explain th, #explain td { padding: 2px 10px 2px 0; text-align: left; white-space: nowrap; }
@@ -29,15 +32,14 @@ h1 { font-size: 19px; margin: 0 0 2px; }
 #explain td.num { font-family: var(--mono); }
 #explain .done-msg { color: var(--upd); font-weight: 600; }
 #graph-wrap { overflow: auto; background: #fff; border: 1px solid #dee2e6; border-radius: 8px; }
-#graph-wrap.fit svg { width: 100%; height: auto; }
-svg text { font-family: var(--mono); font-size: 11px; fill: var(--ink); }
+svg text { font-family: var(--mono); font-size: 12px; fill: var(--ink); }
 svg .node rect.box { stroke: #868e96; stroke-width: 1.2; }
 svg .node .band { fill: #f1f3f5; }
 svg .node.leaf .band { fill: #d3f9d8; }
 svg .node.param .band { fill: #fff3bf; }
-svg .node text.name { font-weight: 700; font-family: system-ui, "DejaVu Sans", sans-serif; font-size: 12px; }
-svg .node text.op { fill: var(--muted); }
-svg .node text.key { fill: var(--muted); }
+svg .node text.name { font-weight: 700; font-family: system-ui, "DejaVu Sans", sans-serif; font-size: 13px; }
+svg .node text.op { fill: var(--muted); font-size: 11px; }
+svg .node text.key { fill: var(--muted); font-size: 11px; }
 svg .node.done rect.box { stroke: #495057; }
 svg .node.updated rect.box { stroke: var(--upd); stroke-width: 3; }
 svg .node.current rect.box { stroke: var(--cur); stroke-width: 4; }
@@ -51,9 +53,11 @@ svg g.elabel.active { display: inline; }
 svg g.elabel rect { fill: #fff; stroke: var(--cur); stroke-width: 1; }
 svg g.elabel text { font-size: 11px; }
 #legend { margin-top: 6px; color: var(--muted); font-size: 12px; }
-.sw { display: inline-block; width: 12px; height: 12px; border-radius: 3px; vertical-align: -2px; margin: 0 3px 0 10px; border: 2px solid #868e96; }
+.sw { display: inline-block; width: 12px; height: 12px; border-radius: 3px; vertical-align: -2px;
+      margin: 0 3px 0 10px; border: 2px solid #868e96; }
 .sw.cur { border: 3px solid var(--cur); } .sw.upd { border: 3px solid var(--upd); }
-.sw.leaf { background: #d3f9d8; } .sw.pos { background: #8fb3d9; } .sw.neg { background: #e39aa2; }
+.sw.leaf { background: #d3f9d8; } .sw.param { background: #fff3bf; }
+.sw.pos { background: #8fb3d9; } .sw.neg { background: #e39aa2; }
 .sigma { color: #d9480f; font-weight: 700; margin-left: 10px; }
 """
 
@@ -62,7 +66,7 @@ PAGE_JS = r"""
   "use strict";
   var D = JSON.parse(document.getElementById("backprop-data").textContent);
   var NS = "http://www.w3.org/2000/svg";
-  var W = 196, H = 66, COLW = 336, ROWH = 92, PAD = 24;
+  var W = 214, H = 70, COLW = 344, ROWH = 96, PAD = 24, MIN_SCALE = 0.8;
   var nodes = D.nodes, edges = D.edges, steps = D.steps, last = steps.length - 1;
   var svg = document.getElementById("graph"), wrap = document.getElementById("graph-wrap");
   var explain = document.getElementById("explain"), counter = document.getElementById("step-counter");
@@ -102,7 +106,8 @@ PAGE_JS = r"""
 
   var defs = el("defs", {}, svg);
   [["arrow", "#adb5bd"], ["arrow-active", "#e8590c"]].forEach(function (m) {
-    var mk = el("marker", {id: m[0], viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto"}, defs);
+    var mk = el("marker", {id: m[0], viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7, markerHeight: 7,
+      orient: "auto"}, defs);
     el("path", {d: "M0,0 L10,5 L0,10 z", fill: m[1]}, mk);
   });
   var gEdges = el("g", {}, svg), gNodes = el("g", {}, svg), gLabels = el("g", {}, svg);
@@ -137,12 +142,13 @@ PAGE_JS = r"""
     n.box = el("rect", {"class": "box", x: n.x, y: top, width: W, height: H, rx: 7, fill: "#ffffff"}, g);
     el("path", {"class": "band", d: "M" + (n.x + 1) + "," + (top + 21) + " V" + (top + 7) + " a6,6 0 0 1 6,-6 H" +
       (n.x + W - 7) + " a6,6 0 0 1 6,6 V" + (top + 21) + " z"}, g);
-    text(g, n.x + 8, top + 15, clip(name(i), 14), "name");
-    text(g, n.x + W - 8, top + 15, clip(n.op || (n.leaf ? "leaf" : ""), 15), "op", "end");
-    text(g, n.x + 8, top + 38, "data", "key");
-    text(g, n.x + 44, top + 38, clip(n.data, 21), "val");
-    text(g, n.x + 8, top + 56, "grad", "key");
-    n.gradText = text(g, n.x + 44, top + 56, "0.0", "val grad");
+    var shown = clip(n.short || name(i), 16), room = Math.floor((W - 24 - 8 * shown.length) / 6.7);
+    text(g, n.x + 8, top + 15, shown, "name");
+    text(g, n.x + W - 8, top + 15, clip(n.op || (n.leaf ? "leaf" : ""), Math.max(3, room)), "op", "end");
+    text(g, n.x + 8, top + 40, "data", "key");
+    text(g, n.x + 44, top + 40, clip(n.data, 22), "val");
+    text(g, n.x + 8, top + 60, "grad", "key");
+    n.gradText = text(g, n.x + 44, top + 60, "0.0", "val grad");
     if (n.fan_out > 1) {
       var s = el("g", {"class": "sigma"}, g);
       el("circle", {cx: n.x + W - 2, cy: top + 2, r: 10}, s);
@@ -190,8 +196,8 @@ PAGE_JS = r"""
         st.upstream + ". Each input gets input.grad += local derivative \u00d7 upstream:";
       explain.appendChild(p);
       var table = document.createElement("table"), head = document.createElement("tr");
-      ["input", "local derivative", "\u00d7 upstream", "= contribution", "input.grad: before + contribution = after"].forEach(
-        function (h) { cell(head, h, "", "th"); });
+      ["input", "local derivative", "\u00d7 upstream", "= contribution",
+       "input.grad: before + contribution = after"].forEach(function (h) { cell(head, h, "", "th"); });
       table.appendChild(head);
       st.contribs.forEach(function (c) {
         var tr = document.createElement("tr");
@@ -222,7 +228,7 @@ PAGE_JS = r"""
     }
     nodes.forEach(function (n, i) {
       n.g.setAttribute("data-grad", grads[i]);
-      n.gradText.textContent = clip(grads[i], 21);
+      n.gradText.textContent = clip(grads[i], 22);
       n.box.setAttribute("fill", fill(grads[i]));
       n.g.classList.toggle("current", i === st.node);
       n.g.classList.toggle("updated", !!updated[i]);
@@ -265,11 +271,19 @@ PAGE_JS = r"""
   on(bPlay, toggle);
   document.addEventListener("keydown", function (ev) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
-    var keys = {ArrowRight: function () { pause(); show(step + 1); }, ArrowLeft: function () { pause(); show(step - 1); },
+    var keys = {ArrowRight: function () { pause(); show(step + 1); },
+      ArrowLeft: function () { pause(); show(step - 1); },
       Home: function () { pause(); show(0); }, End: function () { pause(); show(last); }, " ": toggle};
     if (keys[ev.key]) { ev.preventDefault(); keys[ev.key](); }
   });
-  if (width <= wrap.clientWidth * 1.5) { wrap.classList.add("fit"); }
+  // fit the graph to the window, but never below MIN_SCALE (then the frame scrolls)
+  function fit() {
+    var scale = Math.min(1, Math.max(MIN_SCALE, (wrap.clientWidth - 2) / width));
+    svg.setAttribute("width", Math.round(width * scale));
+    svg.setAttribute("height", Math.round(height * scale));
+  }
+  window.addEventListener("resize", fit);
+  fit();
   show(0);
 })();
 """

@@ -7,6 +7,7 @@ a deterministic id; edges are listed by child, then by argument position.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +64,7 @@ def trace(root: Value) -> Trace:
     edges: list[Edge] = []
     fan_out = [0] * len(nodes)
     for child, v in enumerate(nodes):
-        for position, (p, d) in enumerate(zip(v.parents, v.local_grads)):
+        for position, (p, d) in enumerate(zip(v.parents, v.local_grads, strict=True)):
             parent = index[p]
             edges.append(Edge(parent, child, position, d))
             fan_out[parent] += 1
@@ -75,7 +76,7 @@ def format_number(x: Any, precision: int = 4) -> str:
     if not isinstance(x, (int, float)):
         return "undefined"
     x = float(x)
-    if x != x or x in (float("inf"), float("-inf")):
+    if not math.isfinite(x):
         return repr(x)
     a = abs(x)
     if a == 0.0 or 1e-3 <= a < 1e4:

@@ -1,0 +1,130 @@
+"""Targets from the issue, and the results as a plain-text or markdown table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["format_markdown", "format_text", "targets"]
+
+
+def _find(rows: list[dict[str, Any]], workload: str, case: str, size: str | None = None) -> dict[str, Any] | None:
+    for row in rows:
+        if row["workload"] == workload and row["case"] == case and (size is None or row["size"] == size):
+            return row
+    return None
+
+
+def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The issue's targets against the measured rows: ``{"target", "measured", "met"}``
+    (``met`` is None when the workload was not run)."""
+    out: list[dict[str, Any]] = []
+
+    def ratio_target(case: str, goal: float, label: str) -> None:
+        row = _find(rows, "W1", case)
+        r = row["ratio"] if row else None
+        measured = f"{r:.1f}x" if r else "not run"
+        if row and row["note"].startswith("autograd_core.dot fallback"):
+            measured += " (dot fallback: nn not ready)"
+        out.append({"target": f"{label} >= {goal:g}x micrograd", "measured": measured,
+                    "met": None if r is None else r >= goal})
+
+    ratio_target("Value ops one by one", 20, "W1, Value ops one by one, gc on:")
+    ratio_target("fused (nn)", 50, "W1, through nn (fused), gc on:")
+    for workload, label in (("W2", "W2 deep chain"), ("W3", "W3 sum() of products")):
+        row = _find(rows, workload, rows_case(rows, workload), "1M")
+        if row is None:
+            out.append({"target": f"{label} completes at 1M", "measured": "not run (--quick or --only)", "met": None})
+        else:
+            ok = row["ours"]["status"] == "ok"
+            out.append({"target": f"{label} completes at 1M",
+                        "measured": _cell(row["ours"]) if ok else row["ours"]["status"], "met": ok})
+    row = _find(rows, "W4", "bytes per op node, after forward")
+    if row is None:
+        out.append({"target": "bytes per op node <= 1/4 of micrograd's", "measured": "not run", "met": None})
+    else:
+        mg, ours = row["micrograd"]["value"], row["ours"]["value"]
+        out.append({"target": "bytes per op node <= 1/4 of micrograd's",
+                    "measured": f"{ours:.0f} B vs {mg:.0f} B ({ours / mg:.2f} of it)", "met": ours <= mg / 4})
+    return out
+
+
+def rows_case(rows: list[dict[str, Any]], workload: str) -> str:
+    return next((r["case"] for r in rows if r["workload"] == workload), "")
+
+
+def _time(s: float) -> str:
+    if s >= 1.0:
+        return f"{s:.2f} s"
+    if s >= 1e-3:
+        return f"{s * 1e3:.1f} ms"
+    return f"{s * 1e6:.0f} us"
+
+
+def _cell(o: dict[str, Any] | None) -> str:
+    if o is None:
+        return "-"
+    if o["status"] != "ok":
+        return o["status"]
+    if "value" in o:
+        v = o["value"]
+        return f"{v:.0f} {o['unit']}" if o["unit"] in ("B", "nodes") else f"{v:.2f} {o['unit']}"
+    if len(o["times"]) == 1:
+        return _time(o["median"])
+    return f"{_time(o['median'])} ({_time(o['min'])}-{_time(o['max'])})"
+
+
+HEADER = ("", "case", "size", "micrograd", "ours", "ratio", "note")
+
+
+def _table(results: dict[str, Any]) -> list[tuple[str, ...]]:
+    lines = []
+    for r in results["rows"]:
+        ratio = f"{r['ratio']:.1f}x" if r["ratio"] else "-"
+        lines.append((r["workload"], r["case"], r["size"], _cell(r["micrograd"]), _cell(r["ours"]), ratio, r["note"]))
+    return lines
+
+
+def _mark(met: bool | None) -> str:
+    return "n/a" if met is None else ("MET" if met else "NOT MET")
+
+
+def _preamble(results: dict[str, Any]) -> list[str]:
+    m = results["meta"]
+    check = results["gradient_check"]
+    worst = max(c["max_rel_diff"] for c in check["cases"])
+    return [
+        (f"autograd_core {m['autograd_core']} vs micrograd {m['micrograd']} | Python {m['python']} | "
+         f"{m['machine']}, {m.get('cpus')} CPUs, load {m.get('load_average_at_start')}->{m.get('load_average_at_end')}"
+         f" | {m['mode']}, {m['repeats']} repeat(s) (at most 3 from 100k) | gc {m['gc']}"),
+        (f"gradient check vs micrograd: PASSED for {'; '.join(c['name'] for c in check['cases'])} "
+         f"({check['cases'][0]['parameters']} parameters, max rel diff {worst:.1e})"),
+        "times: median (min-max) per step / per forward+backward; ratio = micrograd / ours (higher is better)",
+    ]
+
+
+def format_text(results: dict[str, Any]) -> str:
+    """Aligned plain-text table, then the targets."""
+    table = [HEADER, *_table(results)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
+    lines = _preamble(results) + [""]
+    for k, row in enumerate(table):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines += ["", "Targets (issue 6):"]
+    for t in results["targets"]:
+        lines.append(f"  [{_mark(t['met']):7}] {t['target']}: {t['measured']}")
+    return "\n".join(lines)
+
+
+def format_markdown(results: dict[str, Any]) -> str:
+    """The same as a markdown table, for the README."""
+    lines = [f"> {line}  " for line in _preamble(results)] + [""]
+    lines.append("| " + " | ".join(h or "W" for h in HEADER) + " |")
+    lines.append("|" + "|".join("---" for _ in HEADER) + "|")
+    for row in _table(results):
+        lines.append("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |")
+    lines += ["", "| target | measured | |", "|---|---|---|"]
+    for t in results["targets"]:
+        lines.append(f"| {t['target']} | {t['measured']} | {_mark(t['met'])} |")
+    return "\n".join(lines)

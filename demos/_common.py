@@ -1,0 +1,127 @@
+"""What every demo shares: the command line, the output folder, progress bars, and writing
+figures and metrics atomically.
+
+Each demo's ``main(argv)`` calls :func:`start` (parses ``--quick``/``--out``, prints what the
+demo does and where its files go), trains inside :func:`progress` (a tqdm bar), saves
+figures with :func:`save_png` and returns its metrics after :func:`finish` wrote them to
+``metrics.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any, Iterable, Sequence, TypeVar
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no window: works on a headless machine
+
+import matplotlib.pyplot as plt  # noqa: E402
+from tqdm.auto import tqdm  # noqa: E402
+
+from autograd_core import no_grad  # noqa: E402
+
+__all__ = ["OUTPUT_ROOT", "start", "progress", "save_png", "write_text", "finish", "grid_scores", "plot_points", "plt"]
+
+T = TypeVar("T")
+
+OUTPUT_ROOT = Path(__file__).resolve().parent / "output"
+"""Default parent of the output folders: ``demos/output/<name>``."""
+
+
+def start(name: str, description: str, argv: Sequence[str] | None) -> tuple[argparse.Namespace, Path]:
+    """Parse ``--quick`` and ``--out``, print ``description`` and the output folder, create it."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m demos.{name}", description=" ".join(description.split())
+    )
+    parser.add_argument("--quick", action="store_true", help="a few seconds: small data, few steps (smoke test)")
+    parser.add_argument(
+        "--out", default=None, help=f"output folder (default: {OUTPUT_ROOT / name})"
+    )
+    args = parser.parse_args(None if argv is None else list(argv))
+    out = Path(args.out) if args.out is not None else OUTPUT_ROOT / name
+    out.mkdir(parents=True, exist_ok=True)
+    print(textwrap.fill(" ".join(description.split()), width=88))
+    print(f"mode: {'quick' if args.quick else 'full'}")
+    print(f"output folder: {out.resolve()}")
+    return args, out
+
+
+def progress(items: Iterable[T], desc: str, total: int | None = None) -> Iterable[T]:
+    """``items`` wrapped in a tqdm progress bar (on stderr)."""
+    return tqdm(items, desc=desc, total=total, unit="step", dynamic_ncols=True, leave=True)
+
+
+def _replace_into(path: Path, write: Any, suffix: str) -> Path:
+    """Call ``write(tmp_path)`` on a temporary file next to ``path``, then ``os.replace`` it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def save_png(fig: Any, path: Path, dpi: int = 110) -> Path:
+    """Write a matplotlib figure as PNG atomically, close it, print and return the path."""
+    _replace_into(Path(path), lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight"), ".png")
+    plt.close(fig)
+    print(f"wrote {path}")
+    return Path(path)
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write UTF-8 text atomically."""
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    return _replace_into(Path(path), write, ".tmp")
+
+
+def finish(out: Path, metrics: dict[str, Any]) -> dict[str, Any]:
+    """Print the metrics, write them to ``out/metrics.json``, return them."""
+    print("metrics:")
+    for key, value in metrics.items():
+        shown = f"{value:.6g}" if isinstance(value, float) else value
+        print(f"  {key}: {shown}")
+    write_text(out / "metrics.json", json.dumps(metrics, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {out / 'metrics.json'}")
+    return metrics
+
+
+def grid_scores(
+    model: Any, X: Sequence[Sequence[float]], n: int, margin: float = 0.4
+) -> tuple[list[float], list[float], list[list[list[float]]]]:
+    """The model's outputs on an n×n grid around the 2-D points ``X`` (no graph is recorded).
+
+    Returns the grid's x coordinates, y coordinates and ``scores[row][col]`` = output list.
+    """
+    lo = [min(p[k] for p in X) - margin for k in (0, 1)]
+    hi = [max(p[k] for p in X) + margin for k in (0, 1)]
+    xs = [lo[0] + (hi[0] - lo[0]) * c / (n - 1) for c in range(n)]
+    ys = [lo[1] + (hi[1] - lo[1]) * r / (n - 1) for r in range(n)]
+    with no_grad():
+        scores = [[[v.data for v in model([x, y])] for x in xs] for y in ys]
+    return xs, ys, scores
+
+
+def plot_points(ax: Any, X: Sequence[Sequence[float]], y: Sequence[int], colors: Sequence[str]) -> None:
+    """Scatter 2-D points coloured by class index."""
+    for k, color in enumerate(colors):
+        pts = [p for p, c in zip(X, y) if c == k]
+        if pts:
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=18, c=color, edgecolors="k",
+                       linewidths=0.5, label=f"class {k}", zorder=3)

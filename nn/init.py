@@ -1,0 +1,62 @@
+"""Random initialisation of weights, reproducible from a seed.
+
+The lecture initialises "all weights w_ij^(l) at random". A scheme is a function
+``scheme(rng, fan_in, fan_out) -> float`` that draws one weight; ``fan_in = d^(l-1)`` and
+``fan_out = d^(l)`` are the sizes of the layer the weight belongs to. Biases (the lecture's
+w_0j, the weight of the constant input x_0 = 1) are drawn from the same scheme.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Callable, Union
+
+__all__ = ["Init", "Seed", "xavier_uniform", "he_uniform", "uniform", "INITS", "make_rng", "resolve_init"]
+
+Init = Callable[[random.Random, int, int], float]
+Seed = Union[None, int, random.Random]
+
+
+def xavier_uniform(rng: random.Random, fan_in: int, fan_out: int) -> float:
+    """Xavier/Glorot: w ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)); for tanh, sigmoid, linear."""
+    a = math.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-a, a)
+
+
+def he_uniform(rng: random.Random, fan_in: int, fan_out: int) -> float:
+    """He/Kaiming: w ~ U(-a, a), a = sqrt(6 / fan_in) (variance 2 / fan_in); for ReLU."""
+    a = math.sqrt(6.0 / fan_in)
+    return rng.uniform(-a, a)
+
+
+def uniform(rng: random.Random, fan_in: int, fan_out: int) -> float:
+    """w ~ U(-1, 1), whatever the layer size (micrograd's choice)."""
+    return rng.uniform(-1.0, 1.0)
+
+
+INITS: dict[str, Init] = {"xavier": xavier_uniform, "he": he_uniform, "uniform": uniform}
+"""Initialisation schemes by name."""
+
+
+def make_rng(seed: Seed) -> random.Random:
+    """A ``random.Random`` from a seed: an int seeds a new generator, a generator is used as is
+    (and advanced), ``None`` gives a generator seeded from the operating system."""
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is None:
+        return random.Random()
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed: expected None, an int or a random.Random, got {type(seed).__name__} {seed!r:.60}")
+    return random.Random(seed)
+
+
+def resolve_init(init: str | Init | None, activation: object) -> Init:
+    """The scheme to use: ``init`` by name or callable; by default He for "relu", else Xavier."""
+    if init is None:
+        return he_uniform if activation == "relu" else xavier_uniform
+    if callable(init):
+        return init
+    if isinstance(init, str) and init in INITS:
+        return INITS[init]
+    raise ValueError(f"init: unknown scheme {init!r}; expected one of {sorted(INITS)} or a callable")

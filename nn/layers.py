@@ -1,0 +1,268 @@
+"""``Neuron``, ``Layer`` and ``MLP``: the lecture's network, on ``autograd_core.Value``.
+
+The j-th neuron of layer l computes x_j^(l) = θ(s_j^(l)), s_j^(l) = Σ_{i=0}^{d^(l-1)} w_ij^(l) x_i^(l-1),
+with the bias input x_0 = 1 (so the bias is w_0j). The weighted sum s is ONE ``dot`` node of
+the engine over (w_0, w_1, ..., w_d) and (x_0 = 1, x_1, ..., x_d); θ is one more node
+(none for "linear"). A network's output is h(x) = x^(L).
+
+x_0 is a fresh leaf ``Value(1.0, label="x0")`` per layer call, and plain-number inputs become
+fresh leaves too: with only Values among its inputs the engine records a dot node on its
+fastest path. Their ``.grad`` after ``backward()`` is ∂e/∂x_i, which nobody has to reset.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence, Union
+
+from autograd_core import RULES, Rule, Value, apply
+
+from .init import Init, Seed, make_rng, resolve_init
+from .module import Module, read_model_file
+
+__all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS", "Activation"]
+
+Activation = Union[str, Callable[[Value], Value]]
+Inputs = Sequence[Union[Value, float, int]]
+
+_DOT = RULES["dot"]
+
+ACTIVATIONS: dict[str, Rule | None] = {
+    "tanh": RULES["tanh"],  # θ(s) = tanh s, θ' = 1 - θ²
+    "sigmoid": RULES["sigmoid"],  # θ(s) = 1 / (1 + e^-s), θ' = θ(1 - θ)
+    "relu": RULES["relu"],  # θ(s) = max(0, s), θ' = [s > 0]
+    "linear": None,  # θ(s) = s
+}
+"""Activation functions θ by name (``None``: the identity, no node)."""
+
+
+def _check_activation(owner: str, activation: Any) -> Activation:
+    if isinstance(activation, str) and activation in ACTIVATIONS:
+        return activation
+    if callable(activation) and not isinstance(activation, str):
+        return activation  # type: ignore[no-any-return]
+    names = ", ".join(repr(n) for n in ACTIVATIONS)
+    raise ValueError(f"{owner}: unknown activation {activation!r}; expected one of {names} or a callable")
+
+
+def _check_size(owner: str, what: str, n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{owner}: {what} must be a positive int, got {type(n).__name__} {n!r:.60}")
+    if n <= 0:
+        raise ValueError(f"{owner}: {what} must be a positive int, got {n}")
+    return n
+
+
+def _activation_name(activation: Activation) -> str:
+    if isinstance(activation, str):
+        return activation
+    name = getattr(activation, "__qualname__", None) or type(activation).__qualname__
+    return f"callable:{getattr(activation, '__module__', '?')}.{name}"
+
+
+def _wrong_length(owner: str, expected: int, x: Any) -> ValueError:
+    return ValueError(f"{owner}: expected {expected} inputs, got {len(x)}")
+
+
+def _inputs(owner: str, x: Inputs) -> tuple[Value, ...]:
+    """(x_0 = 1, x_1, ..., x_d) as Values: numbers become new leaves, Values are kept.
+
+    With every input a Value, the engine records the dot node on its fast path.
+    """
+    try:
+        return (Value(1.0, "x0"), *[v if v.__class__ is Value else Value(v) for v in x])
+    except TypeError as error:
+        raise TypeError(f"{owner}: inputs must be numbers or Values ({error})") from None
+
+
+class Neuron(Module):
+    """x_j = θ(Σ_{i=0}^{d} w_i x_i) with x_0 = 1: ``neuron.w`` = [w_1..w_d], ``neuron.b`` = w_0.
+
+    ``Neuron(x)`` takes d floats or Values and returns one Value. ``seed`` (int or
+    ``random.Random``) makes the random initial weights reproducible; ``init`` picks the
+    scheme ("xavier", "he", "uniform" or ``f(rng, fan_in, fan_out)``; default He for
+    "relu", Xavier otherwise).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: Activation = "tanh",
+        seed: Seed = None,
+        init: str | Init | None = None,
+        *,
+        fan_out: int = 1,
+    ) -> None:
+        self.nin = _check_size("Neuron", "nin", nin)
+        self.activation = _check_activation("Neuron", activation)
+        scheme = resolve_init(init, self.activation)
+        rng = make_rng(seed)
+        self.w: list[Value] = [Value(scheme(rng, nin, fan_out), label=f"w.{i}") for i in range(nin)]
+        self.b: Value = Value(scheme(rng, nin, fan_out), label="b")
+        self._wb = (self.b, *self.w)  # (w_0, w_1, ..., w_d): the first half of the dot node
+
+    def __call__(self, x: Inputs) -> Value:
+        if len(x) != self.nin:
+            raise _wrong_length("Neuron", self.nin, x)
+        s = apply(_DOT, *self._wb, *_inputs("Neuron", x))
+        act = self.activation
+        if act.__class__ is str:
+            rule = ACTIVATIONS[act]  # type: ignore[index]
+            return s if rule is None else apply(rule, s)
+        return act(s)  # type: ignore[operator]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """("w.0", w_1), ..., ("w.{d-1}", w_d), ("b", w_0): ``w.k`` is ``neuron.w[k]``."""
+        return [*((f"w.{k}", w) for k, w in enumerate(self.w)), ("b", self.b)]
+
+    def parameters(self) -> list[Value]:
+        return [*self.w, self.b]
+
+    def architecture(self) -> dict[str, Any]:
+        return {"type": "Neuron", "nin": self.nin, "activation": _activation_name(self.activation)}
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={_activation_name(self.activation)!r})"
+
+
+class Layer(Module):
+    """x^(l) = θ(W_l x^(l-1)): ``nout`` neurons on the same ``nin`` inputs.
+
+    ``Layer(x)`` takes ``nin`` floats or Values and always returns a list of ``nout`` Values.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: Activation = "tanh",
+        seed: Seed = None,
+        init: str | Init | None = None,
+    ) -> None:
+        self.nin = _check_size("Layer", "nin", nin)
+        self.nout = _check_size("Layer", "nout", nout)
+        self.activation = _check_activation("Layer", activation)
+        rng = make_rng(seed)
+        self.neurons = [Neuron(nin, self.activation, rng, init, fan_out=nout) for _ in range(nout)]
+        self._wbs = [n._wb for n in self.neurons]
+        act = self.activation
+        self._rule = ACTIVATIONS[act] if act.__class__ is str else None  # type: ignore[index]
+        self._fn = None if act.__class__ is str else act
+        self._params = tuple(p for n in self.neurons for p in n.parameters())
+        for name, p in self.named_parameters():
+            p.label = name
+
+    def __call__(self, x: Inputs) -> list[Value]:
+        if len(x) != self.nin:
+            raise _wrong_length("Layer", self.nin, x)
+        return self._forward(_inputs("Layer", x))
+
+    def _forward(self, xs: tuple[Value, ...]) -> list[Value]:
+        """The layer on (x_0 = 1, x_1, ..., x_d), all Values (no check): one dot node (+ θ) per neuron."""
+        dot = _DOT
+        rule = self._rule
+        if rule is not None:
+            return [apply(rule, apply(dot, *wb, *xs)) for wb in self._wbs]
+        fn = self._fn
+        if fn is None:
+            return [apply(dot, *wb, *xs) for wb in self._wbs]
+        return [fn(apply(dot, *wb, *xs)) for wb in self._wbs]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [(f"neurons.{j}.{name}", p) for j, n in enumerate(self.neurons) for name, p in n.named_parameters()]
+
+    def parameters(self) -> list[Value]:
+        return list(self._params)
+
+    def architecture(self) -> dict[str, Any]:
+        return {
+            "type": "Layer",
+            "nin": self.nin,
+            "nout": self.nout,
+            "activation": _activation_name(self.activation),
+        }
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={_activation_name(self.activation)!r})"
+
+
+class MLP(Module):
+    """h(x) = θ_L(W_L θ(... θ(W_1 x))): layers of sizes ``nin -> nouts[0] -> ... -> nouts[-1]``.
+
+    Hidden layers use ``activation``, the last one ``output_activation`` (default "linear":
+    raw scores for a loss). ``MLP(x)`` takes ``nin`` floats or Values and always returns a
+    list of ``nouts[-1]`` Values (``model(x)[0]`` is the lecture's h(x) = x_1^(L)).
+    A single ``seed`` initialises all layers, one after the other.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: Activation = "tanh",
+        output_activation: Activation = "linear",
+        seed: Seed = None,
+        init: str | Init | None = None,
+    ) -> None:
+        self.nin = _check_size("MLP", "nin", nin)
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or len(nouts) == 0:
+            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r:.60}")
+        self.nouts = [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
+        self.activation = _check_activation("MLP", activation)
+        self.output_activation = _check_activation("MLP", output_activation)
+        rng = make_rng(seed)
+        sizes = [nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], self.output_activation if i == last else self.activation, rng, init)
+            for i in range(len(self.nouts))
+        ]
+        self._params = tuple(p for layer in self.layers for p in layer.parameters())
+        for name, p in self.named_parameters():
+            p.label = name
+
+    @classmethod
+    def from_file(cls, path: str) -> MLP:
+        """A new MLP with the architecture and weights of a file written by :meth:`save`
+        (activations given by name only)."""
+        arch = read_model_file(path).get("architecture")
+        keys = {"type", "nin", "nouts", "activation", "output_activation"}
+        if not isinstance(arch, dict) or arch.get("type") != "MLP" or set(arch) != keys:
+            raise ValueError(f"MLP.from_file: {path!r} does not describe an MLP: {arch!r:.200}")
+        for key in ("activation", "output_activation"):
+            if arch[key] not in ACTIVATIONS:
+                raise ValueError(f"MLP.from_file: cannot rebuild activation {arch[key]!r} (only {list(ACTIVATIONS)})")
+        model = cls(arch["nin"], arch["nouts"], arch["activation"], arch["output_activation"], seed=0)
+        model.load(path)
+        return model
+
+    def __call__(self, x: Inputs) -> list[Value]:
+        if len(x) != self.nin:
+            raise _wrong_length("MLP", self.nin, x)
+        layers = self.layers
+        out = layers[0]._forward(_inputs("MLP", x))
+        for layer in layers[1:]:
+            out = layer._forward((Value(1.0, "x0"), *out))
+        return out
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"layers.{k}.{name}", p) for k, layer in enumerate(self.layers) for name, p in layer.named_parameters()
+        ]
+
+    def parameters(self) -> list[Value]:
+        return list(self._params)
+
+    def architecture(self) -> dict[str, Any]:
+        return {
+            "type": "MLP",
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": _activation_name(self.activation),
+            "output_activation": _activation_name(self.output_activation),
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP({self.nin}, {self.nouts}, activation={_activation_name(self.activation)!r}, "
+            f"output_activation={_activation_name(self.output_activation)!r})"
+        )

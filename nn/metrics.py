@@ -1,0 +1,45 @@
+"""Predictions from network outputs, and accuracy.
+
+The lecture predicts sign(h(x)) for two classes and argmax_i f_i(x) for K classes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence, Union
+
+from autograd_core import Value
+
+__all__ = ["predict_sign", "predict_class", "accuracy"]
+
+Scalar = Union[Value, float, int]
+
+
+def _data(x: Any) -> float:
+    return x.data if x.__class__ is Value else float(x)
+
+
+def predict_sign(h: Scalar | Sequence[Scalar]) -> int:
+    """sign(h(x)) as +1 or -1 (0 counts as -1); ``h`` a Value, a number or an MLP's
+    one-element output list."""
+    if isinstance(h, (list, tuple)):
+        if len(h) != 1:
+            raise ValueError(f"predict_sign: expected one score, got {len(h)}")
+        h = h[0]
+    return 1 if _data(h) > 0.0 else -1
+
+
+def predict_class(scores: Sequence[Scalar]) -> int:
+    """argmax_i f_i (the first index on ties)."""
+    if not scores:
+        raise ValueError("predict_class: no scores (empty list)")
+    values = [_data(s) for s in scores]
+    return values.index(max(values))
+
+
+def accuracy(preds: Sequence[Any], targets: Sequence[Any]) -> float:
+    """The fraction of i with preds[i] == targets[i]."""
+    if len(preds) != len(targets):
+        raise ValueError(f"accuracy: {len(preds)} predictions but {len(targets)} targets")
+    if not preds:
+        raise ValueError("accuracy: no predictions (empty list)")
+    return sum(1 for p, t in zip(preds, targets) if p == t) / len(preds)

@@ -1,0 +1,179 @@
+"""``Module``: the parameters of a model, in a fixed order, with names, and their storage.
+
+Parameters are ``Value`` leaves that live as long as the model: training changes their
+``.data`` in place, never the objects, so ``parameters()`` can be handed to an optimizer
+once. A state dict maps each dotted name to a float; ``save``/``load`` write it as JSON
+together with the architecture, atomically, never with pickle.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from typing import Any, Mapping
+
+from autograd_core import Value
+
+__all__ = ["Module", "FORMAT", "FORMAT_VERSION", "read_model_file"]
+
+FORMAT = "autograd-core.nn"
+"""Value of the ``"format"`` key of a saved model."""
+FORMAT_VERSION = 1
+
+
+class Module:
+    """Base class of ``Neuron``, ``Layer`` and ``MLP``.
+
+    Subclasses define :meth:`named_parameters` and :meth:`architecture`; everything else
+    (``parameters``, ``zero_grad``, state dicts, ``save``/``load``) is built on those two.
+    """
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """(dotted name, parameter) pairs, in the order of :meth:`parameters`."""
+        raise NotImplementedError
+
+    def architecture(self) -> dict[str, Any]:
+        """A JSON-able description of the structure (class, sizes, activations)."""
+        raise NotImplementedError
+
+    def parameters(self) -> list[Value]:
+        """All parameters: for each layer, for each neuron, its weights in input order, then its bias."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0 (leaves accumulate across ``backward`` calls)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    # --- state dicts ---------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, float]:
+        """{dotted name: weight} for every parameter, in parameter order."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set every parameter from ``state``, a mapping with exactly the names of
+        :meth:`state_dict` and finite real numbers as values.
+
+        Everything is checked before anything is assigned: on ``ValueError``/``TypeError``
+        the model is left exactly as it was.
+        """
+        cls = type(self).__name__
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict: expected a mapping of names to numbers, got {type(state).__name__}")
+        named = self.named_parameters()
+        expected = [name for name, _ in named]
+        missing = [n for n in expected if n not in state]
+        known = set(expected)
+        extra = [n for n in state if n not in known]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"missing {len(missing)} name(s) {_preview(missing)}")
+            if extra:
+                parts.append(f"unexpected {len(extra)} name(s) {_preview(extra)}")
+            raise ValueError(f"load_state_dict: state does not match this {cls} ({'; '.join(parts)})")
+        values = [_as_weight(name, state[name]) for name in expected]
+        for (_, p), v in zip(named, values):
+            p.data = v
+
+    # --- files -----------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write architecture and parameters as human-readable JSON to ``path``.
+
+        Atomic: the JSON goes to a temporary file in the same directory, which then replaces
+        ``path`` (``os.replace``), so ``path`` holds either the old or the new model, never
+        half of one. Floats are written with ``repr``, so a load gives back the exact weights.
+        """
+        state = self.state_dict()
+        bad = [name for name, v in state.items() if not math.isfinite(v)]
+        if bad:
+            raise ValueError(f"save: parameter(s) {_preview(bad)} are not finite; JSON cannot store them")
+        document = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "architecture": self.architecture(),
+            "parameters": state,
+        }
+        text = json.dumps(document, indent=1, allow_nan=False) + "\n"
+        _write_atomically(os.fspath(path), text)
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """Read parameters saved by :meth:`save` into this model (same architecture only).
+
+        Truncated or invalid JSON, another format or architecture, missing or extra names and
+        values that are not finite numbers raise ``ValueError``; the model is then unchanged.
+        """
+        path = os.fspath(path)
+        document = read_model_file(path)
+        mine = self.architecture()
+        theirs = document.get("architecture")
+        if theirs != mine:
+            raise ValueError(f"load: {path!r} holds architecture {theirs!r}, but this model is {mine!r}")
+        state = document.get("parameters")
+        if not isinstance(state, dict):
+            raise ValueError(f"load: {path!r} has no \"parameters\" object")
+        try:
+            self.load_state_dict(state)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"load: {path!r}: {error}") from None
+
+
+def read_model_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The JSON object of a file written by :meth:`Module.save` (format and version checked)."""
+    path = os.fspath(path)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as error:  # json.JSONDecodeError, or NaN/Infinity
+        raise ValueError(f"load: {path!r} is not valid JSON ({error})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"load: {path!r} is not a saved nn model (no \"format\": {FORMAT!r})")
+    if document.get("version") != FORMAT_VERSION:
+        raise ValueError(f"load: {path!r} has format version {document.get('version')!r}, expected {FORMAT_VERSION}")
+    return document
+
+
+def _as_weight(name: str, v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ValueError(f"load_state_dict: {name!r} must be a number, got {type(v).__name__} {v!r:.60}")
+    x = float(v)
+    if not math.isfinite(x):
+        raise ValueError(f"load_state_dict: {name!r} must be finite, got {x!r}")
+    return x
+
+
+def _preview(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return f"[{shown}{', ...' if len(names) > limit else ''}]"
+
+
+def _reject_constant(token: str) -> float:
+    raise ValueError(f"{token} is not a JSON number")
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``path``, then ``os.replace`` it into place."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".nn-", suffix=".json.tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,111 @@
+"""Optimizers: plain SGD is the lecture's update; momentum, weight decay and Adam match PyTorch."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nn
+from autograd_core import Value
+
+floats = st.floats(-3.0, 3.0, allow_nan=False)
+
+
+def quadratic_grads(params, k):
+    """Put a deterministic, step-dependent gradient into every parameter."""
+    for i, p in enumerate(params):
+        p.grad = (i + 1) * 0.3 * p.data - 0.1 * k + 0.05 * i
+
+
+@given(ws=st.lists(floats, min_size=1, max_size=5), gs=st.lists(floats, min_size=5, max_size=5), lr=st.floats(0.0, 2.0))
+def test_plain_sgd_is_exactly_w_minus_lr_grad(ws, gs, lr):
+    params = [Value(w) for w in ws]
+    for p, g in zip(params, gs):
+        p.grad = g
+    nn.SGD(params, lr=lr).step()
+    assert [p.data for p in params] == [w - lr * g for w, g in zip(ws, gs)]
+
+
+def test_zero_grad_and_lr_change_between_steps():
+    p = Value(1.0)
+    opt = nn.SGD([p], lr=0.5)
+    p.grad = 2.0
+    opt.step()
+    assert p.data == 0.0
+    opt.zero_grad()
+    assert p.grad == 0.0
+    opt.lr = 0.25
+    p.grad = -4.0
+    opt.step()
+    assert p.data == 1.0
+
+
+def run_torch(make_torch_opt, make_ours, steps=6):
+    torch = pytest.importorskip("torch")
+    init = [0.5, -1.25, 2.0, 0.0]
+    ours = [Value(v) for v in init]
+    theirs = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in init]
+    opt, topt = make_ours(ours), make_torch_opt(theirs)
+    for k in range(steps):
+        quadratic_grads(ours, k)
+        for t, p in zip(theirs, ours):
+            t.grad = torch.tensor(p.grad, dtype=torch.float64)
+        if k == 3:  # a learning-rate change between steps
+            opt.lr = 0.05
+            for group in topt.param_groups:
+                group["lr"] = 0.05
+        opt.step()
+        topt.step()
+        assert [p.data for p in ours] == pytest.approx([t.item() for t in theirs], rel=1e-12, abs=1e-14)
+
+
+@pytest.mark.parametrize("momentum, wd", [(0.0, 0.0), (0.9, 0.0), (0.0, 0.01), (0.5, 0.1)])
+def test_sgd_with_momentum_and_weight_decay_matches_torch(momentum, wd):
+    torch = pytest.importorskip("torch")
+    run_torch(
+        lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=momentum, weight_decay=wd),
+        lambda ps: nn.SGD(ps, lr=0.1, momentum=momentum, weight_decay=wd),
+    )
+
+
+@pytest.mark.parametrize("betas, wd", [((0.9, 0.999), 0.0), ((0.5, 0.9), 0.1)])
+def test_adam_matches_torch_including_bias_correction(betas, wd):
+    torch = pytest.importorskip("torch")
+    run_torch(
+        lambda ps: torch.optim.Adam(ps, lr=0.1, betas=betas, eps=1e-8, weight_decay=wd),
+        lambda ps: nn.Adam(ps, lr=0.1, betas=betas, eps=1e-8, weight_decay=wd),
+    )
+
+
+def test_adam_first_step_moves_each_weight_by_lr_times_sign_of_grad():
+    ps = [Value(1.0), Value(1.0)]
+    ps[0].grad, ps[1].grad = 3.0, -0.001
+    nn.Adam(ps, lr=0.01).step()
+    assert ps[0].data == pytest.approx(0.99) and ps[1].data == pytest.approx(1.01, rel=1e-6)
+
+
+def test_linear_decay_from_start_to_end_then_held():
+    p = Value(0.0)
+    opt = nn.SGD([p], lr=123.0)
+    sched = nn.LinearDecay(opt, 1.0, 0.1, 100)
+    assert opt.lr == 1.0
+    seen = [sched.step() for _ in range(120)]
+    assert seen[0] == pytest.approx(1.0 - 0.9 * 1 / 100)  # micrograd's demo: 1 - 0.9 k / 100
+    assert seen[49] == pytest.approx(0.55)
+    assert seen[99] == pytest.approx(0.1) and seen[-1] == pytest.approx(0.1)
+    assert opt.lr == seen[-1]
+
+
+def test_bad_optimizer_arguments_are_rejected():
+    p = Value(1.0)
+    with pytest.raises(ValueError, match="lr must be"):
+        nn.SGD([p], lr=-0.1)
+    with pytest.raises(ValueError, match="no parameters"):
+        nn.SGD([], lr=0.1)
+    with pytest.raises(TypeError, match="must be Values"):
+        nn.SGD([1.0], lr=0.1)
+    with pytest.raises(ValueError, match="more than once"):
+        nn.Adam([p, p])
+    with pytest.raises(ValueError, match="beta1 must be < 1"):
+        nn.Adam([p], betas=(1.0, 0.9))
+    with pytest.raises(ValueError, match="steps must be a positive int"):
+        nn.LinearDecay(nn.SGD([p], lr=0.1), 1.0, 0.1, 0)

@@ -1,0 +1,159 @@
+"""The step-through page in a real headless Chromium (Debian's ``chromium``, driven by the
+``playwright`` Python package; no browser download): controls, arrow keys, exact gradients,
+no console errors, no network requests. Saves a screenshot of a middle step to artifacts/."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import autograd_core as ac
+from autograd_core.viz import backprop_html, lecture_example
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="the Python package playwright is not installed (pip install playwright)"
+)
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+if CHROMIUM is None:
+    pytest.skip("no chromium binary found (apt-get install chromium)", allow_module_level=True)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    """The lecture's network: its page, and the engine's gradients in topological order."""
+    loss, params = lecture_example()
+    path = backprop_html(loss, tmp_path_factory.mktemp("page") / "backprop.html", params=params)
+    loss.backward()
+    return path, [v.grad for v in ac.topological_order(loss)]
+
+
+class Page:
+    """A page that records every request and every console error."""
+
+    def __init__(self, browser, path):
+        self.page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        self.requests, self.errors = [], []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.url = path.as_uri()
+        self.page.goto(self.url)
+
+    def step(self):
+        return int(self.page.get_attribute("body", "data-step"))
+
+    def last(self):
+        return int(self.page.get_attribute("body", "data-last-step"))
+
+    def grads(self):
+        return self.page.eval_on_selector_all(
+            "g.node", "els => els.map(e => [Number(e.dataset.index), e.getAttribute('data-grad')])")
+
+    def shown_grads(self):
+        return self.page.eval_on_selector_all("g.node text.grad", "els => els.map(e => e.textContent)")
+
+    def check_clean(self):
+        assert self.errors == []
+        assert self.requests == [self.url]  # the file:// page itself, nothing else
+
+
+@pytest.fixture
+def page(browser, example):
+    p = Page(browser, example[0])
+    yield p
+    p.page.close()
+
+
+def test_next_button_steps_to_the_engines_gradients(page, example):
+    _, engine = example
+    assert page.step() == 0
+    n_interior = sum(1 for g in page.grads())  # all nodes are drawn
+    assert n_interior == len(engine)
+    for k in range(1, page.last() + 1):
+        page.page.click("#btn-next")
+        assert page.step() == k
+    assert page.page.is_disabled("#btn-next")
+    grads = page.grads()
+    assert [i for i, _ in grads] == list(range(len(engine)))
+    assert [float(s) for _, s in grads] == engine  # bit for bit
+    assert [s for _, s in grads] == [repr(g) for g in engine]
+    assert page.shown_grads() == [repr(g) for g in engine]
+    assert "Backward pass complete" in page.page.inner_text("#explain")
+    page.check_clean()
+
+
+def test_arrow_keys_step_forward_and_back(page, example):
+    _, engine = example
+    last = page.last()
+    for _ in range(last + 3):  # pressing past the end stays at the end
+        page.page.keyboard.press("ArrowRight")
+    assert page.step() == last
+    assert [float(s) for _, s in page.grads()] == engine
+    page.page.keyboard.press("ArrowLeft")
+    assert page.step() == last - 1
+    assert [float(s) for _, s in page.grads()] != engine
+    page.page.keyboard.press("Home")
+    assert page.step() == 0
+    root_grad = page.grads()[-1][1]
+    assert root_grad == "1.0" and all(s == "0.0" for _, s in page.grads()[:-1])
+    page.page.keyboard.press("End")
+    assert page.step() == last
+    page.check_clean()
+
+
+def test_prev_and_reset_buttons(page):
+    page.page.click("#btn-next")
+    page.page.click("#btn-next")
+    page.page.click("#btn-prev")
+    assert page.step() == 1
+    page.page.click("#btn-reset")
+    assert page.step() == 0
+    assert page.page.is_disabled("#btn-prev") and page.page.is_disabled("#btn-reset")
+    page.check_clean()
+
+
+def test_play_runs_to_the_end_and_pause_stops(page, example):
+    _, engine = example
+    page.page.evaluate("document.body.setAttribute('data-interval', '40')")
+    page.page.click("#btn-play")
+    page.page.wait_for_function("() => document.body.getAttribute('data-playing') === 'false'", timeout=20000)
+    assert page.step() == page.last()
+    assert [float(s) for _, s in page.grads()] == engine
+    page.page.evaluate("document.body.setAttribute('data-interval', '100000')")
+    page.page.keyboard.press(" ")  # space: play again, from the start
+    assert page.page.get_attribute("body", "data-playing") == "true"
+    assert page.step() == 0
+    page.page.click("#btn-play")  # pause
+    assert page.page.get_attribute("body", "data-playing") == "false"
+    assert "Play" in page.page.inner_text("#btn-play")
+    page.check_clean()
+
+
+def test_middle_step_shows_contributions_on_edges_and_is_saved(page):
+    middle = page.last() // 2 + 2
+    for _ in range(middle):
+        page.page.keyboard.press("ArrowRight")
+    current = page.page.eval_on_selector_all("g.node.current", "els => els.map(e => e.dataset.label)")
+    assert len(current) == 1
+    labels = page.page.eval_on_selector_all("g.elabel.active", "els => els.map(e => e.textContent)")
+    rows = page.page.eval_on_selector_all("#explain table tr", "els => els.length")
+    assert len(labels) == rows - 1 >= 1
+    assert all("\u00d7" in text and "=" in text for text in labels)
+    assert page.page.eval_on_selector_all("g.node.updated", "els => els.length") >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "viz_stepper_middle_step.png"
+    page.page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    page.check_clean()
