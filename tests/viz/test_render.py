@@ -84,6 +84,8 @@ def test_render_accepts_a_digraph_and_dot_source(no_dot):
         render_svg(42)
     with pytest.raises(ValueError, match="renderer must be"):
         render_svg(g, renderer="png")
+    with pytest.raises(RuntimeError, match="render_svg: graphviz"):
+        render_svg("digraph { a -> }")
 
 
 def test_save_svg_writes_atomically(no_dot, tmp_path):

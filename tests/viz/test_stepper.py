@@ -31,7 +31,7 @@ def expressions(draw):
     """A random expression over three leaves, with shared subexpressions and constants."""
     pool = [Value(draw(st.floats(-2.0, 2.0)), f"x{i}") for i in range(3)]
     for _ in range(draw(st.integers(1, 12))):
-        kind = draw(st.sampled_from(["add", "mul", "sub", "tanh", "sigmoid", "const", "dot", "sq"]))
+        kind = draw(st.sampled_from(["add", "mul", "sub", "tanh", "sigmoid", "const", "dot", "affine", "sq"]))
         a = draw(st.sampled_from(pool))
         b = draw(st.sampled_from(pool))
         if kind == "add":
@@ -48,6 +48,8 @@ def expressions(draw):
             pool.append(draw(st.floats(-3.0, 3.0)) * a + 0.25)
         elif kind == "dot":
             pool.append(ac.dot([a, b, a], [b, 1.5, a]))
+        elif kind == "affine":
+            pool.append(ac.affine(a, [b, a], [a, -0.5]))
         else:
             pool.append(a**2)
     return pool[-1] * pool[-2] + pool[-1]
@@ -94,10 +96,16 @@ def test_steps_do_not_touch_grads_and_start_from_zero():
     assert data["final"] == ["3.0", "1.0"]
 
 
-def test_seed_gradient_is_used():
+def test_seed_gradient_is_used_as_the_engine_does():
     a = Value(2.0, "a")
     data = backprop_steps(a.exp(), gradient=0.5)
     assert data["steps"][0]["upstream"] == "0.5"
+    y = a * 3.0
+    y.backward(-0.0)  # an interior root is set to the seed, signed zero included
+    assert backprop_steps(y, gradient=-0.0)["final"][-1] == repr(y.grad) == "-0.0"
+    leaf = Value(1.0)
+    leaf.backward(-0.0)  # a leaf root accumulates: 0.0 + -0.0
+    assert backprop_steps(leaf, gradient=-0.0)["final"] == [repr(leaf.grad)] == ["0.0"]
 
 
 def test_undefined_local_derivative_raises_like_the_engine():
