@@ -115,19 +115,23 @@ def backward(root: Value, gradient: float = 1.0) -> None:
         v.grad = 0.0
     root.grad = seed
     observer = _value._observer
-    for v in reversed(order):
-        if observer is not None:
-            observer.propagating(v)
-        g = v.grad
-        p = v._p0
-        if p.__class__ is tuple:
-            for q, d in zip(p, v._d0):
-                q.grad += d * g
-        else:
-            p.grad += v._d0 * g
-            q = v._p1
-            if q is not None:
-                q.grad += v._d1 * g
+    v = root
+    try:
+        for v in reversed(order):
+            if observer is not None:
+                observer.propagating(v)
+            g = v.grad
+            p = v._p0
+            if p.__class__ is tuple:
+                for q, d in zip(p, v._d0):
+                    q.grad += d * g
+            else:
+                p.grad += v._d0 * g
+                q = v._p1
+                if q is not None:
+                    q.grad += v._d1 * g
+    except ValueError as error:  # an undefined local derivative was used
+        raise ValueError(f"{error}{_value._describe(v.inputs)}") from None
 
 
 def grad(

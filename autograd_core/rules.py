@@ -108,13 +108,23 @@ def _pow(x: float, y: float) -> float:
         raise OverflowError(f"pow: result overflows for {x!r} ** {y!r}") from None
 
 
+def _power(x: Any, e: Any) -> Any:
+    """x ** e; on floats an overflow gives +-inf (a local derivative may be infinite)."""
+    if x.__class__ is not float or e.__class__ is not float:
+        return x ** e
+    try:
+        return math.pow(x, e)
+    except OverflowError:
+        return math.copysign(math.inf, x) if e.is_integer() and e % 2 else math.inf
+
+
 def _pow_partials(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
-    if y == 0.0:
-        dx: Any = 0.0
-    elif x == 0.0 and y < 1.0:
-        dx = undefined(f"pow: derivative with respect to the base is infinite at 0.0 ** {float(y)!r}")
+    if x != 0.0 or y >= 1.0:
+        dx: Any = y * _power(x, y - 1.0)
+    elif y == 0.0:
+        dx = 0.0  # x ** 0 = 1 for every x
     else:
-        dx = y * x ** (y - 1.0)
+        dx = undefined(f"pow: derivative with respect to the base is infinite at 0.0 ** {float(y)!r}")
     if x > 0.0:
         dy: Any = out * _log(x)
     else:

@@ -294,6 +294,11 @@ def _fail(rule: Rule, error: Exception, args: tuple[Any, ...]) -> Exception:
     return type(error)(f"{error}{_describe(args)}")
 
 
+def _overflow(rule: Rule, values: Any, args: tuple[Any, ...]) -> OverflowError:
+    shown = ", ".join(repr(v) for v in values)
+    return OverflowError(f"{rule.name}: result overflows for finite input ({shown}){_describe(args)}")
+
+
 def _unary(rule: Rule, x: Any) -> Any:
     if x.__class__ is not Value:
         return rule.forward(_as_float(x, rule.name))
@@ -302,6 +307,8 @@ def _unary(rule: Rule, x: Any) -> Any:
         out = rule.forward(a)
     except (ValueError, ArithmeticError) as error:
         raise _fail(rule, error, (x,)) from None
+    if out - out != 0.0 and a - a == 0.0:  # finite in, inf or nan out
+        raise _overflow(rule, (a,), (x,))
     node = _new(Value)
     node.data = out
     node.grad = 0.0
@@ -325,6 +332,8 @@ def _binary(rule: Rule, x: Any, y: Any) -> Any:
         out = rule.forward(a, b)
     except (ValueError, ArithmeticError) as error:
         raise _fail(rule, error, (x, y)) from None
+    if out - out != 0.0 and a - a == 0.0 and b - b == 0.0:
+        raise _overflow(rule, (a, b), (x, y))
     node = _new(Value)
     node.data = out
     node.grad = 0.0
@@ -374,6 +383,8 @@ def _nary(rule: Rule, args: tuple[Any, ...]) -> Any:
         out = rule.forward(*values)
     except (ValueError, ArithmeticError) as error:
         raise _fail(rule, error, args) from None
+    if out - out != 0.0 and all(v - v == 0.0 for v in values):
+        raise _overflow(rule, values, args)
     node = _new(Value)
     node.data = out
     node.grad = 0.0

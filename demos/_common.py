@@ -15,18 +15,21 @@ import os
 import tempfile
 import textwrap
 from pathlib import Path
-from typing import Any, Iterable, Sequence, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 import matplotlib
 
 matplotlib.use("Agg")  # files only, no window: works on a headless machine
 
-import matplotlib.pyplot as plt  # noqa: E402
-from tqdm.auto import tqdm  # noqa: E402
+import matplotlib.pyplot as plt
+from tqdm.auto import tqdm
 
-from autograd_core import no_grad  # noqa: E402
+from autograd_core import no_grad
 
-__all__ = ["OUTPUT_ROOT", "start", "progress", "save_png", "write_text", "finish", "grid_scores", "plot_points", "plt"]
+__all__ = [
+    "OUTPUT_ROOT", "start", "progress", "counter", "save_png", "write_text", "finish", "grid_scores", "plot_points", "plt",
+]
 
 T = TypeVar("T")
 
@@ -55,6 +58,11 @@ def start(name: str, description: str, argv: Sequence[str] | None) -> tuple[argp
 def progress(items: Iterable[T], desc: str, total: int | None = None) -> Iterable[T]:
     """``items`` wrapped in a tqdm progress bar (on stderr)."""
     return tqdm(items, desc=desc, total=total, unit="step", dynamic_ncols=True, leave=True)
+
+
+def counter(total: int, desc: str) -> Any:
+    """A tqdm bar of ``total`` steps to advance by hand with ``.update()``; ``.close()`` it at the end."""
+    return tqdm(total=total, desc=desc, unit="step", dynamic_ncols=True, leave=True)
 
 
 def _replace_into(path: Path, write: Any, suffix: str) -> Path:
@@ -118,10 +126,12 @@ def grid_scores(
     return xs, ys, scores
 
 
-def plot_points(ax: Any, X: Sequence[Sequence[float]], y: Sequence[int], colors: Sequence[str]) -> None:
-    """Scatter 2-D points coloured by class index."""
+def plot_points(
+    ax: Any, X: Sequence[Sequence[float]], y: Sequence[int], colors: Sequence[str], names: Sequence[str] | None = None
+) -> None:
+    """Scatter 2-D points coloured by class index (legend entries ``names``, default "class k")."""
     for k, color in enumerate(colors):
         pts = [p for p, c in zip(X, y) if c == k]
         if pts:
             ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=18, c=color, edgecolors="k",
-                       linewidths=0.5, label=f"class {k}", zorder=3)
+                       linewidths=0.5, label=names[k] if names else f"class {k}", zorder=3)

@@ -8,7 +8,8 @@ compared with the engine's gradients; then one SGD step w <- w - η x_i^(l-1) δ
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import nn
 from autograd_core import Value, viz

@@ -7,7 +7,8 @@ x <- x - η f'(x). Both are checked against the closed forms f' = 4x³ - 6x + 1,
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import autograd_core as ac
 from autograd_core import Value, viz
@@ -86,10 +87,10 @@ def _plot(out: Any, runs: dict[str, list[float]]) -> Any:
     grid = [-2.2 + 4.4 * k / 400 for k in range(401)]
     left.plot(grid, [f(x) for x in grid], color="0.3", lw=1.5, label="f(x) = x⁴ − 3x² + x")
     styles = {
-        "Newton from -2": dict(color="tab:red", marker="o", ms=6),
-        "gradient descent from -2": dict(color="tab:blue", marker=".", ms=4, alpha=0.7),
-        "Newton from 0.4 (f'' < 0)": dict(color="tab:purple", marker="s", ms=5, ls="--"),
-        "gradient descent from 0.4": dict(color="tab:green", marker=".", ms=4, alpha=0.7, ls="--"),
+        "Newton from -2": {"color": "tab:red", "marker": "o", "ms": 6},
+        "gradient descent from -2": {"color": "tab:blue", "marker": ".", "ms": 4, "alpha": 0.7},
+        "Newton from 0.4 (f'' < 0)": {"color": "tab:purple", "marker": "s", "ms": 5, "ls": "--"},
+        "gradient descent from 0.4": {"color": "tab:green", "marker": ".", "ms": 4, "alpha": 0.7, "ls": "--"},
     }
     for name, xs in runs.items():
         left.plot(xs, [f(x) for x in xs], label=f"{name}: {len(xs) - 1} steps", **styles[name])

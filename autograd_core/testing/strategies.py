@@ -15,31 +15,29 @@ table is used without other edits.
   Every sink (node nothing else uses) goes into one final ``sum``: the root.
 - ``mlps()``: :class:`MLPCase`, a small ``nn.MLP`` with random activations, seed and inputs.
 
-Both drawn objects have a ``repr`` that rebuilds them: paste it to reproduce a failure.
+Both drawn objects (:mod:`autograd_core.testing.cases`) have a ``repr`` that rebuilds them:
+paste it to reproduce a failure.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from hypothesis import assume
 from hypothesis import strategies as st
 
 from ..graph import topological_order
 from ..rules import RULES, VARIADIC, Rule
-from ..value import Value, apply
+from ..value import Value
+from .cases import Arg, Expression, MLPCase, Ref, Step
 from .rules_check import input_counts, input_domain, resolve_rule
 
 __all__ = ["domain_floats", "expressions", "mlps", "Expression", "MLPCase", "ACTIVATIONS"]
 
-Ref = tuple[str, int]  # ("x", i): input i; ("n", j): the node made by step j
-Arg = Any  # a Ref or a float constant
-Step = tuple[str, tuple[Arg, ...]]
-
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
+"""Activation names ``mlps()`` draws from (those of ``nn.MLP``)."""
 
 
 def domain_floats(rule: str | Rule, i: int) -> st.SearchStrategy[float]:
@@ -54,76 +52,6 @@ def _domain_strategy(rule: Rule, i: int) -> st.SearchStrategy[float]:
 
 
 _INPUT_FLOATS = st.floats(-2.0, 2.0, allow_nan=False)
-
-
-@dataclass(frozen=True)
-class Expression:
-    """A random expression graph as a program over inputs, rebuildable from any values.
-
-    ``steps[j] = (rule name, args)`` makes node ``n{j}``; an arg is ``("x", i)`` (input i),
-    ``("n", k)`` (an earlier node, k < j) or a float constant. The last node is the root.
-    ``expr(*values)`` rebuilds it on Values (so ``gradcheck(expr, expr.inputs)`` works);
-    ``expr.build(xs, op)`` with ``op(rule_name, *args)`` rebuilds it with any backend.
-    ``glue`` lists the squashing steps; every other step has its inputs inside its rule's domain.
-    """
-
-    inputs: tuple[float, ...]
-    steps: tuple[Step, ...]
-    glue: tuple[int, ...] = ()
-
-    def build_all(self, xs: Sequence[Any], op: Callable[..., Any] | None = None) -> list[Any]:
-        """Every node ``n0, n1, ...`` computed from inputs ``xs`` with ``op`` (default: ``apply``)."""
-        if op is None:
-            op = _engine_op
-        nodes: list[Any] = []
-        for name, args in self.steps:
-            nodes.append(op(name, *[_resolve(a, xs, nodes) for a in args]))
-        return nodes
-
-    def build(self, xs: Sequence[Any], op: Callable[..., Any] | None = None) -> Any:
-        """The root, computed from inputs ``xs`` with ``op`` (default: the engine's ``apply``)."""
-        return self.build_all(xs, op)[-1]
-
-    def __call__(self, *xs: Value) -> Value:
-        return self.build(xs)
-
-    def leaves(self) -> list[Value]:
-        """Fresh leaf Values ``x0, x1, ...`` holding :attr:`inputs`."""
-        return [Value(v, label=f"x{i}") for i, v in enumerate(self.inputs)]
-
-    def evaluate(self, xs: Sequence[float] | None = None) -> float:
-        """The root's value on plain floats (each rule's ``forward``)."""
-        return self.build(self.inputs if xs is None else xs, lambda name, *a: RULES[name].forward(*a))
-
-    def rule_names(self) -> set[str]:
-        return {name for name, _ in self.steps}
-
-    def depth(self) -> int:
-        """Longest chain of steps from an input to the root."""
-        depths: list[int] = []
-        for _, args in self.steps:
-            depths.append(1 + max((depths[a[1]] for a in args if isinstance(a, tuple) and a[0] == "n"), default=0))
-        return depths[-1]
-
-    def describe(self) -> str:
-        """One line per node: ``n3 = mul(n1, 0.5)``."""
-        def show(a: Arg) -> str:
-            return f"{a[0]}{a[1]}" if isinstance(a, tuple) else repr(a)
-
-        head = ", ".join(f"x{i} = {v!r}" for i, v in enumerate(self.inputs))
-        lines = [f"n{j} = {name}({', '.join(show(a) for a in args)})" + ("  # glue" if j in self.glue else "")
-                 for j, (name, args) in enumerate(self.steps)]
-        return "\n".join([head, *lines])
-
-
-def _engine_op(name: str, *args: Any) -> Any:
-    return apply(RULES[name], *args)
-
-
-def _resolve(a: Arg, xs: Sequence[Any], nodes: list[Any]) -> Any:
-    if isinstance(a, tuple):
-        return xs[a[1]] if a[0] == "x" else nodes[a[1]]
-    return a
 
 
 def _inside(x: float, intervals: Sequence[tuple[float, float]]) -> bool:
@@ -278,49 +206,6 @@ def expressions(max_depth: int = 30, max_inputs: int = 4, max_nodes: int = 40,
         raise ValueError("expressions: max_depth, max_inputs and max_nodes must be >= 1")
     counts = tuple(variadic_arities) if variadic_arities else None
     return _expressions(max_depth, max_inputs, max_nodes, rules, max_slope, counts)
-
-
-@dataclass(frozen=True)
-class MLPCase:
-    """A small ``nn.MLP(nin, nouts, activation, output_activation, seed)`` and an input ``x``."""
-
-    nin: int
-    nouts: tuple[int, ...]
-    activation: str
-    output_activation: str
-    seed: int
-    x: tuple[float, ...]
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def model(self) -> Any:
-        """The MLP (built once per case)."""
-        if "model" not in self._cache:
-            import nn
-
-            self._cache["model"] = nn.MLP(self.nin, list(self.nouts), activation=self.activation,
-                                          output_activation=self.output_activation, seed=self.seed)
-        return self._cache["model"]
-
-    def parameters(self) -> list[Value]:
-        return list(self.model.parameters())
-
-    def inputs(self) -> list[Value]:
-        """Fresh leaf Values holding :attr:`x` (to differentiate with respect to the inputs too)."""
-        return [Value(v, label=f"in{i}") for i, v in enumerate(self.x)]
-
-    def outputs(self, x: Sequence[Any] | None = None) -> list[Value]:
-        """The model's outputs at ``x`` (default :attr:`x`)."""
-        return list(self.model(list(self.x if x is None else x)))
-
-    def loss(self, x: Sequence[Any] | None = None) -> Value:
-        """A scalar that depends on every output: sum_k (k + 1) out_k / (number of outputs)."""
-        outs = self.outputs(x)
-        total = outs[0]
-        for k, o in enumerate(outs[1:], start=1):
-            total = total + (k + 1) * o
-        return total / len(outs)
-
 
 def _near_kink(root: Value, delta: float = 1e-4) -> bool:
     """Whether some node's input sits in a gap of its rule's domain where the partial jumps."""

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from autograd_core import RULES, Rule, Value
+from autograd_core import RULES, Rule
 from autograd_core.rules import VARIADIC
 from autograd_core.testing import GradcheckError, check_point, check_rule, domain_points
 from autograd_core.testing.rules_check import input_counts, input_domain

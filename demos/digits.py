@@ -1,0 +1,177 @@
+"""Handwritten digits: 10-class softmax cross-entropy on scikit-learn's bundled 8×8 images.
+
+K = 10 output scores f_1..f_K, p_i = e^{f_i} / Σ_j e^{f_j}, loss L = -log p_y averaged over a
+mini-batch, prediction argmax_i f_i. A 64-32-10 tanh MLP trained with Adam on minibatches,
+learning rate decaying linearly to 0; then the model is saved as JSON, reloaded into a fresh
+MLP, and the reloaded model must give the same test accuracy.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import nn
+from autograd_core import no_grad
+
+from ._common import counter, finish, plt, save_png, start
+
+__all__ = ["main", "make_model", "evaluate"]
+
+DESCRIPTION = """Handwritten digit recognition: scikit-learn's bundled 8x8 digits (1,797 images, no
+download), pixels scaled to [0, 1], a seeded 75/25 train/test split. A 64-32-10 tanh MLP
+gives 10 scores; softmax cross-entropy loss, prediction argmax. Trains with Adam on
+minibatches of 32 (learning rate decaying linearly from 0.01 to 0) for 14 epochs, which
+reaches about 97% test accuracy in well under 2 minutes on 2 cores. Saves the model as
+JSON, reloads it into a fresh MLP and checks the test accuracy is the same. Writes the
+confusion matrix, the loss/accuracy curves and sample predictions (PNG)."""
+
+HIDDEN = 32
+EPOCHS = 14
+BATCH = 32
+LR = 0.01
+SEED = 0
+
+
+def make_model(hidden: int = HIDDEN, seed: int = SEED) -> nn.MLP:
+    """64 -> hidden (tanh) -> 10 linear scores."""
+    return nn.MLP(64, [hidden, 10], activation="tanh", output_activation="linear", seed=seed)
+
+
+def evaluate(model: nn.MLP, X: list[list[float]], y: list[int]) -> tuple[float, float, list[int]]:
+    """(mean cross-entropy, accuracy, predicted classes) without recording a graph."""
+    with no_grad():
+        scores = [model(x) for x in X]
+        loss = sum(nn.cross_entropy(s, t).data for s, t in zip(scores, y)) / len(y)
+    preds = [nn.predict_class(s) for s in scores]
+    return loss, nn.accuracy(preds, y), preds
+
+
+def _confusion(y: list[int], preds: list[int], k: int = 10) -> list[list[int]]:
+    m = [[0] * k for _ in range(k)]
+    for t, p in zip(y, preds):
+        m[t][p] += 1
+    return m
+
+
+def _plots(out: Any, history: dict[str, list[float]], y_test: list[int], preds: list[int],
+           X_test: list[list[float]], accuracy: float) -> None:
+    conf = _confusion(y_test, preds)
+    fig, ax = plt.subplots(figsize=(5.6, 5))
+    im = ax.imshow(conf, cmap="Blues")
+    top = max(max(row) for row in conf)
+    for t in range(10):
+        for p in range(10):
+            if conf[t][p]:
+                ax.text(p, t, conf[t][p], ha="center", va="center", fontsize=8,
+                        color="white" if conf[t][p] > top / 2 else "black")
+    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted class", ylabel="true class",
+           title=f"test set confusion matrix (accuracy {accuracy:.1%})")
+    fig.colorbar(im, ax=ax, shrink=0.8)
+    save_png(fig, out / "digits_confusion.png")
+
+    epochs = range(1, len(history["train_loss"]) + 1)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    left.plot(epochs, history["train_loss"], "o-", label="train (mean over the epoch's minibatches)")
+    left.plot(epochs, history["test_loss"], "s-", label="test (end of epoch)")
+    left.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
+    left.legend()
+    right.plot(epochs, [100 * a for a in history["train_accuracy"]], "o-", label="train (during the epoch)")
+    right.plot(epochs, [100 * a for a in history["test_accuracy"]], "s-", label="test (end of epoch)")
+    right.axhline(95, color="0.6", ls=":", lw=1)
+    right.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+    right.legend(loc="lower right")
+    save_png(fig, out / "digits_curves.png")
+
+    fig, axes = plt.subplots(3, 8, figsize=(9, 3.9))
+    wrong = [i for i, (t, p) in enumerate(zip(y_test, preds)) if t != p]
+    shown = (wrong[:8] + [i for i in range(len(y_test)) if i not in wrong])[: len(axes.flat)]
+    for ax, i in zip(axes.flat, shown):
+        ax.imshow([X_test[i][r * 8:(r + 1) * 8] for r in range(8)], cmap="gray_r", vmin=0, vmax=1)
+        ok = y_test[i] == preds[i]
+        ax.set_title(f"{preds[i]}" + ("" if ok else f" (true {y_test[i]})"), fontsize=9,
+                     color="black" if ok else "tab:red")
+        ax.axis("off")
+    for ax in list(axes.flat)[len(shown):]:
+        ax.axis("off")
+    fig.suptitle("test images and predictions (mistakes in red, first)")
+    save_png(fig, out / "digits_samples.png")
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    args, out = start("digits", DESCRIPTION, argv)
+    t_start = time.perf_counter()
+    X, y = nn.load_digits()
+    X = [[v / 16.0 for v in row] for row in X]  # pixels 0..16 -> [0, 1]
+    X_train, X_test, y_train, y_test = nn.train_test_split(X, y, test_size=0.25, seed=SEED)
+    hidden, epochs = HIDDEN, EPOCHS
+    if args.quick:
+        X_train, y_train, X_test, y_test = X_train[:300], y_train[:300], X_test[:100], y_test[:100]
+        hidden, epochs = 16, 3
+    print(f"{len(X_train)} training and {len(X_test)} test images, MLP 64-{hidden}-10, {epochs} epochs")
+
+    model = make_model(hidden)
+    opt = nn.Adam(model.parameters(), lr=LR)
+    steps_per_epoch = -(-len(X_train) // BATCH)
+    decay = nn.LinearDecay(opt, LR, 0.0, epochs * steps_per_epoch)
+    rng = random.Random(SEED)
+    history: dict[str, list[float]] = {"train_loss": [], "train_accuracy": [], "test_loss": [], "test_accuracy": []}
+    t0, c0 = time.perf_counter(), time.process_time()
+    bar = counter(epochs * steps_per_epoch, desc="training")
+    for epoch in range(epochs):
+        total, correct = 0.0, 0
+        for xb, yb in nn.batches(X_train, y_train, BATCH, seed=rng):
+            scores = [model(x) for x in xb]
+            loss = nn.mean([nn.cross_entropy(s, t) for s, t in zip(scores, yb)])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            decay.step()
+            total += loss.data * len(yb)
+            correct += sum(nn.predict_class(s) == t for s, t in zip(scores, yb))
+            bar.update()
+            bar.set_postfix(epoch=epoch + 1, loss=f"{loss.data:.3f}")
+        test_loss, test_acc, _ = evaluate(model, X_test, y_test)
+        history["train_loss"].append(total / len(y_train))
+        history["train_accuracy"].append(correct / len(y_train))
+        history["test_loss"].append(test_loss)
+        history["test_accuracy"].append(test_acc)
+        bar.write(f"epoch {epoch + 1:2d}: train loss {total / len(y_train):.4f}, "
+                  f"train acc {correct / len(y_train):.2%}, test acc {test_acc:.2%}")
+    bar.close()
+    train_seconds, train_cpu = time.perf_counter() - t0, time.process_time() - c0
+
+    test_loss, test_acc, preds = evaluate(model, X_test, y_test)
+    path = out / "digits_mlp.json"
+    model.save(path)
+    reloaded = make_model(hidden, seed=SEED + 1)  # different random weights until load()
+    reloaded.load(path)
+    _, reloaded_acc, reloaded_preds = evaluate(reloaded, X_test, y_test)
+    print(f"saved {path}; reloaded test accuracy {reloaded_acc:.2%} (same predictions: {reloaded_preds == preds})")
+    if reloaded_acc != test_acc or reloaded_preds != preds:
+        raise RuntimeError(f"digits: the reloaded model differs (accuracy {reloaded_acc} vs {test_acc})")
+
+    _plots(out, history, y_test, preds, X_test, test_acc)
+    metrics = {
+        "quick": args.quick,
+        "n_train": len(X_train),
+        "n_test": len(X_test),
+        "hidden": hidden,
+        "epochs": epochs,
+        "train_loss_first_epoch": history["train_loss"][0],
+        "train_loss_last_epoch": history["train_loss"][-1],
+        "test_loss": test_loss,
+        "test_accuracy": test_acc,
+        "reloaded_test_accuracy": reloaded_acc,
+        "train_seconds": train_seconds,
+        "train_cpu_seconds": train_cpu,
+        "total_seconds": time.perf_counter() - t_start,
+        "model_file": str(path),
+    }
+    return finish(out, metrics)
+
+
+if __name__ == "__main__":
+    main()
