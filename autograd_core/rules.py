@@ -119,10 +119,10 @@ def _power(x: Any, e: Any) -> Any:
 
 
 def _pow_partials(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
-    if x != 0.0 or y >= 1.0:
-        dx: Any = y * _power(x, y - 1.0)
-    elif y == 0.0:
-        dx = 0.0  # x ** 0 = 1 for every x
+    if y.__class__ is float and y == 0.0:
+        dx: Any = 0.0  # x ** 0 = 1: no x ** -1 (infinite for tiny x, rebuilt at each order)
+    elif x != 0.0 or y >= 1.0:
+        dx = y * _power(x, y - 1.0)
     else:
         dx = undefined(f"pow: derivative with respect to the base is infinite at 0.0 ** {float(y)!r}")
     if x > 0.0:
@@ -171,6 +171,8 @@ def _sign(x: Any) -> float:
 
 def _dot(*xs: float) -> float:
     n = len(xs) // 2
+    if len(xs) % 2:
+        raise TypeError(f"dot: needs as many a's as b's, got {len(xs)} inputs in all")
     return builtins.sum(map(operator.mul, xs[:n], xs[n:]))
 
 
@@ -182,6 +184,8 @@ def _dot_partials(*xs_out: Any) -> tuple[Any, ...]:
 
 def _affine(*bwx: float) -> float:
     n = len(bwx) // 2
+    if len(bwx) % 2 == 0:
+        raise TypeError(f"affine: needs a bias, n weights and n inputs, got {len(bwx)} inputs")
     return bwx[0] + builtins.sum(map(operator.mul, bwx[1 : n + 1], bwx[n + 1 :]))
 
 

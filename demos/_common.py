@@ -2,7 +2,7 @@
 figures and metrics atomically.
 
 Each demo's ``main(argv)`` calls :func:`start` (parses ``--quick``/``--out``, prints what the
-demo does and where its files go), trains inside :func:`progress` (a tqdm bar), saves
+demo does and where its files go), trains inside a tqdm bar (:func:`progress`, :func:`counter`), saves
 figures with :func:`save_png` and returns its metrics after :func:`finish` wrote them to
 ``metrics.json``.
 """

@@ -101,7 +101,8 @@ def _plot(out: Any, runs: dict[str, list[float]]) -> Any:
     right.axhline(TOL, color="0.6", lw=0.8, ls=":")
     right.set(xlabel="step k", ylabel="|f'(x_k)|", title="convergence (|f'| < 1e-10 stops)")
     right.legend(fontsize=8)
-    fig.suptitle("Newton x ← x − f'(x)/f''(x) (f'' from grad(..., create_graph=True)) vs gradient descent x ← x − 0.02 f'(x)")
+    fig.suptitle("Newton x ← x − f'(x)/f''(x), f'' from grad(..., create_graph=True), "
+                 "vs gradient descent x ← x − 0.02 f'(x)")
     return save_png(fig, out / "newton.png")
 
 

@@ -5,6 +5,8 @@
 - :func:`detect_anomaly`: stop at the first nan/inf, forward or backward, naming where it was made.
 - :mod:`autograd_core.testing.strategies` (needs ``hypothesis``): in-domain floats, random
   expression graphs, random small MLPs. Imported on its own so this package needs no hypothesis.
+- :mod:`autograd_core.testing.cases`: what the strategies draw (``Expression``, ``MLPCase``);
+  each ``repr`` rebuilds the object, so a failing example can be pasted back and re-run.
 """
 
 from ._numeric import GradcheckError

@@ -34,8 +34,12 @@ def _library_dirs() -> tuple[str, ...]:
     return tuple(dirs)
 
 
-class AnomalyError(ValueError):
-    """A forward value or a gradient became nan or inf under :func:`detect_anomaly`."""
+class AnomalyError(FloatingPointError):
+    """A forward value or a gradient became nan or inf under :func:`detect_anomaly`.
+
+    A ``FloatingPointError`` (an ``ArithmeticError``), so it is not mistaken for the
+    engine's ``ValueError`` about an undefined derivative.
+    """
 
 
 class _Observer:
@@ -47,7 +51,9 @@ class _Observer:
         self.library = _library_dirs()
 
     def site_of(self, node: Value) -> str:
-        return self.sites.get(node, "created before detect_anomaly() was entered")
+        """``created at file:line``, or a note that the node predates this context."""
+        site = self.sites.get(node)
+        return f"created at {site}" if site else "created before detect_anomaly() was entered"
 
     def _where(self) -> str:
         frame = sys._getframe(2)
@@ -82,7 +88,7 @@ class _Observer:
         g = node.grad
         if not math.isfinite(g):
             raise AnomalyError(
-                f"backward: the gradient arriving at '{node.op}' node (created at {self.site_of(node)}) "
+                f"backward: the gradient arriving at '{node.op}' node ({self.site_of(node)}) "
                 f"is already {g!r}"
             )
         for k, (parent, d) in enumerate(zip(node.parents, node.local_grads)):
@@ -91,7 +97,7 @@ class _Observer:
             new = parent.grad + d * g
             if not math.isfinite(new):
                 raise AnomalyError(
-                    f"backward: '{node.op}' (created at {self.site_of(node)}) made the gradient of its "
+                    f"backward: '{node.op}' ({self.site_of(node)}) made the gradient of its "
                     f"input {k} ({describe_input(parent)}) {new!r}: local derivative {d!r} times "
                     f"incoming gradient {g!r}; inputs ({self._inputs(node)})"
                 )

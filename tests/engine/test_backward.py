@@ -153,6 +153,7 @@ def test_topological_order_lists_parents_before_children_and_root_last():
     assert len(position) == len(order) == 5
     for v in order:
         assert all(position[id(p)] < position[id(v)] for p in v.parents)
+    assert [id(v) for v in topological_order(z)] == [id(v) for v in order]  # deterministic
 
 
 def test_backward_of_a_million_node_chain_works_at_default_recursion_limit():

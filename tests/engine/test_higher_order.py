@@ -42,6 +42,12 @@ def test_grad_of_a_list_of_inputs_returns_a_list_in_order():
     assert gs == [x.grad, y.grad]
 
 
+def test_grad_repeats_the_result_for_a_repeated_input():
+    x, _, z = _graph()
+    g = grad(z, x)
+    assert grad(z, [x, x]) == [g, g]
+
+
 def test_grad_accepts_a_tuple_of_inputs():
     x, y, z = _graph()
     assert grad(z, (y, x)) == grad(z, [y, x])
@@ -332,3 +338,11 @@ def test_mixed_second_derivative_of_power_at_exponent_zero_is_one_over_base(base
     gx = grad(x**y, x, create_graph=True)
     assert gx.data == 0.0
     assert grad(gx, y) == pytest.approx(1 / base, rel=1e-12)
+
+
+@pytest.mark.parametrize("x0", [1e-160, 1e-226, 0.5])
+def test_higher_derivatives_of_integer_powers_stay_exact_at_tiny_inputs(x0):
+    """x^1 and x^2 have derivatives 1, 0, 0 and 2x, 2, 0, 0: no x^-1, x^-2 may be built."""
+    assert _derivatives(lambda x: x**1, x0, order=3) == [1.0, 0.0, 0.0]
+    assert _derivatives(lambda x: x**2, x0, order=4) == [2 * x0, 2.0, 0.0, 0.0]
+    assert _derivatives(lambda x: x.relu() ** 2, x0, order=4) == [2 * x0, 2.0, 0.0, 0.0]

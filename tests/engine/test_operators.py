@@ -230,3 +230,14 @@ def test_relu_and_abs_derivatives_away_from_zero():
         a.relu().backward()
         b.abs().backward()
         assert (a.grad, b.grad) == (relu_grad, abs_grad)
+
+
+@pytest.mark.parametrize("base", [1e-320, 5e-324, 1e-200])
+def test_power_zero_has_zero_base_derivative_even_for_subnormal_base(base):
+    """d/dx x^0 = 0 exactly; 0 * x^-1 must not turn into 0 * inf = nan for tiny x."""
+    x = Value(base)
+    (x**0).backward()
+    assert x.grad == 0.0
+    x2, y = Value(base), Value(0.0)
+    (x2**y).backward()
+    assert x2.grad == 0.0

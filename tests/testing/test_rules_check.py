@@ -11,21 +11,14 @@ from autograd_core.testing.rules_check import input_counts, input_domain
 
 from .helpers import bad_second_order_rule, bad_sin_rule, cube_rule
 
-# pow's partial d/dx = y x^(y-1) is special-cased to the constant 0.0 at y == 0, so on
-# Values its derivative with respect to y is lost there (true value 1/x). Reported to the
-# lead with the fix; the mark disappears by itself once rules.py is fixed.
-_POW_BUG = bool(check_point(RULES["pow"], (0.4, 0.0))) if "pow" in RULES else False
-
-
-def _params():
-    for name in sorted(RULES):
-        marks = [pytest.mark.xfail(strict=True, reason="pow: d/dy of d/dx lost at y == 0 (engine bug)")]
-        yield pytest.param(name, marks=marks if name == "pow" and _POW_BUG else [])
-
-
-@pytest.mark.parametrize("name", list(_params()))
+@pytest.mark.parametrize("name", sorted(RULES))
 def test_every_rule_agrees_with_finite_differences_over_its_domain(name):
     assert check_rule(name) is True
+
+
+def test_pow_keeps_its_second_derivative_at_exponent_zero():
+    # found by check_rule: d/dx x^y was the constant 0 at y == 0, losing d/dy of it (1/x)
+    assert check_point(RULES["pow"], (0.4, 0.0)) == []
 
 
 def test_a_wrong_user_rule_is_caught_and_named():
