@@ -131,7 +131,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
                 if q is not None:
                     q.grad += v._d1 * g
     except ValueError as error:  # an undefined local derivative was used
-        raise ValueError(f"{error}{_value._describe(v.inputs)}") from None
+        raise type(error)(f"{error}{_value._describe(v.inputs)}") from None
 
 
 def grad(

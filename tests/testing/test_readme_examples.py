@@ -7,7 +7,13 @@ import pytest
 import autograd_core as ac
 import nn
 from autograd_core import RULES, Rule, Value, apply
-from autograd_core.testing import AnomalyError, check_rule, detect_anomaly, gradcheck, gradgradcheck
+from autograd_core.testing import (
+    AnomalyError,
+    check_rule,
+    detect_anomaly,
+    gradcheck,
+    gradgradcheck,
+)
 
 
 def _softplus(x: float) -> float:
