@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from typing import Any, Mapping
 
 from autograd_core import Value
+from autograd_core.files import atomic_write_text
 
 __all__ = ["Module", "FORMAT", "FORMAT_VERSION", "read_model_file"]
 
@@ -99,7 +99,7 @@ class Module:
             "parameters": state,
         }
         text = json.dumps(document, indent=1, allow_nan=False) + "\n"
-        _write_atomically(os.fspath(path), text)
+        atomic_write_text(path, text)
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters saved by :meth:`save` into this model (same architecture only).
@@ -156,24 +156,3 @@ def _reject_constant(token: str) -> float:
     raise ValueError(f"{token} is not a JSON number")
 
 
-def _write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``path``, then ``os.replace`` it into place."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".nn-", suffix=".json.tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

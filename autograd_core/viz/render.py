@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..files import atomic_write_text
 from ..value import Value
 
 __all__ = ["RendererNotFound", "INSTALL_HINT", "render_svg", "save_svg", "available_renderer", "SVGGraph", "show"]
@@ -97,25 +97,9 @@ def render_svg(obj: Any, renderer: str = "auto", **draw_kwargs: Any) -> str:
     raise RendererNotFound(f"render_svg: found no {wanted}; {INSTALL_HINT}")
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and ``os.replace``."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return target
-
-
 def save_svg(obj: Any, path: str | os.PathLike[str], renderer: str = "auto", **draw_kwargs: Any) -> Path:
     """Render like :func:`render_svg` and write the SVG to ``path`` atomically; returns the path."""
-    return write_atomic(path, render_svg(obj, renderer=renderer, **draw_kwargs))
+    return atomic_write_text(path, render_svg(obj, renderer=renderer, **draw_kwargs))
 
 
 class SVGGraph:
@@ -137,7 +121,7 @@ class SVGGraph:
         return self.svg
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        return write_atomic(path, self.svg)
+        return atomic_write_text(path, self.svg)
 
     def __repr__(self) -> str:
         return f"SVGGraph({len(self.source)} characters of DOT)"

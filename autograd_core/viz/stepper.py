@@ -20,7 +20,7 @@ from typing import Any
 from ..value import Value
 from .draw import check_size
 from .layout import layered_layout
-from .render import write_atomic
+from ..files import atomic_write_text
 from .stepper_page import PAGE_CSS, PAGE_JS
 from .trace import format_number, op_label, trace
 
@@ -167,4 +167,4 @@ def backprop_html(
         f"<script type=\"application/json\" id=\"backprop-data\">{_script_json(data)}</script>\n"
         f"<script>{PAGE_JS}</script>\n</body>\n</html>\n"
     )
-    return write_atomic(path, page)
+    return atomic_write_text(path, page)
