@@ -50,7 +50,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """Exit status: 0 done, 1 micrograd missing, 2 bad arguments, 3 gradient check failed."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.repeats is not None and args.repeats < 1:
+        parser.error(f"--repeats must be >= 1, got {args.repeats}")
+    only = [name.strip().upper() for name in args.only.split(",")] if args.only else None
+    unknown = [name for name in only or () if name not in WORKLOADS]
+    if unknown:
+        parser.error(f"--only: unknown workload {', '.join(unknown)}; choose from {','.join(WORKLOADS)}")
 
     def log(message: str) -> None:
         print(f"[bench] {message}", file=sys.stderr, flush=True)
@@ -66,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         results = run(quick=args.quick, repeats=args.repeats,
-                      only=args.only.split(",") if args.only else None,
+                      only=only,
                       peer_all_sizes=args.peer_all_sizes, log=log)
     except MicrogradMissing as error:
         print(f"error: {error}", file=sys.stderr)
@@ -74,10 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     except GradientMismatch as error:
         print("\n!!! GRADIENT CHECK FAILED: timings would compare different computations; aborting.\n"
               f"!!! {error}\n", file=sys.stderr)
-        return 2
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+        return 3
     print(format_markdown(results) if args.markdown else format_text(results))
     if args.json:
         write_json(args.json, results)

@@ -117,7 +117,7 @@ def test_cli_aborts_loudly_when_a_contender_disagrees(monkeypatch, capsys) -> No
         return loss, [g * 1.001 for g in grads]
 
     monkeypatch.setattr(reference.ReferenceDemo, "loss_and_grads", skewed)
-    assert cli.main(["--quick", "--only", "W4"]) == 2
+    assert cli.main(["--quick", "--only", "W4"]) == 3
     assert "GRADIENT CHECK FAILED" in capsys.readouterr().err
 
 
