@@ -188,3 +188,11 @@ def test_profile_reports_the_functions_of_a_contender_and_rejects_unknown_names(
     assert "function calls" in text and "reference.py" in text
     with pytest.raises(ValueError, match="unknown contender 'nope'"):
         profile_w1("nope")
+
+
+@pytest.mark.parametrize("argv", [["--only", "W9"], ["--repeats", "0"]])
+def test_cli_rejects_bad_arguments_before_running_anything(argv, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    assert "error" in capsys.readouterr().err
