@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from autograd_core.files import atomic_write_text
 
 from .gradcheck import GradientMismatch
 from .peers import MicrogradMissing
@@ -21,17 +21,7 @@ __all__ = ["main", "write_json"]
 
 def write_json(path: str | Path, results: dict[str, Any]) -> None:
     """Write ``results`` as JSON atomically (temp file in the same folder, then os.replace)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(results, f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    atomic_write_text(path, json.dumps(results, indent=2) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
