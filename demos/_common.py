@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 from collections.abc import Iterable, Sequence
@@ -26,6 +24,7 @@ import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
 
 from autograd_core import no_grad
+from autograd_core.files import atomic_write, atomic_write_text
 
 __all__ = [
     "OUTPUT_ROOT", "start", "progress", "counter", "save_png", "write_text", "finish", "grid_scores", "plot_points", "plt",
@@ -65,25 +64,9 @@ def counter(total: int, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="step", dynamic_ncols=True, leave=True)
 
 
-def _replace_into(path: Path, write: Any, suffix: str) -> Path:
-    """Call ``write(tmp_path)`` on a temporary file next to ``path``, then ``os.replace`` it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
-
-
 def save_png(fig: Any, path: Path, dpi: int = 110) -> Path:
     """Write a matplotlib figure as PNG atomically, close it, print and return the path."""
-    _replace_into(Path(path), lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight"), ".png")
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight"))
     plt.close(fig)
     print(f"wrote {path}")
     return Path(path)
@@ -91,12 +74,7 @@ def save_png(fig: Any, path: Path, dpi: int = 110) -> Path:
 
 def write_text(path: Path, text: str) -> Path:
     """Write UTF-8 text atomically."""
-
-    def write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-
-    return _replace_into(Path(path), write, ".tmp")
+    return atomic_write_text(path, text)
 
 
 def finish(out: Path, metrics: dict[str, Any]) -> dict[str, Any]:
