@@ -168,7 +168,7 @@ def test_random_mlps_with_softmax_cross_entropy_match_torch(case, seed):
         tloss = (tlogits[0] - 0.5) ** 2
     assert_close([loss.data], [tloss.item()], "loss")
     g_theirs = torch.autograd.grad(tloss, tp + tx, create_graph=True)
-    assert_close([g.data for g in g_ours], [float(g) for g in g_theirs], "gradient")
+    assert_close([g.data for g in g_ours], [float(g.detach()) for g in g_theirs], "gradient")
     dot = sum(g * c for g, c in zip(g_theirs, v))
     hv_theirs = torch.autograd.grad(dot, tp + tx, allow_unused=True) if dot.requires_grad else [0.0] * len(wrt)
     assert_close(hv_ours, [0.0 if h is None else float(h) for h in hv_theirs], "hessian-vector product")
