@@ -4,7 +4,20 @@ Build expressions from :class:`Value` nodes, call ``backward()`` on the result, 
 ``.grad``. Every basic function lives in one table, :data:`autograd_core.rules.RULES`.
 """
 
-from .functions import abs, affine, cos, dot, exp, log, relu, sigmoid, sin, sqrt, sum, tanh
+from .functions import (
+    abs,
+    affine,
+    cos,
+    dot,
+    exp,
+    log,
+    relu,
+    sigmoid,
+    sin,
+    sqrt,
+    sum,
+    tanh,
+)
 from .graph import backward, grad, topological_order
 from .rules import RULES, Rule, undefined
 from .value import Value, apply, is_grad_enabled, no_grad

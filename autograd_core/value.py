@@ -10,8 +10,8 @@ counting alone, and each node is a single garbage-collector-tracked object.
 from __future__ import annotations
 
 import numbers
-from itertools import compress
 from contextlib import contextmanager
+from itertools import compress
 from typing import Any, Iterator, Union
 
 from .rules import RULES, Rule, Undefined

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import textwrap
-from pathlib import Path
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import matplotlib

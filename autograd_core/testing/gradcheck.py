@@ -15,7 +15,16 @@ from typing import Any, Callable, Sequence
 
 from ..graph import grad, topological_order
 from ..value import Value, no_grad
-from ._numeric import GradcheckError, as_float, central_difference, close, describe_input, fmt, rel_error, table
+from ._numeric import (
+    GradcheckError,
+    as_float,
+    central_difference,
+    close,
+    describe_input,
+    fmt,
+    rel_error,
+    table,
+)
 from .rules_check import check_point
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "first_bad_node"]

@@ -19,7 +19,14 @@ from typing import Any, Sequence
 from ..graph import grad
 from ..rules import RULES, VARIADIC, Rule, Undefined
 from ..value import Value, apply
-from ._numeric import GradcheckError, as_float, central_difference, close, fmt, rel_error
+from ._numeric import (
+    GradcheckError,
+    as_float,
+    central_difference,
+    close,
+    fmt,
+    rel_error,
+)
 
 __all__ = [
     "check_rule", "check_point", "domain_points", "input_domain", "input_counts", "resolve_rule", "Mismatch",

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..files import atomic_write_text
 from ..value import Value
 from .draw import check_size
 from .layout import layered_layout
-from ..files import atomic_write_text
 from .stepper_page import PAGE_CSS, PAGE_JS
 from .trace import format_number, op_label, trace
 

@@ -3,7 +3,12 @@
 import pytest
 
 from autograd_core import Value, apply, grad
-from autograd_core.testing import GradcheckError, first_bad_node, gradcheck, gradgradcheck
+from autograd_core.testing import (
+    GradcheckError,
+    first_bad_node,
+    gradcheck,
+    gradgradcheck,
+)
 
 from .helpers import bad_second_order_rule, bad_sin_rule
 

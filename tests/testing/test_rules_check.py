@@ -11,6 +11,7 @@ from autograd_core.testing.rules_check import input_counts, input_domain
 
 from .helpers import bad_second_order_rule, bad_sin_rule, cube_rule
 
+
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_every_rule_agrees_with_finite_differences_over_its_domain(name):
     assert check_rule(name) is True

@@ -7,7 +7,13 @@ from hypothesis import strategies as st
 from autograd_core import RULES, Value
 from autograd_core.testing import GradcheckError, gradcheck, gradgradcheck
 from autograd_core.testing.rules_check import input_domain
-from autograd_core.testing.strategies import Expression, MLPCase, domain_floats, expressions, mlps
+from autograd_core.testing.strategies import (
+    Expression,
+    MLPCase,
+    domain_floats,
+    expressions,
+    mlps,
+)
 
 from .helpers import bad_sin_rule, cube_rule
 
