@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..value import Value
+from .render import digraph
 from .trace import format_number, op_label, trace
 
 __all__ = ["MAX_NODES", "draw_graph", "escape_label", "escape_text", "grad_color", "check_size", "count_nodes"]
@@ -119,8 +120,6 @@ def draw_graph(
     with d out / d parent. ``params`` (e.g. ``model.parameters()``) are highlighted as parameters.
     ``max_nodes`` (default 500, ``None`` for no limit) guards against graphs too large to draw.
     """
-    import graphviz
-
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw_graph: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     if not isinstance(root, Value):
@@ -131,7 +130,9 @@ def draw_graph(
     horizontal = rankdir in ("LR", "RL")
     scale = max((abs(v.grad) for v in t.nodes if math.isfinite(v.grad)), default=0.0)
 
-    g = graphviz.Digraph("autograd", format="svg")
+    import graphviz
+
+    g = digraph("autograd")
     g.attr(rankdir=rankdir, bgcolor="white", nodesep="0.25", ranksep="0.45")
     g.attr("node", fontname="Helvetica", fontsize="11")
     g.attr("edge", fontname="Helvetica", fontsize="9", color="#555555", arrowsize="0.7")

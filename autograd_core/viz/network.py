@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .draw import escape_text, grad_color
+from .render import digraph
 from .trace import format_number
 
 __all__ = ["draw_network", "edge_color"]
@@ -77,8 +78,6 @@ def draw_network(
     (``show="grads"``). ``edge_labels`` defaults to on for at most 12 weights. Nodes keep
     their order within a layer (top to bottom, or left to right for ``rankdir="TB"``).
     """
-    import graphviz
-
     if show not in ("weights", "grads"):
         raise ValueError(f"draw_network: show must be 'weights' or 'grads', got {show!r}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
@@ -103,7 +102,7 @@ def draw_network(
             return _pin(rankdir, column * 2.2, -((tall - 1) / 2.0 + 0.8) * 0.95)
         return _pin(rankdir, column * 2.2, ((tall - 1) / 2.0) * 0.95 + 0.6 + 0.035 * len(text))
 
-    g = graphviz.Digraph("network", format="svg")
+    g = digraph("network")
     # Positions are computed here and pinned (neato layout): neurons keep their order.
     g.attr(layout="neato", splines="line", outputorder="edgesfirst", bgcolor="white", fontname="Helvetica",
            fontsize="11", labelloc="b", label=f"{'weights' if show == 'weights' else 'gradients'}: blue > 0, red < 0")

