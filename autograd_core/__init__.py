@@ -20,7 +20,15 @@ from .functions import (
 )
 from .graph import backward, grad, topological_order
 from .rules import RULES, Rule, undefined
-from .value import Value, apply, is_grad_enabled, no_grad
+from .value import (
+    Value,
+    apply,
+    apply_binary,
+    apply_nary,
+    apply_unary,
+    is_grad_enabled,
+    no_grad,
+)
 
 __version__ = "0.1.0"
 
@@ -32,6 +40,9 @@ __all__ = [
     "is_grad_enabled",
     "topological_order",
     "apply",
+    "apply_unary",
+    "apply_binary",
+    "apply_nary",
     "Rule",
     "RULES",
     "undefined",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence, Union
 
 from .rules import RULES
-from .value import Value, _nary, _unary
+from .value import Value, apply_nary, apply_unary
 
 __all__ = [
     "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "sin", "cos", "sum", "dot", "affine",
@@ -21,64 +21,64 @@ _SUM, _DOT, _AFFINE = RULES["sum"], RULES["dot"], RULES["affine"]
 
 def exp(x: Scalar) -> Value | float:
     """e^x"""
-    return _unary(_EXP, x)
+    return apply_unary(_EXP, x)
 
 
 def log(x: Scalar) -> Value | float:
     """ln x, for x > 0"""
-    return _unary(_LOG, x)
+    return apply_unary(_LOG, x)
 
 
 def tanh(x: Scalar) -> Value | float:
     """tanh x = (e^x - e^-x) / (e^x + e^-x)"""
-    return _unary(_TANH, x)
+    return apply_unary(_TANH, x)
 
 
 def sigmoid(x: Scalar) -> Value | float:
     """sigma(x) = 1 / (1 + e^-x), computed without overflow"""
-    return _unary(_SIGMOID, x)
+    return apply_unary(_SIGMOID, x)
 
 
 def relu(x: Scalar) -> Value | float:
     """max(0, x)"""
-    return _unary(_RELU, x)
+    return apply_unary(_RELU, x)
 
 
 def abs(x: Scalar) -> Value | float:  # noqa: A001 - the basic function |x|
     """|x|"""
-    return _unary(_ABS, x)
+    return apply_unary(_ABS, x)
 
 
 def sqrt(x: Scalar) -> Value | float:
     """sqrt x, for x >= 0"""
-    return _unary(_SQRT, x)
+    return apply_unary(_SQRT, x)
 
 
 def sin(x: Scalar) -> Value | float:
     """sin x"""
-    return _unary(_SIN, x)
+    return apply_unary(_SIN, x)
 
 
 def cos(x: Scalar) -> Value | float:
     """cos x"""
-    return _unary(_COS, x)
+    return apply_unary(_COS, x)
 
 
 def sum(xs: Iterable[Scalar]) -> Value | float:  # noqa: A001 - the n-ary basic function
     """x_1 + ... + x_n as one node (instead of a chain of n - 1 additions)."""
     args = tuple(xs)
-    return _nary(_SUM, args) if args else 0.0
+    return apply_nary(_SUM, args) if args else 0.0
 
 
 def dot(a: Sequence[Scalar], b: Sequence[Scalar]) -> Value | float:
     """a_1 b_1 + ... + a_n b_n as one node."""
     if len(a) != len(b):
         raise ValueError(f"dot: sequences differ in length ({len(a)} and {len(b)})")
-    return _nary(_DOT, (*a, *b)) if a else 0.0
+    return apply_nary(_DOT, (*a, *b)) if a else 0.0
 
 
 def affine(bias: Scalar, weights: Sequence[Scalar], xs: Sequence[Scalar]) -> Value | float:
     """s = w_0 + sum_i w_i x_i as one node: a neuron's weighted sum with the bias input x_0 = 1."""
     if len(weights) != len(xs):
         raise ValueError(f"affine: {len(weights)} weights but {len(xs)} inputs")
-    return _nary(_AFFINE, (bias, *weights, *xs))
+    return apply_nary(_AFFINE, (bias, *weights, *xs))

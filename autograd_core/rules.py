@@ -169,17 +169,16 @@ def _sign(x: Any) -> float:
     return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
 
 
-def _dot(*xs: float) -> float:
+def _dot(*xs: float, _sum: Callable[..., float] = builtins.sum, _mul: Any = operator.mul) -> float:
     n = len(xs) // 2
     if len(xs) % 2:
         raise TypeError(f"dot: needs as many a's as b's, got {len(xs)} inputs in all")
-    return builtins.sum(map(operator.mul, xs[:n], xs[n:]))
+    return _sum(map(_mul, xs[:n], xs[n:]))
 
 
 def _dot_partials(*xs_out: Any) -> tuple[Any, ...]:
-    xs = xs_out[:-1]
-    n = len(xs) // 2
-    return xs[n:] + xs[:n]
+    n = (len(xs_out) - 1) // 2  # xs_out = a_1..a_n, b_1..b_n, out
+    return xs_out[n:-1] + xs_out[:n]
 
 
 def _affine(*bwx: float) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence, Union
 
-from autograd_core import RULES, Rule, Value, apply
+from autograd_core import RULES, Rule, Value, apply, apply_nary, apply_unary
 
 from .init import Init, Seed, make_rng, resolve_init
 from .module import Module, read_model_file
@@ -161,11 +161,11 @@ class Layer(Module):
         dot = _DOT
         rule = self._rule
         if rule is not None:
-            return [apply(rule, apply(dot, *wb, *xs)) for wb in self._wbs]
+            return [apply_unary(rule, apply_nary(dot, (*wb, *xs))) for wb in self._wbs]
         fn = self._fn
         if fn is None:
-            return [apply(dot, *wb, *xs) for wb in self._wbs]
-        return [fn(apply(dot, *wb, *xs)) for wb in self._wbs]
+            return [apply_nary(dot, (*wb, *xs)) for wb in self._wbs]
+        return [fn(apply_nary(dot, (*wb, *xs))) for wb in self._wbs]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [(f"neurons.{j}.{name}", p) for j, n in enumerate(self.neurons) for name, p in n.named_parameters()]
