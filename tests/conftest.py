@@ -2,8 +2,9 @@
 
 - Hypothesis profiles: ``HYPOTHESIS_PROFILE=ci`` (set by ``.ci/run``) is derandomized and
   bounded so the whole suite stays within a few minutes on two cores; ``dev`` is the default.
-- ``require(condition, reason)``: skip a test on a machine that lacks an optional tool
-  (PyTorch, Chromium, micrograd), but fail it in CI (``CI`` set), where everything must run.
+- Tests skip with a reason on a machine that lacks an optional tool (PyTorch, Chromium,
+  micrograd, scikit-learn); in CI (``CI`` set), where ``.ci/run`` installs them all, any
+  skip is turned into a failure.
 """
 
 from __future__ import annotations
@@ -27,16 +28,21 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 IN_CI = bool(os.environ.get("CI"))
 
 
-def require(condition: bool, reason: str) -> None:
-    """Skip the calling test unless ``condition``; in CI, fail instead of skipping."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
+def _failed_in_ci(report: pytest.CollectReport | pytest.TestReport) -> None:
+    """In CI every optional tool is installed, so a skip there is a failure."""
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where nothing may skip: {reason}"
 
 
-@pytest.fixture(name="require")
-def require_fixture():
-    """The :func:`require` function, as a fixture: ``def test_x(require): require(ok, why)``."""
-    return require
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):  # noqa: ANN201 - pytest hook
+    outcome = yield
+    _failed_in_ci(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # noqa: ANN201 - pytest hook
+    outcome = yield
+    _failed_in_ci(outcome.get_result())
