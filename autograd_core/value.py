@@ -101,6 +101,11 @@ class Value:
         return self._fn.name if self._fn is not None else ""
 
     @property
+    def rule(self) -> Rule | None:
+        """The :class:`~autograd_core.rules.Rule` that produced this node; ``None`` for a leaf."""
+        return self._fn
+
+    @property
     def parents(self) -> tuple[Value, ...]:
         """The Value inputs of the producing function, in argument order (with repeats)."""
         p0 = self._p0
