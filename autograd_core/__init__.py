@@ -15,6 +15,7 @@ from .functions import (
     sigmoid,
     sin,
     sqrt,
+    square,
     sum,
     tanh,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Rule",
     "RULES",
     "undefined",
+    "square",
     "exp",
     "log",
     "tanh",

@@ -9,14 +9,20 @@ from .rules import RULES
 from .value import Value, apply_nary, apply_unary
 
 __all__ = [
-    "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "sin", "cos", "sum", "dot", "affine",
+    "square", "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "sin", "cos", "sum", "dot", "affine",
 ]
 
 Scalar = Union[Value, int, float]
 
+_SQUARE = RULES["square"]
 _EXP, _LOG, _TANH, _SIGMOID = RULES["exp"], RULES["log"], RULES["tanh"], RULES["sigmoid"]
 _RELU, _ABS, _SQRT, _SIN, _COS = RULES["relu"], RULES["abs"], RULES["sqrt"], RULES["sin"], RULES["cos"]
 _SUM, _DOT, _AFFINE = RULES["sum"], RULES["dot"], RULES["affine"]
+
+
+def square(x: Scalar) -> Value | float:
+    """x^2, one node with local derivative 2x (the lecture's square loss is square(h - y))"""
+    return apply_unary(_SQUARE, x)
 
 
 def exp(x: Scalar) -> Value | float:

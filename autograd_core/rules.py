@@ -215,6 +215,8 @@ RULES: dict[str, Rule] = {
              "-x; d/dx = -1", (ANY,), "-"),
         Rule("pow", 2, _pow, _pow_partials,
              "x ** y; d/dx = y x^(y-1), d/dy = x^y ln x", (POSITIVE, ANY), "**"),
+        Rule("square", 1, lambda x: x * x, lambda x, out: (2.0 * x,),
+             "x^2; d/dx = 2x", (ANY,), "²"),
         Rule("exp", 1, _exp, lambda x, out: (out,),
              "e^x; d/dx = e^x", (ANY,)),
         Rule("log", 1, _log_forward, lambda x, out: (1.0 / x,),
