@@ -44,6 +44,22 @@ class Rule:
     domain: tuple[tuple[Interval, ...], ...]
     symbol: str = ""
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickle by name: a rule is looked up in :data:`RULES` when unpickled."""
+        if RULES.get(self.name) is not self:
+            raise TypeError(
+                f"Rule {self.name!r} is not in RULES: only rules of the table pickle (by name); "
+                f"register it with RULES[{self.name!r}] = rule first"
+            )
+        return (_rule_named, (self.name,))
+
+
+def _rule_named(name: str) -> Rule:
+    try:
+        return RULES[name]
+    except KeyError:
+        raise ValueError(f"unpickling a Rule: no rule named {name!r} in RULES") from None
+
 
 class Undefined:
     """A local derivative that does not exist (e.g. d/dy x**y at x <= 0).
