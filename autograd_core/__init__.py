@@ -19,6 +19,7 @@ from .functions import (
     sum,
     tanh,
 )
+from .functional import hessian, hvp, jacobian, jvp, vjp
 from .graph import backward, grad, topological_order
 from .rules import RULES, Rule, undefined
 from .value import (
@@ -60,4 +61,9 @@ __all__ = [
     "sum",
     "dot",
     "affine",
+    "jvp",
+    "vjp",
+    "jacobian",
+    "hessian",
+    "hvp",
 ]
