@@ -1,0 +1,72 @@
+/* autograd_core viz: the view controls every page shares (fit, zoom, presentation mode, export).
+ * Needs network.js first (adds ACViz.controls to the same object; same plain-script format).
+ *
+ *   var view = ACViz.controls({bar: element, redraw: function () {...}, svg: function () { return svgEl; },
+ *                              name: function () { return "step-3"; }});
+ *   view.zoom     1 = fit the window (never wider than it); the -/+ buttons and keys step it
+ *   view.font     the on-screen text size in px: 16, or 21 in presentation mode
+ * Keys: + / - zoom, 0 fit, p presentation mode, s save SVG, i save PNG.
+ */
+ACViz.controls = function (opts) {
+  "use strict";
+  var state = {zoom: 1, present: document.body.classList.contains("present"), font: 16};
+  var ZOOMS = [0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3];
+  function css() { var s = document.getElementById("ac-css"); return s ? s.textContent : ""; }
+  function button(id, text, title, f) {
+    var b = document.createElement("button");
+    b.id = id; b.textContent = text; b.title = title; b.type = "button";
+    b.addEventListener("click", function () { f(); b.blur(); });
+    opts.bar.appendChild(b);
+    return b;
+  }
+  var zoomLabel;
+  function apply() {
+    state.font = state.present ? 21 : 16;
+    document.body.classList.toggle("present", state.present);
+    document.body.setAttribute("data-zoom", String(state.zoom));
+    if (zoomLabel) { zoomLabel.textContent = state.zoom === 1 ? "fit" : Math.round(state.zoom * 100) + "%"; }
+    if (bPresent) { bPresent.setAttribute("aria-pressed", state.present ? "true" : "false"); }
+    opts.redraw();
+  }
+  function setZoom(z) { state.zoom = z; apply(); }
+  function step(dir) {
+    var i = ZOOMS.indexOf(state.zoom);
+    if (i < 0) { i = 3; }
+    setZoom(ZOOMS[Math.max(0, Math.min(ZOOMS.length - 1, i + dir))]);
+  }
+  function saveSVG() { ACViz.download(opts.name() + ".svg", ACViz.svgMarkup(opts.svg(), css()), "image/svg+xml"); }
+  function savePNG() { ACViz.exportPNG(opts.svg(), css(), opts.name() + ".png"); }
+  var group = document.createElement("span");
+  group.className = "view-controls";
+  opts.bar.appendChild(group);
+  var bar = opts.bar;
+  opts.bar = group;
+  button("btn-zoom-out", "\u2212", "Zoom out (-)", function () { step(-1); });
+  zoomLabel = document.createElement("span");
+  zoomLabel.id = "zoom-level";
+  group.appendChild(zoomLabel);
+  button("btn-zoom-in", "+", "Zoom in (+)", function () { step(1); });
+  button("btn-fit", "Fit", "Fit the window (0)", function () { setZoom(1); });
+  var bPresent = button("btn-present", "Presentation", "Presentation mode: large text (p)", function () {
+    state.present = !state.present; apply();
+  });
+  button("btn-svg", "SVG", "Save this step as SVG (s)", saveSVG);
+  button("btn-png", "PNG", "Save this step as PNG (i)", savePNG);
+  opts.bar = bar;
+  document.addEventListener("keydown", function (ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
+    var keys = {"+": function () { step(1); }, "=": function () { step(1); }, "-": function () { step(-1); },
+      "0": function () { setZoom(1); }, "p": function () { state.present = !state.present; apply(); },
+      "s": saveSVG, "i": savePNG};
+    if (keys[ev.key]) { ev.preventDefault(); keys[ev.key](); }
+  });
+  var pending = null;
+  window.addEventListener("resize", function () {
+    if (pending !== null) { cancelAnimationFrame(pending); }
+    pending = requestAnimationFrame(function () { pending = null; opts.redraw(); });
+  });
+  state.apply = apply;
+  state.svgText = function () { return ACViz.svgMarkup(opts.svg(), css()); };
+  apply();
+  return state;
+};

@@ -1,0 +1,305 @@
+/* autograd_core viz: the shared drawing base (numbers, lecture notation, a layered network as SVG,
+ * export of an SVG for slides).
+ *
+ * Format: a plain script with NO import/export. It declares exactly one top-level name, `ACViz`.
+ * Inlined in a page's <script> it is a global; concatenated in front of an anywidget `_esm`
+ * module (e.g. read_static("network.js") + read_static("widget.js")) it is a module-scoped
+ * binding that the module's own code uses. It is strict-mode clean, as ES modules are strict.
+ * Other static scripts add to the same object (`ACViz.controls` in controls.js).
+ *
+ * Stable API (other pages and the training widget rely on these names):
+ *   ACViz.fmt(x)            4 significant digits ("0.5000", "-1.235e4"); strings pass through
+ *   ACViz.full(x)           the full value (shortest round-trip), for title tooltips
+ *   ACViz.el(name, attrs, parent)         an SVG element
+ *   ACViz.mathText(node, "x_1^(0)")       lecture notation in SVG text (sub/superscripts)
+ *   ACViz.mathHTML(node, "w_ij^(l)")      the same in HTML (<sub>, <sup>)
+ *   ACViz.num(parent, x, cls)             an HTML <span> showing fmt(x), full value on hover
+ *   ACViz.drawNetwork(svg, spec, opts)    see below
+ *   ACViz.svgMarkup(svg, css)             a standalone SVG document of svg (for export)
+ *   ACViz.download(name, text, type)      save text as a file (Blob URL, no network)
+ *   ACViz.exportPNG(svg, css, name)       save svg as a PNG (2x)
+ *
+ * drawNetwork spec:
+ *   { columns: [ { title: "layer 1", nodes: [ { id: "1:1", label: "x_1^(1)", kind: "neuron",
+ *                   rows: [["s", 0.12], ["x", 0.119]], cls: "focus", title: "..." } ] } ],
+ *     edges: [ { from: "0:0", to: "1:1", value: -0.3, text: "0.5 × 0.2", title: "...",
+ *                cls: "active", dir: "forward" | "backward", at: 0.3 } ],
+ *     focus: "1:1" }
+ *   kinds: "input", "bias" (the constant x_0 = 1, drawn small), "neuron", "loss", "target".
+ *   Edge colour and width follow `value` (blue > 0, red < 0); `text` is drawn in a label box at
+ *   fraction `at` of the edge; `dir` adds an arrowhead (backward: pointing at `from`).
+ * opts: { font: px, width: px, height: px (room to fit into), zoom: 1, onNodeClick: function (id) }
+ * Returns { width, height, scale, nodes: {id: g}, boxes: {id: {x, y, w, h}} } in screen pixels.
+ */
+var ACViz = (function () {
+  "use strict";
+  var NS = "http://www.w3.org/2000/svg";
+
+  function fmt(x) {
+    if (typeof x === "string") { return x; }
+    if (typeof x !== "number" || isNaN(x)) { return "nan"; }
+    if (!isFinite(x)) { return x > 0 ? "inf" : "-inf"; }
+    if (x === 0) { return "0"; }
+    return x.toPrecision(4).replace("e+", "e");
+  }
+
+  function full(x) { return String(x); }
+
+  function el(name, attrs, parent) {
+    var e = document.createElementNS(NS, name);
+    if (attrs) { for (var k in attrs) { if (attrs[k] !== undefined && attrs[k] !== null) { e.setAttribute(k, attrs[k]); } } }
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+
+  /* "x_1^(0)", "w_ij^(l)", "δ_1^(4)", "x_0 = 1": base, _sub (up to a space, ^ or _), ^(sup) or ^sup. */
+  function parseMath(s) {
+    var parts = [], i = 0, buf = "";
+    s = String(s);
+    function flush() { if (buf) { parts.push(["", buf]); buf = ""; } }
+    while (i < s.length) {
+      var c = s[i];
+      if ((c === "_" || c === "^") && i + 1 < s.length) {
+        flush();
+        var j = i + 1, t = "";
+        if (s[j] === "{") {
+          var close = s.indexOf("}", j);
+          if (close < 0) { close = s.length; }
+          t = s.slice(j + 1, close); j = close + 1;
+        } else if (s[j] === "(" && c === "^") {
+          var end = s.indexOf(")", j);
+          if (end < 0) { end = s.length - 1; }
+          t = s.slice(j, end + 1); j = end + 1;
+        } else {
+          while (j < s.length && /[A-Za-z0-9\u0370-\u03ff]/.test(s[j])) { t += s[j]; j++; }
+          if (!t) { buf += c; i++; continue; }
+        }
+        parts.push([c === "_" ? "sub" : "sup", t]);
+        i = j;
+      } else { buf += c; i++; }
+    }
+    flush();
+    return parts;
+  }
+
+  function mathText(node, s) {
+    parseMath(s).forEach(function (p) {
+      var t = el("tspan", p[0] ? {"baseline-shift": p[0] === "sub" ? "-0.3em" : "0.45em", "font-size": "72%"} : {}, node);
+      t.textContent = p[1];
+      if (p[0]) { el("tspan", {"font-size": "0.01%"}, node).textContent = "\u200b"; }  // back to baseline
+    });
+    return node;
+  }
+
+  function mathHTML(node, s) {
+    parseMath(s).forEach(function (p) {
+      if (p[0]) {
+        var e = document.createElement(p[0]);
+        e.textContent = p[1];
+        node.appendChild(e);
+      } else { node.appendChild(document.createTextNode(p[1])); }
+    });
+    return node;
+  }
+
+  function num(parent, x, cls) {
+    var span = document.createElement("span");
+    span.className = "num" + (cls ? " " + cls : "");
+    span.textContent = fmt(x);
+    span.title = full(x);
+    span.setAttribute("data-value", full(x));
+    if (parent) { parent.appendChild(span); }
+    return span;
+  }
+
+  function edgeColor(v, scale) {
+    if (typeof v !== "number" || !isFinite(v) || v === 0 || !(scale > 0)) { return "#adb5bd"; }
+    var t = 0.35 + 0.65 * Math.min(1, Math.abs(v) / scale);
+    var b = v > 0 ? [33, 102, 172] : [178, 24, 43];
+    return "rgb(" + b.map(function (c) { return Math.round(222 + (c - 222) * t); }).join(",") + ")";
+  }
+
+  function textWidth(s, f) { return String(s).length * 0.62 * f; }
+
+  function drawNetwork(svg, spec, opts) {
+    opts = opts || {};
+    var f = opts.font || 16, zoom = opts.zoom || 1;
+    while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+    var cols = spec.columns, line = 1.3 * f, pad = 0.45 * f;
+    var boxW = 5.5 * f, biasW = 3.2 * f, maxRows = 0;
+    cols.forEach(function (c) {
+      c.nodes.forEach(function (n) {
+        var w = textWidth(n.label.replace(/[_^(){}]/g, ""), f * 1.05) + 2 * pad;
+        (n.rows || []).forEach(function (r) { w = Math.max(w, textWidth(r[0] + "  " + fmt(r[1]), f) + 2 * pad); });
+        if (n.kind === "bias") { biasW = Math.max(biasW, w); } else { boxW = Math.max(boxW, w); }
+        if (n.kind !== "bias") { maxRows = Math.max(maxRows, (n.rows || []).length); }
+      });
+    });
+    var boxH = (1 + maxRows) * line + pad, biasH = line + pad;
+    var vgap = 0.7 * f, m = 0.6 * f, titleH = 1.6 * f;
+    var colH = cols.map(function (c) {
+      return c.nodes.reduce(function (h, n) { return h + (n.kind === "bias" ? biasH : boxH) + vgap; }, -vgap);
+    });
+    var innerH = Math.max.apply(null, colH);
+    var n = cols.length, minGap = 3.2 * f;
+    var availW = opts.width || 0, availH = opts.height || 0;
+    var gap = minGap;
+    if (availW > 0 && n > 1) { gap = Math.min(12 * f, Math.max(minGap, (availW - 2 * m - n * boxW) / (n - 1))); }
+    var W = 2 * m + n * boxW + (n - 1) * gap, H = titleH + innerH + 2 * m;
+    if (availH > H) { // spread rows a little when there is room (up to 2 f between boxes)
+      var extra = Math.min(1.3 * f, (availH - H) / Math.max(1, Math.max.apply(null, cols.map(function (c) { return c.nodes.length; }))));
+      vgap += extra;
+      colH = cols.map(function (c) {
+        return c.nodes.reduce(function (h, nd) { return h + (nd.kind === "bias" ? biasH : boxH) + vgap; }, -vgap);
+      });
+      innerH = Math.max.apply(null, colH);
+      H = titleH + innerH + 2 * m;
+    }
+    var fitScale = 1;
+    if (availW > 0) { fitScale = Math.min(fitScale, availW / W); }
+    if (availH > 0) { fitScale = Math.min(fitScale, availH / H); }
+    var scale = fitScale * zoom;
+    svg.setAttribute("viewBox", "0 0 " + W.toFixed(1) + " " + H.toFixed(1));
+    svg.setAttribute("width", Math.floor(W * scale));
+    svg.setAttribute("height", Math.floor(H * scale));
+    svg.setAttribute("font-size", f);
+
+    var defs = el("defs", {}, svg);
+    [["ac-arrow", "#868e96"], ["ac-arrow-active", "#e8590c"], ["ac-arrow-back", "#7048e8"]].forEach(function (mk) {
+      var marker = el("marker", {id: mk[0], viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 6, markerHeight: 6,
+        orient: "auto-start-reverse", markerUnits: "strokeWidth"}, defs);
+      el("path", {d: "M0,0 L10,5 L0,10 z", fill: mk[1]}, marker);
+    });
+    var gEdges = el("g", {"class": "edges"}, svg), gNodes = el("g", {"class": "nodes"}, svg);
+    var gLabels = el("g", {"class": "edge-labels"}, svg);
+
+    var pos = {}, boxes = {}, result = {width: W * scale, height: H * scale, scale: scale, nodes: {}, boxes: boxes};
+    cols.forEach(function (c, ci) {
+      var x = m + ci * (boxW + gap), y = titleH + m + (innerH - colH[ci]) / 2;
+      if (c.title) {
+        var t = el("text", {x: x + boxW / 2, y: m + f, "class": "col-title", "text-anchor": "middle"}, svg);
+        mathText(t, c.title);
+      }
+      c.nodes.forEach(function (nd) {
+        var bias = nd.kind === "bias", w = bias ? biasW : boxW, h = bias ? biasH : boxH;
+        var nx = bias ? x + (boxW - w) : x;
+        pos[nd.id] = {x: nx, y: y, w: w, h: h, out: 0, inn: 0, nOut: 0, nIn: 0};
+        y += h + vgap;
+      });
+    });
+    var edges = spec.edges || [], scaleW = 0;
+    edges.forEach(function (e) {
+      if (pos[e.from]) { pos[e.from].nOut++; }
+      if (pos[e.to]) { pos[e.to].nIn++; }
+      if (typeof e.value === "number" && isFinite(e.value)) { scaleW = Math.max(scaleW, Math.abs(e.value)); }
+    });
+    var labels = [];
+    edges.forEach(function (e) {
+      var a = pos[e.from], b = pos[e.to];
+      if (!a || !b) { return; }
+      a.out++; b.inn++;
+      // spread the ends over the box sides, so edges and their labels do not pile up
+      var x1 = a.x + a.w, y1 = a.y + a.h * a.out / (a.nOut + 1);
+      var x2 = b.x, y2 = b.y + b.h * b.inn / (b.nIn + 1);
+      var cls = "edge" + (e.cls ? " " + e.cls : "");
+      var attrs = {x1: x1, y1: y1, x2: x2, y2: y2, "class": cls, stroke: edgeColor(e.value, scaleW),
+        "stroke-width": (0.08 * f + 0.22 * f * (scaleW > 0 && typeof e.value === "number" ? Math.min(1, Math.abs(e.value) / scaleW) : 0)).toFixed(2),
+        "data-from": e.from, "data-to": e.to};
+      var marker = e.dir ? (e.dir === "backward" ? "url(#ac-arrow-back)" : "url(#ac-arrow-active)") : null;
+      if (e.dir === "backward") { attrs["marker-start"] = marker; } else if (e.dir) { attrs["marker-end"] = marker; }
+      var lineEl = el("line", attrs, gEdges);
+      if (e.title) { el("title", {}, lineEl).textContent = e.title; }
+      if (e.text) {
+        var t = e.at === undefined ? 0.5 : e.at, lx = x1 + (x2 - x1) * t, ly = y1 + (y2 - y1) * t;
+        labels.push({e: e, x: lx, y: ly});
+      }
+    });
+    // edge labels: boxes centred on the edge, nudged apart vertically where they would overlap
+    var lh = 1.25 * f;
+    labels.sort(function (p, q) { return p.x - q.x || p.y - q.y; });
+    for (var i = 1; i < labels.length; i++) {
+      for (var k = 0; k < i; k++) {
+        var p = labels[k], q = labels[i];
+        var wp = textWidth(p.e.text, 0.9 * f) + 0.6 * f, wq = textWidth(q.e.text, 0.9 * f) + 0.6 * f;
+        if (Math.abs(p.x - q.x) < (wp + wq) / 2 && Math.abs(p.y - q.y) < lh) { q.y = p.y + (q.y >= p.y ? lh : -lh); }
+      }
+    }
+    labels.forEach(function (lb) {
+      var w = textWidth(lb.e.text, 0.9 * f) + 0.6 * f;
+      var g = el("g", {"class": "elabel" + (lb.e.cls ? " " + lb.e.cls : ""), "data-from": lb.e.from, "data-to": lb.e.to}, gLabels);
+      el("rect", {x: lb.x - w / 2, y: lb.y - lh / 2, width: w, height: lh, rx: 0.25 * f}, g);
+      var t = el("text", {x: lb.x, y: lb.y + 0.33 * f, "text-anchor": "middle", "font-size": 0.9 * f}, g);
+      t.textContent = lb.e.text;
+      if (lb.e.title) { el("title", {}, g).textContent = lb.e.title; }
+    });
+
+    cols.forEach(function (c) {
+      c.nodes.forEach(function (nd) {
+        var b = pos[nd.id], bias = nd.kind === "bias";
+        var g = el("g", {"class": "node " + (nd.kind || "neuron") + (nd.cls ? " " + nd.cls : "") +
+          (spec.focus === nd.id ? " focus" : ""), "data-id": nd.id}, gNodes);
+        if (nd.title) { el("title", {}, g).textContent = nd.title; }
+        el("rect", {x: b.x, y: b.y, width: b.w, height: b.h, rx: bias ? b.h / 2 : 0.4 * f, "class": "box"}, g);
+        var label = el("text", {x: b.x + b.w / 2, y: b.y + pad / 2 + 0.98 * f, "text-anchor": "middle", "class": "label"}, g);
+        mathText(label, nd.label);
+        (nd.rows || []).forEach(function (r, ri) {
+          var ry = b.y + pad / 2 + (ri + 1) * line + 0.98 * f;
+          var key = el("text", {x: b.x + pad, y: ry, "class": "key"}, g);
+          mathText(key, r[0]);
+          var vg = el("g", {"class": "num", "data-key": r[0], "data-value": full(r[1])}, g);
+          el("title", {}, vg).textContent = r[0] + " = " + full(r[1]);
+          el("text", {x: b.x + b.w - pad, y: ry, "text-anchor": "end", "class": "val"}, vg).textContent = fmt(r[1]);
+        });
+        if (opts.onNodeClick && nd.kind === "neuron") {
+          g.setAttribute("tabindex", "0");
+          g.setAttribute("role", "button");
+          g.addEventListener("click", function () { opts.onNodeClick(nd.id); });
+          g.addEventListener("keydown", function (ev) {
+            if (ev.key === "Enter") { ev.preventDefault(); opts.onNodeClick(nd.id); }
+          });
+        }
+        result.nodes[nd.id] = g;
+        boxes[nd.id] = {x: b.x * scale, y: b.y * scale, w: b.w * scale, h: b.h * scale};
+      });
+    });
+    return result;
+  }
+
+  function svgMarkup(svg, css) {
+    var clone = svg.cloneNode(true);
+    clone.setAttribute("xmlns", NS);
+    var vb = (svg.getAttribute("viewBox") || "").split(" ");
+    if (vb.length === 4) { clone.setAttribute("width", vb[2]); clone.setAttribute("height", vb[3]); }
+    var style = document.createElementNS(NS, "style");
+    style.textContent = css || "";
+    clone.insertBefore(style, clone.firstChild);
+    var bg = el("rect", {x: 0, y: 0, width: "100%", height: "100%", fill: "#ffffff"});
+    clone.insertBefore(bg, style.nextSibling);
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + new XMLSerializer().serializeToString(clone);
+  }
+
+  function download(name, data, type) {
+    var blob = data instanceof Blob ? data : new Blob([data], {type: type || "image/svg+xml"});
+    var url = URL.createObjectURL(blob), a = document.createElement("a");
+    a.href = url; a.download = name;
+    document.body.appendChild(a); a.click(); a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+
+  function exportPNG(svg, css, name) {
+    var text = svgMarkup(svg, css), img = new Image();
+    var vb = (svg.getAttribute("viewBox") || "0 0 800 600").split(" ");
+    img.onload = function () {
+      var c = document.createElement("canvas");
+      c.width = Math.ceil(2 * parseFloat(vb[2])); c.height = Math.ceil(2 * parseFloat(vb[3]));
+      var ctx = c.getContext("2d");
+      ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, c.width, c.height);
+      ctx.drawImage(img, 0, 0, c.width, c.height);
+      c.toBlob(function (b) { if (b) { download(name, b, "image/png"); } }, "image/png");
+    };
+    img.src = "data:image/svg+xml;base64," + btoa(unescape(encodeURIComponent(text)));
+  }
+
+  return {fmt: fmt, full: full, el: el, parseMath: parseMath, mathText: mathText, mathHTML: mathHTML, num: num,
+    edgeColor: edgeColor, drawNetwork: drawNetwork, svgMarkup: svgMarkup, download: download, exportPNG: exportPNG};
+})();
