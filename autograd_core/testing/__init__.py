@@ -3,10 +3,12 @@
 - :func:`gradcheck` / :func:`gradgradcheck`: a scalar function of Values vs central differences.
 - :func:`check_rule`: one basic function of the rule table (or your own :class:`Rule`) over its domain.
 - :func:`detect_anomaly`: stop at the first nan/inf, forward or backward, naming where it was made.
-- :mod:`autograd_core.testing.strategies` (needs ``hypothesis``): in-domain floats, random
-  expression graphs, random small MLPs. Imported on its own so this package needs no hypothesis.
-- :mod:`autograd_core.testing.cases`: what the strategies draw (``Expression``, ``MLPCase``);
-  each ``repr`` rebuilds the object, so a failing example can be pasted back and re-run.
+- :mod:`autograd_core.testing.strategies` (needs ``hypothesis``): in-domain floats and rule
+  inputs, random expression graphs. Imported on its own so this package needs no hypothesis.
+- :mod:`autograd_core.testing.cases`: what the expression strategy draws (``Expression``);
+  its ``repr`` rebuilds it, so a failing example can be pasted back and re-run.
+- Random ``nn`` models (``MLPCase``, ``mlps``) live in :mod:`nn.testing`: the engine
+  package never imports ``nn``.
 """
 
 from ._numeric import GradcheckError

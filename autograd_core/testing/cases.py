@@ -1,18 +1,18 @@
-"""The objects the strategies draw: a random expression program and a small MLP case.
+"""What the expression strategy draws: a random expression program over the rule table.
 
-Neither needs hypothesis. Each ``repr`` is a constructor call that rebuilds the same
+It needs no hypothesis. Each ``repr`` is a constructor call that rebuilds the same
 object, so a failing example printed by hypothesis can be pasted back and re-run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from ..rules import RULES
 from ..value import Value, apply
 
-__all__ = ["Expression", "MLPCase", "Ref", "Arg", "Step"]
+__all__ = ["Expression", "Ref", "Arg", "Step"]
 
 Ref = tuple[str, int]  # ("x", i): input i; ("n", j): the node made by step j
 Arg = Any  # a Ref or a float constant
@@ -87,45 +87,3 @@ def _resolve(a: Arg, xs: Sequence[Any], nodes: list[Any]) -> Any:
     if isinstance(a, tuple):
         return xs[a[1]] if a[0] == "x" else nodes[a[1]]
     return a
-
-
-@dataclass(frozen=True)
-class MLPCase:
-    """A small ``nn.MLP(nin, nouts, activation, output_activation, seed)`` and an input ``x``."""
-
-    nin: int
-    nouts: tuple[int, ...]
-    activation: str
-    output_activation: str
-    seed: int
-    x: tuple[float, ...]
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def model(self) -> Any:
-        """The MLP (built once per case)."""
-        if "model" not in self._cache:
-            import nn
-
-            self._cache["model"] = nn.MLP(self.nin, list(self.nouts), activation=self.activation,
-                                          output_activation=self.output_activation, seed=self.seed)
-        return self._cache["model"]
-
-    def parameters(self) -> list[Value]:
-        return list(self.model.parameters())
-
-    def inputs(self) -> list[Value]:
-        """Fresh leaf Values holding :attr:`x` (to differentiate with respect to the inputs too)."""
-        return [Value(v, label=f"in{i}") for i, v in enumerate(self.x)]
-
-    def outputs(self, x: Sequence[Any] | None = None) -> list[Value]:
-        """The model's outputs at ``x`` (default :attr:`x`)."""
-        return list(self.model(list(self.x if x is None else x)))
-
-    def loss(self, x: Sequence[Any] | None = None) -> Value:
-        """A scalar that depends on every output: sum_k (k + 1) out_k / (number of outputs)."""
-        outs = self.outputs(x)
-        total = outs[0]
-        for k, o in enumerate(outs[1:], start=1):
-            total = total + (k + 1) * o
-        return total / len(outs)

@@ -1,9 +1,11 @@
-"""Hypothesis strategies: in-domain floats, random expression graphs, random small MLPs.
+"""Hypothesis strategies: in-domain floats and inputs, random expression graphs.
 
-All three read :data:`autograd_core.rules.RULES` when they draw, so a rule added to the
+All of them read :data:`autograd_core.rules.RULES` when they draw, so a rule added to the
 table is used without other edits.
 
 - ``domain_floats(rule, i)``: floats inside the domain intervals of input ``i`` of a rule.
+- ``rule_inputs(rule)``: a tuple of inputs for a rule, each inside its domain; a variadic
+  rule gets one of the input counts it accepts (``dot``: an even number).
 - ``expressions(max_depth=30, ...)``: :class:`Expression` programs. Each step applies a
   random rule to earlier nodes, inputs or constants (either side, n-ary ``sum``/``dot``
   too, nodes reused so subexpressions are shared). A node whose current value is outside
@@ -13,10 +15,9 @@ table is used without other edits.
   defined everywhere). A step whose local derivatives exceed ``max_slope``
   is dropped, which keeps finite differences and float64 comparisons well conditioned.
   Every sink (node nothing else uses) goes into one final ``sum``: the root.
-- ``mlps()``: :class:`MLPCase`, a small ``nn.MLP`` with random activations, seed and inputs.
 
-Both drawn objects (:mod:`autograd_core.testing.cases`) have a ``repr`` that rebuilds them:
-paste it to reproduce a failure.
+A drawn :class:`~autograd_core.testing.cases.Expression` has a ``repr`` that rebuilds it:
+paste it to reproduce a failure. Random ``nn`` models: :func:`nn.testing.mlps`.
 """
 
 from __future__ import annotations
@@ -28,21 +29,27 @@ from typing import Any, Sequence
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from ..graph import topological_order
 from ..rules import RULES, VARIADIC, Rule
-from ..value import Value
-from .cases import Arg, Expression, MLPCase, Ref, Step
+from .cases import Arg, Expression, Ref, Step
 from .rules_check import input_counts, input_domain, resolve_rule
 
-__all__ = ["domain_floats", "expressions", "mlps", "Expression", "MLPCase", "ACTIVATIONS"]
-
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
-"""Activation names ``mlps()`` draws from (those of ``nn.MLP``)."""
+__all__ = ["domain_floats", "rule_inputs", "expressions", "Expression"]
 
 
 def domain_floats(rule: str | Rule, i: int) -> st.SearchStrategy[float]:
     """Floats inside (the union of) the domain intervals of input ``i`` of ``rule``."""
     return _domain_strategy(resolve_rule(rule), i)
+
+
+def rule_inputs(rule: str | Rule, counts: Sequence[int] | None = None) -> st.SearchStrategy[tuple[float, ...]]:
+    """Input tuples for ``rule``, input ``i`` inside its domain intervals.
+
+    A variadic rule gets one of ``counts`` inputs (default: the counts it accepts, from
+    :func:`~autograd_core.testing.rules_check.input_counts`: ``sum`` 1, 2, 3; ``dot`` 2, 4, 6).
+    """
+    row = resolve_rule(rule)
+    choices = tuple(counts) if counts else input_counts(row)
+    return st.sampled_from(choices).flatmap(lambda n: st.tuples(*[_domain_strategy(row, i) for i in range(n)]))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -103,16 +110,13 @@ class _Builder:
         """Append the pending steps: all but the last are glue (squashes)."""
         self.glue.extend(range(len(self.steps), len(self.steps) + len(pending) - 1))
         for (name, args), out in pending:
-            depth = 1 + max((self._depth_any(a) for a in args), default=0)
+            depth = 1 + max((self.depth(a) for a in args), default=0)
             for a in args:
                 if isinstance(a, tuple) and a[0] == "n":
                     self.used.add(a[1])
             self.steps.append((name, args))
             self.values.append(out)
             self.depths.append(depth)
-
-    def _depth_any(self, a: Arg) -> int:
-        return self.depths[a[1]] if isinstance(a, tuple) and a[0] == "n" else 0
 
     def try_step(self, draw: Any, rule: Rule, args: list[Arg]) -> bool:
         """Append ``rule(args)`` (squashing out-of-domain nodes) if it stays finite, shallow, gentle."""
@@ -206,39 +210,3 @@ def expressions(max_depth: int = 30, max_inputs: int = 4, max_nodes: int = 40,
         raise ValueError("expressions: max_depth, max_inputs and max_nodes must be >= 1")
     counts = tuple(variadic_arities) if variadic_arities else None
     return _expressions(max_depth, max_inputs, max_nodes, rules, max_slope, counts)
-
-def _near_kink(root: Value, delta: float = 1e-4) -> bool:
-    """Whether some node's input sits in a gap of its rule's domain where the partial jumps."""
-    for node in topological_order(root):
-        rule = node._fn
-        if rule is None or rule.arity != 1 or len(input_domain(rule, 0)) < 2:
-            continue
-        (x,) = [a.data if a.__class__ is Value else a for a in node.inputs]
-        if _inside(x, input_domain(rule, 0)):
-            continue
-        left, right = (float(rule.partials(v, rule.forward(v))[0]) for v in (x - delta, x + delta))
-        if abs(left - right) > 1e-2:
-            return True
-    return False
-
-
-@st.composite
-def _mlps(draw: Any, max_inputs: int, max_layers: int, max_width: int, activations: Sequence[str]) -> MLPCase:
-    nin = draw(st.integers(1, max_inputs))
-    nouts = tuple(draw(st.lists(st.integers(1, max_width), min_size=1, max_size=max_layers)))
-    case = MLPCase(
-        nin=nin,
-        nouts=nouts,
-        activation=draw(st.sampled_from(list(activations))),
-        output_activation=draw(st.sampled_from(list(activations))),
-        seed=draw(st.integers(0, 2**16)),
-        x=tuple(draw(st.floats(-2.0, 2.0, allow_nan=False)) for _ in range(nin)),
-    )
-    assume(not _near_kink(case.loss()))
-    return case
-
-
-def mlps(max_inputs: int = 3, max_layers: int = 3, max_width: int = 4,
-         activations: Sequence[str] = ACTIVATIONS) -> st.SearchStrategy[MLPCase]:
-    """Random small MLPs (needs ``nn``), rejecting inputs that sit on a relu/abs kink."""
-    return _mlps(max_inputs, max_layers, max_width, tuple(activations))

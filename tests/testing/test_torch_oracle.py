@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_core import RULES, grad
-from autograd_core.testing.strategies import expressions, mlps
+from autograd_core.testing.strategies import expressions
+from nn.testing import mlps
 
 torch = pytest.importorskip("torch", reason="PyTorch is the optional oracle: pip install 'autograd-core[torch]'")
 F = torch.nn.functional
