@@ -1,30 +1,35 @@
 """``Neuron``, ``Layer`` and ``MLP``: the lecture's network, on ``autograd_core.Value``.
 
 The j-th neuron of layer l computes x_j^(l) = θ(s_j^(l)), s_j^(l) = Σ_{i=0}^{d^(l-1)} w_ij^(l) x_i^(l-1),
-with the bias input x_0 = 1 (so the bias is w_0j). The weighted sum s is ONE ``dot`` node of
-the engine over (w_0, w_1, ..., w_d) and (x_0 = 1, x_1, ..., x_d); θ is one more node
-(none for "linear"). A network's output is h(x) = x^(L).
+with the bias input x_0 = 1 (so the bias is w_0j). The weighted sum s is ONE ``affine`` node of
+the engine, s = w_0 + Σ_{i>=1} w_i x_i (x_0 = 1 is folded into the rule, no node for it); θ is
+one more node (none for "linear"). A network's output is h(x) = x^(L).
 
-x_0 is a fresh leaf ``Value(1.0, label="x0")`` per layer call, and plain-number inputs become
-fresh leaves too: with only Values among its inputs the engine records a dot node on its
-fastest path. Their ``.grad`` after ``backward()`` is ∂e/∂x_i, which nobody has to reset.
+Plain-number inputs become fresh leaves: with only Values among its inputs the engine records
+the node on its fastest path. Their ``.grad`` after ``backward()`` is ∂e/∂x_i.
+
+The containers are live: ``neuron.w``, ``neuron.b``, ``layer.neurons`` and ``mlp.layers`` are
+read on every call, so replacing a weight (``neuron.w[0] = Value(0.5)``) or a neuron changes
+both the forward pass and ``parameters()`` (keep the sizes: they are the architecture).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Sequence, Union
 
-from autograd_core import RULES, Rule, Value, apply, apply_nary, apply_unary
+from autograd_core import RULES, Rule, Value, apply_nary, apply_unary
 
 from .init import Init, Seed, make_rng, resolve_init
-from .module import Module, read_model_file
+from .model_file import check_mlp_architecture, read_model_file
+from .module import Module
 
 __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS", "Activation"]
 
 Activation = Union[str, Callable[[Value], Value]]
 Inputs = Sequence[Union[Value, float, int]]
 
-_DOT = RULES["dot"]
+_AFFINE = RULES["affine"]
 
 ACTIVATIONS: dict[str, Rule | None] = {
     "tanh": RULES["tanh"],  # θ(s) = tanh s, θ' = 1 - θ²
@@ -63,15 +68,29 @@ def _wrong_length(owner: str, expected: int, x: Any) -> ValueError:
     return ValueError(f"{owner}: expected {expected} inputs, got {len(x)}")
 
 
-def _inputs(owner: str, x: Inputs) -> tuple[Value, ...]:
-    """(x_0 = 1, x_1, ..., x_d) as Values: numbers become new leaves, Values are kept.
+def _inputs(owner: str, x: Inputs) -> list[Value]:
+    """(x_1, ..., x_d) as Values: numbers become new leaves, Values are kept.
 
-    With every input a Value, the engine records the dot node on its fast path.
+    With every input a Value, the engine records the affine node on its fast path.
     """
     try:
-        return (Value(1.0, "x0"), *[v if v.__class__ is Value else Value(v) for v in x])
+        return [v if v.__class__ is Value else Value(v) for v in x]
     except TypeError as error:
         raise TypeError(f"{owner}: inputs must be numbers or Values ({error})") from None
+
+
+def _forward(neurons: Sequence[Neuron], activation: Activation, xs: Sequence[Value]) -> list[Value]:
+    """x_j = θ(s_j) for each neuron, s_j = w_0j + Σ_i w_ij x_i: one affine node (+ one θ node).
+
+    The one place that computes a neuron's output; it reads ``neuron.b``/``neuron.w`` now,
+    so a replaced weight is used at once.
+    """
+    affine = _AFFINE
+    sums = [apply_nary(affine, (n.b, *n.w, *xs)) for n in neurons]
+    if activation.__class__ is str:
+        rule = ACTIVATIONS[activation]  # type: ignore[index]
+        return sums if rule is None else [apply_unary(rule, s) for s in sums]
+    return [activation(s) for s in sums]  # type: ignore[operator]
 
 
 class Neuron(Module):
@@ -98,17 +117,11 @@ class Neuron(Module):
         rng = make_rng(seed)
         self.w: list[Value] = [Value(scheme(rng, nin, fan_out), label=f"w.{i}") for i in range(nin)]
         self.b: Value = Value(scheme(rng, nin, fan_out), label="b")
-        self._wb = (self.b, *self.w)  # (w_0, w_1, ..., w_d): the first half of the dot node
 
     def __call__(self, x: Inputs) -> Value:
         if len(x) != self.nin:
             raise _wrong_length("Neuron", self.nin, x)
-        s = apply(_DOT, *self._wb, *_inputs("Neuron", x))
-        act = self.activation
-        if act.__class__ is str:
-            rule = ACTIVATIONS[act]  # type: ignore[index]
-            return s if rule is None else apply(rule, s)
-        return act(s)  # type: ignore[operator]
+        return _forward((self,), self.activation, _inputs("Neuron", x))[0]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """("w.0", w_1), ..., ("w.{d-1}", w_d), ("b", w_0): ``w.k`` is ``neuron.w[k]``."""
@@ -143,35 +156,19 @@ class Layer(Module):
         self.activation = _check_activation("Layer", activation)
         rng = make_rng(seed)
         self.neurons = [Neuron(nin, self.activation, rng, init, fan_out=nout) for _ in range(nout)]
-        self._wbs = [n._wb for n in self.neurons]
-        act = self.activation
-        self._rule = ACTIVATIONS[act] if act.__class__ is str else None  # type: ignore[index]
-        self._fn = None if act.__class__ is str else act
-        self._params = tuple(p for n in self.neurons for p in n.parameters())
         for name, p in self.named_parameters():
             p.label = name
 
     def __call__(self, x: Inputs) -> list[Value]:
         if len(x) != self.nin:
             raise _wrong_length("Layer", self.nin, x)
-        return self._forward(_inputs("Layer", x))
-
-    def _forward(self, xs: tuple[Value, ...]) -> list[Value]:
-        """The layer on (x_0 = 1, x_1, ..., x_d), all Values (no check): one dot node (+ θ) per neuron."""
-        dot = _DOT
-        rule = self._rule
-        if rule is not None:
-            return [apply_unary(rule, apply_nary(dot, (*wb, *xs))) for wb in self._wbs]
-        fn = self._fn
-        if fn is None:
-            return [apply_nary(dot, (*wb, *xs)) for wb in self._wbs]
-        return [fn(apply_nary(dot, (*wb, *xs))) for wb in self._wbs]
+        return _forward(self.neurons, self.activation, _inputs("Layer", x))
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [(f"neurons.{j}.{name}", p) for j, n in enumerate(self.neurons) for name, p in n.named_parameters()]
 
     def parameters(self) -> list[Value]:
-        return list(self._params)
+        return [p for n in self.neurons for p in (*n.w, n.b)]
 
     def architecture(self) -> dict[str, Any]:
         return {
@@ -216,35 +213,33 @@ class MLP(Module):
             Layer(sizes[i], sizes[i + 1], self.output_activation if i == last else self.activation, rng, init)
             for i in range(len(self.nouts))
         ]
-        self._params = tuple(p for layer in self.layers for p in layer.parameters())
         for name, p in self.named_parameters():
             p.label = name
 
     @classmethod
-    def from_file(cls, path: str) -> MLP:
+    def from_file(cls, path: str | os.PathLike[str]) -> MLP:
         """A new MLP with the architecture and weights of a file written by :meth:`save`
-        (activations given by name only)."""
-        arch = read_model_file(path).get("architecture")
-        keys = {"type", "nin", "nouts", "activation", "output_activation"}
-        if not isinstance(arch, dict) or arch.get("type") != "MLP" or set(arch) != keys:
-            raise ValueError(f"MLP.from_file: {path!r} does not describe an MLP: {arch!r:.200}")
-        for key in ("activation", "output_activation"):
-            if not isinstance(arch[key], str) or arch[key] not in ACTIVATIONS:
-                raise ValueError(f"MLP.from_file: cannot rebuild activation {arch[key]!r} (only {list(ACTIVATIONS)})")
-        try:
-            model = cls(arch["nin"], arch["nouts"], arch["activation"], arch["output_activation"], seed=0)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"MLP.from_file: {path!r} has an invalid architecture ({error})") from None
-        model.load(path)
+        (activations given by name only).
+
+        The file is read and checked as by :meth:`Module.load`; the declared architecture must
+        need exactly as many parameters as the file holds before any layer is built.
+        """
+        owner = "MLP.from_file"
+        document = read_model_file(path, owner=owner)
+        name = os.fsdecode(os.fspath(path))
+        nin, nouts, act, out_act = check_mlp_architecture(
+            document["architecture"], len(document["parameters"]), list(ACTIVATIONS), f"{owner}: {name!r}"
+        )
+        model = cls(nin, nouts, act, out_act, seed=0)
+        model._load_document(document, name, owner)
         return model
 
     def __call__(self, x: Inputs) -> list[Value]:
         if len(x) != self.nin:
             raise _wrong_length("MLP", self.nin, x)
-        layers = self.layers
-        out = layers[0]._forward(_inputs("MLP", x))
-        for layer in layers[1:]:
-            out = layer._forward((Value(1.0, "x0"), *out))
+        out = _inputs("MLP", x)
+        for layer in self.layers:
+            out = _forward(layer.neurons, layer.activation, out)
         return out
 
     def named_parameters(self) -> list[tuple[str, Value]]:
@@ -253,7 +248,7 @@ class MLP(Module):
         ]
 
     def parameters(self) -> list[Value]:
-        return list(self._params)
+        return [p for layer in self.layers for n in layer.neurons for p in (*n.w, n.b)]
 
     def architecture(self) -> dict[str, Any]:
         return {

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 from typing import Any, Mapping
 
 from autograd_core import Value
 from autograd_core.files import atomic_write_text
 
-__all__ = ["Module", "FORMAT", "FORMAT_VERSION", "read_model_file"]
+from .model_file import FORMAT, FORMAT_VERSION, file_size_cap, read_model_file, same_json
 
-FORMAT = "autograd-core.nn"
-"""Value of the ``"format"`` key of a saved model."""
-FORMAT_VERSION = 1
+__all__ = ["Module", "FORMAT", "FORMAT_VERSION", "read_model_file"]
 
 
 class Module:
@@ -86,8 +85,12 @@ class Module:
 
         Atomic: the JSON goes to a temporary file in the same directory, which then replaces
         ``path`` (``os.replace``), so ``path`` holds either the old or the new model, never
-        half of one. Floats are written with ``repr``, so a load gives back the exact weights.
+        half of one. A new file gets the user's umask, a replaced one keeps its permissions,
+        and a symbolic link keeps pointing at its target, which gets the new contents. Floats
+        are written with ``repr``, so a load gives back the exact weights.
         """
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"save: path must be a str or os.PathLike, got {type(path).__name__} {path!r:.60}")
         state = self.state_dict()
         bad = [name for name, v in state.items() if not math.isfinite(v)]
         if bad:
@@ -104,44 +107,37 @@ class Module:
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters saved by :meth:`save` into this model (same architecture only).
 
-        Truncated or invalid JSON, another format or architecture, missing or extra names and
-        values that are not finite numbers raise ``ValueError``; the model is then unchanged.
+        Only a regular file no larger than this architecture can need is read (a FIFO, a
+        device or a directory is refused without blocking). A file that is not strict UTF-8
+        JSON of the saved format (NaN, Infinity, duplicate keys, deep nesting, another
+        version or architecture, ``2.0`` for ``2``, missing or extra names, numbers that are
+        not finite floats) raises ``ValueError`` naming the path and the field, and the
+        model is unchanged.
         """
-        path = os.fspath(path)
-        document = read_model_file(path)
-        mine = self.architecture()
-        theirs = document.get("architecture")
-        if theirs != mine:
-            raise ValueError(f"load: {path!r} holds architecture {theirs!r}, but this model is {mine!r}")
-        state = document.get("parameters")
-        if not isinstance(state, dict):
-            raise ValueError(f"load: {path!r} has no \"parameters\" object")
+        cap = file_size_cap(len(self.named_parameters()))
+        document = read_model_file(path, max_bytes=cap, owner="load")
+        self._load_document(document, os.fsdecode(os.fspath(path)), "load")
+
+    def _load_document(self, document: dict[str, Any], path: str, owner: str) -> None:
+        """Check a document from :func:`read_model_file` against this model, then assign."""
+        mine, theirs = self.architecture(), document["architecture"]
+        if not same_json(theirs, mine):
+            raise ValueError(f"{owner}: {path!r}: field \"architecture\" is {theirs!r:.200}, "
+                             f"but this model is {mine!r:.200}")
         try:
-            self.load_state_dict(state)
+            self.load_state_dict(document["parameters"])
         except (ValueError, TypeError) as error:
-            raise ValueError(f"load: {path!r}: {error}") from None
-
-
-def read_model_file(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The JSON object of a file written by :meth:`Module.save` (format and version checked)."""
-    path = os.fspath(path)
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    try:
-        document = json.loads(text, parse_constant=_reject_constant)
-    except ValueError as error:  # json.JSONDecodeError, or NaN/Infinity
-        raise ValueError(f"load: {path!r} is not valid JSON ({error})") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f"load: {path!r} is not a saved nn model (no \"format\": {FORMAT!r})")
-    if document.get("version") != FORMAT_VERSION:
-        raise ValueError(f"load: {path!r} has format version {document.get('version')!r}, expected {FORMAT_VERSION}")
-    return document
+            raise ValueError(f"{owner}: {path!r}: field \"parameters\": {error}") from None
 
 
 def _as_weight(name: str, v: Any) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ValueError(f"load_state_dict: {name!r} must be a number, got {type(v).__name__} {v!r:.60}")
-    x = float(v)
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise ValueError(f"load_state_dict: {name!r} must be a real number, got {type(v).__name__} {v!r:.60}")
+    try:
+        x = float(v)
+    except OverflowError:
+        size = f"an integer of {v.bit_length()} bits" if isinstance(v, int) else f"a {type(v).__name__}"
+        raise ValueError(f"load_state_dict: {name!r} is {size}, too large for a float (max about 2**1024)") from None
     if not math.isfinite(x):
         raise ValueError(f"load_state_dict: {name!r} must be finite, got {x!r}")
     return x
@@ -150,9 +146,5 @@ def _as_weight(name: str, v: Any) -> float:
 def _preview(names: list[str], limit: int = 5) -> str:
     shown = ", ".join(repr(n) for n in names[:limit])
     return f"[{shown}{', ...' if len(names) > limit else ''}]"
-
-
-def _reject_constant(token: str) -> float:
-    raise ValueError(f"{token} is not a JSON number")
 
 

@@ -11,30 +11,30 @@ import nn
 from autograd_core import Value, topological_order
 
 
-def test_weighted_sum_is_one_dot_node_over_bias_and_inputs():
+def test_weighted_sum_is_one_affine_node_over_bias_weights_and_inputs():
     n = nn.Neuron(3, activation="linear", seed=1)
     s = n([0.5, -1.0, 2.0])
-    assert s.op == "dot"
+    assert s.op == "affine"
     ws, xs = s.inputs[:4], s.inputs[4:]
     assert list(ws) == [n.b, *n.w] and all(a is b for a, b in zip(ws, [n.b, *n.w]))
-    assert [float(x) for x in xs] == [1.0, 0.5, -1.0, 2.0]  # x_0 = 1 first
+    assert [float(x) for x in xs] == [0.5, -1.0, 2.0]  # x_0 = 1 is folded into the rule
     expected = n.b.data + sum(w.data * x for w, x in zip(n.w, [0.5, -1.0, 2.0]))
     assert s.data == pytest.approx(expected, rel=1e-15)
 
 
 @pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu"])
-def test_activation_is_one_node_on_top_of_the_dot(name):
+def test_activation_is_one_node_on_top_of_the_affine(name):
     y = nn.Neuron(2, activation=name, seed=0)([0.3, 0.7])
     assert y.op == name
-    assert [p.op for p in y.parents] == ["dot"]
+    assert [p.op for p in y.parents] == ["affine"]
 
 
-def test_layer_graph_has_one_dot_and_one_activation_per_neuron():
+def test_layer_graph_has_one_affine_and_one_activation_per_neuron():
     layer = nn.Layer(4, 5, activation="tanh", seed=0)
     out = layer([1.0, 2.0, 3.0, 4.0])
     nodes = {v for o in out for v in topological_order(o)}
     ops = [v.op for v in nodes if v.op]
-    assert sorted(ops) == ["dot"] * 5 + ["tanh"] * 5
+    assert sorted(ops) == ["affine"] * 5 + ["tanh"] * 5
 
 
 def test_parameters_order_weights_in_input_order_then_bias():
