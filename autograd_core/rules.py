@@ -34,6 +34,16 @@ class Rule:
     ``domain`` gives, per input, intervals inside which the function and its derivatives
     are defined and well conditioned; the gradient checks and the hypothesis strategies
     draw inputs from it.
+
+    ``forward_code`` and ``partials_code`` (optional, used by ``autograd_core.compile``) are
+    the same formulas as Python source templates for ``str.format``: ``{0}``, ``{1}``, ...
+    stand for the inputs and ``{out}`` for the output (names or parenthesised float
+    literals); they may use ``math`` and ``UNDEFINED`` (a derivative that does not exist:
+    an error only if a gradient flows through it). One expression for the value and one
+    per input for the partials, e.g. tanh: ``"math.tanh({0})"``, ``("1.0 - {out} * {out}",)``.
+    They must compute exactly what ``forward``/``partials`` compute on floats. Without
+    them (and for the variadic rows) generated code calls ``forward``/``partials``, or
+    evaluates them on symbols when they are plain arithmetic.
     """
 
     name: str
@@ -43,6 +53,8 @@ class Rule:
     math: str
     domain: tuple[tuple[Interval, ...], ...]
     symbol: str = ""
+    forward_code: str = ""
+    partials_code: tuple[str, ...] = ()
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         """Pickle by name: a rule is looked up in :data:`RULES` when unpickled."""
@@ -220,39 +232,73 @@ RULES: dict[str, Rule] = {
     for rule in (
         # name     arity  forward           partials(*inputs, out)                    math
         Rule("add", 2, operator.add, lambda x, y, out: (1.0, 1.0),
-             "x + y; d/dx = 1, d/dy = 1", (ANY, ANY), "+"),
+             "x + y; d/dx = 1, d/dy = 1", (ANY, ANY), "+",
+             forward_code='{0} + {1}',
+             partials_code=('1.0', '1.0')),
         Rule("sub", 2, operator.sub, lambda x, y, out: (1.0, -1.0),
-             "x - y; d/dx = 1, d/dy = -1", (ANY, ANY), "-"),
+             "x - y; d/dx = 1, d/dy = -1", (ANY, ANY), "-",
+             forward_code='{0} - {1}',
+             partials_code=('1.0', '-1.0')),
         Rule("mul", 2, operator.mul, lambda x, y, out: (y, x),
-             "x * y; d/dx = y, d/dy = x", (ANY, ANY), "*"),
+             "x * y; d/dx = y, d/dy = x", (ANY, ANY), "*",
+             forward_code='{0} * {1}',
+             partials_code=('{1}', '{0}')),
         Rule("div", 2, _div, lambda x, y, out: (1.0 / y, -out / y),
-             "x / y; d/dx = 1/y, d/dy = -x/y^2", (ANY, NONZERO), "/"),
+             "x / y; d/dx = 1/y, d/dy = -x/y^2", (ANY, NONZERO), "/",
+             forward_code='{0} / {1}',
+             partials_code=('1.0 / {1}', '-{out} / {1}')),
         Rule("neg", 1, operator.neg, lambda x, out: (-1.0,),
-             "-x; d/dx = -1", (ANY,), "-"),
+             "-x; d/dx = -1", (ANY,), "-",
+             forward_code='-{0}',
+             partials_code=('-1.0',)),
         Rule("pow", 2, _pow, _pow_partials,
-             "x ** y; d/dx = y x^(y-1), d/dy = x^y ln x", (POSITIVE, ANY), "**"),
+             "x ** y; d/dx = y x^(y-1), d/dy = x^y ln x", (POSITIVE, ANY), "**",
+             forward_code='math.pow({0}, {1})',
+             partials_code=("0.0 if {1} == 0.0 else"
+                            " ({1} * math.pow({0}, {1} - 1.0) if {0} != 0.0 or {1} >= 1.0 else UNDEFINED)",
+                            "{out} * math.log({0}) if {0} > 0.0 else UNDEFINED")),
         Rule("square", 1, lambda x: x * x, lambda x, out: (2.0 * x,),
-             "x^2; d/dx = 2x", (ANY,), "²"),
+             "x^2; d/dx = 2x", (ANY,), "²",
+             forward_code='{0} * {0}',
+             partials_code=('2.0 * {0}',)),
         Rule("exp", 1, _exp, lambda x, out: (out,),
-             "e^x; d/dx = e^x", (ANY,)),
+             "e^x; d/dx = e^x", (ANY,),
+             forward_code='math.exp({0})',
+             partials_code=('{out}',)),
         Rule("log", 1, _log_forward, lambda x, out: (1.0 / x,),
-             "ln x; d/dx = 1/x", (POSITIVE,)),
+             "ln x; d/dx = 1/x", (POSITIVE,),
+             forward_code='math.log({0})',
+             partials_code=('1.0 / {0}',)),
         Rule("tanh", 1, math.tanh, lambda x, out: (1.0 - out * out,),
-             "tanh x; d/dx = 1 - tanh^2 x", (ANY,)),
+             "tanh x; d/dx = 1 - tanh^2 x", (ANY,),
+             forward_code='math.tanh({0})',
+             partials_code=('1.0 - {out} * {out}',)),
         Rule("sigmoid", 1, _sigmoid, lambda x, out: (out * (1.0 - out),),
-             "1 / (1 + e^-x); d/dx = s(1 - s)", (ANY,)),
+             "1 / (1 + e^-x); d/dx = s(1 - s)", (ANY,),
+             forward_code='1.0 / (1.0 + math.exp(-{0})) if {0} >= 0.0 else math.exp({0}) / (1.0 + math.exp({0}))',
+             partials_code=('{out} * (1.0 - {out})',)),
         Rule("relu", 1, _relu, lambda x, out: (1.0 if out > 0.0 else 0.0,),
-             "max(0, x); d/dx = [x > 0]", (AWAY_FROM_0,)),
+             "max(0, x); d/dx = [x > 0]", (AWAY_FROM_0,),
+             forward_code='{0} if {0} > 0.0 else 0.0',
+             partials_code=('1.0 if {out} > 0.0 else 0.0',)),
         Rule("abs", 1, abs, lambda x, out: (_sign(x),),
-             "|x|; d/dx = sign x (0 at 0)", (AWAY_FROM_0,)),
+             "|x|; d/dx = sign x (0 at 0)", (AWAY_FROM_0,),
+             forward_code='abs({0})',
+             partials_code=('1.0 if {0} > 0.0 else (-1.0 if {0} < 0.0 else 0.0)',)),
         Rule("sqrt", 1, _sqrt,
              lambda x, out: (0.5 / out if out != 0.0
                              else undefined("sqrt: derivative is infinite at x = 0.0"),),
-             "sqrt x; d/dx = 1 / (2 sqrt x)", (POSITIVE,)),
+             "sqrt x; d/dx = 1 / (2 sqrt x)", (POSITIVE,),
+             forward_code='math.sqrt({0})',
+             partials_code=('0.5 / {out} if {out} != 0.0 else UNDEFINED',)),
         Rule("sin", 1, math.sin, lambda x, out: (_cos(x),),
-             "sin x; d/dx = cos x", (ANY,)),
+             "sin x; d/dx = cos x", (ANY,),
+             forward_code='math.sin({0})',
+             partials_code=('math.cos({0})',)),
         Rule("cos", 1, math.cos, lambda x, out: (-_sin(x),),
-             "cos x; d/dx = -sin x", (ANY,)),
+             "cos x; d/dx = -sin x", (ANY,),
+             forward_code='math.cos({0})',
+             partials_code=('-math.sin({0})',)),
         Rule("sum", VARIADIC, lambda *xs: builtins.sum(xs), lambda *xs: (1.0,) * (len(xs) - 1),
              "x_1 + ... + x_n; d/dx_i = 1", (ANY,)),
         Rule("dot", VARIADIC, _dot, _dot_partials,
