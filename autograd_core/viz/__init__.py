@@ -41,4 +41,14 @@ __all__ = [
     "backprop_steps",
     "STEPPER_MAX_NODES",
     "lecture_example",
+    "TrainingView",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``TrainingView`` is imported on first use, so ``import autograd_core.viz`` never needs anywidget."""
+    if name == "TrainingView":
+        from .widget import training_view_class
+
+        return training_view_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
