@@ -1,6 +1,7 @@
 """Gradient-checking toolkit: finite-difference checks, rule checks, anomaly detection, strategies.
 
 - :func:`gradcheck` / :func:`gradgradcheck`: a scalar function of Values vs central differences.
+- :func:`central_difference`: d f / d x_i of a float function, the number all checks compare with.
 - :func:`check_rule`: one basic function of the rule table (or your own :class:`Rule`) over its domain.
 - :func:`detect_anomaly`: stop at the first nan/inf, forward or backward, naming where it was made.
 - :mod:`autograd_core.testing.strategies` (needs ``hypothesis``): in-domain floats and rule
@@ -11,13 +12,14 @@
   package never imports ``nn``.
 """
 
-from ._numeric import GradcheckError
+from ._numeric import GradcheckError, central_difference
 from .anomaly import AnomalyError, detect_anomaly
 from .gradcheck import first_bad_node, gradcheck, gradgradcheck
 from .rules_check import check_point, check_rule, domain_points
 
 __all__ = [
     "GradcheckError",
+    "central_difference",
     "gradcheck",
     "gradgradcheck",
     "first_bad_node",

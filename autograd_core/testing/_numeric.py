@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..rules import Undefined
 from ..value import Value
@@ -16,10 +17,17 @@ class GradcheckError(AssertionError):
 
 
 def central_difference(
-    f: Callable[[Sequence[float]], float], point: Sequence[float], i: int, h: float
+    f: Callable[[Sequence[float]], float], point: Sequence[float], i: int, h: float | None = None
 ) -> float | None:
-    """(f(x + h e_i) - f(x - h e_i)) / 2h; one-sided if one side leaves the domain; None if both do."""
+    """d f / d x_i at ``point``: (f(x + h e_i) - f(x - h e_i)) / 2h.
+
+    ``f`` takes the point as one sequence. The default step is ``h = 1e-6 max(1, |x_i|)``:
+    truncation error O(h² |f'''|) against rounding error about 1e-16 |f| / h. One-sided if
+    one side leaves the domain (raises or is not finite); None if both do.
+    """
     x = list(point)
+    if h is None:
+        h = 1e-6 * max(1.0, abs(x[i]))
     base = x[i]
     sides: list[float | None] = []
     for step in (h, -h):

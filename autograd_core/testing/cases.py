@@ -6,8 +6,9 @@ object, so a failing example printed by hypothesis can be pasted back and re-run
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..rules import RULES
 from ..value import Value, apply

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from ..graph import grad
 from ..rules import RULES, VARIADIC, Rule, Undefined
@@ -40,7 +41,7 @@ class Mismatch:
     """One disagreement of a rule at one point: which check, which partial, both numbers."""
 
     rule: str
-    kind: str  # "first order", "Values vs floats", "second order", "undefined"
+    kind: str  # "first order", "Values vs floats", "second order" or "undefined inside the domain"
     point: tuple[float, ...]
     index: int
     index2: int | None
@@ -178,7 +179,7 @@ def check_point(
     for i, p in enumerate(on_values):
         row = grad(p, leaves) if p.__class__ is Value else [0.0] * len(x)
         for j in range(len(x)):
-            numeric = central_difference(lambda z: as_float(_float_partials(rule, z)[i]), x, j, steps[j])
+            numeric = central_difference(lambda z, i=i: as_float(_float_partials(rule, z)[i]), x, j, steps[j])
             if numeric is not None and not close(row[j], numeric, atol, rtol):
                 miss("second order", i, j, row[j], numeric)
     return found

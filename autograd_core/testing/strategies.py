@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from hypothesis import assume
 from hypothesis import strategies as st
 
 from ..rules import RULES, VARIADIC, Rule

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 import autograd_core as ag
 from autograd_core import RULES, Value, apply, grad, topological_order
+from autograd_core.testing import central_difference
+from autograd_core.testing.strategies import rule_inputs
 
-from .helpers import assert_close, central_difference, rule_inputs
+from .helpers import assert_close
 
 UNARY_RULES = sorted(name for name, rule in RULES.items() if rule.arity == 1)
 
@@ -108,13 +110,13 @@ def _first_derivatives(name: str, xs: tuple[float, ...]) -> list[float]:
 @pytest.mark.parametrize("name", sorted(RULES))
 @given(data=st.data())
 def test_rule_second_derivatives_match_central_differences_of_first(name, data):
-    xs = data.draw(rule_inputs(RULES[name], max_inputs=5), label="inputs")
+    xs = data.draw(rule_inputs(RULES[name]), label="inputs")
     leaves = [Value(x) for x in xs]
     firsts = grad(apply(RULES[name], *leaves), leaves, create_graph=True)
     for i, first in enumerate(firsts):
         seconds = grad(first, leaves)
         for j, second in enumerate(seconds):
-            expected = central_difference(lambda *zs, i=i: _first_derivatives(name, zs)[i], xs, j)
+            expected = central_difference(lambda zs, i=i: _first_derivatives(name, zs)[i], xs, j)
             assert_close(second, expected, scale=first.data, what=f"d2 {name}/dx{i}dx{j} at {xs}")
 
 
@@ -130,7 +132,7 @@ def test_unary_rule_third_derivative_matches_central_difference_of_second(name, 
     x = Value(x0)
     d2 = grad(grad(apply(RULES[name], x), x, create_graph=True), x, create_graph=True)
     d3 = grad(d2, x)
-    assert_close(d3, central_difference(second, (x0,), 0), scale=d2.data, what=f"{name}''' at {x0}")
+    assert_close(d3, central_difference(lambda z: second(z[0]), (x0,), 0), scale=d2.data, what=f"{name}''' at {x0}")
 
 
 # --- compositions against analytic formulas -------------------------------------------------
