@@ -53,9 +53,8 @@ def mean(xs: Sequence[Scalar]) -> Value | float:
 
 
 def square_loss(pred: Scalar, y: float) -> Value | float:
-    """The lecture's e = (h(x) - y)², with ∂e/∂h = 2(h - y)."""
-    d = pred - y
-    return d * d
+    """The lecture's e = (h(x) - y)², one ``square`` node with ∂e/∂h = 2(h - y)."""
+    return ac.square(pred - y)
 
 
 def mse_loss(preds: Sequence[Scalar], ys: Sequence[float]) -> Value | float:

@@ -8,26 +8,62 @@
 from __future__ import annotations
 
 import math
-from typing import Iterable
+import numbers
+from typing import Any, Iterable
 
 from autograd_core import Value
 
 __all__ = ["Optimizer", "SGD", "Adam", "LinearDecay"]
 
 
-def _check_rate(owner: str, what: str, x: float, upper: float | None = None) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0.0:
-        raise ValueError(f"{owner}: {what} must be a finite number >= 0, got {x!r}")
-    if upper is not None and x >= upper:
-        raise ValueError(f"{owner}: {what} must be < {upper}, got {x!r}")
-    return float(x)
+def _check_rate(owner: str, what: str, x: Any, upper: float | None = None) -> float:
+    """``x`` as a float, if it is a finite real number >= 0 (and < ``upper``): else TypeError
+    (not a real number: complex, str, None, Decimal, an array) or ValueError."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{owner}: {what} must be a real number, got {type(x).__name__} {x!r:.60}")
+    try:
+        f = float(x)
+    except OverflowError:
+        raise ValueError(f"{owner}: {what} must be a finite number >= 0, got an integer too large for a float") from None
+    if not math.isfinite(f) or f < 0.0:
+        raise ValueError(f"{owner}: {what} must be a finite number >= 0, got {f!r}")
+    if upper is not None and f >= upper:
+        raise ValueError(f"{owner}: {what} must be < {upper}, got {f!r}")
+    return f
+
+
+class _Rate:
+    """A hyperparameter attribute checked by :func:`_check_rate` at construction and at every
+    assignment (``opt.lr = 1 + 2j`` raises instead of turning the weights complex)."""
+
+    def __init__(self, upper: float | None = None) -> None:
+        self.upper = upper
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.slot = name, f"_{name}"
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        return self if obj is None else obj.__dict__[self.slot]
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = _check_rate(type(obj).__name__, self.name, value, self.upper)
 
 
 class Optimizer:
-    """Base class: ``params`` (a list of Value leaves, fixed at construction) and ``lr``."""
+    """Base class: ``params`` (a list of Value leaves, fixed at construction) and ``lr``.
+
+    Hyperparameters (``lr`` and the others of each subclass) are checked when set, at
+    construction and later: a real number, finite, >= 0 (TypeError/ValueError otherwise).
+    """
+
+    lr = _Rate()
+    _shown: tuple[str, ...] = ("lr",)
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         owner = type(self).__name__
+        if isinstance(params, (str, bytes, Value)) or not isinstance(params, Iterable):
+            raise TypeError(f"{owner}: params must be an iterable of Values (e.g. model.parameters()), "
+                            f"got {type(params).__name__} {params!r:.60}")
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{owner}: no parameters to optimize")
@@ -36,7 +72,11 @@ class Optimizer:
                 raise TypeError(f"{owner}: parameters must be Values, got {type(p).__name__} {p!r:.60}")
         if len({id(p) for p in self.params}) != len(self.params):
             raise ValueError(f"{owner}: a parameter appears more than once")
-        self.lr = _check_rate(owner, "lr", lr)
+        self.lr = lr
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
+        return f"{type(self).__name__}({len(self.params)} parameters, {settings})"
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0 before the next ``backward()``."""
@@ -49,12 +89,22 @@ class Optimizer:
 
 class SGD(Optimizer):
     """w <- w - η g, with g = ∂L/∂w + λ w (weight decay λ) and, if momentum μ > 0,
-    g replaced by the velocity b <- μ b + g (b = g at the first step), as in PyTorch."""
+    g replaced by the velocity b <- μ b + g (b = g at the first step), as in PyTorch.
 
-    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
+    ``lr`` (η) defaults to 0.01, a safe start for the lecture's small networks; PyTorch has
+    no default. With ``momentum=0`` and ``weight_decay=0`` a step is exactly the lecture's.
+    """
+
+    momentum = _Rate()
+    weight_decay = _Rate()
+    _shown = ("lr", "momentum", "weight_decay")
+
+    def __init__(
+        self, params: Iterable[Value], lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0
+    ) -> None:
         super().__init__(params, lr)
-        self.momentum = _check_rate("SGD", "momentum", momentum)
-        self.weight_decay = _check_rate("SGD", "weight_decay", weight_decay)
+        self.momentum = momentum
+        self.weight_decay = weight_decay
         self._velocity: list[float] | None = None
 
     def step(self) -> None:
@@ -76,7 +126,13 @@ class SGD(Optimizer):
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba), PyTorch semantics: g = ∂L/∂w + λ w; m <- β1 m + (1 - β1) g;
-    v <- β2 v + (1 - β2) g²; w <- w - (η / (1 - β1^t)) m / (sqrt(v) / sqrt(1 - β2^t) + ε)."""
+    v <- β2 v + (1 - β2) g²; w <- w - (η / (1 - β1^t)) m / (sqrt(v) / sqrt(1 - β2^t) + ε).
+
+    0 <= β1, β2 < 1; ``betas``, ``eps`` and ``weight_decay`` are checked when set."""
+
+    eps = _Rate()
+    weight_decay = _Rate()
+    _shown = ("lr", "betas", "eps", "weight_decay", "t")
 
     def __init__(
         self,
@@ -87,15 +143,24 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_check_rate("Adam", "beta1", betas[0], 1.0), _check_rate("Adam", "beta2", betas[1], 1.0))
-        self.eps = _check_rate("Adam", "eps", eps)
-        self.weight_decay = _check_rate("Adam", "weight_decay", weight_decay)
+        self.betas = betas
+        self.eps = eps
+        self.weight_decay = weight_decay
         self.t = 0
         n = len(self.params)
         self._m = [0.0] * n
         self._v = [0.0] * n
+
+    @property
+    def betas(self) -> tuple[float, float]:
+        """(β1, β2), the decay rates of the moment estimates."""
+        return self._betas
+
+    @betas.setter
+    def betas(self, betas: Any) -> None:
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"Adam: betas must be a pair (beta1, beta2), got {type(betas).__name__} {betas!r:.60}")
+        self._betas = (_check_rate("Adam", "beta1", betas[0], 1.0), _check_rate("Adam", "beta2", betas[1], 1.0))
 
     def step(self) -> None:
         self.t += 1
@@ -118,15 +183,27 @@ class LinearDecay:
     Sets ``optimizer.lr = start_lr`` at once; call ``step()`` after each ``optimizer.step()``.
     """
 
+    start_lr = _Rate()
+    end_lr = _Rate()
+
     def __init__(self, optimizer: Optimizer, start_lr: float, end_lr: float, steps: int) -> None:
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"LinearDecay: optimizer must be an nn Optimizer (SGD, Adam), "
+                            f"got {type(optimizer).__name__} {optimizer!r:.60}")
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+            raise TypeError(f"LinearDecay: steps must be a positive int, got {type(steps).__name__} {steps!r:.60}")
+        if steps <= 0:
             raise ValueError(f"LinearDecay: steps must be a positive int, got {steps!r}")
         self.optimizer = optimizer
-        self.start_lr = _check_rate("LinearDecay", "start_lr", start_lr)
-        self.end_lr = _check_rate("LinearDecay", "end_lr", end_lr)
-        self.steps = steps
+        self.start_lr = start_lr
+        self.end_lr = end_lr
+        self.steps = int(steps)
         self.k = 0
         optimizer.lr = self.start_lr
+
+    def __repr__(self) -> str:
+        return (f"LinearDecay({self.optimizer!r}, start_lr={self.start_lr!r}, end_lr={self.end_lr!r}, "
+                f"steps={self.steps}, k={self.k})")
 
     def lr_at(self, k: int) -> float:
         """The learning rate after ``k`` calls of :meth:`step`."""

@@ -89,6 +89,7 @@ def test_square_and_mse_losses_and_their_gradients():
     e = nn.square_loss(h, -1.0)
     e.backward()
     assert e.data == 2.25 and h.grad == 2 * (0.5 + 1.0)
+    assert e.op == "square" and e.parents[0].parents == (h,)  # (h - y)² is one square node
     preds = [Value(1.0), Value(2.0), Value(-1.0)]
     loss = nn.mse_loss(preds, [0.0, 2.0, 1.0])
     loss.backward()

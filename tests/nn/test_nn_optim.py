@@ -109,3 +109,72 @@ def test_bad_optimizer_arguments_are_rejected():
         nn.Adam([p], betas=(1.0, 0.9))
     with pytest.raises(ValueError, match="steps must be a positive int"):
         nn.LinearDecay(nn.SGD([p], lr=0.1), 1.0, 0.1, 0)
+
+
+BAD_RATES = [(1 + 2j, TypeError), ("0.1", TypeError), (None, TypeError), (True, TypeError), ([0.1], TypeError),
+             (float("nan"), ValueError), (float("inf"), ValueError), (-0.5, ValueError), (10**400, ValueError)]
+
+
+@pytest.mark.parametrize("bad, error", BAD_RATES)
+def test_hyperparameters_are_checked_at_construction_and_at_assignment(bad, error):
+    p = Value(1.0)
+    p.grad = 1.0
+    sgd, adam = nn.SGD([p], lr=0.1), nn.Adam([p])
+    decay = nn.LinearDecay(sgd, 0.1, 0.01, 10)
+    for make in (lambda: nn.SGD([p], lr=bad), lambda: nn.SGD([p], momentum=bad), lambda: nn.Adam([p], eps=bad),
+                 lambda: nn.Adam([p], betas=(bad, 0.9)), lambda: nn.LinearDecay(sgd, bad, 0.0, 5)):
+        with pytest.raises(error, match=r"(SGD|Adam|LinearDecay): \w+ must be"):
+            make()
+    for obj, name in [(sgd, "lr"), (sgd, "momentum"), (sgd, "weight_decay"), (adam, "lr"), (adam, "eps"),
+                      (adam, "weight_decay"), (decay, "start_lr"), (decay, "end_lr")]:
+        before = getattr(obj, name)
+        with pytest.raises(error, match=f"{type(obj).__name__}: {name} must be"):
+            setattr(obj, name, bad)
+        assert getattr(obj, name) == before
+    sgd.step()
+    assert type(p.data) is float and p.data == 1.0 - 0.1  # the weight never turned complex
+
+
+def test_adam_betas_are_checked_when_assigned_too():
+    adam = nn.Adam([Value(1.0)])
+    with pytest.raises(ValueError, match="Adam: beta2 must be < 1"):
+        adam.betas = (0.9, 1.5)
+    with pytest.raises(TypeError, match="Adam: betas must be a pair"):
+        adam.betas = 0.9
+    assert adam.betas == (0.9, 0.999)
+
+
+def test_sgd_has_a_documented_default_learning_rate():
+    p = Value(2.0)
+    p.grad = 1.0
+    opt = nn.SGD([p])
+    assert opt.lr == 0.01 and "0.01" in nn.SGD.__doc__
+    opt.step()
+    assert p.data == 2.0 - 0.01
+
+
+def test_optimizers_and_schedules_have_readable_reprs():
+    params = nn.MLP(2, [3, 1], seed=0).parameters()
+    sgd = nn.SGD(params, lr=0.1, momentum=0.9)
+    assert repr(sgd) == "SGD(13 parameters, lr=0.1, momentum=0.9, weight_decay=0.0)"
+    assert repr(nn.Adam(params)) == "Adam(13 parameters, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, t=0)"
+    decay = nn.LinearDecay(sgd, 0.2, 0.0, 4)
+    decay.step()
+    assert repr(decay) == ("LinearDecay(SGD(13 parameters, lr=0.15000000000000002, momentum=0.9, weight_decay=0.0), "
+                           "start_lr=0.2, end_lr=0.0, steps=4, k=1)")
+
+
+def test_schedules_and_optimizers_reject_objects_of_the_wrong_kind():
+    with pytest.raises(TypeError, match="LinearDecay: optimizer must be"):
+        nn.LinearDecay(object(), 0.1, 0.0, 3)
+    with pytest.raises(TypeError, match="LinearDecay: steps must be"):
+        nn.LinearDecay(nn.SGD([Value(1.0)]), 0.1, 0.0, 3.0)
+    for bad in (None, 0.5, "params", Value(1.0)):
+        with pytest.raises(TypeError, match="SGD: params must be an iterable of Values"):
+            nn.SGD(bad)
+
+
+def test_nn_version_is_the_library_version():
+    import autograd_core
+
+    assert nn.__version__ == autograd_core.__version__
