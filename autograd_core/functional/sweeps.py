@@ -11,7 +11,8 @@ derivative actually flows through it, as in ``backward``. Nothing here recurses.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..graph import topological_order
 from ..value import Value

@@ -11,7 +11,8 @@ did not use its inputs there, so its derivatives are 0 (``hessian(lambda x: 3.0,
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..graph import grad
 from ..value import Value, is_grad_enabled
