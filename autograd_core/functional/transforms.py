@@ -26,7 +26,7 @@ _SCALAR, _LIST, _EITHER = "scalar", "list", "either"
 
 
 def _is_number(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool) and x.__class__ is not Value
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def _numbers(op: str, name: str, xs: Any) -> list[float]:
