@@ -1,9 +1,11 @@
 """Whole-function gradient checks: engine derivatives vs central finite differences.
 
 ``gradcheck`` compares d f / d x_i from :func:`autograd_core.grad` with
-``(f(x + eps e_i) - f(x - eps e_i)) / 2 eps``; ``gradgradcheck`` compares the Hessian
-``d^2 f / dx_i dx_j`` from ``grad(grad(f, x, create_graph=True)[i], x)`` with central
-differences of the first derivatives. A pass is ``|a - n| <= atol + rtol |n|``.
+``(f(x + h_i e_i) - f(x - h_i e_i)) / 2 h_i``, where the step is relative to the input's
+magnitude, ``h_i = eps * max(1, |x_i|)`` (so a correct f passes at |x| = 1e9 as at |x| = 1);
+``gradgradcheck`` compares the Hessian ``d^2 f / dx_i dx_j`` from
+``grad(grad(f, x, create_graph=True)[i], x)`` with central differences of the first
+derivatives (step ``h_j``). A pass is ``|a - n| <= atol + rtol |n|`` (a absolute, n numeric).
 
 On a mismatch the error has a per-input table and names the first node, in topological
 order, whose recorded local derivative disagrees with a numeric check of its rule alone.
@@ -11,7 +13,9 @@ order, whose recorded local derivative disagrees with a numeric check of its rul
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+import math
+import numbers
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..graph import grad, topological_order
 from ..value import Value, no_grad
@@ -32,26 +36,50 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "first_bad_node"]
 Fn = Callable[..., Value]
 
 
-def _leaves(inputs: Any) -> list[Value]:
-    """Values are used as they are (so ``f`` may close over them); numbers become leaves."""
-    items = [inputs] if inputs.__class__ is Value or isinstance(inputs, (int, float)) else list(inputs)
+def _check_settings(name: str, f: Any, eps: Any, atol: Any, rtol: Any) -> None:
+    """``f`` callable; ``eps > 0``, ``atol, rtol >= 0``, all finite real numbers."""
+    if not callable(f):
+        raise TypeError(f"{name}: f must be a callable returning a scalar Value, got {type(f).__name__} {f!r:.60}")
+    for what, x, low in (("eps", eps, "> 0"), ("atol", atol, ">= 0"), ("rtol", rtol, ">= 0")):
+        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+            raise TypeError(f"{name}: {what} must be a real number {low}, got {type(x).__name__} {x!r:.60}")
+        if not math.isfinite(x) or x < 0 or (what == "eps" and x == 0):
+            raise ValueError(f"{name}: {what} must be a finite number {low}, got {x!r}")
+
+
+def _leaves(inputs: Any, name: str = "gradcheck") -> list[Value]:
+    """Values are used as they are (so ``f`` may close over them); real numbers become leaves."""
+    if inputs.__class__ is Value or isinstance(inputs, numbers.Real):
+        items = [inputs]
+    elif isinstance(inputs, Iterable) and not isinstance(inputs, (str, bytes, Mapping)):
+        items = list(inputs)
+    else:
+        raise TypeError(f"{name}: inputs must be a Value, a number or a sequence of them, "
+                        f"got {type(inputs).__name__} {inputs!r:.60}")
     if not items:
-        raise ValueError("gradcheck: no inputs to check")
+        raise ValueError(f"{name}: no inputs to check")
     leaves = []
     for i, x in enumerate(items):
         if x.__class__ is Value:
             leaves.append(x)
-        elif isinstance(x, (int, float)) and not isinstance(x, bool):
+        elif isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x):
             leaves.append(Value(float(x), label=f"inputs[{i}]"))
         else:
-            raise TypeError(f"gradcheck: inputs[{i}] must be a Value or a number, got {type(x).__name__}")
+            raise TypeError(f"{name}: inputs[{i}] must be a Value or a finite real number, "
+                            f"got {type(x).__name__} {x!r:.60}")
     return leaves
+
+
+def _step(eps: float, x: float) -> float:
+    """The finite-difference step for input value ``x``: eps * max(1, |x|)."""
+    return eps * max(1.0, abs(x))
 
 
 def _scalar(f: Fn, xs: list[Value]) -> Value:
     out = f(*xs)
     if out.__class__ is not Value:
-        raise TypeError(f"gradcheck: f must return a scalar Value, got {type(out).__name__} {out!r:.60}")
+        raise TypeError(f"gradcheck: f must return a scalar Value (built from its inputs), "
+                        f"got {type(out).__name__} {out!r:.60}")
     return out
 
 
@@ -84,7 +112,7 @@ def first_bad_node(root: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: flo
     """
     order = topological_order(root)
     for k, node in enumerate(order):
-        rule = node._fn
+        rule = node.rule
         if rule is None:
             continue
         args = node.inputs
@@ -93,7 +121,7 @@ def first_bad_node(root: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: flo
         where = (f"node {k} of {len(order)} in topological order: '{rule.name}' node "
                  f"(data={node.data!r}) with inputs ({', '.join(describe_input(a) for a in args)})")
         for i, recorded in zip(positions, node.local_grads):
-            numeric = central_difference(lambda z: rule.forward(*z), x, i, eps * max(1.0, abs(x[i])))
+            numeric = central_difference(lambda z: rule.forward(*z), x, i, _step(eps, x[i]))
             got = as_float(recorded)
             if numeric is not None and not close(got, numeric, atol, rtol):
                 return (f"{where}: local derivative d out/d input {i} recorded {fmt(got)}, "
@@ -110,26 +138,28 @@ def _raise(kind: str, header: list[str], rows: list[list[Any]], root: Value, eps
     culprit = first_bad_node(root, eps=eps, second_order=second_order)
     blame = (f"first node whose rule disagrees: {culprit}" if culprit else
              "no single node's rule disagrees with finite differences: check the chain rule, a use of "
-             ".data/float() inside f, a kink near the inputs, or a too large eps")
+             ".data/float() inside f, or a kink within eps * max(1, |x|) of an input (try a smaller eps)")
     raise GradcheckError(f"{kind} mismatch (x marks failures):\n{table(header, rows)}\n{blame}")
 
 
 def gradcheck(f: Fn, inputs: Any, eps: float = 1e-6, atol: float = 1e-7, rtol: float = 1e-5) -> bool:
-    """Check d f/d x_i against (f(x + eps e_i) - f(x - eps e_i)) / 2 eps for every input.
+    """Check d f/d x_i against (f(x + h e_i) - f(x - h e_i)) / 2h, h = eps * max(1, |x_i|),
+    for every input; a pass is |analytic - numeric| <= atol + rtol |numeric|.
 
     ``f(*values)`` returns a scalar Value. Inputs that are Values are used in place (their
     data is moved and restored), so ``f`` may ignore its arguments and close over them, as
-    in ``gradcheck(lambda *p: loss(model), model.parameters())``. Returns True or raises
-    :class:`GradcheckError`.
+    in ``gradcheck(lambda *p: loss(model), model.parameters())``. ``eps`` must be > 0,
+    ``atol`` and ``rtol`` >= 0. Returns True or raises :class:`GradcheckError`.
     """
-    xs = _leaves(inputs)
+    _check_settings("gradcheck", f, eps, atol, rtol)
+    xs = _leaves(inputs, "gradcheck")
     out = _scalar(f, xs)
     analytic = grad(out, xs)
     point = [x.data for x in xs]
     rows: list[list[Any]] = []
     ok = True
     for i, x in enumerate(xs):
-        numeric = central_difference(lambda z: _evaluate_at(f, xs, z), point, i, eps)
+        numeric = central_difference(lambda z: _evaluate_at(f, xs, z), point, i, _step(eps, point[i]))
         if numeric is None:
             raise GradcheckError(f"gradcheck: f fails on both sides of input {_label(i, x)} = {x.data!r}")
         good = close(analytic[i], numeric, atol, rtol)
@@ -145,10 +175,12 @@ def gradgradcheck(f: Fn, inputs: Any, eps: float = 1e-6, atol: float = 1e-6, rto
     """Check the Hessian d^2 f/dx_i dx_j (through ``grad(..., create_graph=True)``) entry by entry.
 
     Row i of the analytic Hessian is ``grad(g_i, x)`` with ``g = grad(f, x,
-    create_graph=True)``; column j of the numeric one is ``(g(x + eps e_j) - g(x - eps e_j)) / 2 eps``
-    with float first derivatives. Returns True or raises :class:`GradcheckError`.
+    create_graph=True)``; column j of the numeric one is ``(g(x + h_j e_j) - g(x - h_j e_j)) / 2 h_j``
+    with float first derivatives and h_j = eps * max(1, |x_j|). ``eps`` must be > 0, ``atol``
+    and ``rtol`` >= 0. Returns True or raises :class:`GradcheckError`.
     """
-    xs = _leaves(inputs)
+    _check_settings("gradgradcheck", f, eps, atol, rtol)
+    xs = _leaves(inputs, "gradgradcheck")
     out = _scalar(f, xs)
     first = grad(out, xs, create_graph=True)
     hessian = [grad(g, xs) for g in first]
@@ -165,7 +197,7 @@ def gradgradcheck(f: Fn, inputs: Any, eps: float = 1e-6, atol: float = 1e-6, rto
 
     for j in range(n):
         for i in range(n):
-            d = central_difference(lambda z: first_at(z)[i], point, j, eps)
+            d = central_difference(lambda z: first_at(z)[i], point, j, _step(eps, point[j]))
             if d is None:
                 raise GradcheckError(f"gradgradcheck: f fails on both sides of input {_label(j, xs[j])}")
             numeric[i][j] = d

@@ -88,3 +88,30 @@ def test_gradgradcheck_hessian_matches_a_hand_computed_one():
     gx, gy = grad(x * x * y, [x, y], create_graph=True)
     assert grad(gx, [x, y]) == [4.0, 1.0] and grad(gy, [x, y]) == [1.0, 0.0]
     assert gradgradcheck(lambda x, y: x * x * y, [x, y])
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e9, -1e12, 1e15])
+def test_the_step_is_relative_so_correct_functions_pass_at_large_inputs(scale):
+    assert gradcheck(lambda x: 3.0 * x - 2.0, scale) is True
+    assert gradcheck(lambda x, y: x * y + x, [scale, 0.5]) is True
+    assert gradgradcheck(lambda x: x * x * 0.5, scale) is True
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-6, float("nan"), float("inf")])
+def test_a_step_that_is_not_positive_and_finite_is_a_value_error(eps):
+    for check in (gradcheck, gradgradcheck):
+        with pytest.raises(ValueError, match=f"{check.__name__}: eps must be a finite number > 0"):
+            check(lambda x: x * x, 0.5, eps=eps)
+
+
+def test_bad_settings_and_inputs_name_the_checker():
+    with pytest.raises(ValueError, match="gradcheck: atol must be"):
+        gradcheck(lambda x: x, 0.5, atol=-1.0)
+    with pytest.raises(TypeError, match="gradcheck: rtol must be a real number"):
+        gradcheck(lambda x: x, 0.5, rtol=1j)
+    with pytest.raises(TypeError, match="gradcheck: f must be a callable"):
+        gradcheck(None, 0.5)
+    with pytest.raises(TypeError, match="gradgradcheck: inputs must be"):
+        gradgradcheck(lambda x: x, None)
+    with pytest.raises(TypeError, match=r"gradcheck: inputs\[1\] must be a Value or a finite real number"):
+        gradcheck(lambda x, y: x, [0.5, 1j])
