@@ -7,6 +7,7 @@ backward pass, and a network-level view of ``nn`` models.
 
 from .draw import MAX_NODES, draw_graph, escape_label, escape_text, grad_color
 from .example import lecture_example
+from .lecture import LECTURE_MAX_LAYERS, LECTURE_MAX_WIDTH, lecture_html, lecture_steps
 from .network import draw_network
 from .render import (
     INSTALL_HINT,
@@ -41,6 +42,10 @@ __all__ = [
     "backprop_steps",
     "STEPPER_MAX_NODES",
     "lecture_example",
+    "lecture_steps",
+    "lecture_html",
+    "LECTURE_MAX_WIDTH",
+    "LECTURE_MAX_LAYERS",
     "TrainingView",
 ]
 

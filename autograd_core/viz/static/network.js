@@ -23,12 +23,17 @@
  *   { columns: [ { title: "layer 1", nodes: [ { id: "1:1", label: "x_1^(1)", kind: "neuron",
  *                   rows: [["s", 0.12], ["x", 0.119]], cls: "focus", title: "..." } ] } ],
  *     edges: [ { from: "0:0", to: "1:1", value: -0.3, text: "0.5 × 0.2", title: "...",
- *                cls: "active", dir: "forward" | "backward", at: 0.3 } ],
+ *                cls: "active", dir: "forward" | "backward", at: 0.3, data: 0.1 } ],
  *     focus: "1:1" }
- *   kinds: "input", "bias" (the constant x_0 = 1, drawn small), "neuron", "loss", "target".
+ *   kinds: "input", "bias" (the constant x_0 = 1, drawn small), "neuron", "loss", "target", "param", "op".
+ *   Only "neuron" nodes are clickable (opts.onNodeClick). An edge's `data` (a number) is kept
+ *   as the label's data-value attribute (its full value, for tests and tooltips).
  *   Edge colour and width follow `value` (blue > 0, red < 0); `text` is drawn in a label box at
  *   fraction `at` of the edge; `dir` adds an arrowhead (backward: pointing at `from`).
- * opts: { font: px, width: px, height: px (room to fit into), zoom: 1, onNodeClick: function (id) }
+ * opts: { font: px, width: px, height: px (room to fit into: the drawing is scaled to fit, at most
+ *         maxScale = 1.6 times; the height gives way before text falls below minFont px, the width
+ *         never does), zoom: 1 (times the fitted size), minGap: px between layers (6 font),
+ *         onNodeClick: function (id) }
  * Returns { width, height, scale, nodes: {id: g}, boxes: {id: {x, y, w, h}} } in screen pixels.
  */
 var ACViz = (function () {
@@ -119,46 +124,46 @@ var ACViz = (function () {
     return "rgb(" + b.map(function (c) { return Math.round(222 + (c - 222) * t); }).join(",") + ")";
   }
 
-  function textWidth(s, f) { return String(s).length * 0.62 * f; }
+  function textWidth(s, f) { return String(s).length * 0.6 * f; }
 
   function drawNetwork(svg, spec, opts) {
     opts = opts || {};
     var f = opts.font || 16, zoom = opts.zoom || 1;
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var cols = spec.columns, line = 1.3 * f, pad = 0.45 * f;
-    var boxW = 5.5 * f, biasW = 3.2 * f, maxRows = 0;
+    var boxW = 5.5 * f, biasW = 3.2 * f;
     cols.forEach(function (c) {
       c.nodes.forEach(function (n) {
         var w = textWidth(n.label.replace(/[_^(){}]/g, ""), f * 1.05) + 2 * pad;
-        (n.rows || []).forEach(function (r) { w = Math.max(w, textWidth(r[0] + "  " + fmt(r[1]), f) + 2 * pad); });
+        (n.rows || []).forEach(function (r) { w = Math.max(w, textWidth(r[0] + " " + fmt(r[1]), f) + 2 * pad); });
         if (n.kind === "bias") { biasW = Math.max(biasW, w); } else { boxW = Math.max(boxW, w); }
-        if (n.kind !== "bias") { maxRows = Math.max(maxRows, (n.rows || []).length); }
       });
     });
-    var boxH = (1 + maxRows) * line + pad, biasH = line + pad;
-    var vgap = 0.7 * f, m = 0.6 * f, titleH = 1.6 * f;
-    var colH = cols.map(function (c) {
-      return c.nodes.reduce(function (h, n) { return h + (n.kind === "bias" ? biasH : boxH) + vgap; }, -vgap);
-    });
-    var innerH = Math.max.apply(null, colH);
-    var n = cols.length, minGap = 3.2 * f;
-    var availW = opts.width || 0, availH = opts.height || 0;
-    var gap = minGap;
-    if (availW > 0 && n > 1) { gap = Math.min(12 * f, Math.max(minGap, (availW - 2 * m - n * boxW) / (n - 1))); }
-    var W = 2 * m + n * boxW + (n - 1) * gap, H = titleH + innerH + 2 * m;
-    if (availH > H) { // spread rows a little when there is room (up to 2 f between boxes)
-      var extra = Math.min(1.3 * f, (availH - H) / Math.max(1, Math.max.apply(null, cols.map(function (c) { return c.nodes.length; }))));
-      vgap += extra;
-      colH = cols.map(function (c) {
-        return c.nodes.reduce(function (h, nd) { return h + (nd.kind === "bias" ? biasH : boxH) + vgap; }, -vgap);
-      });
-      innerH = Math.max.apply(null, colH);
-      H = titleH + innerH + 2 * m;
+    var biasH = line + pad;
+    function nodeH(nd) { return nd.kind === "bias" ? biasH : (1 + (nd.rows || []).length) * line + pad; }
+    function heights(vg) {
+      return cols.map(function (c) { return c.nodes.reduce(function (h, nd) { return h + nodeH(nd) + vg; }, -vg); });
     }
-    var fitScale = 1;
-    if (availW > 0) { fitScale = Math.min(fitScale, availW / W); }
-    if (availH > 0) { fitScale = Math.min(fitScale, availH / H); }
-    var scale = fitScale * zoom;
+    var m = 0.6 * f, titleH = 1.6 * f, vgap = 0.7 * f, n = cols.length;
+    var minGap = opts.minGap || 6 * f, maxScale = opts.maxScale || 1.6;
+    var colH = heights(vgap), innerH = Math.max.apply(null, colH);
+    var W = 2 * m + n * boxW + (n - 1) * minGap, H = titleH + innerH + 2 * m;
+    var availW = opts.width || 0, availH = opts.height || 0, fit = 1;
+    // fit the box, but keep text at least minFont px high by scrolling vertically (never horizontally)
+    if (availW > 0 && availH > 0) { fit = Math.min(availW / W, Math.max(availH / H, (opts.minFont || 0) / f), maxScale); }
+    else if (availW > 0) { fit = Math.min(availW / W, 1); }
+    // use the room the fitted drawing leaves: wider gaps between layers, rows spread apart
+    var gap = minGap;
+    if (availW > 0 && n > 1) { gap = Math.min(Math.max(14 * f, minGap), Math.max(minGap, (availW / fit - 2 * m - n * boxW) / (n - 1))); }
+    if (availH > 0) {
+      var most = Math.max.apply(null, cols.map(function (c) { return c.nodes.length; }));
+      vgap += Math.max(0, Math.min(2 * f, (availH / fit - H) / Math.max(1, most)));
+      colH = heights(vgap);
+      innerH = Math.max.apply(null, colH);
+    }
+    W = 2 * m + n * boxW + (n - 1) * gap;
+    H = titleH + innerH + 2 * m;
+    var scale = fit * zoom;
     svg.setAttribute("viewBox", "0 0 " + W.toFixed(1) + " " + H.toFixed(1));
     svg.setAttribute("width", Math.floor(W * scale));
     svg.setAttribute("height", Math.floor(H * scale));
@@ -166,8 +171,8 @@ var ACViz = (function () {
 
     var defs = el("defs", {}, svg);
     [["ac-arrow", "#868e96"], ["ac-arrow-active", "#e8590c"], ["ac-arrow-back", "#7048e8"]].forEach(function (mk) {
-      var marker = el("marker", {id: mk[0], viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 6, markerHeight: 6,
-        orient: "auto-start-reverse", markerUnits: "strokeWidth"}, defs);
+      var marker = el("marker", {id: mk[0], viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 0.7 * f,
+        markerHeight: 0.7 * f, orient: "auto-start-reverse", markerUnits: "userSpaceOnUse"}, defs);
       el("path", {d: "M0,0 L10,5 L0,10 z", fill: mk[1]}, marker);
     });
     var gEdges = el("g", {"class": "edges"}, svg), gNodes = el("g", {"class": "nodes"}, svg);
@@ -181,7 +186,7 @@ var ACViz = (function () {
         mathText(t, c.title);
       }
       c.nodes.forEach(function (nd) {
-        var bias = nd.kind === "bias", w = bias ? biasW : boxW, h = bias ? biasH : boxH;
+        var bias = nd.kind === "bias", w = bias ? biasW : boxW, h = nodeH(nd);
         var nx = bias ? x + (boxW - w) : x;
         pos[nd.id] = {x: nx, y: y, w: w, h: h, out: 0, inn: 0, nOut: 0, nIn: 0};
         y += h + vgap;
@@ -220,15 +225,16 @@ var ACViz = (function () {
     for (var i = 1; i < labels.length; i++) {
       for (var k = 0; k < i; k++) {
         var p = labels[k], q = labels[i];
-        var wp = textWidth(p.e.text, 0.9 * f) + 0.6 * f, wq = textWidth(q.e.text, 0.9 * f) + 0.6 * f;
+        var wp = textWidth(p.e.text, 0.95 * f) + 0.6 * f, wq = textWidth(q.e.text, 0.95 * f) + 0.6 * f;
         if (Math.abs(p.x - q.x) < (wp + wq) / 2 && Math.abs(p.y - q.y) < lh) { q.y = p.y + (q.y >= p.y ? lh : -lh); }
       }
     }
     labels.forEach(function (lb) {
-      var w = textWidth(lb.e.text, 0.9 * f) + 0.6 * f;
-      var g = el("g", {"class": "elabel" + (lb.e.cls ? " " + lb.e.cls : ""), "data-from": lb.e.from, "data-to": lb.e.to}, gLabels);
+      var w = textWidth(lb.e.text, 0.95 * f) + 0.6 * f;
+      var g = el("g", {"class": "elabel" + (lb.e.cls ? " " + lb.e.cls : ""), "data-from": lb.e.from, "data-to": lb.e.to,
+        "data-value": lb.e.data === undefined ? null : full(lb.e.data)}, gLabels);
       el("rect", {x: lb.x - w / 2, y: lb.y - lh / 2, width: w, height: lh, rx: 0.25 * f}, g);
-      var t = el("text", {x: lb.x, y: lb.y + 0.33 * f, "text-anchor": "middle", "font-size": 0.9 * f}, g);
+      var t = el("text", {x: lb.x, y: lb.y + 0.33 * f, "text-anchor": "middle", "font-size": 0.95 * f}, g);
       t.textContent = lb.e.text;
       if (lb.e.title) { el("title", {}, g).textContent = lb.e.title; }
     });
