@@ -12,6 +12,7 @@ import json
 import math
 import numbers
 import os
+import pickle
 from typing import Any, Mapping
 
 from autograd_core import Value
@@ -36,6 +37,24 @@ class Module:
     def architecture(self) -> dict[str, Any]:
         """A JSON-able description of the structure (class, sizes, activations)."""
         raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickling support: the attributes, after checking that a custom activation pickles
+        (a lambda or a local function does not; the error then points at :meth:`save`)."""
+        state = dict(self.__dict__)
+        for key in ("activation", "output_activation"):
+            act = state.get(key)
+            if act is None or isinstance(act, str):
+                continue
+            try:
+                pickle.dumps(act)
+            except Exception as error:  # noqa: BLE001 - PicklingError, AttributeError, TypeError
+                raise pickle.PicklingError(
+                    f"{type(self).__name__}: cannot pickle the {key} {act!r:.80} ({error}); a lambda or local "
+                    f"function does not pickle: define it at module level, or use model.save(path) to keep "
+                    f"the weights as JSON and rebuild the model with the same activation"
+                ) from error
+        return state
 
     def parameters(self) -> list[Value]:
         """All parameters: for each layer, for each neuron, its weights in input order, then its bias."""
