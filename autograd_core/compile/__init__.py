@@ -1,0 +1,13 @@
+"""``autograd_core.compile``: trace a scalar function once, replay it as readable Python.
+
+- :mod:`.trace`: arguments' nesting, the trace (graph, guards, parameters);
+- :mod:`.codegen`: straight-line source, forward then backward;
+- :mod:`.compiled`: the callable (replays, guards, re-tracing, ``check``);
+- :mod:`.over`: replay over a data set with a reduction.
+"""
+
+from .codegen import GuardFailed, UseEngine
+from .compiled import CheckReport, Compiled, CompileStats, compile
+from .over import REDUCTIONS
+
+__all__ = ["compile", "Compiled", "CompileStats", "CheckReport", "GuardFailed", "UseEngine", "REDUCTIONS"]

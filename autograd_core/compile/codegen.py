@@ -1,0 +1,384 @@
+"""Code generation: a :class:`~.trace.Trace` as straight-line Python, forward then backward.
+
+One statement per node, ``name = expression  # basic function``, with names from labels.
+The backward part is the chain rule written out in reverse order, ``g_v`` = d out / d v:
+for each node, each parent gets ``g_parent (+)= g_node * d node / d parent``, in the
+order the engine's ``backward`` pushes them (so the sums round the same way). Expressions
+come from the rule's source templates (``Rule.forward_code``/``partials_code``); variadic
+rows of the table are evaluated on symbols (``dot`` becomes ``w0 * x0 + w1 * x1 + ...``);
+any other rule is called (``R_name.forward(...)``), which is just as exact.
+
+Failure modes stay the engine's: a guard that flips raises :class:`GuardFailed`; any
+other problem (a domain error, an undefined derivative, a non-finite value out of finite
+inputs) raises :class:`UseEngine` or the kernel's own exception, and the caller replays
+the call through the engine to get its exact result or error. Nothing is written to
+``.grad`` before the whole computation succeeded.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..rules import RULES, VARIADIC, Rule, Undefined, undefined
+from .trace import Guard, Ref, Trace
+
+__all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
+
+
+class GuardFailed(Exception):
+    """A comparison recorded during the trace came out differently: this replay does not apply."""
+
+
+class UseEngine(Exception):
+    """This replay must go through the engine (non-finite value, undefined derivative...)."""
+
+
+_OPS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
+_BOUNDED = ("tanh", "sigmoid", "relu", "abs", "neg", "sin", "cos", "sqrt", "log")
+"""Rules whose value is finite for finite inputs (the rest get the overflow check)."""
+_RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
+    "P", "A", "seed", "math", "Undefined", "UNDEFINED", "GuardFailed", "UseEngine", "rows", "outs", "push", "fail",
+}
+_SKIP_MIN = 3  # a node pushing to this many parents or more skips them when its gradient is 0
+_CHUNK = 40  # terms per line of the overflow check (long expressions strain the compiler)
+
+
+@dataclass
+class Program:
+    """Generated source and what it needs: ``call`` and ``over`` functions, their namespace."""
+
+    source: str  # the single-call function, as shown by ``Compiled.source``
+    over_source: str  # the data-set loop
+    namespace: dict[str, Any]
+    n_statements: int
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def identifier(label: str, default: str) -> str:
+    """A readable Python name from a label: ``layers.0.neurons.1.w.0`` -> ``L0_n1_w_0``."""
+    s = re.sub(r"\W+", "_", label, flags=re.ASCII).strip("_")
+    s = re.sub(r"layers_(\d+)_neurons_(\d+)_", r"L\1_n\2_", s)
+    s = re.sub(r"neurons_(\d+)_", r"n\1_", s)
+    if not s:
+        return default
+    return f"v_{s}" if s[0].isdigit() else s
+
+
+class _Namer:
+    def __init__(self) -> None:
+        self.used: set[str] = set(_RESERVED)
+
+    def fresh(self, base: str) -> str:
+        name, k = base, 2
+        while name in self.used or name.startswith("R_"):
+            name, k = f"{base}_{k}", k + 1
+        self.used.add(name)
+        return name
+
+
+def _literal(x: float) -> str:
+    if x != x:
+        return "math.nan"
+    if x in (math.inf, -math.inf):
+        return "math.inf" if x > 0 else "(-math.inf)"
+    text = repr(float(x))
+    return f"({text})" if text.startswith("-") else text
+
+
+# --- symbolic evaluation of variadic rows -------------------------------------------------
+
+_ATOM, _MUL, _ADD = 3, 2, 1
+
+
+class _Sym:
+    """Source text of an expression on floats, for running a rule's arithmetic on symbols."""
+
+    __slots__ = ("text", "prec")
+
+    def __init__(self, text: str, prec: int = _ATOM) -> None:
+        self.text = text
+        self.prec = prec
+
+    @staticmethod
+    def _text(x: Any, prec: int, right: bool) -> str:
+        if isinstance(x, _Sym):
+            wrap = x.prec < prec or (right and x.prec == prec)  # keep Python's evaluation order
+            return f"({x.text})" if wrap else x.text
+        if x.__class__ is float or x.__class__ is int:
+            return _literal(float(x)) if x.__class__ is float else (f"({x})" if x < 0 else str(x))
+        raise TypeError("not a float expression")
+
+    def _binary(self, other: Any, op: str, prec: int, reflected: bool) -> _Sym:
+        left, right = (other, self) if reflected else (self, other)
+        return _Sym(f"{self._text(left, prec, False)} {op} {self._text(right, prec, True)}", prec)
+
+    def __add__(self, other: Any) -> _Sym:
+        return self._binary(other, "+", _ADD, False)
+
+    def __radd__(self, other: Any) -> _Sym:
+        if other.__class__ is int and other == 0:
+            return self  # builtins.sum's start value
+        return self._binary(other, "+", _ADD, True)
+
+    def __sub__(self, other: Any) -> _Sym:
+        return self._binary(other, "-", _ADD, False)
+
+    def __rsub__(self, other: Any) -> _Sym:
+        return self._binary(other, "-", _ADD, True)
+
+    def __mul__(self, other: Any) -> _Sym:
+        if other.__class__ is float and other == 1.0:
+            return self  # x * 1.0 == x exactly
+        return self._binary(other, "*", _MUL, False)
+
+    def __rmul__(self, other: Any) -> _Sym:
+        if other.__class__ is float and other == 1.0:
+            return self
+        return self._binary(other, "*", _MUL, True)
+
+    def __neg__(self) -> _Sym:
+        return _Sym(f"-{self._text(self, _MUL + 1, False)}", _MUL)
+
+
+def _symbolic(rule: Rule, operands: list[Any], out: str) -> tuple[str, list[str]] | None:
+    """(value, partials) source of a variadic table row, evaluated on symbols; None if it fails."""
+    if rule.arity != VARIADIC or RULES.get(rule.name) is not rule:
+        return None
+    try:
+        value = rule.forward(*operands)
+        partials = rule.partials(*operands, _Sym(out))
+        texts = [_Sym._text(p, _ATOM, False) if isinstance(p, _Sym) else _Sym._text(p, _ATOM, False)
+                 for p in partials]
+        return _Sym._text(value, 0, False), texts
+    except (TypeError, ArithmeticError, ValueError, AttributeError):
+        return None
+
+
+# --- the generator ---------------------------------------------------------------------------
+
+
+def _is_atom(text: str) -> bool:
+    return text.isidentifier() or re.fullmatch(r"\(?-?[0-9.e+\-]+\)?|math\.(nan|inf)", text) is not None
+
+
+def generate(trace: Trace, name: str = "replay") -> Program:
+    """Source for the trace: ``replay(P, A, seed)`` and ``replay_over(P, rows, seed)``."""
+    namer = _Namer()
+    namespace: dict[str, Any] = {"math": math, "Undefined": Undefined, "GuardFailed": GuardFailed,
+                                 "UseEngine": UseEngine, "UNDEFINED": undefined("undefined local derivative")}
+    pnames = [namer.fresh(identifier(lbl, f"p{j}")) for j, lbl in enumerate(trace.param_labels)]
+    anames = [namer.fresh(identifier(lbl, f"a{i}")) for i, lbl in enumerate(trace.arg_labels)]
+    nodes = trace.nodes
+    nnames = [namer.fresh(identifier(n.label, f"{identifier(n.rule.name, 'f')}{k}")) for k, n in enumerate(nodes)]
+    rule_names: dict[int, str] = {}
+
+    def rule_ref(rule: Rule) -> str:
+        if id(rule) not in rule_names:
+            rname = f"R_{identifier(rule.name, 'rule')}"
+            while rname in namespace:
+                rname += "_"
+            namespace[rname] = rule
+            rule_names[id(rule)] = rname
+        return rule_names[id(rule)]
+
+    def text(r: Ref) -> str:
+        kind, x = r
+        if kind == "n":
+            return nnames[x]
+        if kind == "p":
+            return pnames[x]
+        if kind == "a":
+            return anames[x]
+        return _literal(x)
+
+    # Which nodes need a gradient: they depend on a parameter and the root depends on them.
+    depends = [False] * len(nodes)
+    for k, node in enumerate(nodes):
+        depends[k] = any(r[0] == "p" or (r[0] == "n" and depends[r[1]]) for r in node.inputs)
+    backward_nodes = [k for k in range(len(nodes)) if k in trace.ancestors and depends[k]]
+    # A parent at input i of node k needs its gradient if it is a parameter or such a node.
+    def wants(r: Ref) -> bool:
+        return r[0] == "p" or (r[0] == "n" and depends[r[1]] and r[1] in trace.ancestors)
+
+    forward: list[str] = []  # statements, no indentation
+    position: dict[int, int] = {}  # node -> index in forward after which it exists
+    partial_text: dict[tuple[int, int], str] = {}
+    checked: list[str] = []
+    for k, node in enumerate(nodes):
+        rule, out = node.rule, nnames[k]
+        operands = [text(r) for r in node.inputs]
+        fcode = getattr(rule, "forward_code", "")
+        pcode = getattr(rule, "partials_code", ())
+        in_backward = k in trace.ancestors
+        symbolic = None if fcode else _symbolic(
+            rule, [_Sym(t) if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)], out)
+        comment = rule.name
+        if fcode:
+            forward.append(f"{out} = {fcode.format(*operands, out=out)}  # {comment}")
+        elif symbolic is not None:
+            forward.append(f"{out} = {symbolic[0]}  # {comment}")
+        else:
+            forward.append(f"{out} = {rule_ref(rule)}.forward({', '.join(operands)})  # {comment}")
+        if rule.name not in _BOUNDED or RULES.get(rule.name) is not rule:
+            checked.append(out)
+        if in_backward:
+            edges = [i for i, r in enumerate(node.inputs) if node.value_parents[i]]
+            if fcode and len(pcode) == len(node.inputs) or symbolic is not None:
+                for i in edges:
+                    expr = pcode[i].format(*operands, out=out) if fcode else symbolic[1][i]  # type: ignore[index]
+                    risky = "/" in expr or "UNDEFINED" in expr
+                    if _is_atom(expr) and not risky:
+                        partial_text[k, i] = expr
+                    elif not risky:
+                        if wants(node.inputs[i]):
+                            partial_text[k, i] = f"({expr})"
+                    else:  # may raise or be undefined: evaluate before anything is accumulated
+                        d = namer.fresh(f"d_{out}_{i}")
+                        forward.append(f"{d} = {expr}  # d {out} / d input {i}")
+                        if "UNDEFINED" in expr:
+                            forward.append(f"if {d} is UNDEFINED: raise UseEngine")
+                        checked.append(d)
+                        partial_text[k, i] = d
+            elif edges:
+                d = namer.fresh(f"d_{out}")
+                forward.append(f"{d} = {rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
+                for i in edges:
+                    forward.append(f"if {d}[{i}].__class__ is Undefined: raise UseEngine")
+                    partial_text[k, i] = f"{d}[{i}]"
+                    checked.append(f"{d}[{i}]")
+        position[k] = len(forward)
+
+    # Guards go right after both of their operands exist.
+    placed: dict[int, list[str]] = {}
+    for g in trace.guards:
+        at = max((position[r[1]] for r in (g.left, g.right) if r is not None and r[0] == "n"), default=0)
+        placed.setdefault(at, []).append(_guard_line(g, text))
+    body: list[str] = []
+    for i in range(len(forward) + 1):
+        body.extend(placed.get(i, []))
+        if i < len(forward):
+            body.append(forward[i])
+    root = text(trace.root)
+
+    # Backward: seed the root, then each node's gradient to its parents, children first.
+    gnames: dict[Ref, str] = {}
+
+    def gname(r: Ref) -> str:
+        if r not in gnames:
+            gnames[r] = namer.fresh(f"g_{text(r)}")
+        return gnames[r]
+
+    blocks: list[tuple[str, list[tuple[str, str]], str]] = []  # (g of node, [(target, term)], comment)
+    for k in reversed(backward_nodes):
+        node = nodes[k]
+        g = gname(("n", k))
+        comment = f"{nnames[k]} = {node.rule.name}(...): " + node.rule.math.split(";", 1)[-1].strip()
+        pushes = []
+        for i, r in enumerate(node.inputs):
+            if node.value_parents[i] and wants(r):
+                d = partial_text[k, i]
+                pushes.append((gname(r), g if d == "1.0" else (f"-{g}" if d == "-1.0" else f"{g} * {d}")))
+        if pushes:
+            blocks.append((g, pushes, comment))
+    pgrads = {gnames[("p", j)]: j for j in range(len(trace.params)) if ("p", j) in gnames}
+    root_is_param = trace.root[0] == "p"
+    # A node pushing to many parents skips its block when its gradient is exactly 0 (a relu
+    # that is off): every value is checked finite first, so the skipped terms were all +-0.
+    skip_min = _SKIP_MIN
+
+    def indent(lines: list[str], n: int) -> list[str]:
+        return [" " * n + line for line in lines]
+
+    def render(over: bool) -> list[str]:
+        lines: list[str] = []
+        started: set[str] = set(pgrads) if over else set()
+        inits: list[str] = []
+        for _, pushes, _ in blocks:  # targets first reached inside a skippable block start at 0.0
+            skippable = len(pushes) >= skip_min
+            for target, _ in pushes:
+                if target not in started:
+                    started.add(target)
+                    if skippable:
+                        inits.append(target)
+        if trace.root[0] == "n" and trace.root[1] in backward_nodes:
+            lines.append(f"{gname(trace.root)} = seed  # d out / d out")
+        lines += [f"{t} = 0.0" for t in inits]
+        assigned: set[str] = set(pgrads) if over else set()
+        assigned.update(inits)
+        for g, pushes, comment in blocks:
+            skippable = len(pushes) >= skip_min
+            body_lines = []
+            for target, term in pushes:
+                op = "+=" if target in assigned else "="
+                assigned.add(target)
+                body_lines.append(f"{target} {op} {term}")
+            if skippable:
+                lines.append(f"if {g}:  # {comment}")
+                lines += indent(body_lines, 4)
+            else:
+                body_lines[0] += f"  # {comment}"
+                lines += body_lines
+        return lines
+
+    reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
+    unpack = [f"{', '.join(anames)}, = A"] if anames else []
+
+    def check(terms: list[str]) -> list[str]:
+        if not terms:
+            return []
+        chunks = [terms[i:i + _CHUNK] for i in range(0, len(terms), _CHUNK)]
+        lines = [f"fail {'=' if j == 0 else '+='} {' + '.join(c)}" for j, c in enumerate(chunks)]
+        return lines + ["if fail - fail != 0.0: raise UseEngine"]
+
+    note = "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them)"
+    example_check = check(anames + checked)
+    writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
+    if root_is_param:
+        writes.append(f"P[{trace.root[1]}].grad += seed")
+    doc = f'"""{root} and d {root} / d parameters, replayed from the trace (autograd_core.compile)."""'
+    call = [f"def {name}(P, A, seed):", "    " + doc,
+            "    # parameters (read on every call) and arguments", *indent(reads + unpack, 4),
+            "    # forward: one line per node", *indent(body, 4),
+            "    " + note, *indent(check(pnames + anames + checked), 4)]
+    if blocks or trace.root[0] == "n":
+        call += ["    # backward: g_v = d out / d v, from the output down (the chain rule, written out)",
+                 *indent(render(False), 4)]
+    call += ["    # accumulate into .grad, as backward() does", *indent(writes, 4), f"    return {root}"]
+
+    # Data-set loop: parameter gradients in locals across examples, one write at the end.
+    over = [f"def {name}_over(P, rows, seed):",
+            f'    """Each row replays {root} (forward, backward); returns the values (None: replay it by hand)."""',
+            *indent(reads + check(pnames) + [f"{g} = 0.0" for g in pgrads], 4),
+            "    outs = []", "    push = outs.append", "    for A in rows:",
+            "        try:", *indent(unpack + body + example_check, 12),
+            "        except Exception:", "            push(None)", "            continue",
+            f"        push({root})", *indent(render(True), 8),
+            *indent([w for w in writes if not w.endswith("+= seed")], 4)]
+    if root_is_param:
+        over.append(f"    P[{trace.root[1]}].grad += seed * (len(outs) - outs.count(None))")
+    over.append("    return outs")
+    source = "\n".join(call) + "\n"
+    over_source = "\n".join(over) + "\n"
+    code = compile(source + "\n" + over_source, f"<autograd_core.compile {name}>", "exec")
+    exec(code, namespace)  # noqa: S102 - our own generated source
+    return Program(source, over_source, namespace, source.count("\n"))
+
+
+
+def _guard_line(g: Guard, text: Any) -> str:
+    left = text(g.left)
+    if g.op == "bool":
+        cond = f"{left} != 0.0"
+        shown = f"bool({left})"
+    else:
+        cond = f"{left} {_OPS[g.op]} {text(g.right)}"
+        shown = cond
+    check = f"not ({cond})" if g.result else f"{cond}"
+    return f"if {check}: raise GuardFailed  # guard: {shown} was {g.result}"

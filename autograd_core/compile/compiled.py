@@ -1,0 +1,260 @@
+"""The compiled callable: replays, guards and re-tracing, the engine as the fallback.
+
+``c(*args)`` runs the generated code of the current variant (one trace). If a guard
+flips, the other variants are tried, and if none applies ``f`` is traced again on these
+arguments (a new variant, counted in ``c.stats``). Whenever a replay cannot reproduce the
+engine exactly (a domain error, an undefined derivative, an overflow, nan inputs that
+reach the overflow check), the call is run through the engine itself: same value, same
+gradients, same exception.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from ..graph import topological_order
+from ..value import Value
+from .codegen import GuardFailed, Program, generate
+from .trace import Spec, Trace, arg_names, flatten, kinds_of, shape_of, trace, unflatten
+
+__all__ = ["Compiled", "CompileStats", "CheckReport", "compile"]
+
+MAX_VARIANTS = 32
+"""At most this many traces are kept per compiled function (the oldest goes first)."""
+
+
+@dataclass
+class CompileStats:
+    """Counters of a compiled function (``c.stats``)."""
+
+    calls: int = 0  # c(*args) and examples of c.over(...)
+    replays: int = 0  # answered by generated code
+    guard_failures: int = 0  # a recorded comparison came out differently
+    retraces: int = 0  # f traced again because no variant's guards held
+    engine_replays: int = 0  # run through the engine (errors, nan/inf, undefined derivatives)
+    variants: int = 0
+    float_reads: int = 0  # float(v)/round/format of Values during traces: invisible to guards
+    compile_seconds: float = 0.0
+    source_lines: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckReport:
+    """A replay compared with a fresh trace through the engine (``c.check(*args)``)."""
+
+    ok: bool
+    value: float
+    expected: float
+    max_relative_error: float
+    worst: str
+    float_reads: int
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@dataclass
+class _Variant:
+    trace: Trace
+    program: Program
+    params: list[Value]
+    call: Callable[..., float]
+    over: Callable[..., list[Any]]
+
+
+def _rel(a: float, b: float) -> float:
+    if a == b or (a != a and b != b):
+        return 0.0
+    return abs(a - b) / max(abs(a), abs(b), 1e-300)
+
+
+class Compiled:
+    """``f`` traced once and replayed as generated Python; see :func:`compile`."""
+
+    def __init__(self, f: Callable[..., Any], example_args: Sequence[Any]) -> None:
+        if not callable(f):
+            raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
+        self.f = f
+        names = arg_names(f, len(example_args))
+        self.arg_names = names
+        self._where = [f"argument {i} ({n})" for i, n in enumerate(names)]
+        self._specs: list[Spec] = [shape_of(a, w) for a, w in zip(example_args, self._where)]
+        self._kinds = [kinds_of(a) for a in example_args]
+        self.stats = CompileStats()
+        self._variants: list[_Variant] = []
+        flat: list[float] = []
+        flatten(example_args, self._specs, self._where, flat)
+        self._current = self._new_variant(flat)
+
+    # --- tracing --------------------------------------------------------------------
+
+    def _new_variant(self, flat: list[float]) -> _Variant:
+        import time
+
+        t0 = time.perf_counter()
+        tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names)
+        program = generate(tr, "replay")
+        variant = _Variant(tr, program, tr.params, program.namespace["replay"], program.namespace["replay_over"])
+        stats = self.stats
+        stats.compile_seconds += time.perf_counter() - t0
+        stats.source_lines = program.source.count("\n")
+        if tr.float_reads:
+            stats.float_reads += tr.float_reads
+            message = (f"f read {tr.float_reads} Value(s) as float during a trace (float(), round(), format): "
+                       "compile cannot guard such branches; c.check(*args) compares with the engine")
+            if message not in stats.warnings:
+                stats.warnings.append(message)
+        for what in tr.unsupported:
+            stats.warnings.append(f"comparison not recorded as a guard: {what}")
+        self._variants.append(variant)
+        if len(self._variants) > MAX_VARIANTS:
+            self._variants.pop(0)
+        stats.variants = len(self._variants)
+        return variant
+
+    @property
+    def source(self) -> str:
+        """The generated Python of the current variant: forward, then backward."""
+        return self._current.program.source
+
+    @property
+    def over_source(self) -> str:
+        """The generated data-set loop used by :meth:`over`."""
+        return self._current.program.over_source
+
+    @property
+    def parameters(self) -> list[Value]:
+        """The leaves (other than the arguments) whose ``.data`` is read and ``.grad`` filled."""
+        return list(self._current.params)
+
+    # --- replay -----------------------------------------------------------------------
+
+    def flat_arguments(self, args: Sequence[Any], where: Sequence[str] | None = None) -> list[float]:
+        """The arguments as one flat list of floats, checked against the example's nesting."""
+        flat: list[float] = []
+        flatten(args, self._specs, self._where if where is None else where, flat)
+        return flat
+
+    def __call__(self, *args: Any) -> float:
+        """``f(*args)`` as a float; d f / d leaf accumulated into ``.grad`` of its leaves."""
+        return self._run(self.flat_arguments(args), 1.0)
+
+    def _run(self, flat: list[float], seed: float) -> float:
+        stats = self.stats
+        stats.calls += 1
+        current = self._current
+        try:
+            result = current.call(current.params, flat, seed)
+            stats.replays += 1
+            return result
+        except GuardFailed:
+            stats.guard_failures += 1
+        except Exception:
+            return self._engine(flat, seed)
+        for variant in reversed(self._variants):
+            if variant is current:
+                continue
+            try:
+                result = variant.call(variant.params, flat, seed)
+            except GuardFailed:
+                continue
+            except Exception:
+                return self._engine(flat, seed)
+            self._current = variant
+            stats.replays += 1
+            return result
+        stats.retraces += 1
+        variant = self._current = self._new_variant(flat)
+        try:
+            result = variant.call(variant.params, flat, seed)
+        except Exception:  # includes a guard failing right after its own trace (f is not deterministic)
+            return self._engine(flat, seed)
+        stats.replays += 1
+        return result
+
+    def _engine(self, flat: list[float], seed: float) -> float:
+        """The call through the engine: ``f`` on fresh Values, then ``backward(seed)``."""
+        self.stats.engine_replays += 1
+        leaves = [Value(x, label) for x, label in zip(flat, self._current.trace.arg_labels)]
+        out = self.f(*unflatten(leaves, self._specs, self._kinds))
+        if out.__class__ is not Value:
+            raise TypeError(f"compile: f must return one scalar Value, got {type(out).__name__}")
+        out.backward(seed)
+        return out.data
+
+    def over(self, *datasets: Sequence[Any], reduce: str = "mean") -> float:
+        """``f`` over a data set: example i is ``(datasets[0][i], datasets[1][i], ...)``; see :mod:`.over`."""
+        from .over import run_over
+
+        return run_over(self, datasets, reduce)
+
+    # --- checking ---------------------------------------------------------------------
+
+    def check(self, *args: Any, rtol: float = 1e-12) -> CheckReport:
+        """Replay ``args`` and compare value and gradients with a fresh trace through the engine.
+
+        ``.grad`` of every leaf involved is left as it was. Use it for functions that may
+        branch on ``float(v)`` or ``v.data``, which guards cannot see.
+        """
+        flat = self.flat_arguments(args)
+        leaves = [Value(x, label) for x, label in zip(flat, self._current.trace.arg_labels)]
+        from ..value import watch_comparisons
+
+        reads = [0]
+
+        def count(op: str, left: Any, right: Any, result: Any) -> None:
+            if op == "float":
+                reads[0] += 1
+
+        with watch_comparisons(count):
+            out = self.f(*unflatten(leaves, self._specs, self._kinds))
+        if out.__class__ is not Value:
+            raise TypeError(f"compile: f must return one scalar Value, got {type(out).__name__}")
+        ids = {id(v) for v in leaves}
+        params = {id(v): v for v in topological_order(out) if v.is_leaf() and id(v) not in ids}
+        for variant in self._variants:
+            params.update((id(p), p) for p in variant.params)
+        saved = {k: p.grad for k, p in params.items()}
+        try:
+            for p in params.values():
+                p.grad = 0.0
+            out.backward()
+            expected = {k: p.grad for k, p in params.items()}
+            for p in params.values():
+                p.grad = 0.0
+            value = self._run(flat, 1.0)
+            got = {k: p.grad for k, p in params.items()}
+        finally:
+            for k, p in params.items():
+                p.grad = saved[k]
+        worst, label = _rel(value, out.data), "value"
+        for k, p in params.items():
+            e = _rel(got[k], expected[k])
+            if e > worst or (math.isnan(e) and not math.isnan(worst)):
+                worst, label = e, f"grad of {p.label or 'an unlabelled leaf'}"
+        return CheckReport(worst <= rtol, value, out.data, worst, label, reads[0])
+
+    def __repr__(self) -> str:
+        name = getattr(self.f, "__qualname__", type(self.f).__name__)
+        return f"<compiled {name}: {len(self._variants)} variant(s), {self.stats.source_lines} lines>"
+
+
+def compile(f: Callable[..., Any], *example_args: Any) -> Compiled:  # noqa: A001 - the API's name
+    """Trace ``f(*example_args)`` once and return a callable that replays it as generated Python.
+
+    Each example argument is a float or a nested list/tuple of floats; ``f`` gets Values of
+    the same nesting and must return one scalar Value. ``c = compile(f, *example_args)``:
+
+    - ``c(*args)`` returns ``f(*args)`` as a float and accumulates d f / d leaf into ``.grad``
+      of every leaf ``f`` reached other than the arguments (a model's parameters), exactly
+      as ``f(...).backward()`` would, reading their current ``.data`` on every call;
+    - ``c.over(X, Y, reduce="mean")`` does the same over a data set (parameters read once,
+      gradients summed in locals); ``c.source`` is the generated code;
+    - comparisons and ``bool()`` of Values during the trace are guards: when one would
+      flip, ``f`` is traced again (``c.stats``). Branches on ``float(v)`` or ``v.data`` are
+      not seen (unsupported; ``c.check(*args)`` compares a replay with the engine).
+    """
+    return Compiled(f, example_args)

@@ -1,0 +1,309 @@
+"""Tracing: call ``f`` once on Values and record the graph, the guards and the leaves.
+
+A trace turns the arguments into Values (same nesting), runs ``f`` while
+:func:`~autograd_core.value.watch_comparisons` records every comparison and ``bool()`` of a
+Value (the guards), and then converts the graph into a small intermediate form that holds
+no Value of the trace except the parameters: leaves that are still alive once the trace's
+graph is dropped (a model's weights). Leaves that die with the graph (``nn``'s bias input
+``x0 = Value(1.0)``, made anew on every call) can neither be read nor see their gradient,
+so they become constants.
+"""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import numbers
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence, Union
+
+from ..graph import topological_order
+from ..rules import Rule
+from ..value import Value, is_grad_enabled, watch_comparisons
+
+__all__ = ["Spec", "Ref", "Node", "Guard", "Trace", "shape_of", "flatten", "arg_names", "trace"]
+
+Spec = Union[None, tuple]  # None: a float; a tuple: a list/tuple with one spec per item
+"""The nesting of one argument: ``None`` for a float, else a tuple of the items' specs."""
+
+Ref = tuple  # ("n", k) node k, ("p", j) parameter j, ("a", i) flat argument i, ("c", x) constant x
+
+
+@dataclass
+class Node:
+    """One basic-function application: ``rule(*inputs)``; ``value`` is the trace-time data."""
+
+    rule: Rule
+    inputs: list[Ref]
+    value_parents: list[bool]  # True where the engine saw a Value (it keeps a local derivative)
+    label: str
+    value: float
+
+
+@dataclass
+class Guard:
+    """``left <op> right`` was ``result`` during the trace (``op`` "bool": ``left != 0``)."""
+
+    op: str
+    left: Ref
+    right: Ref | None
+    result: bool
+
+
+@dataclass
+class Trace:
+    """What replays need: nodes in an order that computes them, root, guards, parameters."""
+
+    nodes: list[Node]
+    root: Ref
+    guards: list[Guard]
+    params: list[Value]
+    param_labels: list[str]
+    arg_labels: list[str]
+    ancestors: set[int]  # nodes the root depends on: they get a backward pass
+    float_reads: int = 0  # float(v), round(v), format(v) during the trace: invisible to guards
+    unsupported: list[str] = field(default_factory=list)
+    result: float = 0.0
+
+
+def _kind(x: Any) -> str:
+    return type(x).__name__
+
+
+def shape_of(x: Any, where: str) -> Spec:
+    """The nesting of an example argument (floats or nested lists/tuples of floats)."""
+    specs: dict[int, Any] = {}
+    stack: list[tuple[Any, bool]] = [(x, False)]
+    while stack:  # iterative post-order: children's specs before their container's
+        item, done = stack.pop()
+        if isinstance(item, (list, tuple)):
+            if done:
+                specs[id(item)] = tuple(specs[id(c)] if isinstance(c, (list, tuple)) else None for c in item)
+            else:
+                stack.append((item, True))
+                stack.extend((c, False) for c in item)
+        elif isinstance(item, bool) or not isinstance(item, numbers.Real):
+            raise TypeError(f"compile: {where} must be a float or a nested list of floats, "
+                            f"found {_kind(item)} {item!r:.60}")
+    return specs[id(x)] if isinstance(x, (list, tuple)) else None
+
+
+def _describe_spec(spec: Spec) -> str:
+    if spec is None:
+        return "a float"
+    if all(s is None for s in spec):
+        return f"a list of {len(spec)} floats"
+    return f"a list of {len(spec)} items"
+
+
+def flatten(args: Sequence[Any], specs: Sequence[Spec], names: Sequence[str], out: list[float]) -> None:
+    """Append the floats of ``args`` to ``out``, checking them against ``specs``.
+
+    ``names`` says where each argument is (``"argument 0 (x)"``). ``ValueError`` names the
+    argument, the position inside it and what was expected; ``TypeError`` a value that is
+    not a real number (ints become floats; nan and inf pass, as in ``Value``).
+    """
+    if len(args) != len(specs):
+        raise TypeError(f"compile: expected {len(specs)} arguments like the example, got {len(args)}")
+    push = out.append
+    stack: list[tuple[Any, Spec, str]] = [(a, s, names[i]) for i, (a, s) in enumerate(zip(args, specs))][::-1]
+    while stack:
+        x, spec, where = stack.pop()
+        if spec is None:
+            if x.__class__ is float:
+                push(x)
+            elif isinstance(x, numbers.Real) and not isinstance(x, (bool, Value)):
+                push(float(x))
+            elif isinstance(x, (list, tuple)):
+                raise ValueError(f"compile: {where} should be a float like the example's, got a {_kind(x)} of {len(x)}")
+            else:
+                raise TypeError(f"compile: {where} must be a float, got {_kind(x)} {x!r:.60}")
+            continue
+        if not isinstance(x, (list, tuple)) or len(x) != len(spec):
+            got = f"a {_kind(x)} of {len(x)} items" if isinstance(x, (list, tuple)) else f"{_kind(x)} {x!r:.40}"
+            raise ValueError(f"compile: {where} should be {_describe_spec(spec)} like the example's, got {got}")
+        if all(s is None for s in spec) and all(v.__class__ is float for v in x):
+            out.extend(x)  # the common case: a flat list of floats
+            continue
+        stack.extend((x[i], spec[i], f"{where}[{i}]") for i in range(len(spec) - 1, -1, -1))
+
+
+def unflatten(flat: Sequence[Any], specs: Sequence[Spec], kinds: Sequence[Any]) -> list[Any]:
+    """Rebuild the arguments' nesting around ``flat`` (Values or floats), containers as in ``kinds``."""
+    it = iter(flat)
+    result = []
+    for spec, kind in zip(specs, kinds):
+        if spec is None:
+            result.append(next(it))
+            continue
+        # iterative build: a stack of (spec, kind, items being filled)
+        root: list[Any] = []
+        stack: list[tuple[Spec, Any, list[Any], int]] = [(spec, kind, root, 0)]
+        while stack:
+            s, k, items, i = stack.pop()
+            if i == len(s):
+                built = tuple(items) if k[0] is tuple else items
+                if stack:
+                    stack[-1][2].append(built)
+                else:
+                    result.append(built)
+                continue
+            stack.append((s, k, items, i + 1))
+            if s[i] is None:
+                items.append(next(it))
+            else:
+                stack.append((s[i], k[1][i], [], 0))
+    return result
+
+
+def kinds_of(x: Any) -> Any:
+    """Container types of an example argument: None for a float, (type, [children kinds])."""
+    if not isinstance(x, (list, tuple)):
+        return None
+    top: list[Any] = [type(x) if type(x) in (list, tuple) else list, []]
+    stack = [(x, top)]
+    while stack:
+        item, entry = stack.pop()
+        for c in item:
+            if isinstance(c, (list, tuple)):
+                child: list[Any] = [type(c) if type(c) in (list, tuple) else list, []]
+                entry[1].append(child)
+                stack.append((c, child))
+            else:
+                entry[1].append(None)
+    return top
+
+
+def arg_names(f: Callable[..., Any], n: int) -> list[str]:
+    """Names for ``f``'s positional arguments (its parameter names where it has them)."""
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names: list[str] = []
+    for p in params:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and len(names) < n:
+            names.append(p.name)
+    names += [f"arg{i}" for i in range(len(names), n)]
+    return names
+
+
+def _labels(specs: Sequence[Spec], names: Sequence[str]) -> list[str]:
+    """Labels of the flat arguments: ``x``, ``x[0]``, ``x[0][1]``..."""
+    labels: list[str] = []
+    stack: list[tuple[Spec, str]] = [(s, n) for s, n in zip(specs, names)][::-1]
+    while stack:
+        spec, label = stack.pop()
+        if spec is None:
+            labels.append(label)
+        else:
+            stack.extend((spec[i], f"{label}[{i}]") for i in range(len(spec) - 1, -1, -1))
+    return labels
+
+
+class _Recorder:
+    """The comparison watcher: keeps every event (op, left, right, result) of the trace."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, Any, Any, Any]] = []
+
+    def __call__(self, op: str, left: Any, right: Any, result: Any) -> None:
+        self.events.append((op, left, right, result))
+
+
+def trace(f: Callable[..., Any], flat: Sequence[float], specs: Sequence[Spec], kinds: Sequence[Any],
+          names: Sequence[str]) -> Trace:
+    """Call ``f`` once on Values holding ``flat`` and return the :class:`Trace` of it."""
+    if not is_grad_enabled():
+        raise ValueError("compile: cannot trace inside no_grad(): nothing would be recorded")
+    labels = _labels(specs, names)
+    leaves = [Value(x, label) for x, label in zip(flat, labels)]
+    recorder = _Recorder()
+    with watch_comparisons(recorder):
+        out = f(*unflatten(leaves, specs, kinds))
+    if out.__class__ is not Value:
+        what = f"a {type(out).__name__} of {len(out)}" if isinstance(out, (list, tuple)) else \
+            f"{type(out).__name__} {out!r:.60}"
+        raise TypeError(f"compile: f must return one scalar Value, got {what}")
+    result = _convert(out, leaves, recorder.events, labels)
+    del out, leaves, recorder
+    _resolve_leaves(result)
+    return result
+
+
+def _convert(root: Value, args: list[Value], events: list[tuple[str, Any, Any, Any]], labels: list[str]) -> Trace:
+    refs: dict[int, Ref] = {id(a): ("a", i) for i, a in enumerate(args)}
+    keep: list[Any] = [args]  # ids stay unique while every Value is referenced here
+    nodes: list[Node] = []
+    leaves: list[tuple[weakref.ref, float, str]] = []
+    tops: list[Value] = [root]
+    float_reads = 0
+    unsupported: list[str] = []
+    for op, left, right, _ in events:
+        if op == "float":
+            float_reads += 1
+        elif left.__class__ is Value:
+            tops.append(left)
+            if right.__class__ is Value:
+                tops.append(right)
+    ancestors: set[int] = set()
+    for t, top in enumerate(tops):
+        order = topological_order(top)
+        keep.append(order)
+        for v in order:
+            if id(v) in refs:
+                continue
+            if v.is_leaf():
+                refs[id(v)] = ("l", len(leaves))
+                leaves.append((weakref.ref(v), v.data, v.label))
+                continue
+            inputs = [refs[id(x)] if x.__class__ is Value else ("c", x) for x in v.inputs]
+            refs[id(v)] = ("n", len(nodes))
+            nodes.append(Node(v.rule, inputs, [x.__class__ is Value for x in v.inputs], v.label, v.data))
+        if t == 0:
+            ancestors = {r[1] for r in (refs[id(v)] for v in order) if r[0] == "n"}
+    guards: list[Guard] = []
+    for op, left, right, result in events:
+        if op == "float":
+            continue
+        if left.__class__ is not Value:
+            continue
+        if right is None or right.__class__ is Value:
+            r = None if right is None else refs[id(right)]
+        elif isinstance(right, numbers.Real) and not isinstance(right, bool):
+            r = ("c", float(right))
+        else:
+            unsupported.append(f"{op} against {type(right).__name__}")
+            continue
+        guards.append(Guard(op, refs[id(left)], r, bool(result)))
+    trace = Trace(nodes, refs[id(root)], guards, [], [], labels, ancestors, float_reads, unsupported,
+                  root.data)
+    trace._leaves = leaves  # type: ignore[attr-defined]
+    return trace
+
+
+def _resolve_leaves(trace: Trace) -> None:
+    """Leaves still alive are parameters (read on every call); dead ones become constants."""
+    leaves = trace._leaves  # type: ignore[attr-defined]
+    del trace._leaves  # type: ignore[attr-defined]
+    gc.collect(0)  # only in case a leaf sat in a reference cycle of the young generation
+    mapping: dict[int, Ref] = {}
+    for j, (ref, data, label) in enumerate(leaves):
+        v = ref()
+        if v is None:
+            mapping[j] = ("c", data)
+        else:
+            mapping[j] = ("p", len(trace.params))
+            trace.params.append(v)
+            trace.param_labels.append(label)
+
+    def fix(r: Ref) -> Ref:
+        return mapping[r[1]] if r[0] == "l" else r
+
+    for node in trace.nodes:
+        node.inputs = [fix(r) for r in node.inputs]
+    for g in trace.guards:
+        g.left = fix(g.left)
+        g.right = None if g.right is None else fix(g.right)
+    trace.root = fix(trace.root)
