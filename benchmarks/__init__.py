@@ -1,4 +1,4 @@
-"""Benchmarks against micrograd 0.1.0 (issue 6): ``python -m benchmarks [--quick]``.
+"""Benchmarks against micrograd 0.1.0: ``python -m benchmarks [--quick]``.
 
 W1 micrograd's demo training step (ops one by one, fused ``nn``, hand-written floats),
 W2 a deep chain, W3 builtin ``sum()`` of products, W4 memory per node. Gradients are

@@ -25,8 +25,10 @@ def write_json(path: str | Path, results: dict[str, Any]) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m benchmarks",
-                                description="Benchmark autograd_core against micrograd 0.1.0 (issue 6).")
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Benchmark autograd_core against micrograd 0.1.0, measured in the same run.",
+    )
     p.add_argument("--quick", action="store_true", help="W2/W3 up to 10k nodes, small W4, 3 repeats (< 1 min)")
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per case (default 7, quick 3)")
     p.add_argument("--only", default=None, help=f"comma-separated subset of {','.join(WORKLOADS)}")

@@ -8,13 +8,13 @@ no update; for the gradient check) and ``step()`` (one full training step).
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import autograd_core as ag
+import nn
 
 from .data import SIZES
 
@@ -25,7 +25,6 @@ __all__ = [
     "MicrogradMissing",
     "MirrorMLP",
     "import_micrograd",
-    "load_nn",
     "micrograd_demo",
     "micrograd_version",
     "ops_demo",
@@ -167,99 +166,36 @@ def ops_demo(values: Sequence[float], X: list[list[float]], ys: Sequence[float],
     return GraphDemo(model, ag.Value, X, ys, lr)
 
 
-# --- this engine, fused: nn when it is there, autograd_core.dot otherwise -----------------
-
-
-def load_nn() -> tuple[Any, str]:
-    """The ``nn`` package if it offers MLP, SGD, hinge_loss and l2_penalty, else ``(None, reason)``."""
-    try:
-        nn = importlib.import_module("nn")
-    except Exception as error:  # noqa: BLE001 - a half-written nn must not stop the harness
-        return None, f"nn not importable ({type(error).__name__}: {error})"
-    missing = [name for name in ("MLP", "SGD", "hinge_loss", "l2_penalty") if not hasattr(nn, name)]
-    if missing:
-        return None, f"nn lacks {', '.join(missing)}"
-    return nn, "nn"
-
-
-class _DotNeuron:
-    """s = dot((b, w_1..w_n), (1, x_1..x_n)) as ONE node, then relu unless linear."""
-
-    def __init__(self, nin: int, relu: bool) -> None:
-        self.w = [ag.Value(0.0) for _ in range(nin)]
-        self.b = ag.Value(0.0)
-        self.relu = relu
-
-    def __call__(self, x: Sequence[Any]) -> ag.Value:
-        s = ag.dot((self.b, *self.w), (1.0, *x))
-        return s.relu() if self.relu else s
-
-
-class _DotMLP:
-    def __init__(self, sizes: Sequence[int] = SIZES) -> None:
-        last = len(sizes) - 2
-        self.layers = [
-            [_DotNeuron(nin, relu=i != last) for _ in range(nout)]
-            for i, (nin, nout) in enumerate(itertools.pairwise(sizes))
-        ]
-
-    def __call__(self, x: Sequence[Any]) -> list[Any]:
-        for layer in self.layers:
-            x = [neuron(x) for neuron in layer]
-        return x
-
-    def parameters(self) -> list[ag.Value]:
-        return [p for layer in self.layers for n in layer for p in (*n.w, n.b)]
+# --- this engine, fused: nn's neurons (one affine node per neuron) -----------------------
 
 
 class FusedDemo:
-    """The demo step through fused neurons: ``nn.MLP`` + ``nn.hinge_loss`` + ``nn.l2_penalty``
-    + ``nn.SGD`` when ``nn`` is importable, else the same math on ``autograd_core.dot``/``sum``.
-    Inputs stay plain floats (constants), as an ``nn`` user passes them."""
+    """The demo step through ``nn``: ``nn.MLP`` + ``nn.hinge_loss`` + ``nn.l2_penalty`` +
+    ``nn.SGD``. Inputs stay plain floats (constants), as an ``nn`` user passes them."""
+
+    source = "nn"
 
     def __init__(self, values: Sequence[float], X: list[list[float]], ys: Sequence[float], lr: float) -> None:
         self.X, self.ys, self.lr = X, list(ys), lr
-        self.nn, self.source = load_nn()
-        if self.nn is not None:
-            nn = self.nn
-            self.model = nn.MLP(SIZES[0], list(SIZES[1:]), activation="relu", output_activation="linear", seed=0)
-            self.params = self.model.parameters()
-            self.optimizer = nn.SGD(self.params, lr=lr)
-        else:
-            self.model = _DotMLP()
-            self.params = self.model.parameters()
-            self.optimizer = None
+        self.model = nn.MLP(SIZES[0], list(SIZES[1:]), activation="relu", output_activation="linear", seed=0)
+        self.params = self.model.parameters()
+        self.optimizer = nn.SGD(self.params, lr=lr)
         _load(self.params, values)
 
     def _loss(self) -> ag.Value:
-        model, ys = self.model, self.ys
+        model = self.model
         scores = [model(x)[0] for x in self.X]
-        if self.nn is not None:
-            return self.nn.hinge_loss(scores, ys) + self.nn.l2_penalty(self.params, ALPHA)
-        hinge = ag.sum([(1.0 - y * s).relu() for y, s in zip(ys, scores)]) * (1.0 / len(scores))
-        return hinge + ALPHA * ag.dot(self.params, self.params)
-
-    def _zero_grad(self) -> None:
-        if self.optimizer is not None:
-            self.optimizer.zero_grad()
-        else:
-            for p in self.params:
-                p.grad = 0.0
+        return nn.hinge_loss(scores, self.ys) + nn.l2_penalty(self.params, ALPHA)
 
     def loss_and_grads(self) -> tuple[float, list[float]]:
         loss = self._loss()
-        self._zero_grad()
+        self.optimizer.zero_grad()
         loss.backward()
         return loss.data, [p.grad for p in self.params]
 
     def step(self) -> float:
         loss = self._loss()
-        self._zero_grad()
+        self.optimizer.zero_grad()
         loss.backward()
-        if self.optimizer is not None:
-            self.optimizer.step()
-        else:
-            lr = self.lr
-            for p in self.params:
-                p.data -= lr * p.grad
+        self.optimizer.step()
         return loss.data

@@ -1,4 +1,4 @@
-"""Targets from the issue, and the results as a plain-text or markdown table."""
+"""The speed and memory targets, and the results as a plain-text or markdown table."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _find(rows: list[dict[str, Any]], workload: str, case: str, size: str | None
 
 
 def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The issue's targets against the measured rows: ``{"target", "measured", "met"}``
+    """The targets against the measured rows: ``{"target", "measured", "met"}``
     (``met`` is None when the workload was not run)."""
     out: list[dict[str, Any]] = []
 
@@ -23,8 +23,6 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row = _find(rows, "W1", case)
         r = row["ratio"] if row else None
         measured = f"{r:.1f}x" if r else "not run"
-        if row and row["note"].startswith("autograd_core.dot fallback"):
-            measured += " (dot fallback: nn not ready)"
         out.append({"target": f"{label} >= {goal:g}x micrograd", "measured": measured,
                     "met": None if r is None else r >= goal})
 
@@ -111,7 +109,7 @@ def format_text(results: dict[str, Any]) -> str:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
-    lines += ["", "Targets (issue 6):"]
+    lines += ["", "Targets:"]
     for t in results["targets"]:
         lines.append(f"  [{_mark(t['met']):7}] {t['target']}: {t['measured']}")
     return "\n".join(lines)

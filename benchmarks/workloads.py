@@ -49,7 +49,7 @@ def gradient_check() -> dict[str, Any]:
     X, y = two_moons()
     demos = _contenders(initial_parameters(), X, y)
     expected = demos.pop("micrograd").loss_and_grads()
-    names = {"ops": "ours, Value ops one by one", "fused": f"ours, fused ({demos['fused'].source})",
+    names = {"ops": "ours, Value ops one by one", "fused": "ours, fused (nn)",
              "reference": "hand-written floats"}
     cases = [compare(names[key], expected, demo.loss_and_grads()) for key, demo in demos.items()]
     return {"passed": True, "loss": expected[0], "cases": cases}
@@ -97,8 +97,7 @@ def w1(repeats: int, log: Log) -> list[Row]:
     out = interleave(runners, repeats)
     mg = out["micrograd"]
     size = f"{len(X)} pts"
-    fused_note = "nn.MLP + nn.hinge_loss + nn.SGD" if demos["fused"].source == "nn" else \
-        f"autograd_core.dot fallback: {demos['fused'].source}"
+    fused_note = "nn.MLP + nn.hinge_loss + nn.SGD"
     speedup = ratio(mg, out["micrograd_gc_off"])
 
     def floor(key: str) -> str:
@@ -110,7 +109,8 @@ def w1(repeats: int, log: Log) -> list[Row]:
         _row("W1", "fused (nn)", size, mg, out["fused"], fused_note + floor("fused")),
         _row("W1", "hand-written floats", size, mg, out["reference"], "reference, no graph: the limit"),
         _row("W1", "Value ops one by one, gc disabled", size, out["micrograd_gc_off"], out["ops_gc_off"],
-             "info only, not how users train" + (f"; micrograd is {speedup:.1f}x slower with gc on" if speedup else "")),
+             "info only, not how users train"
+             + (f"; micrograd is {speedup:.1f}x slower with gc on" if speedup else "")),
     ]
 
 

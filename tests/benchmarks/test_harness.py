@@ -1,4 +1,4 @@
-"""The benchmark harness (issue 6) still runs, and its gradient check guards the timings.
+"""The benchmark harness still runs, and its gradient check guards the timings.
 
 No timed assertions: the quick mode runs once in a subprocess (the README command) and the
 tests check the structure of what it reports and that every contender matched micrograd.
@@ -15,13 +15,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the repository, not an installed package
-    sys.path.insert(0, str(ROOT))
-
 from benchmarks import GradientMismatch, MicrogradMissing, cli, gradcheck, peers
 from benchmarks.data import initial_parameters, parameter_count, two_moons
 from benchmarks.timing import interleave
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HAVE_MICROGRAD = importlib.util.find_spec("micrograd") is not None
 NO_MICROGRAD = 'micrograd (the measured peer) is not installed: pip install -e ".[bench]"'
@@ -70,7 +68,7 @@ def test_quick_mode_reports_every_workload_with_medians_and_ratios(quick) -> Non
             assert cell["status"] == "ok"
             assert cell["min"] <= cell["median"] <= cell["max"]
         assert r["ratio"] == pytest.approx(r["micrograd"]["median"] / r["ours"]["median"])
-    assert "Targets (issue 6):" in proc.stdout and "W1" in proc.stdout
+    assert "Targets:" in proc.stdout and "issue" not in proc.stdout.lower() and "W1" in proc.stdout
 
 
 def test_quick_mode_deep_graphs_complete_on_ours_and_micrograd_failures_are_reported(quick) -> None:
@@ -156,18 +154,6 @@ def test_json_is_written_atomically(tmp_path: Path) -> None:
     cli.write_json(target, {"rows": [1, 2]})
     assert json.loads(target.read_text()) == {"rows": [1, 2]}
     assert [p.name for p in target.parent.iterdir()] == ["r.json"]
-
-
-def test_fused_fallback_on_autograd_core_dot_matches_the_float_reference(monkeypatch) -> None:
-    from benchmarks.reference import ReferenceDemo
-
-    monkeypatch.setattr(peers, "load_nn", lambda: (None, "nn not importable (test)"))
-    X, y = two_moons()
-    values = initial_parameters()
-    fused = peers.FusedDemo(values, X, y, lr=0.05)
-    assert fused.nn is None and fused.source.startswith("nn not importable")
-    assert gradcheck.compare("fallback", ReferenceDemo(values, X, y, 0.05).loss_and_grads(),
-                             fused.loss_and_grads())["passed"] is True
 
 
 def test_a_crashing_worker_becomes_a_status_not_an_exception() -> None:
