@@ -37,6 +37,7 @@ from .losses import (
 from .metrics import accuracy, predict_class, predict_sign
 from .module import Module
 from .optim import SGD, Adam, LinearDecay, Optimizer
+from .torch_bridge import to_torch
 
 __all__ = [
     # models
@@ -82,4 +83,6 @@ __all__ = [
     "accuracy",
     "predict_sign",
     "predict_class",
+    # PyTorch (the torch extra)
+    "to_torch",
 ]

@@ -234,6 +234,14 @@ class MLP(Module):
         model._load_document(document, name, owner)
         return model
 
+    @classmethod
+    def from_torch(cls, module: Any) -> MLP:
+        """A new MLP with the layers and weights of a ``torch.nn.Sequential`` of ``Linear`` layers
+        and ``Tanh``/``Sigmoid``/``ReLU``/``Identity`` modules (see :mod:`nn.torch_bridge`)."""
+        from .torch_bridge import mlp_from_torch
+
+        return mlp_from_torch(module, cls)
+
     def __call__(self, x: Inputs) -> list[Value]:
         if len(x) != self.nin:
             raise _wrong_length("MLP", self.nin, x)
