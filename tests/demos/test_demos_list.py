@@ -1,0 +1,25 @@
+"""``python -m demos`` lists every demo module with a one-line summary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_python_m_demos_lists_every_demo_with_one_line_each():
+    done = subprocess.run([sys.executable, "-m", "demos"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    modules = sorted(p.stem for p in (ROOT / "demos").glob("*.py") if not p.stem.startswith("_"))
+    assert "lecture" in modules
+    listed = {line.split()[0]: line for line in done.stdout.splitlines() if line.startswith("  ")}
+    assert sorted(listed) == modules
+    assert all(len(line.split(None, 1)[1]) > 20 for line in listed.values()), "every demo has a summary"
+
+
+def test_python_m_demos_rejects_arguments_with_the_usage():
+    done = subprocess.run([sys.executable, "-m", "demos", "moons"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60)
+    assert done.returncode == 2 and "python -m demos.<name>" in done.stderr
