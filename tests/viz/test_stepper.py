@@ -6,10 +6,10 @@ import re
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 import autograd_core as ac
 from autograd_core import Value
+from autograd_core.testing.strategies import expressions
 from autograd_core.viz import (
     STEPPER_MAX_NODES,
     backprop_html,
@@ -26,37 +26,9 @@ def _engine_grads(root):
     return [v.grad for v in order]
 
 
-@st.composite
-def expressions(draw):
-    """A random expression over three leaves, with shared subexpressions and constants."""
-    pool = [Value(draw(st.floats(-2.0, 2.0)), f"x{i}") for i in range(3)]
-    for _ in range(draw(st.integers(1, 12))):
-        kind = draw(st.sampled_from(["add", "mul", "sub", "tanh", "sigmoid", "const", "dot", "affine", "sq"]))
-        a = draw(st.sampled_from(pool))
-        b = draw(st.sampled_from(pool))
-        if kind == "add":
-            pool.append(a + b)
-        elif kind == "mul":
-            pool.append(a * b)
-        elif kind == "sub":
-            pool.append(a - b)
-        elif kind == "tanh":
-            pool.append(a.tanh())
-        elif kind == "sigmoid":
-            pool.append(a.sigmoid())
-        elif kind == "const":
-            pool.append(draw(st.floats(-3.0, 3.0)) * a + 0.25)
-        elif kind == "dot":
-            pool.append(ac.dot([a, b, a], [b, 1.5, a]))
-        elif kind == "affine":
-            pool.append(ac.affine(a, [b, a], [a, -0.5]))
-        else:
-            pool.append(a**2)
-    return pool[-1] * pool[-2] + pool[-1]
-
-
-@given(expressions())
-def test_last_step_equals_engine_grads_exactly(root):
+@given(expressions(max_nodes=12))
+def test_last_step_equals_engine_grads_exactly(expr):
+    root = expr(*expr.leaves())
     data = backprop_steps(root)
     expected = _engine_grads(root)
     assert [float(s) for s in data["final"]] == expected
