@@ -20,6 +20,7 @@ from .functions import (
     tanh,
 )
 from .functional import hessian, hvp, jacobian, jvp, vjp
+from .compile import compile  # noqa: A004 - trace once, replay as generated Python
 from .graph import backward, grad, topological_order
 from .rules import RULES, Rule, undefined
 from .value import (
@@ -35,6 +36,7 @@ from .value import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "compile",
     "Value",
     "backward",
     "grad",
