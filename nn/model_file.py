@@ -133,7 +133,7 @@ def read_model_file(path: Any, max_bytes: int = MAX_FILE_BYTES, owner: str = "lo
         raise ValueError(f"{where}: fields must be exactly {list(_KEYS)}; missing {missing}, unknown {unknown!r:.120}")
     for key in ("architecture", "parameters"):
         if not isinstance(document[key], dict):
-            raise ValueError(f"{where}: field {key!r} must be an object, got a {_json_type(document[key])}")
+            raise ValueError(f'{where}: field "{key}" must be an object, got a {_json_type(document[key])}')
     return document
 
 
