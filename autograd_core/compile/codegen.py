@@ -17,6 +17,7 @@ the call through the engine to get its exact result or error. Nothing is written
 
 from __future__ import annotations
 
+import ast
 import builtins
 import keyword
 import math
@@ -164,6 +165,60 @@ def _symbolic(rule: Rule, operands: list[Any], out: str) -> tuple[str, list[str]
 # --- the generator ---------------------------------------------------------------------------
 
 
+class _Folder(ast.NodeTransformer):
+    """Folds the parts of a template that only involve constants (pow with exponent 2.0)."""
+
+    def _const(self, node: ast.AST) -> ast.AST:
+        try:
+            value = eval(compile(ast.Expression(node), "<fold>", "eval"), {"math": math})  # noqa: S307
+        except Exception:
+            return node
+        if value.__class__ not in (float, bool) or (value.__class__ is float and not math.isfinite(value)):
+            return node
+        return ast.copy_location(ast.Constant(value), node)
+
+    def generic_fold(self, node: ast.AST) -> ast.AST:
+        node = self.generic_visit(node)
+        names = [n for n in ast.walk(node) if isinstance(n, ast.Name) and n.id != "math"]
+        return node if names else self._const(node)
+
+    visit_BinOp = visit_UnaryOp = visit_Compare = visit_Call = generic_fold
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        node = self.generic_fold(node)  # type: ignore[assignment]
+        if isinstance(node, ast.BoolOp):  # as a test only truthiness matters (see visit_IfExp)
+            consts = [v.value for v in node.values if isinstance(v, ast.Constant)]
+            if isinstance(node.op, ast.Or) and any(consts) or isinstance(node.op, ast.And) and not all(consts):
+                return ast.copy_location(ast.Constant(isinstance(node.op, ast.Or)), node)
+        return node
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        if isinstance(node.test, ast.Constant):
+            return node.body if node.test.value else node.orelse
+        return node
+
+
+def _fold(expr: str) -> str:
+    """``expr`` with its constant parts evaluated (same floats, shorter source)."""
+    try:
+        tree = ast.parse(expr, mode="eval")
+    except SyntaxError:
+        return expr
+    folded = _Folder().visit(tree)
+    text = ast.unparse(folded)
+    if text.startswith("-") and isinstance(folded.body, ast.Constant):
+        text = f"({text})"
+    return text
+
+
+def _risky(expr: str) -> bool:
+    """Whether a partial may raise (division, domain, overflow) or be undefined: such partials
+    are computed in the forward part, before any gradient is accumulated."""
+    calls = re.findall(r"([\w.]+)\(", expr)
+    return "/" in expr or "UNDEFINED" in expr or any(c not in ("math.sin", "math.cos", "abs") for c in calls)
+
+
 def _is_atom(text: str) -> bool:
     return text.isidentifier() or re.fullmatch(r"\(?-?[0-9.e+\-]+\)?|math\.(nan|inf)", text) is not None
 
@@ -220,8 +275,10 @@ def generate(trace: Trace, name: str = "replay") -> Program:
         symbolic = None if fcode else _symbolic(
             rule, [_Sym(t) if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)], out)
         comment = rule.name
+        has_constant = any(r[0] == "c" for r in node.inputs)
         if fcode:
-            forward.append(f"{out} = {fcode.format(*operands, out=out)}  # {comment}")
+            expr = fcode.format(*operands, out=out)
+            forward.append(f"{out} = {_fold(expr) if has_constant else expr}  # {comment}")
         elif symbolic is not None:
             forward.append(f"{out} = {symbolic[0]}  # {comment}")
         else:
@@ -233,7 +290,9 @@ def generate(trace: Trace, name: str = "replay") -> Program:
             if fcode and len(pcode) == len(node.inputs) or symbolic is not None:
                 for i in edges:
                     expr = pcode[i].format(*operands, out=out) if fcode else symbolic[1][i]  # type: ignore[index]
-                    risky = "/" in expr or "UNDEFINED" in expr
+                    if fcode and has_constant:
+                        expr = _fold(expr)
+                    risky = _risky(expr)
                     if _is_atom(expr) and not risky:
                         partial_text[k, i] = expr
                     elif not risky:
@@ -289,9 +348,20 @@ def generate(trace: Trace, name: str = "replay") -> Program:
             blocks.append((g, pushes, comment))
     pgrads = {gnames[("p", j)]: j for j in range(len(trace.params)) if ("p", j) in gnames}
     root_is_param = trace.root[0] == "p"
-    # A node pushing to many parents skips its block when its gradient is exactly 0 (a relu
-    # that is off): every value is checked finite first, so the skipped terms were all +-0.
-    skip_min = _SKIP_MIN
+    # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
+    # that pushes to many parents skips its block when its gradient is 0: every value was
+    # checked finite, so the skipped terms were all +-0.
+    feeds: dict[int, list[int]] = {}
+    for c in backward_nodes:
+        for r in nodes[c].inputs:
+            if r[0] == "n":
+                feeds.setdefault(r[1], []).append(c)
+
+    def gated(c: int) -> bool:
+        return any("else 0.0" in code for code in getattr(nodes[c].rule, "partials_code", ()))
+
+    skippable_nodes = {nnames[k] for k in backward_nodes if k in feeds and all(gated(c) for c in feeds[k])}
+    skippable_g = {gnames[("n", k)] for k in backward_nodes if nnames[k] in skippable_nodes and ("n", k) in gnames}
 
     def indent(lines: list[str], n: int) -> list[str]:
         return [" " * n + line for line in lines]
@@ -300,8 +370,8 @@ def generate(trace: Trace, name: str = "replay") -> Program:
         lines: list[str] = []
         started: set[str] = set(pgrads) if over else set()
         inits: list[str] = []
-        for _, pushes, _ in blocks:  # targets first reached inside a skippable block start at 0.0
-            skippable = len(pushes) >= skip_min
+        for g, pushes, _ in blocks:  # targets first reached inside a skippable block start at 0.0
+            skippable = len(pushes) >= _SKIP_MIN and g in skippable_g
             for target, _ in pushes:
                 if target not in started:
                     started.add(target)
@@ -313,7 +383,7 @@ def generate(trace: Trace, name: str = "replay") -> Program:
         assigned: set[str] = set(pgrads) if over else set()
         assigned.update(inits)
         for g, pushes, comment in blocks:
-            skippable = len(pushes) >= skip_min
+            skippable = len(pushes) >= _SKIP_MIN and g in skippable_g
             body_lines = []
             for target, term in pushes:
                 op = "+=" if target in assigned else "="

@@ -289,7 +289,15 @@ def _resolve_leaves(trace: Trace) -> None:
     del trace._leaves  # type: ignore[attr-defined]
     gc.collect(0)  # only in case a leaf sat in a reference cycle of the young generation
     mapping: dict[int, Ref] = {}
-    for j, (ref, data, label) in enumerate(leaves):
+    first_use: dict[int, int] = {}  # parameters are numbered in the order the forward pass uses them
+    for node in trace.nodes:
+        for r in node.inputs:
+            if r[0] == "l":
+                first_use.setdefault(r[1], len(first_use))
+    for j in range(len(leaves)):
+        first_use.setdefault(j, len(first_use))
+    for j in sorted(range(len(leaves)), key=first_use.__getitem__):
+        ref, data, label = leaves[j]
         v = ref()
         if v is None:
             mapping[j] = ("c", data)
