@@ -130,7 +130,7 @@ var ACViz = (function () {
     opts = opts || {};
     var f = opts.font || 16, zoom = opts.zoom || 1;
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
-    var cols = spec.columns, line = 1.3 * f, pad = 0.45 * f;
+    var cols = spec.columns, line = 1.3 * f, pad = 0.35 * f;
     var boxW = 5.5 * f, biasW = 3.2 * f;
     cols.forEach(function (c) {
       c.nodes.forEach(function (n) {
@@ -225,16 +225,16 @@ var ACViz = (function () {
     for (var i = 1; i < labels.length; i++) {
       for (var k = 0; k < i; k++) {
         var p = labels[k], q = labels[i];
-        var wp = textWidth(p.e.text, 0.95 * f) + 0.6 * f, wq = textWidth(q.e.text, 0.95 * f) + 0.6 * f;
+        var wp = textWidth(p.e.text, f) + 0.6 * f, wq = textWidth(q.e.text, f) + 0.6 * f;
         if (Math.abs(p.x - q.x) < (wp + wq) / 2 && Math.abs(p.y - q.y) < lh) { q.y = p.y + (q.y >= p.y ? lh : -lh); }
       }
     }
     labels.forEach(function (lb) {
-      var w = textWidth(lb.e.text, 0.95 * f) + 0.6 * f;
+      var w = textWidth(lb.e.text, f) + 0.6 * f;
       var g = el("g", {"class": "elabel" + (lb.e.cls ? " " + lb.e.cls : ""), "data-from": lb.e.from, "data-to": lb.e.to,
         "data-value": lb.e.data === undefined ? null : full(lb.e.data)}, gLabels);
       el("rect", {x: lb.x - w / 2, y: lb.y - lh / 2, width: w, height: lh, rx: 0.25 * f}, g);
-      var t = el("text", {x: lb.x, y: lb.y + 0.33 * f, "text-anchor": "middle", "font-size": 0.95 * f}, g);
+      var t = el("text", {x: lb.x, y: lb.y + 0.33 * f, "text-anchor": "middle", "font-size": f}, g);
       t.textContent = lb.e.text;
       if (lb.e.title) { el("title", {}, g).textContent = lb.e.title; }
     });

@@ -233,7 +233,7 @@ var ACTraining = (function () {
           if (rows) { node.rows = l === 0 ? [["x", xv]] : (dv === null ? [["x", xv]] : [["x", xv], ["δ", dv]]); }
           nodes.push(node);
         }
-        cols.push({title: l === 0 ? "input" : "layer " + l + " · " + m.activations[l - 1], nodes: nodes});
+        cols.push({title: l === 0 ? "input" : (l === L ? "h" : "layer " + l) + " · " + m.activations[l - 1], nodes: nodes});
       }
       var labels = sizes.slice(1).reduce(function (a, d, k) { return a + d * (sizes[k] + 1); }, 0) <= 16;
       for (var l2 = 1; l2 <= L; l2++) {
