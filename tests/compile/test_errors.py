@@ -1,0 +1,132 @@
+"""Errors: what f returns, mismatched arguments, and the engine's own rules for bad numbers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import autograd_core as ac
+from autograd_core import Value
+
+from .helpers import engine
+
+
+@pytest.mark.parametrize("result", [1.0, [Value(1.0)], None, "loss"])
+def test_f_returning_anything_but_a_scalar_value_is_a_type_error(result):
+    with pytest.raises(TypeError, match="f must return one scalar Value"):
+        ac.compile(lambda x: result, 1.0)
+
+
+def test_f_returning_a_list_of_values_is_a_type_error():
+    with pytest.raises(TypeError, match="got a list of 2"):
+        ac.compile(lambda x: [x[0], x[1]], [1.0, 2.0])
+
+
+@pytest.mark.parametrize("args, message", [
+    (([1.0, 2.0, 3.0], 1.0), r"argument 0 \(x\) should be a list of 2 floats like the example's, got a list of 3"),
+    (([1.0], 1.0), r"argument 0 \(x\) should be a list of 2 floats"),
+    ((1.0, 1.0), r"argument 0 \(x\) should be a list of 2 floats like the example's, got float"),
+    (([1.0, 2.0], [1.0]), r"argument 1 \(y\) should be a float like the example's, got a list of 1"),
+    (([[1.0], 2.0], 1.0), r"argument 0 \(x\)\[0\] should be a float"),
+])
+def test_mismatched_nesting_or_lengths_are_value_errors_naming_the_position(args, message):
+    c = ac.compile(lambda x, y: (x[0] * x[1] + y).tanh(), [1.0, 2.0], 1.0)
+    with pytest.raises(ValueError, match=message):
+        c(*args)
+
+
+def test_nested_positions_are_named():
+    c = ac.compile(lambda m: m[0][0] * m[1][1], [[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(ValueError, match=r"argument 0 \(m\)\[1\] should be a list of 2 floats"):
+        c([[1.0, 2.0], [3.0]])
+
+
+def test_wrong_number_of_arguments_and_non_numbers_are_type_errors():
+    c = ac.compile(lambda x, y: x * y, 1.0, 2.0)
+    with pytest.raises(TypeError, match="expected 2 arguments"):
+        c(1.0)
+    with pytest.raises(TypeError, match="must be a float, got str"):
+        c(1.0, "2")
+    with pytest.raises(TypeError, match="must be a float, got bool"):
+        c(True, 2.0)
+    with pytest.raises(TypeError, match="must be a float or a nested list of floats"):
+        ac.compile(lambda x: x, "1.0")
+    assert c(3, 2) == 6.0  # ints are numbers, as in Value
+
+
+def test_nan_inputs_give_nan_like_the_engine_without_error():
+    w = Value(0.5, "w")
+
+    def f(x):
+        return (w * x).tanh() + w
+
+    c = ac.compile(f, 1.0)
+    w.grad = 0.0
+    assert math.isnan(c(math.nan)) and math.isnan(w.grad)
+    value, grads = engine(f, [w], math.nan)
+    assert math.isnan(value) and math.isnan(grads[0])
+    assert c.stats.engine_replays == 1
+
+
+def test_overflow_from_finite_inputs_raises_the_engines_overflow_error():
+    w = Value(2.0, "w")
+
+    def f(x):
+        return (w * x).exp().tanh()  # exp overflows; tanh would hide it
+
+    c = ac.compile(f, 1.0)
+    with pytest.raises(OverflowError) as expected:
+        engine(f, [w], 1000.0)
+    w.grad = 0.0
+    with pytest.raises(OverflowError) as got:
+        c(1000.0)
+    assert str(got.value) == str(expected.value)
+    assert w.grad == 0.0  # nothing accumulated by the failed replay
+
+
+def test_squashed_overflow_in_a_product_is_still_reported():
+    w = Value(1e200, "w")
+
+    def f(x):
+        return (w * x).sigmoid()  # w * x = inf, sigmoid(inf) = 1.0: the engine raises at the product
+
+    c = ac.compile(f, 1.0)
+    with pytest.raises(OverflowError, match="mul: result overflows"):
+        c(1e200)
+
+
+def test_domain_errors_are_the_engines():
+    w = Value(1.0, "w")
+    c = ac.compile(lambda x: (w * x).log(), 1.0)
+    with pytest.raises(ValueError, match="log: expected x > 0") as got:
+        c(-1.0)
+    with pytest.raises(ValueError) as expected:
+        engine(lambda x: (w * x).log(), [w], -1.0)
+    assert str(got.value) == str(expected.value)
+
+
+def test_an_undefined_derivative_raises_only_when_a_gradient_flows_through_it():
+    w = Value(1.0, "w")
+
+    def f(x):
+        return (w * x).sqrt()
+
+    c = ac.compile(f, 1.0)
+    with pytest.raises(ValueError, match="sqrt: derivative is infinite") as got:
+        c(0.0)
+    with pytest.raises(ValueError) as expected:
+        engine(f, [w], 0.0)
+    assert str(got.value) == str(expected.value)
+
+    def g(x):  # the sqrt node is compared, not differentiated: no error
+        return w * 2.0 if (w * x).sqrt() > -1.0 else w
+
+    c = ac.compile(g, 0.0)
+    w.grad = 0.0
+    assert c(0.0) == 2.0 and w.grad == 2.0
+
+
+def test_tracing_inside_no_grad_is_refused():
+    with ac.no_grad(), pytest.raises(ValueError, match="no_grad"):
+        ac.compile(lambda x: x * 2.0, 1.0)

@@ -1,0 +1,98 @@
+"""Data-dependent Python control flow: comparisons and bool() of Values are guards."""
+
+from __future__ import annotations
+
+import warnings
+
+import autograd_core as ac
+import nn
+from autograd_core import Value
+
+from .helpers import assert_same, engine, replay
+
+
+def test_an_if_on_a_value_re_traces_when_it_flips_and_stays_exact():
+    w = Value(0.8, "w")
+
+    def f(x):
+        h = w * x
+        if h > 0.0:  # a hinge written with if
+            return h * h
+        return -h
+
+    c = ac.compile(f, 1.0)
+    assert "raise GuardFailed" in c.source
+    for x in [1.0, 2.0, -1.0, -3.0, 0.5, -0.5]:
+        assert_same(replay(c, [w], x), engine(f, [w], x))
+    assert c.stats.guard_failures >= 2
+    assert c.stats.retraces == 1 and c.stats.variants == 2  # the second branch is traced once, then reused
+
+
+def test_max_of_values_records_its_comparisons():
+    a, b, c0 = Value(0.1, "a"), Value(0.5, "b"), Value(-0.2, "c")
+
+    def f(x):
+        return max([a * x, b * x, c0 * x]) * 2.0
+
+    c = ac.compile(f, 1.0)
+    for x in [1.0, 3.0, -1.0, -2.0, 0.25]:
+        assert_same(replay(c, [a, b, c0], x), engine(f, [a, b, c0], x))
+    assert c.stats.retraces >= 1
+
+
+def test_bool_of_a_value_is_a_guard():
+    w = Value(1.0, "w")
+
+    def f(x):
+        d = w - x
+        return d * 3.0 if d else w * 1.0
+
+    c = ac.compile(f, 0.0)
+    assert_same(replay(c, [w], 1.0), engine(f, [w], 1.0))  # d == 0: the other branch
+    assert c.stats.guard_failures == 1
+
+
+def test_labels_compared_as_values_select_variants_in_a_data_set():
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=1)
+
+    def f(x, y):
+        s = model(x)[0]
+        return (1.0 - s).relu() if y == 1.0 else (1.0 + s).relu()  # y is a Value: a guard
+
+    X = [[0.1, 0.2], [0.5, -0.3], [-0.4, 0.9], [0.3, 0.3]]
+    Y = [1.0, -1.0, 1.0, -1.0]
+    c = ac.compile(f, X[0], Y[0])
+    params = model.parameters()
+    for p in params:
+        p.grad = 0.0
+    got = c.over(X, Y, reduce="mean")
+    got_grads = [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    loss = nn.mean([f([Value(v) for v in x], Value(y)) for x, y in zip(X, Y)])
+    loss.backward()
+    assert_same((got, got_grads), (loss.data, [p.grad for p in params]))
+    assert c.stats.variants == 2
+
+
+def test_float_reads_are_reported_and_check_compares_with_the_engine():
+    w = Value(0.5, "w")
+
+    def f(x):
+        h = w * x
+        return h * h if float(h) > 0.0 else -h  # invisible to guards: unsupported
+
+    c = ac.compile(f, 1.0)
+    assert c.stats.float_reads == 1 and c.stats.warnings
+    assert c.check(2.0).ok
+    report = c.check(-2.0)  # the branch flipped unseen: check says so
+    assert not report.ok and report.expected == 1.0
+    assert w.grad == 0.0  # check leaves gradients alone
+
+
+def test_no_warning_is_emitted_for_ordinary_functions():
+    w = Value(0.5, "w")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        c = ac.compile(lambda x: (w * x).tanh(), 1.0)
+    assert c.stats.warnings == [] and c.stats.float_reads == 0

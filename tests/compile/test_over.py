@@ -1,0 +1,93 @@
+"""Data-set replay: c.over(X, Y, reduce=...) against a Python loop through the engine."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd_core as ac
+import nn
+from autograd_core import Value
+
+from .helpers import assert_same
+
+
+def _loop(f, params, X, Y, reduce):
+    for p in params:
+        p.grad = 0.0
+    terms = [f([Value(v) for v in x], Value(y)) for x, y in zip(X, Y)]
+    loss = nn.mean(terms) if reduce == "mean" else ac.sum(terms)
+    loss.backward()
+    return loss.data, [p.grad for p in params]
+
+
+def _over(c, params, X, Y, reduce):
+    for p in params:
+        p.grad = 0.0
+    value = c.over(X, Y, reduce=reduce)
+    return value, [p.grad for p in params]
+
+
+@settings(max_examples=15)
+@given(st.lists(st.tuples(st.floats(-2, 2), st.floats(-2, 2), st.sampled_from([-1.0, 1.0])), min_size=1, max_size=12),
+       st.sampled_from(["relu", "tanh", "sigmoid", "linear"]), st.sampled_from(["mean", "sum"]))
+def test_over_matches_a_python_loop_through_the_engine(rows, activation, reduce):
+    model = nn.MLP(2, [5, 4, 1], activation=activation, seed=7)
+    params = model.parameters()
+
+    def f(x, y):
+        return (1.0 - y * model(x)[0]).relu()
+
+    X = [[a, b] for a, b, _ in rows]
+    Y = [y for _, _, y in rows]
+    c = ac.compile(f, X[0], Y[0])
+    assert_same(_over(c, params, X, Y, reduce), _loop(f, params, X, Y, reduce), rtol=1e-12, atol=1e-15)
+
+
+def test_over_reads_parameters_once_per_call_and_sees_updates_between_calls():
+    w = Value(0.5, "w")
+    c = ac.compile(lambda x, y: (w * x - y) * (w * x - y), 1.0, 0.0)
+    X, Y = [1.0, 2.0], [0.0, 1.0]
+    w.grad = 0.0
+    assert c.over(X, Y, reduce="sum") == 0.25 + 0.0
+    w.data = 1.0
+    assert c.over(X, Y, reduce="mean") == (1.0 + 1.0) / 2
+
+
+def test_over_examples_that_need_the_engine_are_replayed_one_by_one():
+    w = Value(1.0, "w")
+
+    def f(x, y):
+        return (w * x).log() * y
+
+    c = ac.compile(f, 1.0, 1.0)
+    w.grad = 0.0
+    assert math.isnan(c.over([1.0, math.nan, 2.0], [1.0, 1.0, 1.0], reduce="sum"))
+    with pytest.raises(ValueError, match="log: expected x > 0"):
+        c.over([1.0, -1.0], [1.0, 1.0])
+
+
+def test_over_argument_errors():
+    c = ac.compile(lambda x, y: x[0] * y, [1.0], 1.0)
+    with pytest.raises(ValueError, match="different lengths"):
+        c.over([[1.0], [2.0]], [1.0])
+    with pytest.raises(ValueError, match="empty data set"):
+        c.over([], [])
+    with pytest.raises(ValueError, match="reduce must be one of"):
+        c.over([[1.0]], [1.0], reduce="max")
+    with pytest.raises(TypeError, match="expected 2 data sets"):
+        c.over([[1.0]])
+    with pytest.raises(ValueError, match=r"example 1, argument 0 \(x\) should be a list of 1 floats"):
+        c.over([[1.0], [1.0, 2.0]], [1.0, 2.0])
+
+
+def test_a_function_of_no_arguments_replays_too():
+    params = [Value(0.1 * i, f"p{i}") for i in range(5)]
+    c = ac.compile(lambda: nn.l2_penalty(params, 0.5))
+    for p in params:
+        p.grad = 0.0
+    assert c() == pytest.approx(0.5 * sum((0.1 * i) ** 2 for i in range(5)), rel=1e-15)
+    assert [p.grad for p in params] == [2 * 0.5 * p.data for p in params]
