@@ -5,7 +5,7 @@ engine gives them for ``nn.mean([f(x, y) for x, y in zip(X, Y)]).backward()``: t
 generated loop reads the parameters once, seeds each example's backward pass with 1/n
 (or 1 for ``"sum"``), keeps the parameter gradients in local variables and writes them to
 ``.grad`` once at the end. Examples the loop cannot replay (a guard flips, an error, a
-non-finite value) are replayed one by one afterwards, as ``c(*example)`` would.
+non-finite value) go to the other variants' loops, then one by one through ``c(*example)``.
 """
 
 from __future__ import annotations
@@ -44,14 +44,29 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
             flat_arguments(example, [f"example {i}, argument {k} ({name})" for k, name in enumerate(c.arg_names)])
             raise
     seed = 1.0 / n if reduce == "mean" else 1.0
-    variant = c._current
-    outs = variant.over(variant.params, rows, seed)
+    # Examples run last to first: the engine's backward over mean([f(x_0), ..., f(x_n-1)])
+    # meets them in that order, so the parameter gradients add up in the same order.
+    pending = list(range(n - 1, -1, -1))
+    outs: list[Any] = [None] * n
+    current = c._current
+    for variant in [current, *[v for v in reversed(c._variants) if v is not current]]:
+        if not pending:
+            break
+        try:
+            results = variant.over(variant.params, [rows[i] for i in pending], seed)
+        except Exception:  # e.g. a parameter is inf or nan: every example goes through the engine
+            continue
+        still = []
+        for i, out in zip(pending, results):
+            if out is None:
+                still.append(i)
+            else:
+                outs[i] = out
+        pending = still
     stats = c.stats
-    missed = [i for i, o in enumerate(outs) if o is None]
-    stats.calls += n - len(missed)
-    stats.replays += n - len(missed)
-    for i in missed:
+    stats.calls += n - len(pending)
+    stats.replays += n - len(pending)
+    for i in reversed(pending):  # guards no variant passes, errors, nan: one by one
         outs[i] = c._run(rows[i], seed)
     total = sum(outs)
     return total * (1.0 / n) if reduce == "mean" else total
-
