@@ -35,6 +35,8 @@ __all__ = ["TrainingView", "THROTTLE", "training_view_class", "widget_esm", "wid
 
 THROTTLE = 0.25
 """Default: at most one sync to the front end per this many seconds while training runs."""
+FILL_BUDGET = 50_000
+"""When a cell finishes, the accuracy curve is filled in with up to about this many forward passes."""
 
 
 def in_kernel() -> bool:
@@ -150,23 +152,38 @@ def _widget_class() -> type:
 
             return save_replay(self._recorder, path, title=title)
 
-        def flush(self) -> None:
-            """Send the newest snapshot to the front end now (a no-op when nothing is new)."""
+        def flush(self, complete: bool = False) -> None:
+            """Send the newest snapshot to the front end now (a no-op when nothing is new).
+
+            While training, the accuracy curve gets a point per sync; ``complete=True`` (used when
+            a notebook cell finishes) first fills in the steps in between, up to about
+            :data:`FILL_BUDGET` forward passes.
+            """
             rec = self._recorder
             n = len(rec)
             self._last_sync = time.perf_counter()
-            if n == self._synced:
+            if n == self._synced and not (complete and self._acc_json and len(self._acc_json) < n):
                 return
             self._loss_json.extend(v if v == v and abs(v) != float("inf") else None for v in rec.losses[self._synced:n])
             last = n - 1
             frame = rec.frame(last)
             if frame["accuracy"] is not None:
-                self._acc_json.append([rec.steps[last], frame["accuracy"]])
+                if not self._acc_json or self._acc_json[-1][0] != rec.steps[last]:
+                    self._acc_json.append([rec.steps[last], frame["accuracy"]])
+                if complete:
+                    self._acc_json = self._filled_accuracy()
             self._synced = n
             with self.hold_sync():
                 self.curve = {"loss": list(self._loss_json), "accuracy": list(self._acc_json)}
                 self.frame = frame
             self.syncs += 1
+
+        def _filled_accuracy(self) -> list[list[float]]:
+            rec = self._recorder
+            per_step = max(1, len(rec.X or ()))
+            stride = max(1, -(-len(rec) * per_step // FILL_BUDGET))
+            picks = sorted({*range(0, len(rec), stride), *(rec.steps.index(s) for s, _ in self._acc_json)})
+            return [[rec.steps[k], rec.accuracy(k)] for k in picks]  # type: ignore[list-item]
 
         @property
         def recorder(self) -> Recorder:
@@ -193,7 +210,7 @@ def _flush_after_each_cell(view: Any) -> None:
         if v is None:
             shell.events.unregister("post_execute", hook)
             return
-        v.flush()
+        v.flush(complete=True)
 
     shell.events.register("post_execute", hook)
 

@@ -187,6 +187,9 @@ def test_a_fast_loop_is_throttled_and_flush_sends_the_last_step():
     assert [p[0] for p in view.curve["accuracy"]] == [1, 50]  # accuracy at the synced steps
     view.flush()
     assert view.syncs == 2  # nothing new, nothing sent
+    view.flush(complete=True)  # as when the notebook cell finishes: every step's accuracy
+    assert [p[0] for p in view.curve["accuracy"]] == list(range(1, 51))
+    assert [p[1] for p in view.curve["accuracy"]] == [s["accuracy"] for s in view.history]
 
 
 def test_without_throttle_every_step_is_sent():
@@ -222,6 +225,7 @@ def test_a_kernel_flushes_when_the_cell_finishes(monkeypatch):
     assert view.frame["step"] == 1
     shell.events.trigger("post_execute")
     assert view.frame["step"] == 10 and view.syncs == 2
+    assert view.curve["loss"] == [float(k) for k in range(10)]
     view.close()
 
 

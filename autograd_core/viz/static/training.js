@@ -331,7 +331,8 @@ var ACTraining = (function () {
         fy = function (v) { return y1 - (y1 - y0) * (Math.log10(v) - a) / Math.max(1e-12, b - a); };
       } else {
         if (hi === lo) { hi = lo + 1; }
-        var l0 = Math.min(0, lo);
+        var l0 = lo >= 0 && lo < 0.25 * (hi - lo) ? 0 : lo - 0.05 * (hi - lo);
+        hi += 0.05 * (hi - l0);
         fy = function (v) { return y1 - (y1 - y0) * (v - l0) / (hi - l0); };
         lo = l0;
       }
