@@ -223,8 +223,9 @@ def _is_atom(text: str) -> bool:
     return text.isidentifier() or re.fullmatch(r"\(?-?[0-9.e+\-]+\)?|math\.(nan|inf)", text) is not None
 
 
-def generate(trace: Trace, name: str = "replay") -> Program:
-    """Source for the trace: ``replay(P, A, seed)`` and ``replay_over(P, rows, seed)``."""
+def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> Program:
+    """Source for the trace: ``replay(P, A, seed)``, ``replay_over(P, rows, seed)`` and
+    ``replay_values(P, rows)``; with ``forward_only`` just ``replay_values``, giving every output."""
     namer = _Namer()
     namespace: dict[str, Any] = {"math": math, "Undefined": Undefined, "GuardFailed": GuardFailed,
                                  "UseEngine": UseEngine, "UNDEFINED": undefined("undefined local derivative")}
@@ -434,9 +435,20 @@ def generate(trace: Trace, name: str = "replay") -> Program:
     if root_is_param:
         over.append(f"    P[{trace.root[1]}].grad += seed * (len(outs) - outs.count(None))")
     over.append("    return outs")
+    if forward_only:
+        root = "(" + ", ".join(text(r) for r in trace.outputs) + ",)"
+    values = [f"def {name}_values(P, rows):",
+              f'    """{root} for each row, forward only (None: replay it by hand)."""',
+              *indent(reads + check(pnames), 4), "    outs = []", "    push = outs.append", "    for A in rows:",
+              "        try:", *indent(unpack + body + example_check, 12),
+              "        except Exception:", "            push(None)", "            continue",
+              f"        push({root})", "    return outs"]
     source = "\n".join(call) + "\n"
     over_source = "\n".join(over) + "\n"
-    code = compile(source + "\n" + over_source, f"<autograd_core.compile {name}>", "exec")
+    if forward_only:
+        source, over_source = "\n".join(values) + "\n", ""
+        values = []
+    code = compile(source + "\n" + over_source + "\n" + "\n".join(values) + "\n", f"<autograd_core.compile {name}>", "exec")
     exec(code, namespace)  # noqa: S102 - our own generated source
     return Program(source, over_source, namespace, source.count("\n"))
 

@@ -19,7 +19,7 @@ from ..value import Value
 from .codegen import GuardFailed, Program, generate
 from .trace import Spec, Trace, arg_names, flatten, kinds_of, shape_of, trace, unflatten
 
-__all__ = ["Compiled", "CompileStats", "CheckReport", "compile"]
+__all__ = ["Compiled", "CompiledForward", "CompileStats", "CheckReport", "compile", "compile_forward"]
 
 MAX_VARIANTS = 32
 """At most this many traces are kept per compiled function (the oldest goes first)."""
@@ -63,6 +63,7 @@ class _Variant:
     params: list[Value]
     call: Callable[..., float]
     over: Callable[..., list[Any]]
+    values: Callable[..., list[Any]]
 
 
 def _rel(a: float, b: float) -> float:
@@ -74,6 +75,7 @@ def _rel(a: float, b: float) -> float:
 class Compiled:
     """``f`` traced once and replayed as generated Python; see :func:`compile`."""
 
+    _several = False  # f returns one scalar Value
     def __init__(self, f: Callable[..., Any], example_args: Sequence[Any]) -> None:
         if not callable(f):
             raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
@@ -95,9 +97,10 @@ class Compiled:
         import time
 
         t0 = time.perf_counter()
-        tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names)
-        program = generate(tr, "replay")
-        variant = _Variant(tr, program, tr.params, program.namespace["replay"], program.namespace["replay_over"])
+        tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
+        program = generate(tr, "replay", self._several)
+        ns = program.namespace
+        variant = _Variant(tr, program, tr.params, ns.get("replay"), ns.get("replay_over"), ns["replay_values"])
         stats = self.stats
         stats.compile_seconds += time.perf_counter() - t0
         stats.source_lines = program.source.count("\n")
@@ -191,6 +194,28 @@ class Compiled:
 
         return run_over(self, datasets, reduce)
 
+    def values(self, *datasets: Sequence[Any]) -> list[float]:
+        """``[f(*example_i).data for each example]``, forward only: no gradient is touched."""
+        from .over import run_values
+
+        return run_values(self, datasets)
+
+    def _engine_value(self, flat: list[float]) -> Any:
+        from ..value import no_grad
+
+        self.stats.engine_replays += 1
+        leaves = [Value(x, label) for x, label in zip(flat, self._current.trace.arg_labels)]
+        with no_grad():
+            out = self.f(*unflatten(leaves, self._specs, self._kinds))
+        if self._several:
+            outs = list(out) if isinstance(out, (list, tuple)) else [out]
+            if any(o.__class__ is not Value for o in outs):
+                raise TypeError(f"compile_forward: f must return a Value or a list of Values, got {out!r:.60}")
+            return tuple(o.data for o in outs)
+        if out.__class__ is not Value:
+            raise TypeError(f"compile: f must return one scalar Value, got {type(out).__name__}")
+        return out.data
+
     # --- checking ---------------------------------------------------------------------
 
     def check(self, *args: Any, rtol: float = 1e-12) -> CheckReport:
@@ -258,3 +283,36 @@ def compile(f: Callable[..., Any], *example_args: Any) -> Compiled:  # noqa: A00
       not seen (unsupported; ``c.check(*args)`` compares a replay with the engine).
     """
     return Compiled(f, example_args)
+
+
+class CompiledForward(Compiled):
+    """``f`` returning a Value or a list of Values, replayed forward only (no gradient is
+    touched): predictions and evaluation at compiled speed. See :func:`compile_forward`."""
+
+    _several = True
+
+    def __call__(self, *args: Any) -> list[float]:  # type: ignore[override]
+        """The outputs of ``f(*args)`` as floats."""
+        return list(self.over(*[[a] for a in args])[0])
+
+    def over(self, *datasets: Sequence[Any], reduce: str = "none") -> list[list[float]]:  # type: ignore[override]
+        """The outputs of ``f`` for each example ``(datasets[0][i], datasets[1][i], ...)``."""
+        from .over import run_values
+
+        if reduce != "none":
+            raise ValueError(f"compile_forward over: only reduce='none' (one list of outputs per example), got {reduce!r}")
+        return [list(out) for out in run_values(self, datasets)]
+
+    def values(self, *datasets: Sequence[Any]) -> list[float]:
+        """The first output of ``f`` for each example."""
+        return [out[0] for out in self.over(*datasets)]
+
+    def check(self, *args: Any, rtol: float = 1e-12) -> CheckReport:
+        raise TypeError("compile_forward: check() compares gradients; compare c(*args) with f(*args) instead")
+
+
+def compile_forward(f: Callable[..., Any], *example_args: Any) -> CompiledForward:
+    """Like :func:`compile` for a forward pass only: ``f`` may return a Value or a list of
+    Values (a model's scores); ``c(*args)`` gives their floats, ``c.over(X)`` one list per
+    example. Nothing is differentiated and no ``.grad`` is touched."""
+    return CompiledForward(f, example_args)

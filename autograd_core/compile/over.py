@@ -15,15 +15,13 @@ from typing import TYPE_CHECKING, Any, Sequence
 if TYPE_CHECKING:
     from .compiled import Compiled
 
-__all__ = ["REDUCTIONS", "run_over"]
+__all__ = ["REDUCTIONS", "run_over", "run_values"]
 
 REDUCTIONS = ("mean", "sum")
 
 
-def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> float:
-    """``reduce_i f(*example_i)`` for the examples of ``datasets``; gradients into ``.grad``."""
-    if reduce not in REDUCTIONS:
-        raise ValueError(f"compile over: reduce must be one of {', '.join(map(repr, REDUCTIONS))}, got {reduce!r}")
+def _rows(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[list[float]]:
+    """Each example's arguments as one flat list, checked against the example's nesting."""
     expected = len(c.arg_names)
     if len(datasets) != expected:
         raise TypeError(f"compile over: expected {expected} data sets (one per argument of f: "
@@ -43,6 +41,40 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
         except (TypeError, ValueError):  # again, naming the example
             flat_arguments(example, [f"example {i}, argument {k} ({name})" for k, name in enumerate(c.arg_names)])
             raise
+    return rows
+
+
+def run_values(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[float]:
+    """``f(*example_i)`` for each example, forward only (gradients untouched)."""
+    rows = _rows(c, datasets)
+    pending = list(range(len(rows)))
+    outs: list[Any] = [None] * len(rows)
+    current = c._current
+    for variant in [current, *[v for v in reversed(c._variants) if v is not current]]:
+        if not pending:
+            break
+        try:
+            results = variant.values(variant.params, [rows[i] for i in pending])
+        except Exception:
+            continue
+        still = []
+        for i, out in zip(pending, results):
+            if out is None:
+                still.append(i)
+            else:
+                outs[i] = out
+        pending = still
+    for i in pending:
+        outs[i] = c._engine_value(rows[i])
+    return outs
+
+
+def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> float:
+    """``reduce_i f(*example_i)`` for the examples of ``datasets``; gradients into ``.grad``."""
+    if reduce not in REDUCTIONS:
+        raise ValueError(f"compile over: reduce must be one of {', '.join(map(repr, REDUCTIONS))}, got {reduce!r}")
+    rows = _rows(c, datasets)
+    n = len(rows)
     seed = 1.0 / n if reduce == "mean" else 1.0
     # Examples run last to first: the engine's backward over mean([f(x_0), ..., f(x_n-1)])
     # meets them in that order, so the parameter gradients add up in the same order.

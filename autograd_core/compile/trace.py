@@ -65,6 +65,7 @@ class Trace:
     float_reads: int = 0  # float(v), round(v), format(v) during the trace: invisible to guards
     unsupported: list[str] = field(default_factory=list)
     result: float = 0.0
+    outputs: list[Ref] = field(default_factory=list)  # every output (forward-only traces of several)
 
 
 def _kind(x: Any) -> str:
@@ -213,8 +214,11 @@ class _Recorder:
 
 
 def trace(f: Callable[..., Any], flat: Sequence[float], specs: Sequence[Spec], kinds: Sequence[Any],
-          names: Sequence[str]) -> Trace:
-    """Call ``f`` once on Values holding ``flat`` and return the :class:`Trace` of it."""
+          names: Sequence[str], several: bool = False) -> Trace:
+    """Call ``f`` once on Values holding ``flat`` and return the :class:`Trace` of it.
+
+    ``several``: ``f`` returns a Value or a list of Values (outputs for a forward-only replay).
+    """
     if not is_grad_enabled():
         raise ValueError("compile: cannot trace inside no_grad(): nothing would be recorded")
     labels = _labels(specs, names)
@@ -222,22 +226,27 @@ def trace(f: Callable[..., Any], flat: Sequence[float], specs: Sequence[Spec], k
     recorder = _Recorder()
     with watch_comparisons(recorder):
         out = f(*unflatten(leaves, specs, kinds))
-    if out.__class__ is not Value:
-        what = f"a {type(out).__name__} of {len(out)}" if isinstance(out, (list, tuple)) else \
-            f"{type(out).__name__} {out!r:.60}"
-        raise TypeError(f"compile: f must return one scalar Value, got {what}")
-    result = _convert(out, leaves, recorder.events, labels)
-    del out, leaves, recorder
+    outputs = list(out) if several and isinstance(out, (list, tuple)) and out else [out]
+    for o in outputs:
+        if o.__class__ is not Value:
+            what = f"a {type(out).__name__} of {len(out)}" if isinstance(out, (list, tuple)) else \
+                f"{type(out).__name__} {out!r:.60}"
+            expected = "a Value or a list of Values" if several else "one scalar Value"
+            raise TypeError(f"compile: f must return {expected}, got {what}")
+    result = _convert(outputs, leaves, recorder.events, labels, several)
+    del out, o, outputs, leaves, recorder
     _resolve_leaves(result)
     return result
 
 
-def _convert(root: Value, args: list[Value], events: list[tuple[str, Any, Any, Any]], labels: list[str]) -> Trace:
+def _convert(outputs: list[Value], args: list[Value], events: list[tuple[str, Any, Any, Any]], labels: list[str],
+             several: bool) -> Trace:
     refs: dict[int, Ref] = {id(a): ("a", i) for i, a in enumerate(args)}
     keep: list[Any] = [args]  # ids stay unique while every Value is referenced here
     nodes: list[Node] = []
     leaves: list[tuple[weakref.ref, float, str]] = []
-    tops: list[Value] = [root]
+    root = outputs[0]
+    tops: list[Value] = list(outputs)
     float_reads = 0
     unsupported: list[str] = []
     for op, left, right, _ in events:
@@ -261,7 +270,7 @@ def _convert(root: Value, args: list[Value], events: list[tuple[str, Any, Any, A
             inputs = [refs[id(x)] if x.__class__ is Value else ("c", x) for x in v.inputs]
             refs[id(v)] = ("n", len(nodes))
             nodes.append(Node(v.rule, inputs, [x.__class__ is Value for x in v.inputs], v.label, v.data))
-        if t == 0:
+        if t == 0 and not several:
             ancestors = {r[1] for r in (refs[id(v)] for v in order) if r[0] == "n"}
     guards: list[Guard] = []
     for op, left, right, result in events:
@@ -278,7 +287,7 @@ def _convert(root: Value, args: list[Value], events: list[tuple[str, Any, Any, A
             continue
         guards.append(Guard(op, refs[id(left)], r, bool(result)))
     trace = Trace(nodes, refs[id(root)], guards, [], [], labels, ancestors, float_reads, unsupported,
-                  root.data)
+                  root.data, [refs[id(o)] for o in outputs])
     trace._leaves = leaves  # type: ignore[attr-defined]
     return trace
 
@@ -315,3 +324,4 @@ def _resolve_leaves(trace: Trace) -> None:
         g.left = fix(g.left)
         g.right = None if g.right is None else fix(g.right)
     trace.root = fix(trace.root)
+    trace.outputs = [fix(r) for r in trace.outputs]

@@ -91,3 +91,31 @@ def test_a_function_of_no_arguments_replays_too():
         p.grad = 0.0
     assert c() == pytest.approx(0.5 * sum((0.1 * i) ** 2 for i in range(5)), rel=1e-15)
     assert [p.grad for p in params] == [2 * 0.5 * p.data for p in params]
+
+
+def test_values_replays_forward_only_and_leaves_gradients_alone():
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=2)
+    score = ac.compile(lambda x: model(x)[0], [0.0, 0.0])
+    X = [[0.1, 0.2], [-1.0, 0.5], [math.nan, 0.0], [2.0, -2.0]]
+    for p in model.parameters():
+        p.grad = 0.0
+    got = score.values(X)
+    with ac.no_grad():
+        expected = [model(x)[0].data for x in X]
+    assert got[:2] == expected[:2] and got[3] == expected[3] and math.isnan(got[2])
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_compile_forward_gives_every_output_of_a_model():
+    from autograd_core.compile import compile_forward
+
+    model = nn.MLP(3, [5, 4], activation="tanh", seed=4)
+    scores = compile_forward(model, [0.0, 0.0, 0.0])
+    X = [[0.1, 0.2, 0.3], [-1.0, 0.5, 2.0]]
+    with ac.no_grad():
+        expected = [[v.data for v in model(x)] for x in X]
+    assert scores.over(X) == expected
+    assert scores(X[1]) == expected[1]
+    assert "return" in scores.source and "g_" not in scores.source
+    with pytest.raises(TypeError, match="a Value or a list of Values"):
+        compile_forward(lambda x: [x, 1.0], 1.0)
