@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 from .example import lecture_example
-from .render import RendererNotFound, save_svg
+from .._extras import MissingExtra, require
+from ..files import atomic_write_text
+from .render import RendererNotFound, render_svg
 from .stepper import backprop_html
 
 __all__ = ["main"]
@@ -28,18 +30,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="SVG renderer: system dot, in-process WebAssembly Graphviz, or auto")
     args = parser.parse_args(argv)
     out = Path(args.out)
-
-    loss, params = lecture_example()
-    html_path = backprop_html(loss, out / "example_backprop.html", params=params,
-                              title="Backpropagation through the lecture's 2-2-1 tanh network")
-    loss.backward()
-    try:
-        svg_path = save_svg(loss, out / "example_graph.svg", renderer=args.renderer,
-                            show_local_grads=True, params=params)
-    except RendererNotFound as error:
-        print(html_path)
+    try:  # check before writing anything: all or nothing
+        require("graphviz", "viz", "python -m autograd_core.viz")
+    except MissingExtra as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+    loss, params = lecture_example()
+    loss.backward()
+    try:
+        svg = render_svg(loss, renderer=args.renderer, show_local_grads=True, params=params)
+    except RendererNotFound as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    svg_path = atomic_write_text(out / "example_graph.svg", svg)
+    html_path = backprop_html(loss, out / "example_backprop.html", params=params,
+                              title="Backpropagation through the lecture's 2-2-1 tanh network")
     print(svg_path)
     print(html_path)
     return 0

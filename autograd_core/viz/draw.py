@@ -13,11 +13,15 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from .._extras import require
+from ..graph import topological_order
 from ..value import Value
 from .render import digraph
-from .trace import format_number, op_label, trace
+from .trace import format_number, op_label, path_counts, trace
 
-__all__ = ["MAX_NODES", "draw_graph", "escape_label", "escape_text", "grad_color", "check_size", "count_nodes"]
+__all__ = [
+    "MAX_NODES", "draw_graph", "escape_label", "escape_text", "dot_text", "grad_color", "check_size", "count_nodes",
+]
 
 MAX_NODES = 500
 """Default node-level drawing limit: above it :func:`draw_graph` raises instead of laying out."""
@@ -29,9 +33,15 @@ _RECORD_SPECIAL = "{}|<>"
 
 
 def escape_text(text: str) -> str:
-    """``text`` as a literal DOT escString (labels of ellipses, tooltips): ``\\ " &`` and newlines."""
+    """``text`` as a literal DOT escString (labels, tooltips): ``\\ " &`` escaped, newlines as ``\\n``,
+    other control characters (NUL included) shown as their Unicode control pictures (U+2400...).
+
+    Pass the result through :func:`dot_text` (``graphviz.nohtml``): a text shaped like ``<...>``
+    is otherwise taken for an HTML label and written unquoted, which could add attributes.
+    """
     out = []
     for ch in str(text):
+        code = ord(ch)
         if ch == "\\":
             out.append("\\\\")
         elif ch == '"':
@@ -42,9 +52,23 @@ def escape_text(text: str) -> str:
             out.append("\\n")
         elif ch == "\r":
             continue
+        elif code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("\u2421")
+        elif 0xD800 <= code <= 0xDFFF:  # a lone surrogate cannot be encoded
+            out.append("\ufffd")
         else:
             out.append(ch)
     return "".join(out)
+
+
+def dot_text(text: str, record: bool = False) -> Any:
+    """``text`` escaped (:func:`escape_text`, or :func:`escape_label` for a record field) and marked
+    as a plain string, so DOT always gets it quoted: never HTML, never extra attributes."""
+    from graphviz import nohtml
+
+    return nohtml(escape_label(text) if record else escape_text(text))
 
 
 def escape_label(text: str) -> str:
@@ -65,16 +89,9 @@ def grad_color(g: float, scale: float) -> str:
     return f"#{r:02x}{gr:02x}{b:02x}"
 
 
-def count_nodes(root: Value, limit: int) -> int:
-    """Number of nodes in ``root``'s graph, counting stops once it passes ``limit``."""
-    seen = {root}
-    stack = [root]
-    while stack and len(seen) <= limit:
-        for p in stack.pop().parents:
-            if p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return len(seen)
+def count_nodes(root: Value, limit: int | None = None) -> int:
+    """Number of nodes in ``root``'s graph (the engine's :func:`autograd_core.topological_order`)."""
+    return len(topological_order(root))
 
 
 def check_size(root: Value, max_nodes: int | None, where: str) -> None:
@@ -91,6 +108,12 @@ def check_size(root: Value, max_nodes: int | None, where: str) -> None:
         )
 
 
+def _nohtml(label: str) -> Any:
+    from graphviz import nohtml
+
+    return nohtml(label)
+
+
 def _value_label(v: Value, fan_out: int, mark: bool, horizontal: bool, precision: int) -> str:
     fields = []
     if v.label:
@@ -98,7 +121,7 @@ def _value_label(v: Value, fan_out: int, mark: bool, horizontal: bool, precision
     fields.append(f"data {format_number(v.data, precision)}")
     fields.append(f"grad {format_number(v.grad, precision)}")
     if mark and fan_out > 1:
-        fields.append(f"sum of {fan_out} paths")
+        fields.append(f"used {fan_out} times: grads add up")
     body = " | ".join(fields)
     return "{ " + body + " }" if horizontal else body
 
@@ -117,9 +140,13 @@ def draw_graph(
     """The computation graph of ``root`` as a ``graphviz.Digraph`` (render with :func:`render_svg`).
 
     ``rankdir``: "LR", "RL", "TB" or "BT". ``show_local_grads`` labels each edge parent -> function
-    with d out / d parent. ``params`` (e.g. ``model.parameters()``) are highlighted as parameters.
+    with the local derivative d out / d parent and, after ``backward()``, ``x upstream = contribution``
+    (what the chain rule adds to the parent's gradient along that edge). A value used k > 1 times is
+    marked "used k times" (its tooltip also gives the number of paths to the root). ``params``
+    (e.g. ``model.parameters()``) are highlighted. Numbers have ``precision`` significant digits.
     ``max_nodes`` (default 500, ``None`` for no limit) guards against graphs too large to draw.
     """
+    require("graphviz", "viz", "draw_graph")
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw_graph: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     if not isinstance(root, Value):
@@ -130,14 +157,13 @@ def draw_graph(
     horizontal = rankdir in ("LR", "RL")
     scale = max((abs(v.grad) for v in t.nodes if math.isfinite(v.grad)), default=0.0)
 
-    import graphviz
-
     g = digraph("autograd")
     g.attr(rankdir=rankdir, bgcolor="white", nodesep="0.25", ranksep="0.45")
     g.attr("node", fontname="Helvetica", fontsize="11")
     g.attr("edge", fontname="Helvetica", fontsize="9", color="#555555", arrowsize="0.7")
+    paths = path_counts(t)
     for i, v in enumerate(t.nodes):
-        attrs: dict[str, str] = {"shape": "record"}
+        attrs: dict[str, Any] = {"shape": "record"}
         fills = []
         if color_by_grad:
             fills.append(grad_color(v.grad, scale))
@@ -154,16 +180,21 @@ def draw_graph(
         if fills:
             attrs.update(style="filled", fillcolor=fills[0])
         tooltip = f"{v.label or 'node ' + str(i)}: data={v.data!r} grad={v.grad!r}"
+        if t.fan_out[i] > 1 or paths[i] > 1:
+            tooltip += f"\nused {t.fan_out[i]} times; {paths[i]} paths to the root, one term of the chain rule each"
         label = _value_label(v, t.fan_out[i], mark_accumulation, horizontal, precision)
-        g.node(f"v{i}", label=graphviz.nohtml(label), tooltip=escape_text(tooltip), **attrs)
-        if v._fn is not None:
-            g.node(f"op{i}", label=graphviz.nohtml(escape_text(op_label(v, precision))),
-                   shape="ellipse", style="filled", fillcolor="#eeeeee", fontsize="10",
-                   tooltip=escape_text(v._fn.math))
+        g.node(f"v{i}", label=_nohtml(label), tooltip=dot_text(tooltip), **attrs)
+        if v.rule is not None:
+            g.node(f"op{i}", label=dot_text(op_label(v, precision)), shape="ellipse", style="filled",
+                   fillcolor="#eeeeee", fontsize="10", tooltip=dot_text(v.rule.math))
             g.edge(f"op{i}", f"v{i}")
     for e in t.edges:
-        attrs = {}
+        edge_attrs: dict[str, Any] = {}
         if show_local_grads:
-            attrs["label"] = graphviz.nohtml(escape_text(f"\u2202 {format_number(e.local_grad, precision)}"))
-        g.edge(f"v{e.parent}", f"op{e.child}", **attrs)
+            local, up = e.local_grad, t.nodes[e.child].grad
+            text = f"\u2202 {format_number(local, precision)}"
+            if isinstance(local, (int, float)) and isinstance(up, float) and up != 0.0:
+                text += f"\n\u00d7 {format_number(up, precision)} = {format_number(local * up, precision)}"
+            edge_attrs["label"] = dot_text(text)
+        g.edge(f"v{e.parent}", f"op{e.child}", **edge_attrs)
     return g

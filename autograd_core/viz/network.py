@@ -102,7 +102,7 @@ def draw_network(
             return _pin(rankdir, column * 2.2, -((tall - 1) / 2.0 + 0.8) * 0.95)
         return _pin(rankdir, column * 2.2, ((tall - 1) / 2.0) * 0.95 + 0.6 + 0.035 * len(text))
 
-    g = digraph("network")
+    g = digraph("network", "draw_network")
     # Positions are computed here and pinned (neato layout): neurons keep their order.
     g.attr(layout="neato", splines="line", outputorder="edgesfirst", bgcolor="white", fontname="Helvetica",
            fontsize="11", labelloc="b", label=f"{'weights' if show == 'weights' else 'gradients'}: blue > 0, red < 0")

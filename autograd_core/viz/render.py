@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from .._extras import require
 from ..files import atomic_write_text
 from ..value import Value
 
@@ -25,9 +26,11 @@ INSTALL_HINT = (
 )
 
 
-def digraph(name: str) -> Any:
+def digraph(name: str, feature: str = "draw_graph") -> Any:
     """A new ``graphviz.Digraph`` that displays inline in Jupyter through :func:`render_svg`,
-    so no system Graphviz is needed to see it."""
+    so no system Graphviz is needed to see it. Without the ``viz`` extra, raises
+    :class:`autograd_core._extras.MissingExtra` naming ``feature`` and the extra."""
+    require("graphviz", "viz", feature)
     return _inline_digraph_class()(name, format="svg")
 
 
@@ -115,12 +118,14 @@ def render_svg(obj: Any, renderer: str = "auto", **draw_kwargs: Any) -> str:
         return _render_with_dot(source, exe)
     if renderer != "dot" and _wasm_available():
         return _render_with_wasm(source)
-    wanted = "system Graphviz `dot` on the PATH" if renderer == "dot" else "an SVG renderer"
+    wanted = "system Graphviz `dot` on the PATH" if renderer == "dot" else "SVG renderer"
     raise RendererNotFound(f"render_svg: found no {wanted}; {INSTALL_HINT}")
 
 
 def save_svg(obj: Any, path: str | os.PathLike[str], renderer: str = "auto", **draw_kwargs: Any) -> Path:
     """Render like :func:`render_svg` and write the SVG to ``path`` atomically; returns the path."""
+    if isinstance(obj, Value):
+        require("graphviz", "viz", "save_svg")
     return atomic_write_text(path, render_svg(obj, renderer=renderer, **draw_kwargs))
 
 
@@ -155,6 +160,7 @@ def show(obj: Any, **draw_kwargs: Any) -> SVGGraph:
     if isinstance(obj, Value):
         from .draw import draw_graph
 
+        require("graphviz", "viz", "show")
         obj = draw_graph(obj, **draw_kwargs)
     elif draw_kwargs:
         raise TypeError(f"show: drawing options {sorted(draw_kwargs)} apply only to a Value")

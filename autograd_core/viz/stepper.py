@@ -1,10 +1,9 @@
 """The backward pass as a self-contained HTML page that steps through it node by node.
 
-:func:`backprop_steps` replays ``autograd_core.graph.backward`` in Python, with the very
-same float operations in the same order (reverse topological order; interior gradients
-reset to 0, the root seeded; ``parent.grad += local * upstream`` for each input in argument
-order), so the last step's gradients are bit for bit the engine's. The page only shows
-these numbers (as ``repr`` strings); its script does no arithmetic on gradients.
+:func:`backprop_steps` watches the engine's one backward loop through the observer hook
+(``autograd_core.value.observing``): each step is a node the engine processes, with the
+gradients the engine holds at that moment, so the last step's gradients are the engine's bit
+for bit. The page only shows these numbers; its script does no arithmetic on gradients.
 """
 
 from __future__ import annotations
@@ -18,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ..files import atomic_write_text
-from ..value import Value
+from ..graph import backward
+from ..value import Value, observing
 from .draw import check_size
 from .layout import layered_layout
 from .stepper_page import PAGE_CSS, PAGE_JS
-from .trace import format_number, op_label, trace
+from .trace import Trace, format_number, op_label, path_counts, trace
 
 __all__ = ["STEPPER_MAX_NODES", "backprop_steps", "backprop_html"]
 
@@ -45,30 +45,67 @@ def _short(x: Any) -> str:
     return f"{float(x):.4g}" if isinstance(x, (int, float)) else "undefined"
 
 
+class _Recorder:
+    """Observer of the engine's backward loop: at each ``propagating(node)`` it keeps the node and
+    every gradient of the graph at that moment (the graphs drawn here have a few hundred nodes)."""
+
+    def __init__(self, nodes: tuple[Value, ...]) -> None:
+        self.nodes = nodes
+        self.events: list[tuple[Value, list[float]]] = []
+
+    def created(self, node: Value) -> None:
+        pass
+
+    def propagating(self, node: Value) -> None:
+        self.events.append((node, [v.grad for v in self.nodes]))
+
+
+def _replay(t: Trace, root: Value, seed: float) -> tuple[list[tuple[Value, list[float]]], list[float]]:
+    """Run the engine's own backward pass once, from zero leaf gradients, watching it through the
+    observer hook; every ``.grad`` of the graph is restored afterwards (also when backward raises)."""
+    saved = [v.grad for v in t.nodes]
+    recorder = _Recorder(t.nodes)
+    try:
+        for v in t.nodes:
+            if v.is_leaf():
+                v.grad = 0.0
+        with observing(recorder):
+            backward(root, seed)
+        final = [v.grad for v in t.nodes]
+    finally:
+        for v, g in zip(t.nodes, saved):
+            v.grad = g
+    return recorder.events, final
+
+
 def backprop_steps(
     root: Value, gradient: float = 1.0, params: Iterable[Value] | None = None
 ) -> dict[str, Any]:
     """The graph of ``root`` and every step of its backward pass, as JSON-ready data.
 
-    Starts from zero gradients everywhere (as after ``zero_grad()``): step 0 seeds
-    ``root.grad = gradient``; step k processes the k-th function node in reverse topological
-    order. Does not touch any ``.grad``. Raises the engine's ``ValueError`` where backward
-    would (a gradient pushed through an undefined derivative).
+    The steps are the engine's: :func:`autograd_core.backward` runs once, from zero leaf
+    gradients (as after ``zero_grad()``), with an observer that sees each node just before its
+    gradient is pushed to its parents; afterwards every ``.grad`` is as it was. Step 0 seeds
+    ``root.grad = gradient``; step k is the k-th node the engine processes, with each input's
+    gradient before and after (as the engine left it). Raises the engine's ``ValueError`` where
+    backward does (a gradient pushed through an undefined derivative).
     """
     t = trace(root)
     col, row = layered_layout(t)
+    paths = path_counts(t)
     param_set = set(params) if params is not None else set()
     nodes = [
         {
             "label": v.label,
             "short": short_label(v.label),
             "op": op_label(v),
-            "math": v._fn.math if v._fn is not None else "",
+            "math": v.rule.math if v.rule is not None else "",
             "data": _num(v.data),
             "data_short": format_number(v.data),
             "leaf": v.is_leaf(),
             "param": v in param_set,
             "fan_out": t.fan_out[i],
+            "paths": paths[i],
             "col": col[i],
             "row": row[i],
         }
@@ -78,37 +115,35 @@ def backprop_steps(
         {"parent": e.parent, "child": e.child, "local": _num(e.local_grad), "local_short": _short(e.local_grad)}
         for e in t.edges
     ]
-    incoming = [[] for _ in t.nodes]
+    incoming: list[list[int]] = [[] for _ in t.nodes]
     for k, e in enumerate(t.edges):
         incoming[e.child].append(k)
-
-    grads = [0.0] * len(t.nodes)
+    index = {v: i for i, v in enumerate(t.nodes)}
     root_index = len(t.nodes) - 1
-    seed = float(gradient)
-    # backward: a leaf root accumulates (here from zero); an interior root is set to the seed
-    grads[root_index] = 0.0 + seed if root._p0 is None else seed
+    events, final = _replay(t, root, float(gradient))
+    seed = events[0][1][root_index] if events else final[root_index]
     steps: list[dict[str, Any]] = [
-        {"kind": "seed", "node": root_index, "upstream": _num(grads[root_index]),
-         "upstream_short": _short(grads[root_index]), "contribs": []}
+        {"kind": "seed", "node": root_index, "upstream": _num(seed), "upstream_short": _short(seed), "contribs": []}
     ]
-    for i in range(len(t.nodes) - 1, -1, -1):
-        v = t.nodes[i]
-        if v._p0 is None:
-            continue
+    for k, (v, grads) in enumerate(events):
+        i = index[v]
+        after = events[k + 1][1] if k + 1 < len(events) else final  # as the engine left them
         g = grads[i]
+        running: dict[int, float] = {}
         contribs = []
-        for k in incoming[i]:
-            e = t.edges[k]
+        for m, kk in enumerate(incoming[i]):
+            e = t.edges[kk]
             c = e.local_grad * g
-            before = grads[e.parent]
-            grads[e.parent] = before + c
+            before = running.get(e.parent, grads[e.parent])
+            again = any(t.edges[k2].parent == e.parent for k2 in incoming[i][m + 1:])  # x * x: twice
+            running[e.parent] = before + c if again else after[e.parent]
             contribs.append({
-                "edge": k, "parent": e.parent, "contribution": _num(c), "contribution_short": _short(c),
-                "before": _num(before), "after": _num(grads[e.parent]),
+                "edge": kk, "parent": e.parent, "contribution": _num(c), "contribution_short": _short(c),
+                "before": _num(before), "after": _num(running[e.parent]),
             })
-        steps.append({"kind": "propagate", "node": i, "upstream": _num(g),
-                      "upstream_short": _short(g), "contribs": contribs})
-    return {"nodes": nodes, "edges": edges, "steps": steps, "final": [_num(g) for g in grads]}
+        steps.append({"kind": "propagate", "node": i, "upstream": _num(g), "upstream_short": _short(g),
+                      "contribs": contribs})
+    return {"nodes": nodes, "edges": edges, "steps": steps, "final": [_num(g) for g in final]}
 
 
 def _script_json(data: Any) -> str:

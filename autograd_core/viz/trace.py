@@ -14,7 +14,7 @@ from typing import Any
 from ..graph import topological_order
 from ..value import Value
 
-__all__ = ["Edge", "Trace", "trace", "format_number", "op_label"]
+__all__ = ["Edge", "Trace", "trace", "path_counts", "format_number", "op_label"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +71,37 @@ def trace(root: Value) -> Trace:
     return Trace(tuple(nodes), tuple(edges), tuple(fan_out))
 
 
+def path_counts(t: Trace) -> list[int]:
+    """For each node, the number of distinct paths from it to the root (1 for the root).
+
+    The chain rule sums one product of local derivatives per path; a parent used twice by one
+    child (``x * x``) counts both edges. Iterative, children before parents.
+    """
+    paths = [0] * len(t.nodes)
+    if paths:
+        paths[-1] = 1
+    incoming = t.incoming()
+    for child in range(len(t.nodes) - 1, -1, -1):
+        for e in incoming[child]:
+            paths[e.parent] += paths[child]
+    return paths
+
+
 def format_number(x: Any, precision: int = 4) -> str:
-    """A short human form of a float: fixed point in [1e-3, 1e4), else scientific."""
+    """``x`` with ``precision`` significant digits, trailing zeros kept (``0.5000``, ``-1.235e4``),
+    as the pages' ``ACViz.fmt`` writes it; ``"0"`` for zero, ``"undefined"`` for a non-number."""
     if not isinstance(x, (int, float)):
         return "undefined"
     x = float(x)
     if not math.isfinite(x):
         return repr(x)
-    a = abs(x)
-    if a == 0.0 or 1e-3 <= a < 1e4:
-        return f"{x:.{precision}f}"
-    return f"{x:.{max(precision - 1, 1)}e}"
+    if x == 0.0:
+        return "0"
+    text = f"{x:#.{max(precision, 1)}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa.rstrip('.')}e{int(exponent)}"
+    return text.rstrip(".")
 
 
 def op_label(node: Value, precision: int = 4, max_args: int = 6) -> str:
@@ -90,7 +110,7 @@ def op_label(node: Value, precision: int = 4, max_args: int = 6) -> str:
     Value inputs show as ``•``: ``• ** 2``, ``1 - •``, ``tanh``, ``dot(•, •, 1, •)``. A
     function of more than ``max_args`` inputs shows its name and how many constants it has.
     """
-    fn = node._fn
+    fn = node.rule
     if fn is None:
         return ""
     inputs = node.inputs

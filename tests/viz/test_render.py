@@ -48,7 +48,7 @@ def test_renders_svg_in_process_with_no_dot_on_path(no_dot):
     svg = render_svg(_graph(), show_local_grads=True)
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     texts = _texts(svg)
-    for expected in ("c", "data -6.0000", "grad 1.0000", "a", "data 2.0000", "grad -3.0000", "*", "\u2202 -3.0000"):
+    for expected in ("c", "data -6.000", "grad 1.000", "a", "data 2.000", "grad -3.000", "*", "\u2202 -3.000"):
         assert expected in texts
     # three record nodes and one op node, two input edges and op -> output
     assert svg.count('class="node"') == 4

@@ -83,11 +83,13 @@ def test_op_label_summarises_functions_of_many_inputs():
     assert label == "dot (8 inputs, 4 constants)"
 
 
-def test_format_number_switches_to_scientific_for_tiny_and_huge():
-    assert format_number(0.5) == "0.5000"
-    assert format_number(0.0) == "0.0000"
-    assert format_number(1.5e-7) == "1.500e-07"
-    assert format_number(2.5e6) == "2.500e+06"
+def test_format_number_has_four_significant_digits_everywhere():
+    assert format_number(0.4999999999999998) == "0.5000"
+    assert format_number(0.0) == "0"
+    assert format_number(-0.0001234) == "-0.0001234"
+    assert format_number(1.5e-7) == "1.500e-7"
+    assert format_number(2.5e6) == "2.500e6"
+    assert format_number(123.456) == "123.5"
     assert format_number(float("inf")) == "inf"
 
 

@@ -45,7 +45,8 @@ var ACViz = (function () {
     if (typeof x !== "number" || isNaN(x)) { return "nan"; }
     if (!isFinite(x)) { return x > 0 ? "inf" : "-inf"; }
     if (x === 0) { return "0"; }
-    return x.toPrecision(4).replace("e+", "e");
+    // as Python's format(x, "#.4g"): scientific below 1e-4 and from 1e4 on
+    return (Math.abs(x) < 1e-4 ? x.toExponential(3) : x.toPrecision(4)).replace("e+", "e");
   }
 
   function full(x) { return String(x); }
