@@ -10,6 +10,7 @@ did not use its inputs there, so its derivatives are 0 (``hessian(lambda x: 3.0,
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -57,12 +58,30 @@ def _inputs(op: str, f: Function, xs: Any, name: str = "xs") -> list[float]:
     return values
 
 
-def _call(op: str, f: Function, values: list[float], shape: str) -> tuple[list[Value], list[Any], bool]:
+def _takes(f: Function, n: int) -> bool:
+    """Whether ``f`` accepts ``n`` positional arguments (True when its signature is unknown)."""
+    try:
+        inspect.signature(f).bind(*range(n))
+    except TypeError:
+        return False
+    except ValueError:  # no signature to inspect (some builtins)
+        pass
+    return True
+
+
+def _call(op: str, f: Function, values: list[float], shape: str,
+          name: str = "xs") -> tuple[list[Value], list[Any], bool]:
     """(leaves, outputs, whether f returned a list): f evaluated once on fresh leaves."""
     if not is_grad_enabled():
         raise RuntimeError(f"{op}: called inside no_grad(), where no graph is recorded; call it outside the block")
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(values)]
-    result = f(*leaves)
+    try:
+        result = f(*leaves)
+    except TypeError as error:  # checked only on failure: no cost on the usual path
+        if _takes(f, len(leaves)):
+            raise
+        raise ValueError(f"{op}: {name} has {len(leaves)} entries, which f does not take as positional "
+                         f"arguments ({error})") from None
     if result.__class__ is Value or _is_number(result):
         if shape == _LIST:
             raise TypeError(f"{op}: f must return a list of Values, got one {type(result).__name__}; "
@@ -100,7 +119,7 @@ def jvp(f: Function, primals: Sequence[float], tangents: Sequence[float]) -> tup
     xs = _inputs("jvp", f, primals, "primals")
     ts = _numbers("jvp", "tangents", tangents)
     _same_length("jvp", "tangents", ts, len(xs), "primals")
-    leaves, outs, is_list = _call("jvp", f, xs, _EITHER)
+    leaves, outs, is_list = _call("jvp", f, xs, _EITHER, "primals")
     tangent = push_forward(joint_order(outs), dict(zip(leaves, ts)))
     values, derivatives = [_data(o) for o in outs], _read(tangent, outs)
     return (values, derivatives) if is_list else (values[0], derivatives[0])
@@ -112,7 +131,7 @@ def vjp(f: Function, primals: Sequence[float], cotangent: Any) -> tuple[Any, lis
     ``cotangent`` u is a number for a scalar ``f`` and a list of one number per output
     when ``f`` returns a list. The gradient is a list of one float per input.
     """
-    leaves, outs, is_list = _call("vjp", f, _inputs("vjp", f, primals, "primals"), _EITHER)
+    leaves, outs, is_list = _call("vjp", f, _inputs("vjp", f, primals, "primals"), _EITHER, "primals")
     if is_list:
         us = _numbers("vjp", "cotangent", cotangent)
         _same_length("vjp", "cotangent", us, len(outs), "the list f returned")

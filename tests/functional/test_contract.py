@@ -46,6 +46,9 @@ def test_results_are_plain_floats_with_the_documented_shapes():
         (lambda: ac.hessian(f2, []), "xs"),
         (lambda: ac.jvp(f2, [], []), "primals"),
         (lambda: ac.jacobian(lambda x: [x], [1.0], mode="sideways"), "mode"),
+        (lambda: ac.hessian(f2, [1.0, 2.0, 3.0]), "xs"),
+        (lambda: ac.jvp(f2, [1.0], [1.0]), "primals"),
+        (lambda: ac.vjp(lambda x, y, *, z: x, [1.0, 2.0, 3.0], 1.0), "primals"),
     ],
 )
 def test_wrong_lengths_raise_value_error_naming_the_argument(call, name):
@@ -84,6 +87,11 @@ def test_a_constant_result_has_zero_derivatives(name):
     assert result == zeros[name]
     assert ac.jacobian(lambda x, y: [x, 2.0], [1.0, 2.0]) == [[1.0, 0.0], [0.0, 0.0]]
     assert ac.jvp(lambda x, y: [x, 2], [1.0, 2.0], [5.0, 5.0]) == ([1.0, 2.0], [5.0, 0.0])
+
+
+def test_a_type_error_inside_f_is_not_mistaken_for_a_wrong_number_of_inputs():
+    with pytest.raises(TypeError, match="add"):
+        ac.jvp(lambda x: x + "1", [1.0], [1.0])
 
 
 def test_inputs_f_ignores_get_zero_and_a_linear_f_has_a_zero_hessian():
