@@ -3,6 +3,9 @@
 W1 micrograd's demo training step (ops one by one, fused ``nn``, hand-written floats),
 W2 a deep chain, W3 builtin ``sum()`` of products, W4 memory per node. Gradients are
 checked against micrograd before anything is timed.
+
+Also: ``python -m benchmarks.training_view`` (what ``TrainingView.update`` costs per step of
+the moons training loop).
 """
 
 from __future__ import annotations

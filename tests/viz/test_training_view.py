@@ -305,3 +305,12 @@ def test_importing_viz_never_needs_anywidget_and_the_error_names_the_extra():
     assert out.returncode == 0, out.stderr
     assert "ERR" in out.stdout and 'pip install "autograd-core[widget]"' in out.stdout
     assert "TrainingView" in out.stdout
+
+
+def test_the_update_cost_benchmark_runs():
+    from benchmarks.training_view import format_text, measure
+
+    r = measure(steps=3, repeats=1)
+    assert set(r["modes"]) == {"record", "live"}
+    assert r["modes"]["live"]["syncs_per_run"] >= 1
+    assert "update/step" in format_text(r)
