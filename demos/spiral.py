@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import nn
+from autograd_core.viz.replay import save_replay
+from autograd_core.viz.snapshots import Recorder
 
 from ._common import counter, finish, grid_scores, plot_points, plt, save_png, start
 
@@ -37,8 +39,9 @@ def make_model(seed: int = 0) -> nn.MLP:
     return nn.MLP(2, [32, 32, CLASSES], activation="tanh", output_activation="linear", seed=seed)
 
 
-def train(model: nn.MLP, optimizer: Any, X: list[list[float]], y: list[int], epochs: int, name: str) -> list[float]:
-    """Minibatch training; the mean minibatch loss of every epoch."""
+def train(model: nn.MLP, optimizer: Any, X: list[list[float]], y: list[int], epochs: int, name: str,
+          recorder: Recorder | None = None) -> list[float]:
+    """Minibatch training; the mean minibatch loss of every epoch (``recorder``: a snapshot per step)."""
     rng = random.Random(1)  # the same batch order for every optimizer
     losses = []
     bar = counter(epochs * -(-len(X) // BATCH), desc=name)
@@ -49,6 +52,8 @@ def train(model: nn.MLP, optimizer: Any, X: list[list[float]], y: list[int], epo
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+            if recorder is not None:
+                recorder.record(loss)
             total += loss.data * len(yb)
             bar.update()
             bar.set_postfix(loss=f"{loss.data:.3f}")
@@ -67,8 +72,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     for name, make_opt in (("Adam, lr 0.01", lambda p: nn.Adam(p, lr=0.01)),
                            ("SGD, lr 0.1", lambda p: nn.SGD(p, lr=0.1))):
         model = make_model()
-        losses = train(model, make_opt(model.parameters()), X, y, epochs, name)
-        runs[name] = {"model": model, "losses": losses}
+        replay = Recorder(model, X, y) if name.startswith("Adam") else None
+        losses = train(model, make_opt(model.parameters()), X, y, epochs, name, replay)
+        runs[name] = {"model": model, "losses": losses, "replay": replay}
     seconds = time.perf_counter() - t0
 
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -91,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         ax.set(title=f"{name}: train accuracy {acc:.0%}", xlabel="x_1", ylabel="x_2", aspect="equal")
         ax.legend(loc="lower right", fontsize=8)
     save_png(fig, out / "spiral_regions.png")
+    page = save_replay(runs["Adam, lr 0.01"]["replay"], out / "spiral_replay.html",
+                       title="Spiral: Adam untangling three arms (minibatches of 32)", max_frames=50)
+    print(f"wrote {page}")
 
     adam, sgd = runs["Adam, lr 0.01"], runs["SGD, lr 0.1"]
     metrics = {

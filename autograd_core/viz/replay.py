@@ -19,8 +19,8 @@ from .snapshots import Recorder
 __all__ = ["MAX_FRAMES", "replay_data", "replay_html", "save_replay"]
 
 MAX_FRAMES = 500
-"""At most this many steps keep their weights in a page (evenly spaced, always the last);
-the loss and accuracy curves keep every step."""
+"""At most this many steps keep their weights and accuracy in a page (evenly spaced, always
+the first and the last); the loss curve keeps every step."""
 
 
 def _short(x: float) -> float | None:
@@ -41,9 +41,10 @@ def replay_data(recorder: Recorder, max_frames: int = MAX_FRAMES) -> dict[str, A
     if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 2:
         raise ValueError(f"save_html: max_frames must be an int >= 2, got {max_frames!r}")
     n = len(recorder)
-    accuracy = [[recorder.steps[k], recorder.accuracy(k)] for k in range(n)] if recorder.y is not None else []
+    picks = frame_indices(n, max_frames)
+    accuracy = [[recorder.steps[k], recorder.accuracy(k)] for k in picks] if recorder.y is not None else []
     frames = []
-    for k in frame_indices(n, max_frames):
+    for k in picks:
         frames.append({
             "step": recorder.steps[k],
             "loss": _short(recorder.losses[k]),
