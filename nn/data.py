@@ -12,6 +12,7 @@ import math
 import random
 from typing import Any, Iterator, Sequence, TypeVar
 
+from ._checks import flag, items, positive_int, real
 from .init import Seed, make_rng
 
 __all__ = [
@@ -34,15 +35,14 @@ _EXTRA = 'pip install "autograd-core[demos]"'
 
 
 def _check_n(owner: str, n: Any, minimum: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < minimum:
-        raise ValueError(f"{owner}: n must be an int >= {minimum}, got {n!r}")
-    return n
+    return positive_int(owner, "n", n, minimum)
 
 
-def _check_noise(owner: str, noise: Any) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0.0 or math.isinf(noise):
-        raise ValueError(f"{owner}: noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
+def _check_noise(owner: str, noise: Any, what: str = "noise") -> float:
+    noise = real(owner, what, noise)
+    if noise < 0.0:
+        raise ValueError(f"{owner}: {what} must be a finite number >= 0, got {noise!r}")
+    return noise
 
 
 def _shuffled(rng: random.Random, X: list[list[float]], y: list[int]) -> Dataset:
@@ -60,7 +60,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: Seed = 0) -> Dataset:
     t in [0, π], plus Gaussian noise of standard deviation ``noise``."""
     n = _check_n("make_moons", n, 2)
     noise = _check_noise("make_moons", noise)
-    rng = make_rng(seed)
+    rng = make_rng(seed, "make_moons")
     n0 = n // 2
     n1 = n - n0
     X: list[list[float]] = []
@@ -78,9 +78,10 @@ def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: S
     """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor`` (0 < factor < 1)."""
     n = _check_n("make_circles", n, 2)
     noise = _check_noise("make_circles", noise)
+    factor = real("make_circles", "factor", factor)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"make_circles: factor must be in (0, 1), got {factor!r}")
-    rng = make_rng(seed)
+    rng = make_rng(seed, "make_circles")
     n0 = n // 2
     X: list[list[float]] = []
     y: list[int] = []
@@ -97,9 +98,8 @@ def make_spirals(n: int = 300, classes: int = 3, noise: float = 0.2, seed: Seed 
     plus Gaussian angle noise; ``n`` points split as evenly as possible."""
     n = _check_n("make_spirals", n)
     noise = _check_noise("make_spirals", noise)
-    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 1:
-        raise ValueError(f"make_spirals: classes must be an int >= 1, got {classes!r}")
-    rng = make_rng(seed)
+    classes = positive_int("make_spirals", "classes", classes)
+    rng = make_rng(seed, "make_spirals")
     X: list[list[float]] = []
     y: list[int] = []
     for k in range(classes):
@@ -116,7 +116,7 @@ def make_xor(n: int = 100, noise: float = 0.2, seed: Seed = 0) -> Dataset:
     """Four Gaussian clusters at (±1, ±1): class 1 where the signs differ (x_1 x_2 < 0), else 0."""
     n = _check_n("make_xor", n)
     noise = _check_noise("make_xor", noise)
-    rng = make_rng(seed)
+    rng = make_rng(seed, "make_xor")
     corners = ((1.0, 1.0), (1.0, -1.0), (-1.0, -1.0), (-1.0, 1.0))  # classes 0, 1, 0, 1
     X = [_jitter(rng, corners[i % 4], noise) for i in range(n)]
     y = [i % 2 for i in range(n)]
@@ -132,14 +132,15 @@ def make_blobs(
     """Gaussian blobs of standard deviation ``std``, class k around center k; ``centers`` is a
     list of points or a count (centers then drawn uniformly from [-10, 10]²)."""
     n = _check_n("make_blobs", n)
-    std = _check_noise("make_blobs", std)
-    rng = make_rng(seed)
+    std = _check_noise("make_blobs", std, "std")
+    rng = make_rng(seed, "make_blobs")
     if isinstance(centers, int) and not isinstance(centers, bool):
         if centers < 1:
             raise ValueError(f"make_blobs: centers must be >= 1, got {centers}")
         points = [[rng.uniform(-10.0, 10.0), rng.uniform(-10.0, 10.0)] for _ in range(centers)]
     else:
-        points = [[float(c) for c in p] for p in centers]
+        points = [[real("make_blobs", f"centers[{i}][{j}]", c) for j, c in enumerate(items("make_blobs", "centers[i]", p))]
+                  for i, p in enumerate(items("make_blobs", "centers", centers))]
         if not points or len({len(p) for p in points}) != 1 or not points[0]:
             raise ValueError("make_blobs: centers must be a non-empty list of points of one dimension")
     k = len(points)
@@ -151,7 +152,7 @@ def make_blobs(
 def to_signs(y: Sequence[int]) -> list[int]:
     """Class indices {0, 1} to the lecture's labels {-1, +1}."""
     out = []
-    for v in y:
+    for v in items("to_signs", "y", y):
         if v not in (0, 1) or isinstance(v, bool):
             raise ValueError(f"to_signs: expected labels 0 or 1, got {v!r}")
         out.append(2 * int(v) - 1)
@@ -159,6 +160,9 @@ def to_signs(y: Sequence[int]) -> list[int]:
 
 
 def _check_xy(owner: str, X: Sequence[Any], y: Sequence[Any]) -> int:
+    for what, v in (("X", X), ("y", y)):
+        if isinstance(v, (str, bytes)) or not hasattr(v, "__len__") or not hasattr(v, "__getitem__"):
+            raise TypeError(f"{owner}: {what} must be a list (or another sequence), got {type(v).__name__} {v!r:.60}")
     if len(X) != len(y):
         raise ValueError(f"{owner}: {len(X)} samples in X but {len(y)} labels in y")
     return len(X)
@@ -172,6 +176,11 @@ def train_test_split(
     ``test_size`` is a fraction in (0, 1) (rounded up to whole samples) or a count.
     """
     n = _check_xy("train_test_split", X, y)
+    if isinstance(test_size, bool) or not isinstance(test_size, (int, float)):
+        raise TypeError(f"train_test_split: test_size must be a fraction or a count, got {type(test_size).__name__} "
+                        f"{test_size!r:.60}")
+    order = list(range(n))
+    make_rng(seed, "train_test_split").shuffle(order)
     if isinstance(test_size, float) and 0.0 < test_size < 1.0:
         n_test = math.ceil(test_size * n)
     elif isinstance(test_size, int) and not isinstance(test_size, bool) and 0 < test_size < n:
@@ -182,8 +191,6 @@ def train_test_split(
         )
     if not 0 < n_test < n:
         raise ValueError(f"train_test_split: {n} samples cannot be split with test_size={test_size!r}")
-    order = list(range(n))
-    make_rng(seed).shuffle(order)
     test, train = order[:n_test], order[n_test:]
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
 
@@ -192,13 +199,19 @@ def batches(
     X: Sequence[T], y: Sequence[Any], batch_size: int, seed: Seed = 0, shuffle: bool = True
 ) -> Iterator[tuple[list[T], list[Any]]]:
     """One epoch of mini-batches ``(X_batch, y_batch)`` in a seeded random order (the last may
-    be smaller). Pass one ``random.Random`` for a new order every epoch."""
+    be smaller). Pass one ``random.Random`` for a new order every epoch. Arguments are checked
+    at the call, before the first batch is asked for."""
     n = _check_xy("batches", X, y)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batches: batch_size must be a positive int, got {batch_size!r}")
+    batch_size = positive_int("batches", "batch_size", batch_size)
     order = list(range(n))
-    if shuffle:
-        make_rng(seed).shuffle(order)
+    rng = make_rng(seed, "batches")
+    if flag("batches", "shuffle", shuffle):
+        rng.shuffle(order)
+    return _batches(X, y, order, batch_size)
+
+
+def _batches(X: Sequence[T], y: Sequence[Any], order: list[int], batch_size: int) -> Iterator[tuple[list[T], list[Any]]]:
+    n = len(order)
     for start in range(0, n, batch_size):
         idx = order[start : start + batch_size]
         yield [X[i] for i in idx], [y[i] for i in idx]

@@ -9,8 +9,9 @@ w_0j, the weight of the constant input x_0 = 1) are drawn from the same scheme.
 from __future__ import annotations
 
 import math
+import numbers
 import random
-from typing import Callable, Union
+from typing import Any, Callable, Union
 
 __all__ = ["Init", "Seed", "xavier_uniform", "he_uniform", "uniform", "INITS", "make_rng", "resolve_init"]
 
@@ -18,20 +19,33 @@ Init = Callable[[random.Random, int, int], float]
 Seed = Union[None, int, random.Random]
 
 
+def _check_scheme_args(name: str, rng: Any, fan_in: Any, fan_out: Any) -> None:
+    if not isinstance(rng, random.Random):
+        raise TypeError(f"{name}: rng must be a random.Random, got {type(rng).__name__} {rng!r:.60}")
+    for what, n in (("fan_in", fan_in), ("fan_out", fan_out)):
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"{name}: {what} must be a positive int, got {type(n).__name__} {n!r:.60}")
+        if n < 1:
+            raise ValueError(f"{name}: {what} must be a positive int, got {n!r}")
+
+
 def xavier_uniform(rng: random.Random, fan_in: int, fan_out: int) -> float:
     """Xavier/Glorot: w ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)); for tanh, sigmoid, linear."""
+    _check_scheme_args("xavier_uniform", rng, fan_in, fan_out)
     a = math.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-a, a)
 
 
 def he_uniform(rng: random.Random, fan_in: int, fan_out: int) -> float:
     """He/Kaiming: w ~ U(-a, a), a = sqrt(6 / fan_in) (variance 2 / fan_in); for ReLU."""
+    _check_scheme_args("he_uniform", rng, fan_in, fan_out)
     a = math.sqrt(6.0 / fan_in)
     return rng.uniform(-a, a)
 
 
 def uniform(rng: random.Random, fan_in: int, fan_out: int) -> float:
     """w ~ U(-1, 1), whatever the layer size (micrograd's choice)."""
+    _check_scheme_args("uniform", rng, fan_in, fan_out)
     return rng.uniform(-1.0, 1.0)
 
 
@@ -39,19 +53,21 @@ INITS: dict[str, Init] = {"xavier": xavier_uniform, "he": he_uniform, "uniform":
 """Initialisation schemes by name."""
 
 
-def make_rng(seed: Seed) -> random.Random:
+def make_rng(seed: Seed, owner: str = "make_rng") -> random.Random:
     """A ``random.Random`` from a seed: an int seeds a new generator, a generator is used as is
-    (and advanced), ``None`` gives a generator seeded from the operating system."""
+    (and advanced), ``None`` gives a generator seeded from the operating system. ``owner``
+    names the caller in the error."""
     if isinstance(seed, random.Random):
         return seed
     if seed is None:
         return random.Random()
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed: expected None, an int or a random.Random, got {type(seed).__name__} {seed!r:.60}")
-    return random.Random(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{owner}: seed must be None, an int or a random.Random, "
+                        f"got {type(seed).__name__} {seed!r:.60}")
+    return random.Random(int(seed))
 
 
-def resolve_init(init: str | Init | None, activation: object) -> Init:
+def resolve_init(init: str | Init | None, activation: object, owner: str = "resolve_init") -> Init:
     """The scheme to use: ``init`` by name or callable; by default He for "relu", else Xavier."""
     if init is None:
         return he_uniform if activation == "relu" else xavier_uniform
@@ -59,4 +75,8 @@ def resolve_init(init: str | Init | None, activation: object) -> Init:
         return init
     if isinstance(init, str) and init in INITS:
         return INITS[init]
-    raise ValueError(f"init: unknown scheme {init!r}; expected one of {sorted(INITS)} or a callable")
+    if isinstance(init, str):
+        raise ValueError(f"{owner}: unknown scheme {init!r:.60} for init; expected one of {sorted(INITS)} "
+                         f"or a callable f(rng, fan_in, fan_out)")
+    raise TypeError(f"{owner}: init must be one of {sorted(INITS)} or a callable f(rng, fan_in, fan_out), "
+                    f"got {type(init).__name__} {init!r:.60}")

@@ -64,8 +64,21 @@ def _activation_name(activation: Activation) -> str:
     return f"callable:{getattr(activation, '__module__', '?')}.{name}"
 
 
-def _wrong_length(owner: str, expected: int, x: Any) -> ValueError:
-    return ValueError(f"{owner}: expected {expected} inputs, got {len(x)}")
+def _length(x: Any) -> int:
+    """len(x), or -1 for an object without a length (reported by :func:`_wrong_length`)."""
+    try:
+        return len(x)
+    except TypeError:
+        return -1
+
+
+def _wrong_length(owner: str, expected: int, x: Any) -> Exception:
+    """The error for an input of the wrong length, or of no length at all (not a list)."""
+    try:
+        return ValueError(f"{owner}: expected {expected} inputs, got {len(x)}")
+    except TypeError:
+        return TypeError(f"{owner}: input must be a list of {expected} numbers or Values, "
+                         f"got {type(x).__name__} {x!r:.60}")
 
 
 def _inputs(owner: str, x: Inputs) -> list[Value]:
@@ -113,13 +126,14 @@ class Neuron(Module):
     ) -> None:
         self.nin = _check_size("Neuron", "nin", nin)
         self.activation = _check_activation("Neuron", activation)
-        scheme = resolve_init(init, self.activation)
-        rng = make_rng(seed)
+        _check_size("Neuron", "fan_out", fan_out)
+        scheme = resolve_init(init, self.activation, "Neuron")
+        rng = make_rng(seed, "Neuron")
         self.w: list[Value] = [Value(scheme(rng, nin, fan_out), label=f"w.{i}") for i in range(nin)]
         self.b: Value = Value(scheme(rng, nin, fan_out), label="b")
 
     def __call__(self, x: Inputs) -> Value:
-        if len(x) != self.nin:
+        if _length(x) != self.nin:
             raise _wrong_length("Neuron", self.nin, x)
         return _forward((self,), self.activation, _inputs("Neuron", x))[0]
 
@@ -154,13 +168,14 @@ class Layer(Module):
         self.nin = _check_size("Layer", "nin", nin)
         self.nout = _check_size("Layer", "nout", nout)
         self.activation = _check_activation("Layer", activation)
-        rng = make_rng(seed)
+        resolve_init(init, self.activation, "Layer")
+        rng = make_rng(seed, "Layer")
         self.neurons = [Neuron(nin, self.activation, rng, init, fan_out=nout) for _ in range(nout)]
         for name, p in self.named_parameters():
             p.label = name
 
     def __call__(self, x: Inputs) -> list[Value]:
-        if len(x) != self.nin:
+        if _length(x) != self.nin:
             raise _wrong_length("Layer", self.nin, x)
         return _forward(self.neurons, self.activation, _inputs("Layer", x))
 
@@ -206,7 +221,9 @@ class MLP(Module):
         self.nouts = [_check_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
         self.activation = _check_activation("MLP", activation)
         self.output_activation = _check_activation("MLP", output_activation)
-        rng = make_rng(seed)
+        for act in (self.activation, self.output_activation):
+            resolve_init(init, act, "MLP")
+        rng = make_rng(seed, "MLP")
         sizes = [nin, *self.nouts]
         last = len(self.nouts) - 1
         self.layers = [
@@ -243,7 +260,7 @@ class MLP(Module):
         return mlp_from_torch(module, cls)
 
     def __call__(self, x: Inputs) -> list[Value]:
-        if len(x) != self.nin:
+        if _length(x) != self.nin:
             raise _wrong_length("MLP", self.nin, x)
         out = _inputs("MLP", x)
         for layer in self.layers:

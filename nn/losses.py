@@ -9,10 +9,13 @@ constant: it cancels, so gradients are unchanged) before exponentiating, so logi
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Sequence, Union
 
 import autograd_core as ac
 from autograd_core import RULES, Value, apply
+
+from ._checks import describe, items, real, scalar, scalars
 
 __all__ = [
     "square_loss",
@@ -34,6 +37,7 @@ _RELU = RULES["relu"]
 
 
 def _check_pair(name: str, preds: Sequence[object], targets: Sequence[object]) -> int:
+    """len(preds) after checking both are lists of one length (not empty)."""
     if len(preds) != len(targets):
         raise ValueError(f"{name}: {len(preds)} predictions but {len(targets)} targets")
     if not preds:
@@ -47,6 +51,7 @@ def _data(x: Scalar) -> float:
 
 def mean(xs: Sequence[Scalar]) -> Value | float:
     """(1/n) Σ_i x_i, as one sum node and one product."""
+    xs = scalars("mean", "xs", xs)
     if not xs:
         raise ValueError("mean: empty list")
     return ac.sum(xs) * (1.0 / len(xs))
@@ -54,11 +59,12 @@ def mean(xs: Sequence[Scalar]) -> Value | float:
 
 def square_loss(pred: Scalar, y: float) -> Value | float:
     """The lecture's e = (h(x) - y)², one ``square`` node with ∂e/∂h = 2(h - y)."""
-    return ac.square(pred - y)
+    return ac.square(scalar("square_loss", "pred", pred) - scalar("square_loss", "y", y))
 
 
 def mse_loss(preds: Sequence[Scalar], ys: Sequence[float]) -> Value | float:
     """(1/n) Σ_i (h_i - y_i)², as one dot node: d·d / n with d_i = h_i - y_i."""
+    preds, ys = scalars("mse_loss", "preds", preds), scalars("mse_loss", "ys", ys)
     n = _check_pair("mse_loss", preds, ys)
     d = [p - y for p, y in zip(preds, ys)]
     return ac.dot(d, d) * (1.0 / n)
@@ -66,9 +72,12 @@ def mse_loss(preds: Sequence[Scalar], ys: Sequence[float]) -> Value | float:
 
 def hinge_loss(scores: Sequence[Scalar], ys: Sequence[int]) -> Value | float:
     """SVM hinge loss (1/n) Σ_i max(0, 1 - y_i s_i) for labels y_i in {-1, +1}."""
+    scores, ys = scalars("hinge_loss", "scores", scores), items("hinge_loss", "ys", ys)
     n = _check_pair("hinge_loss", scores, ys)
     terms = []
     for s, y in zip(scores, ys):
+        if y.__class__ is bool or not isinstance(y, numbers.Real):
+            y = None  # only the numbers -1 and +1 are labels
         if y == 1:
             m = 1.0 - s
         elif y == -1:
@@ -81,6 +90,7 @@ def hinge_loss(scores: Sequence[Scalar], ys: Sequence[int]) -> Value | float:
 
 def softplus(z: Scalar) -> Value | float:
     """log(1 + e^z), written so that e^(±z) never overflows: z + log(1 + e^-z) for z >= 0."""
+    z = scalar("softplus", "z", z)
     if _data(z) >= 0.0:
         return z + ac.log(1.0 + ac.exp(-z))
     return ac.log(1.0 + ac.exp(z))
@@ -89,6 +99,7 @@ def softplus(z: Scalar) -> Value | float:
 def bce_with_logits(logits: Sequence[Scalar], ys: Sequence[float]) -> Value | float:
     """Binary cross-entropy on logits z_i, y_i in [0, 1]:
     (1/n) Σ_i -[y_i log σ(z_i) + (1 - y_i) log(1 - σ(z_i))] = (1/n) Σ_i softplus(z_i) - y_i z_i."""
+    logits, ys = scalars("bce_with_logits", "logits", logits), items("bce_with_logits", "ys", ys)
     n = _check_pair("bce_with_logits", logits, ys)
     terms = []
     for z, y in zip(logits, ys):
@@ -101,6 +112,7 @@ def bce_with_logits(logits: Sequence[Scalar], ys: Sequence[float]) -> Value | fl
 
 def _shifted(name: str, logits: Sequence[Scalar]) -> tuple[list[Value | float], float]:
     """(f_i - m)_i with m = max_i f_i, a constant: the log-sum-exp trick."""
+    logits = scalars(name, "logits", logits)
     if not logits:
         raise ValueError(f"{name}: no logits (empty list)")
     m = max(_data(f) for f in logits)
@@ -136,15 +148,19 @@ def cross_entropy(logits: Sequence[Scalar], target: int | Sequence[float]) -> Va
     ``target`` is a class index 0 <= t < K (one-hot y) or a list of K probabilities y_i.
     ∂L/∂f_i = p_i - y_i.
     """
+    logits = scalars("cross_entropy", "logits", logits)
     k = len(logits)
     if k == 0:
         raise ValueError("cross_entropy: no logits (empty list)")
-    if isinstance(target, bool) or not isinstance(target, (int, Sequence)) or isinstance(target, str):
-        raise TypeError(f"cross_entropy: target must be a class index or a list of probabilities, got {target!r:.60}")
-    if isinstance(target, int):
+    if isinstance(target, bool) or not isinstance(target, (numbers.Integral, Sequence)) or isinstance(target, str):
+        raise TypeError(f"cross_entropy: target must be a class index or a list of probabilities, "
+                        f"got {describe(target)}")
+    if isinstance(target, numbers.Integral):
+        target = int(target)
         if not 0 <= target < k:
             raise ValueError(f"cross_entropy: target class {target} out of range for {k} logits (expected 0..{k - 1})")
     else:
+        target = [real("cross_entropy", f"target[{i}]", y) for i, y in enumerate(target)]
         if len(target) != k:
             raise ValueError(f"cross_entropy: {k} logits but {len(target)} target probabilities")
         if any(not 0.0 <= y <= 1.0 for y in target) or abs(math.fsum(target) - 1.0) > 1e-9:
@@ -160,5 +176,5 @@ def cross_entropy(logits: Sequence[Scalar], target: int | Sequence[float]) -> Va
 
 def l2_penalty(params: Sequence[Value], alpha: float) -> Value | float:
     """alpha Σ_k w_k² (weight decay in the loss; gradient 2 alpha w_k), one dot node."""
-    params = list(params)
-    return alpha * ac.dot(params, params)
+    params = scalars("l2_penalty", "params", params)
+    return real("l2_penalty", "alpha", alpha) * ac.dot(params, params)

@@ -9,6 +9,8 @@ from typing import Any, Sequence, Union
 
 from autograd_core import Value
 
+from ._checks import items, scalar, scalars
+
 __all__ = ["predict_sign", "predict_class", "accuracy"]
 
 Scalar = Union[Value, float, int]
@@ -25,11 +27,12 @@ def predict_sign(h: Scalar | Sequence[Scalar]) -> int:
         if len(h) != 1:
             raise ValueError(f"predict_sign: expected one score, got {len(h)}")
         h = h[0]
-    return 1 if _data(h) > 0.0 else -1
+    return 1 if _data(scalar("predict_sign", "h", h)) > 0.0 else -1
 
 
 def predict_class(scores: Sequence[Scalar]) -> int:
     """argmax_i f_i (the first index on ties)."""
+    scores = scalars("predict_class", "scores", scores)
     if not scores:
         raise ValueError("predict_class: no scores (empty list)")
     values = [_data(s) for s in scores]
@@ -37,9 +40,13 @@ def predict_class(scores: Sequence[Scalar]) -> int:
 
 
 def accuracy(preds: Sequence[Any], targets: Sequence[Any]) -> float:
-    """The fraction of i with preds[i] == targets[i]."""
+    """The fraction of i with preds[i] == targets[i] (labels: ints, floats or strings)."""
+    preds, targets = items("accuracy", "preds", preds), items("accuracy", "targets", targets)
     if len(preds) != len(targets):
         raise ValueError(f"accuracy: {len(preds)} predictions but {len(targets)} targets")
     if not preds:
         raise ValueError("accuracy: no predictions (empty list)")
-    return sum(1 for p, t in zip(preds, targets) if p == t) / len(preds)
+    try:
+        return sum(1 for p, t in zip(preds, targets) if p == t) / len(preds)
+    except (TypeError, ValueError) as error:  # e.g. arrays, whose == is not one bool
+        raise TypeError(f"accuracy: predictions and targets must be labels that compare with == ({error})") from None

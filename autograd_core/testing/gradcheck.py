@@ -23,6 +23,7 @@ from ._numeric import (
     GradcheckError,
     as_float,
     central_difference,
+    check_real,
     close,
     describe_input,
     fmt,
@@ -36,15 +37,16 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "first_bad_node"]
 Fn = Callable[..., Value]
 
 
+_NO_F = object()  # _check_settings without a function to check
+
+
 def _check_settings(name: str, f: Any, eps: Any, atol: Any, rtol: Any) -> None:
-    """``f`` callable; ``eps > 0``, ``atol, rtol >= 0``, all finite real numbers."""
-    if not callable(f):
+    """``f`` callable (when given); ``eps > 0``, ``atol, rtol >= 0``, all finite real numbers."""
+    if f is not _NO_F and not callable(f):
         raise TypeError(f"{name}: f must be a callable returning a scalar Value, got {type(f).__name__} {f!r:.60}")
-    for what, x, low in (("eps", eps, "> 0"), ("atol", atol, ">= 0"), ("rtol", rtol, ">= 0")):
-        if isinstance(x, bool) or not isinstance(x, numbers.Real):
-            raise TypeError(f"{name}: {what} must be a real number {low}, got {type(x).__name__} {x!r:.60}")
-        if not math.isfinite(x) or x < 0 or (what == "eps" and x == 0):
-            raise ValueError(f"{name}: {what} must be a finite number {low}, got {x!r}")
+    check_real(name, "eps", eps, positive=True)
+    check_real(name, "atol", atol, nonnegative=True)
+    check_real(name, "rtol", rtol, nonnegative=True)
 
 
 def _leaves(inputs: Any, name: str = "gradcheck") -> list[Value]:
@@ -110,6 +112,11 @@ def first_bad_node(root: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: flo
     ``rule.forward`` at the node's inputs. With ``second_order`` also the rule's partials
     rebuilt on Values and their derivatives (see :func:`check_point`).
     """
+    if root.__class__ is not Value:
+        raise TypeError(f"first_bad_node: root must be a Value, got {type(root).__name__} {root!r:.60}")
+    _check_settings("first_bad_node", _NO_F, eps, atol, rtol)
+    if not isinstance(second_order, bool):
+        raise TypeError(f"first_bad_node: second_order must be True or False, got {type(second_order).__name__}")
     order = topological_order(root)
     for k, node in enumerate(order):
         rule = node.rule
