@@ -147,7 +147,7 @@ var ACTraining = (function () {
     var bdBox = h("div", "ac-train-boundary", right);
     var boundary = V.el("svg", {"class": "ac-boundary", viewBox: "0 0 360 300", role: "img"}, bdBox);
 
-    var selected = null, pending = false, alive = true;
+    var selected = null, pending = false, alive = true, scrolled = false;
 
     function meta() { return model.get("meta") || {}; }
     function frame() { return model.get("frame") || {}; }
@@ -253,7 +253,11 @@ var ACTraining = (function () {
         {font: font, width: avail, height: height, onNodeClick: function (id) { selected = id; draw(); }});
       if (res.scale * font < 10) {  // too many neurons to fit: keep the text readable and scroll
         res = V.drawNetwork(net, {columns: cols, edges: edges, focus: selected},
-          {font: font, zoom: 11 / font, onNodeClick: function (id) { selected = id; draw(); }});
+          {font: font, width: avail * font / 11, zoom: 11 / font, onNodeClick: function (id) { selected = id; draw(); }});
+      }
+      if (!scrolled && netBox.scrollHeight > netBox.clientHeight) {  // a tall network: start at its middle
+        netBox.scrollTop = (netBox.scrollHeight - netBox.clientHeight) / 2;
+        scrolled = true;
       }
       // a neuron's fill shows its activation x_j for the chosen example (blue > 0, red < 0)
       for (var l3 = 1; l3 <= L; l3++) {
