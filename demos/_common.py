@@ -36,12 +36,17 @@ OUTPUT_ROOT = Path(__file__).resolve().parent / "output"
 """Default parent of the output folders: ``demos/output/<name>``."""
 
 
-def start(name: str, description: str, argv: Sequence[str] | None) -> tuple[argparse.Namespace, Path]:
-    """Parse ``--quick`` and ``--out``, print ``description`` and the output folder, create it."""
+def start(name: str, description: str, argv: Sequence[str] | None,
+          trains: bool = False) -> tuple[argparse.Namespace, Path]:
+    """Parse ``--quick`` and ``--out`` (and ``--no-compile`` for demos that ``trains``), print
+    ``description`` and the output folder, create it."""
     parser = argparse.ArgumentParser(
         prog=f"python -m demos.{name}", description=" ".join(description.split())
     )
     parser.add_argument("--quick", action="store_true", help="a few seconds: small data, few steps (smoke test)")
+    if trains:
+        parser.add_argument("--no-compile", dest="compile", action="store_false",
+                            help="train op by op through the engine instead of autograd_core.compile replays")
     parser.add_argument(
         "--out", default=None, help=f"output folder (default: {OUTPUT_ROOT / name})"
     )

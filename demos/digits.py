@@ -13,12 +13,14 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import autograd_core as ac
 import nn
 from autograd_core import no_grad
+from autograd_core.compile import compile_forward
 
 from ._common import counter, finish, plt, save_png, start
 
-__all__ = ["main", "make_model", "evaluate"]
+__all__ = ["main", "make_model", "evaluate", "compiled_batch_loss"]
 
 DESCRIPTION = """Handwritten digit recognition: scikit-learn's bundled 8x8 digits (1,797 images, no
 download), pixels scaled to [0, 1], a seeded 75/25 train/test split. A 64-32-10 tanh MLP
@@ -40,13 +42,30 @@ def make_model(hidden: int = HIDDEN, seed: int = SEED) -> nn.MLP:
     return nn.MLP(64, [hidden, 10], activation="tanh", output_activation="linear", seed=seed)
 
 
-def evaluate(model: nn.MLP, X: list[list[float]], y: list[int]) -> tuple[float, float, list[int]]:
-    """(mean cross-entropy, accuracy, predicted classes) without recording a graph."""
-    with no_grad():
-        scores = [model(x) for x in X]
-        loss = sum(nn.cross_entropy(s, t).data for s, t in zip(scores, y)) / len(y)
+def evaluate(model: nn.MLP, X: list[list[float]], y: list[int], scorer: Any = None) -> tuple[float, float, list[int]]:
+    """(mean cross-entropy, accuracy, predicted classes) without recording a graph; with a
+    ``scorer`` (``compile_forward(model, ...)``) the scores come from compiled replays."""
+    if scorer is not None:
+        scores: list[Any] = scorer.over(X)
+        loss = sum(nn.cross_entropy(s, t) for s, t in zip(scores, y)) / len(y)
+    else:
+        with no_grad():
+            scores = [model(x) for x in X]
+            loss = sum(nn.cross_entropy(s, t).data for s, t in zip(scores, y)) / len(y)
     preds = [nn.predict_class(s) for s in scores]
     return loss, nn.accuracy(preds, y), preds
+
+
+def compiled_batch_loss(model: nn.MLP) -> tuple[Any, Any]:
+    """(batch_loss(xb, yb), compiled): the mean cross-entropy of a minibatch and its gradients
+    by replaying one compiled example, L = log Σ_j e^{f_j} - Σ_i y_i f_i with y one-hot."""
+    def example(x: Any, y: Any) -> Any:
+        scores = model(x)
+        return nn.logsumexp(scores) - ac.dot(y, scores)
+
+    one_hot = [[1.0 if k == t else 0.0 for k in range(10)] for t in range(10)]
+    c = ac.compile(example, [0.0] * 64, one_hot[0])
+    return (lambda xb, yb: c.over(xb, [one_hot[t] for t in yb], reduce="mean")), c
 
 
 def _confusion(y: list[int], preds: list[int], k: int = 10) -> list[list[int]]:
@@ -101,7 +120,7 @@ def _plots(out: Any, history: dict[str, list[float]], y_test: list[int], preds: 
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    args, out = start("digits", DESCRIPTION, argv)
+    args, out = start("digits", DESCRIPTION, argv, trains=True)
     t_start = time.perf_counter()
     X, y = nn.load_digits()
     X = [[v / 16.0 for v in row] for row in X]  # pixels 0..16 -> [0, 1]
@@ -110,9 +129,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if args.quick:
         X_train, y_train, X_test, y_test = X_train[:300], y_train[:300], X_test[:100], y_test[:100]
         hidden, epochs = 16, 3
-    print(f"{len(X_train)} training and {len(X_test)} test images, MLP 64-{hidden}-10, {epochs} epochs")
+    print(f"{len(X_train)} training and {len(X_test)} test images, MLP 64-{hidden}-10, {epochs} epochs, "
+          f"{'compiled replays (--no-compile: op by op)' if args.compile else 'op by op'}")
 
     model = make_model(hidden)
+    compiled = scorer = None
+    if args.compile:
+        batch_loss, compiled = compiled_batch_loss(model)
+        scorer = compile_forward(model, X_train[0])  # the 10 scores, forward only
     opt = nn.Adam(model.parameters(), lr=LR)
     steps_per_epoch = -(-len(X_train) // BATCH)
     decay = nn.LinearDecay(opt, LR, 0.0, epochs * steps_per_epoch)
@@ -123,17 +147,24 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     for epoch in range(epochs):
         total, correct = 0.0, 0
         for xb, yb in nn.batches(X_train, y_train, BATCH, seed=rng):
-            scores = [model(x) for x in xb]
-            loss = nn.mean([nn.cross_entropy(s, t) for s, t in zip(scores, yb)])
-            opt.zero_grad()
-            loss.backward()
+            if compiled is not None:
+                opt.zero_grad()
+                value = batch_loss(xb, yb)  # forward and backward of the whole minibatch
+            else:
+                scores = [model(x) for x in xb]
+                loss = nn.mean([nn.cross_entropy(s, t) for s, t in zip(scores, yb)])
+                opt.zero_grad()
+                loss.backward()
+                value = loss.data
+                correct += sum(nn.predict_class(s) == t for s, t in zip(scores, yb))
             opt.step()
             decay.step()
-            total += loss.data * len(yb)
-            correct += sum(nn.predict_class(s) == t for s, t in zip(scores, yb))
+            total += value * len(yb)
             bar.update()
-            bar.set_postfix(epoch=epoch + 1, loss=f"{loss.data:.3f}")
-        test_loss, test_acc, _ = evaluate(model, X_test, y_test)
+            bar.set_postfix(epoch=epoch + 1, loss=f"{value:.3f}")
+        if compiled is not None:  # replays return losses only: train accuracy at the end of the epoch
+            correct = round(evaluate(model, X_train, y_train, scorer)[1] * len(y_train))
+        test_loss, test_acc, _ = evaluate(model, X_test, y_test, scorer)
         history["train_loss"].append(total / len(y_train))
         history["train_accuracy"].append(correct / len(y_train))
         history["test_loss"].append(test_loss)
@@ -156,6 +187,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     _plots(out, history, y_test, preds, X_test, test_acc)
     metrics = {
         "quick": args.quick,
+        "compiled": compiled is not None,
+        "compile_seconds": compiled.stats.compile_seconds if compiled else 0.0,
+        "compiled_source_lines": compiled.stats.source_lines if compiled else 0,
         "n_train": len(X_train),
         "n_test": len(X_test),
         "hidden": hidden,

@@ -13,8 +13,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import autograd_core as ac
 import nn
 from autograd_core import Value
+from autograd_core.compile import compile_forward
 
 from ._common import finish, grid_scores, plot_points, plt, progress, save_png, start
 
@@ -53,9 +55,24 @@ def _micrograd_loss(model: nn.MLP, X: list[list[float]], ys: list[int]) -> tuple
     return nn.hinge_loss(s, ys) + nn.l2_penalty(model.parameters(), ALPHA), s
 
 
+def compiled_loss(model: nn.MLP, example: Callable[[Any, Any], Value], penalty: Callable[[], Value] | None = None,
+                  ) -> Callable[[nn.MLP, list[list[float]], list[int]], tuple[float, list[float]]]:
+    """A loss function for :func:`train` by compiled replays: mean_i example(x_i, y_i) (+ penalty())
+    with its gradients accumulated into ``.grad`` by the same call, and the scores h(x_i)."""
+    c = ac.compile(example, [0.0, 0.0], 1)
+    extra = ac.compile(penalty) if penalty is not None else None
+    score = compile_forward(lambda x: model(x)[0], [0.0, 0.0])
+
+    def loss_fn(model: nn.MLP, X: list[list[float]], ys: list[int]) -> tuple[float, list[float]]:
+        value = c.over(X, ys, reduce="mean") + (extra() if extra is not None else 0.0)
+        return value, score.values(X)
+
+    return loss_fn
+
+
 def train(
     model: nn.MLP,
-    loss_fn: Callable[[nn.MLP, list[list[float]], list[int]], tuple[Value, list[Value]]],
+    loss_fn: Callable[[nn.MLP, list[list[float]], list[int]], tuple[Any, list[Any]]],
     optimizer: Any,
     X: list[list[float]],
     ys: list[int],
@@ -63,22 +80,27 @@ def train(
     name: str,
     schedule: Any = None,
 ) -> dict[str, list[float]]:
-    """Full-batch training; the loss and the training accuracy (of sign(h)) before each step."""
+    """Full-batch training; the loss and the training accuracy (of sign(h)) before each step.
+
+    ``loss_fn`` returns a Value to call ``backward()`` on, or (from :func:`compiled_loss`) a
+    float whose gradients are already in ``.grad``."""
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
     bar = progress(range(steps), desc=name)
     for _ in bar:
-        loss, scores = loss_fn(model, X, ys)
-        acc = nn.accuracy([nn.predict_sign(s) for s in scores], ys)
-        history["loss"].append(loss.data)
-        history["accuracy"].append(acc)
-        bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{acc:.0%}")
         optimizer.zero_grad()
-        loss.backward()
+        loss, scores = loss_fn(model, X, ys)
+        value = loss.data if isinstance(loss, Value) else loss
+        acc = nn.accuracy([nn.predict_sign(s) for s in scores], ys)
+        history["loss"].append(value)
+        history["accuracy"].append(acc)
+        bar.set_postfix(loss=f"{value:.4f}", acc=f"{acc:.0%}")
+        if isinstance(loss, Value):
+            loss.backward()
         optimizer.step()
         if schedule is not None:
             schedule.step()
     loss, scores = loss_fn(model, X, ys)
-    history["loss"].append(loss.data)
+    history["loss"].append(loss.data if isinstance(loss, Value) else loss)
     history["accuracy"].append(nn.accuracy([nn.predict_sign(s) for s in scores], ys))
     return history
 
@@ -91,7 +113,7 @@ def _perfect_from(accuracy: list[float]) -> int | None:
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    args, out = start("moons", DESCRIPTION, argv)
+    args, out = start("moons", DESCRIPTION, argv, trains=True)
     n, steps, grid = (40, 15, 25) if args.quick else (N_POINTS, STEPS, 90)
     X, labels = nn.make_moons(n, noise=0.1, seed=0)
     ys = nn.to_signs(labels)
@@ -99,14 +121,17 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     t0 = time.perf_counter()
     lecture = lecture_model()
     opt = nn.SGD(lecture.parameters(), lr=0.3, momentum=0.9)
-    hist_a = train(lecture, _lecture_loss, opt, X, ys, steps, "(a) tanh + square loss")
+    loss_a = compiled_loss(lecture, lambda x, y: nn.square_loss(lecture(x)[0], y)) if args.compile else _lecture_loss
+    hist_a = train(lecture, loss_a, opt, X, ys, steps, "(a) tanh + square loss")
     time_a = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     micro = micrograd_model()
     opt = nn.SGD(micro.parameters(), lr=1.0)
     decay = nn.LinearDecay(opt, 1.0, 0.1, steps)
-    hist_b = train(micro, _micrograd_loss, opt, X, ys, steps, "(b) relu + hinge loss", decay)
+    loss_b = compiled_loss(micro, lambda x, y: (1.0 - y * micro(x)[0]).relu(),  # hinge, y = +-1
+                           lambda: nn.l2_penalty(micro.parameters(), ALPHA)) if args.compile else _micrograd_loss
+    hist_b = train(micro, loss_b, opt, X, ys, steps, "(b) relu + hinge loss", decay)
     time_b = time.perf_counter() - t0
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
@@ -136,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
     metrics = {
         "quick": args.quick,
+        "compiled": args.compile,
         "n_points": n,
         "steps": steps,
         "lecture_loss_first": hist_a["loss"][0],

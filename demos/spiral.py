@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import autograd_core as ac
 import nn
 from autograd_core.viz.replay import save_replay
 from autograd_core.viz.snapshots import Recorder
@@ -39,31 +40,49 @@ def make_model(seed: int = 0) -> nn.MLP:
     return nn.MLP(2, [32, 32, CLASSES], activation="tanh", output_activation="linear", seed=seed)
 
 
+def compiled_batch_loss(model: nn.MLP) -> Any:
+    """batch_loss(xb, yb): mean cross-entropy of a minibatch, gradients into ``.grad``, by
+    compiled replays of one example, L = log Σ_j e^{f_j} - Σ_i y_i f_i with y one-hot."""
+    def example(x: Any, y: Any) -> Any:
+        scores = model(x)
+        return nn.logsumexp(scores) - ac.dot(y, scores)
+
+    one_hot = [[1.0 if k == t else 0.0 for k in range(CLASSES)] for t in range(CLASSES)]
+    c = ac.compile(example, [0.0, 0.0], one_hot[0])
+    return lambda xb, yb: c.over(xb, [one_hot[t] for t in yb], reduce="mean")
+
+
 def train(model: nn.MLP, optimizer: Any, X: list[list[float]], y: list[int], epochs: int, name: str,
-          recorder: Recorder | None = None) -> list[float]:
-    """Minibatch training; the mean minibatch loss of every epoch (``recorder``: a snapshot per step)."""
+          recorder: Recorder | None = None, compiled: bool = False) -> list[float]:
+    """Minibatch training (by compiled replays if ``compiled``); the mean minibatch loss of
+    every epoch (``recorder``: a snapshot per step)."""
     rng = random.Random(1)  # the same batch order for every optimizer
     losses = []
     bar = counter(epochs * -(-len(X) // BATCH), desc=name)
+    batch_loss = compiled_batch_loss(model) if compiled else None
     for _ in range(epochs):
         total = 0.0
         for xb, yb in nn.batches(X, y, BATCH, seed=rng):
-            loss = nn.mean([nn.cross_entropy(model(x), t) for x, t in zip(xb, yb)])
             optimizer.zero_grad()
-            loss.backward()
+            if batch_loss is not None:
+                value = batch_loss(xb, yb)  # forward and backward
+            else:
+                loss = nn.mean([nn.cross_entropy(model(x), t) for x, t in zip(xb, yb)])
+                loss.backward()
+                value = loss.data
             optimizer.step()
             if recorder is not None:
-                recorder.record(loss)
-            total += loss.data * len(yb)
+                recorder.record(value)
+            total += value * len(yb)
             bar.update()
-            bar.set_postfix(loss=f"{loss.data:.3f}")
+            bar.set_postfix(loss=f"{value:.3f}")
         losses.append(total / len(X))
     bar.close()
     return losses
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    args, out = start("spiral", DESCRIPTION, argv)
+    args, out = start("spiral", DESCRIPTION, argv, trains=True)
     n, epochs, grid = (60, 3, 25) if args.quick else (N_POINTS, EPOCHS, 80)
     X, y = nn.make_spirals(n, classes=CLASSES, noise=0.2, seed=0)
 
@@ -73,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                            ("SGD, lr 0.1", lambda p: nn.SGD(p, lr=0.1))):
         model = make_model()
         replay = Recorder(model, X, y) if name.startswith("Adam") else None
-        losses = train(model, make_opt(model.parameters()), X, y, epochs, name, replay)
+        losses = train(model, make_opt(model.parameters()), X, y, epochs, name, replay, compiled=args.compile)
         runs[name] = {"model": model, "losses": losses, "replay": replay}
     seconds = time.perf_counter() - t0
 
@@ -104,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     adam, sgd = runs["Adam, lr 0.01"], runs["SGD, lr 0.1"]
     metrics = {
         "quick": args.quick,
+        "compiled": args.compile,
         "n_points": n,
         "epochs": epochs,
         "adam_loss_first": adam["losses"][0],
