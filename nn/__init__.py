@@ -5,7 +5,7 @@ square loss e = (h(x) - y)², SGD w <- w - η x_i^(l-1) δ_j^(l), softmax p_i = 
 and cross-entropy L = -Σ_i y_i log p_i for K classes.
 """
 
-from autograd_core import __version__
+from autograd_core import __version__ as __version__
 
 from .data import (
     batches,

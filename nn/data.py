@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Any, Iterator, Sequence, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from ._checks import flag, items, positive_int, real
 from .init import Seed, make_rng
@@ -139,8 +140,11 @@ def make_blobs(
             raise ValueError(f"make_blobs: centers must be >= 1, got {centers}")
         points = [[rng.uniform(-10.0, 10.0), rng.uniform(-10.0, 10.0)] for _ in range(centers)]
     else:
-        points = [[real("make_blobs", f"centers[{i}][{j}]", c) for j, c in enumerate(items("make_blobs", "centers[i]", p))]
-                  for i, p in enumerate(items("make_blobs", "centers", centers))]
+        rows = enumerate(items("make_blobs", "centers", centers))
+        points = [
+            [real("make_blobs", f"centers[{i}][{j}]", c) for j, c in enumerate(items("make_blobs", f"centers[{i}]", p))]
+            for i, p in rows
+        ]
         if not points or len({len(p) for p in points}) != 1 or not points[0]:
             raise ValueError("make_blobs: centers must be a non-empty list of points of one dimension")
     k = len(points)
@@ -177,8 +181,10 @@ def train_test_split(
     """
     n = _check_xy("train_test_split", X, y)
     if isinstance(test_size, bool) or not isinstance(test_size, (int, float)):
-        raise TypeError(f"train_test_split: test_size must be a fraction or a count, got {type(test_size).__name__} "
-                        f"{test_size!r:.60}")
+        raise TypeError(
+            f"train_test_split: test_size must be a fraction or a count, got {type(test_size).__name__} "
+            f"{test_size!r:.60}"
+        )
     order = list(range(n))
     make_rng(seed, "train_test_split").shuffle(order)
     if isinstance(test_size, float) and 0.0 < test_size < 1.0:
@@ -210,7 +216,9 @@ def batches(
     return _batches(X, y, order, batch_size)
 
 
-def _batches(X: Sequence[T], y: Sequence[Any], order: list[int], batch_size: int) -> Iterator[tuple[list[T], list[Any]]]:
+def _batches(
+    X: Sequence[T], y: Sequence[Any], order: list[int], batch_size: int
+) -> Iterator[tuple[list[T], list[Any]]]:
     n = len(order)
     for start in range(0, n, batch_size):
         idx = order[start : start + batch_size]

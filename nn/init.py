@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from typing import Any, Callable, Union
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["Init", "Seed", "xavier_uniform", "he_uniform", "uniform", "INITS", "make_rng", "resolve_init"]
 
 Init = Callable[[random.Random, int, int], float]
-Seed = Union[None, int, random.Random]
+Seed = None | int | random.Random
 
 
 def _check_scheme_args(name: str, rng: Any, fan_in: Any, fan_out: Any) -> None:
@@ -62,8 +63,9 @@ def make_rng(seed: Seed, owner: str = "make_rng") -> random.Random:
     if seed is None:
         return random.Random()
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{owner}: seed must be None, an int or a random.Random, "
-                        f"got {type(seed).__name__} {seed!r:.60}")
+        raise TypeError(
+            f"{owner}: seed must be None, an int or a random.Random, got {type(seed).__name__} {seed!r:.60}"
+        )
     return random.Random(int(seed))
 
 
@@ -76,7 +78,11 @@ def resolve_init(init: str | Init | None, activation: object, owner: str = "reso
     if isinstance(init, str) and init in INITS:
         return INITS[init]
     if isinstance(init, str):
-        raise ValueError(f"{owner}: unknown scheme {init!r:.60} for init; expected one of {sorted(INITS)} "
-                         f"or a callable f(rng, fan_in, fan_out)")
-    raise TypeError(f"{owner}: init must be one of {sorted(INITS)} or a callable f(rng, fan_in, fan_out), "
-                    f"got {type(init).__name__} {init!r:.60}")
+        raise ValueError(
+            f"{owner}: unknown scheme {init!r:.60} for init; expected one of {sorted(INITS)} "
+            f"or a callable f(rng, fan_in, fan_out)"
+        )
+    raise TypeError(
+        f"{owner}: init must be one of {sorted(INITS)} or a callable f(rng, fan_in, fan_out), "
+        f"got {type(init).__name__} {init!r:.60}"
+    )

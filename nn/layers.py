@@ -16,7 +16,8 @@ both the forward pass and ``parameters()`` (keep the sizes: they are the archite
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Sequence, Union
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from autograd_core import RULES, Rule, Value, apply_nary, apply_unary
 
@@ -26,8 +27,8 @@ from .module import Module
 
 __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS", "Activation"]
 
-Activation = Union[str, Callable[[Value], Value]]
-Inputs = Sequence[Union[Value, float, int]]
+Activation = str | Callable[[Value], Value]
+Inputs = Sequence[Value | float | int]
 
 _AFFINE = RULES["affine"]
 
@@ -77,8 +78,9 @@ def _wrong_length(owner: str, expected: int, x: Any) -> Exception:
     try:
         return ValueError(f"{owner}: expected {expected} inputs, got {len(x)}")
     except TypeError:
-        return TypeError(f"{owner}: input must be a list of {expected} numbers or Values, "
-                         f"got {type(x).__name__} {x!r:.60}")
+        return TypeError(
+            f"{owner}: input must be a list of {expected} numbers or Values, got {type(x).__name__} {x!r:.60}"
+        )
 
 
 def _inputs(owner: str, x: Inputs) -> list[Value]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import autograd_core as ac
 from autograd_core import RULES, Value, apply
@@ -31,7 +31,7 @@ __all__ = [
     "mean",
 ]
 
-Scalar = Union[Value, float, int]
+Scalar = Value | float | int
 
 _RELU = RULES["relu"]
 
@@ -153,8 +153,9 @@ def cross_entropy(logits: Sequence[Scalar], target: int | Sequence[float]) -> Va
     if k == 0:
         raise ValueError("cross_entropy: no logits (empty list)")
     if isinstance(target, bool) or not isinstance(target, (numbers.Integral, Sequence)) or isinstance(target, str):
-        raise TypeError(f"cross_entropy: target must be a class index or a list of probabilities, "
-                        f"got {describe(target)}")
+        raise TypeError(
+            f"cross_entropy: target must be a class index or a list of probabilities, got {describe(target)}"
+        )
     if isinstance(target, numbers.Integral):
         target = int(target)
         if not 0 <= target < k:

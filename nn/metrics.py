@@ -5,7 +5,8 @@ The lecture predicts sign(h(x)) for two classes and argmax_i f_i(x) for K classe
 
 from __future__ import annotations
 
-from typing import Any, Sequence, Union
+from collections.abc import Sequence
+from typing import Any
 
 from autograd_core import Value
 
@@ -13,7 +14,7 @@ from ._checks import items, scalar, scalars
 
 __all__ = ["predict_sign", "predict_class", "accuracy"]
 
-Scalar = Union[Value, float, int]
+Scalar = Value | float | int
 
 
 def _data(x: Any) -> float:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import os
 import stat
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = [
     "FORMAT",
@@ -51,8 +52,13 @@ def _fspath(path: Any, owner: str) -> str:
 
 
 def _kind(mode: int) -> str:
-    kinds = [(stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
@@ -67,8 +73,9 @@ def _read_regular_file(path: str, cap: int, owner: str) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise ValueError(f"{owner}: {path!r} is {_kind(info.st_mode)}, not a model file (a regular file)")
         if info.st_size > cap:
-            raise ValueError(f"{owner}: {path!r} has {info.st_size} bytes, more than the {cap} a model file "
-                             f"of this size can need")
+            raise ValueError(
+                f"{owner}: {path!r} has {info.st_size} bytes, more than the {cap} a model file of this size can need"
+            )
         chunks, total = [], 0
         while True:
             chunk = os.read(fd, min(2**20, cap + 1 - total))
@@ -122,11 +129,12 @@ def read_model_file(path: Any, max_bytes: int = MAX_FILE_BYTES, owner: str = "lo
     if not isinstance(document, dict):
         raise ValueError(f"{where} is not a saved nn model (top level is a {_json_type(document)}, not an object)")
     if document.get("format") != FORMAT or type(document.get("format")) is not str:
-        raise ValueError(f"{where} is not a saved nn model (field \"format\" is {document.get('format')!r:.60}, "
-                         f"expected {FORMAT!r})")
+        raise ValueError(
+            f'{where} is not a saved nn model (field "format" is {document.get("format")!r:.60}, expected {FORMAT!r})'
+        )
     version = document.get("version")
     if type(version) is not int or version != FORMAT_VERSION:
-        raise ValueError(f"{where}: field \"version\" must be the integer {FORMAT_VERSION}, got {version!r:.60}")
+        raise ValueError(f'{where}: field "version" must be the integer {FORMAT_VERSION}, got {version!r:.60}')
     unknown = [k for k in document if k not in _KEYS]
     missing = [k for k in _KEYS if k not in document]
     if unknown or missing:
@@ -161,12 +169,14 @@ def check_mlp_architecture(
     a parameter count Σ_l (d^(l-1) + 1) d^(l) equal to ``n_parameters`` (what the file holds)."""
     keys = ("type", "nin", "nouts", "activation", "output_activation")
     if arch.get("type") != "MLP" or sorted(arch) != sorted(keys):
-        raise ValueError(f"{where} does not describe an MLP (field \"architecture\" must have exactly the keys "
-                         f"{list(keys)} and \"type\": \"MLP\"): {arch!r:.200}")
+        raise ValueError(
+            f'{where} does not describe an MLP (field "architecture" must have exactly the keys '
+            f'{list(keys)} and "type": "MLP"): {arch!r:.200}'
+        )
     nin = _positive_int(where, '"architecture.nin"', arch["nin"])
     nouts = arch["nouts"]
     if not isinstance(nouts, list) or not nouts:
-        raise ValueError(f"{where}: field \"architecture.nouts\" must be a non-empty list, got {nouts!r:.60}")
+        raise ValueError(f'{where}: field "architecture.nouts" must be a non-empty list, got {nouts!r:.60}')
     needed, fan_in = 0, nin
     for i, n in enumerate(nouts):
         _positive_int(where, f'"architecture.nouts[{i}]"', n)
@@ -175,10 +185,14 @@ def check_mlp_architecture(
         if needed > n_parameters:
             break
     if needed != n_parameters:
-        raise ValueError(f"{where}: field \"architecture\" declares {'more than ' if needed > n_parameters else ''}"
-                         f"{needed} parameters but field \"parameters\" holds {n_parameters}")
+        raise ValueError(
+            f'{where}: field "architecture" declares {"more than " if needed > n_parameters else ""}'
+            f'{needed} parameters but field "parameters" holds {n_parameters}'
+        )
     for key in ("activation", "output_activation"):
         if not isinstance(arch[key], str) or arch[key] not in activations:
-            raise ValueError(f"{where}: field \"architecture.{key}\": cannot rebuild activation {arch[key]!r:.80} "
-                             f"(only {list(activations)})")
+            raise ValueError(
+                f'{where}: field "architecture.{key}": cannot rebuild activation {arch[key]!r:.80} '
+                f"(only {list(activations)})"
+            )
     return nin, list(nouts), arch["activation"], arch["output_activation"]

@@ -13,7 +13,8 @@ import math
 import numbers
 import os
 import pickle
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from autograd_core import Value
 from autograd_core.files import atomic_write_text
@@ -141,12 +142,13 @@ class Module:
         """Check a document from :func:`read_model_file` against this model, then assign."""
         mine, theirs = self.architecture(), document["architecture"]
         if not same_json(theirs, mine):
-            raise ValueError(f"{owner}: {path!r}: field \"architecture\" is {theirs!r:.200}, "
-                             f"but this model is {mine!r:.200}")
+            raise ValueError(
+                f'{owner}: {path!r}: field "architecture" is {theirs!r:.200}, but this model is {mine!r:.200}'
+            )
         try:
             self.load_state_dict(document["parameters"])
         except (ValueError, TypeError) as error:
-            raise ValueError(f"{owner}: {path!r}: field \"parameters\": {error}") from None
+            raise ValueError(f'{owner}: {path!r}: field "parameters": {error}') from None
 
 
 def _as_weight(name: str, v: Any) -> float:
@@ -165,5 +167,3 @@ def _as_weight(name: str, v: Any) -> float:
 def _preview(names: list[str], limit: int = 5) -> str:
     shown = ", ".join(repr(n) for n in names[:limit])
     return f"[{shown}{', ...' if len(names) > limit else ''}]"
-
-

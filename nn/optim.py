@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from autograd_core import Value
 
@@ -24,7 +25,7 @@ def _check_rate(owner: str, what: str, x: Any, upper: float | None = None) -> fl
     try:
         f = float(x)
     except OverflowError:
-        raise ValueError(f"{owner}: {what} must be a finite number >= 0, got an integer too large for a float") from None
+        raise ValueError(f"{owner}: {what} must be a finite number >= 0, got an int too large for a float") from None
     if not math.isfinite(f) or f < 0.0:
         raise ValueError(f"{owner}: {what} must be a finite number >= 0, got {f!r}")
     if upper is not None and f >= upper:
@@ -62,8 +63,10 @@ class Optimizer:
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         owner = type(self).__name__
         if isinstance(params, (str, bytes, Value)) or not isinstance(params, Iterable):
-            raise TypeError(f"{owner}: params must be an iterable of Values (e.g. model.parameters()), "
-                            f"got {type(params).__name__} {params!r:.60}")
+            raise TypeError(
+                f"{owner}: params must be an iterable of Values (e.g. model.parameters()), "
+                f"got {type(params).__name__} {params!r:.60}"
+            )
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{owner}: no parameters to optimize")
@@ -188,8 +191,10 @@ class LinearDecay:
 
     def __init__(self, optimizer: Optimizer, start_lr: float, end_lr: float, steps: int) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"LinearDecay: optimizer must be an nn Optimizer (SGD, Adam), "
-                            f"got {type(optimizer).__name__} {optimizer!r:.60}")
+            raise TypeError(
+                f"LinearDecay: optimizer must be an nn Optimizer (SGD, Adam), "
+                f"got {type(optimizer).__name__} {optimizer!r:.60}"
+            )
         if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
             raise TypeError(f"LinearDecay: steps must be a positive int, got {type(steps).__name__} {steps!r:.60}")
         if steps <= 0:
@@ -202,8 +207,10 @@ class LinearDecay:
         optimizer.lr = self.start_lr
 
     def __repr__(self) -> str:
-        return (f"LinearDecay({self.optimizer!r}, start_lr={self.start_lr!r}, end_lr={self.end_lr!r}, "
-                f"steps={self.steps}, k={self.k})")
+        return (
+            f"LinearDecay({self.optimizer!r}, start_lr={self.start_lr!r}, end_lr={self.end_lr!r}, "
+            f"steps={self.steps}, k={self.k})"
+        )
 
     def lr_at(self, k: int) -> float:
         """The learning rate after ``k`` calls of :meth:`step`."""

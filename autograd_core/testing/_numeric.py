@@ -29,12 +29,14 @@ def central_difference(
     if not callable(f):
         raise TypeError(f"central_difference: f must be a callable of one point, got {type(f).__name__} {f!r:.60}")
     if isinstance(point, (str, bytes)) or not isinstance(point, Sequence):
-        raise TypeError(f"central_difference: point must be a sequence of numbers, got {type(point).__name__} "
-                        f"{point!r:.60}")
+        raise TypeError(
+            f"central_difference: point must be a sequence of numbers, got {type(point).__name__} {point!r:.60}"
+        )
     x = [check_real("central_difference", f"point[{k}]", v) for k, v in enumerate(point)]
     if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 0 <= i < len(x):
         raise (ValueError if isinstance(i, numbers.Integral) and not isinstance(i, bool) else TypeError)(
-            f"central_difference: i must be an index into point (0..{len(x) - 1}), got {type(i).__name__} {i!r:.60}")
+            f"central_difference: i must be an index into point (0..{len(x) - 1}), got {type(i).__name__} {i!r:.60}"
+        )
     if h is None:
         h = 1e-6 * max(1.0, abs(x[i]))
     h = check_real("central_difference", "h", h, positive=True)

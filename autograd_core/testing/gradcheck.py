@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..graph import grad, topological_order
 from ..value import Value, no_grad
@@ -56,8 +57,10 @@ def _leaves(inputs: Any, name: str = "gradcheck") -> list[Value]:
     elif isinstance(inputs, Iterable) and not isinstance(inputs, (str, bytes, Mapping)):
         items = list(inputs)
     else:
-        raise TypeError(f"{name}: inputs must be a Value, a number or a sequence of them, "
-                        f"got {type(inputs).__name__} {inputs!r:.60}")
+        raise TypeError(
+            f"{name}: inputs must be a Value, a number or a sequence of them, "
+            f"got {type(inputs).__name__} {inputs!r:.60}"
+        )
     if not items:
         raise ValueError(f"{name}: no inputs to check")
     leaves = []
@@ -67,8 +70,9 @@ def _leaves(inputs: Any, name: str = "gradcheck") -> list[Value]:
         elif isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x):
             leaves.append(Value(float(x), label=f"inputs[{i}]"))
         else:
-            raise TypeError(f"{name}: inputs[{i}] must be a Value or a finite real number, "
-                            f"got {type(x).__name__} {x!r:.60}")
+            raise TypeError(
+                f"{name}: inputs[{i}] must be a Value or a finite real number, got {type(x).__name__} {x!r:.60}"
+            )
     return leaves
 
 
@@ -80,8 +84,9 @@ def _step(eps: float, x: float) -> float:
 def _scalar(f: Fn, xs: list[Value]) -> Value:
     out = f(*xs)
     if out.__class__ is not Value:
-        raise TypeError(f"gradcheck: f must return a scalar Value (built from its inputs), "
-                        f"got {type(out).__name__} {out!r:.60}")
+        raise TypeError(
+            f"gradcheck: f must return a scalar Value (built from its inputs), got {type(out).__name__} {out!r:.60}"
+        )
     return out
 
 
@@ -104,8 +109,9 @@ def _label(i: int, x: Value) -> str:
     return f"{i} '{x.label}'" if x.label else str(i)
 
 
-def first_bad_node(root: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1e-5,
-                   second_order: bool = False) -> str | None:
+def first_bad_node(
+    root: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1e-5, second_order: bool = False
+) -> str | None:
     """Describe the first node (topological order) whose rule disagrees with finite differences.
 
     First order: the local derivatives recorded at forward time vs central differences of
@@ -125,14 +131,18 @@ def first_bad_node(root: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: flo
         args = node.inputs
         x = [a.data if a.__class__ is Value else float(a) for a in args]
         positions = [i for i, a in enumerate(args) if a.__class__ is Value]
-        where = (f"node {k} of {len(order)} in topological order: '{rule.name}' node "
-                 f"(data={node.data!r}) with inputs ({', '.join(describe_input(a) for a in args)})")
+        where = (
+            f"node {k} of {len(order)} in topological order: '{rule.name}' node "
+            f"(data={node.data!r}) with inputs ({', '.join(describe_input(a) for a in args)})"
+        )
         for i, recorded in zip(positions, node.local_grads):
-            numeric = central_difference(lambda z: rule.forward(*z), x, i, _step(eps, x[i]))
+            numeric = central_difference(lambda z, r=rule: r.forward(*z), x, i, _step(eps, x[i]))
             got = as_float(recorded)
             if numeric is not None and not close(got, numeric, atol, rtol):
-                return (f"{where}: local derivative d out/d input {i} recorded {fmt(got)}, "
-                        f"numeric {fmt(numeric)} (abs error {fmt(abs(got - numeric))})")
+                return (
+                    f"{where}: local derivative d out/d input {i} recorded {fmt(got)}, "
+                    f"numeric {fmt(numeric)} (abs error {fmt(abs(got - numeric))})"
+                )
         if second_order:
             found = check_point(rule, x, eps, atol, rtol, second_order=True)
             if found:
@@ -140,12 +150,14 @@ def first_bad_node(root: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: flo
     return None
 
 
-def _raise(kind: str, header: list[str], rows: list[list[Any]], root: Value, eps: float,
-           second_order: bool) -> None:
+def _raise(kind: str, header: list[str], rows: list[list[Any]], root: Value, eps: float, second_order: bool) -> None:
     culprit = first_bad_node(root, eps=eps, second_order=second_order)
-    blame = (f"first node whose rule disagrees: {culprit}" if culprit else
-             "no single node's rule disagrees with finite differences: check the chain rule, a use of "
-             ".data/float() inside f, or a kink within eps * max(1, |x|) of an input (try a smaller eps)")
+    blame = (
+        f"first node whose rule disagrees: {culprit}"
+        if culprit
+        else "no single node's rule disagrees with finite differences: check the chain rule, a use of "
+        ".data/float() inside f, or a kink within eps * max(1, |x|) of an input (try a smaller eps)"
+    )
     raise GradcheckError(f"{kind} mismatch (x marks failures):\n{table(header, rows)}\n{blame}")
 
 
@@ -171,8 +183,16 @@ def gradcheck(f: Fn, inputs: Any, eps: float = 1e-6, atol: float = 1e-7, rtol: f
             raise GradcheckError(f"gradcheck: f fails on both sides of input {_label(i, x)} = {x.data!r}")
         good = close(analytic[i], numeric, atol, rtol)
         ok = ok and good
-        rows.append([_label(i, x), analytic[i], numeric, abs(analytic[i] - numeric),
-                     rel_error(analytic[i], numeric), "" if good else "x"])
+        rows.append(
+            [
+                _label(i, x),
+                analytic[i],
+                numeric,
+                abs(analytic[i] - numeric),
+                rel_error(analytic[i], numeric),
+                "" if good else "x",
+            ]
+        )
     if not ok:
         _raise("gradient", ["input", "analytic", "numeric", "abs error", "rel error", ""], rows, out, eps, False)
     return True
@@ -204,7 +224,7 @@ def gradgradcheck(f: Fn, inputs: Any, eps: float = 1e-6, atol: float = 1e-6, rto
 
     for j in range(n):
         for i in range(n):
-            d = central_difference(lambda z: first_at(z)[i], point, j, _step(eps, point[j]))
+            d = central_difference(lambda z, i=i: first_at(z)[i], point, j, _step(eps, point[j]))
             if d is None:
                 raise GradcheckError(f"gradgradcheck: f fails on both sides of input {_label(j, xs[j])}")
             numeric[i][j] = d
@@ -215,9 +235,16 @@ def gradgradcheck(f: Fn, inputs: Any, eps: float = 1e-6, atol: float = 1e-6, rto
             a, d = hessian[i][j], numeric[i][j]
             good = close(a, d, atol, rtol)
             ok = ok and good
-            rows.append([f"{_label(i, xs[i])} , {_label(j, xs[j])}", a, d, abs(a - d), rel_error(a, d),
-                         "" if good else "x"])
+            rows.append(
+                [f"{_label(i, xs[i])} , {_label(j, xs[j])}", a, d, abs(a - d), rel_error(a, d), "" if good else "x"]
+            )
     if not ok:
-        _raise("second derivative", ["d2f / dxi dxj", "analytic", "numeric", "abs error", "rel error", ""],
-               rows, out, eps, True)
+        _raise(
+            "second derivative",
+            ["d2f / dxi dxj", "analytic", "numeric", "abs error", "rel error", ""],
+            rows,
+            out,
+            eps,
+            True,
+        )
     return True

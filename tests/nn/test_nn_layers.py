@@ -92,16 +92,27 @@ def test_non_number_input_is_a_type_error_naming_the_model():
 
 @pytest.mark.parametrize("bad", ["softmax", "Tanh", "", None, 3])
 def test_unknown_activation_lists_valid_names(bad):
-    for make in (lambda: nn.MLP(2, [1], activation=bad), lambda: nn.Layer(2, 1, activation=bad),
-                 lambda: nn.Neuron(2, activation=bad), lambda: nn.MLP(2, [1], output_activation=bad)):
+    for make in (
+        lambda: nn.MLP(2, [1], activation=bad),
+        lambda: nn.Layer(2, 1, activation=bad),
+        lambda: nn.Neuron(2, activation=bad),
+        lambda: nn.MLP(2, [1], output_activation=bad),
+    ):
         with pytest.raises(ValueError, match="unknown activation.*'tanh', 'sigmoid', 'relu', 'linear'"):
             make()
 
 
 @pytest.mark.parametrize(
     "make",
-    [lambda: nn.MLP(0, [1]), lambda: nn.MLP(2, [3, 0]), lambda: nn.MLP(2, [-1]), lambda: nn.MLP(2, []),
-     lambda: nn.Layer(2, 0), lambda: nn.Layer(-2, 1), lambda: nn.Neuron(0)],
+    [
+        lambda: nn.MLP(0, [1]),
+        lambda: nn.MLP(2, [3, 0]),
+        lambda: nn.MLP(2, [-1]),
+        lambda: nn.MLP(2, []),
+        lambda: nn.Layer(2, 0),
+        lambda: nn.Layer(-2, 1),
+        lambda: nn.Neuron(0),
+    ],
 )
 def test_non_positive_sizes_raise_value_error(make):
     with pytest.raises(ValueError, match="positive|non-empty"):

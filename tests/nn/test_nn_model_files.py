@@ -59,7 +59,10 @@ def expect_rejected(path, call, field=None, error=ValueError):
     return message
 
 
-LOADERS = [pytest.param(lambda m, p: m.load(p), id="load"), pytest.param(lambda m, p: nn.MLP.from_file(p), id="from_file")]
+LOADERS = [
+    pytest.param(lambda m, p: m.load(p), id="load"),
+    pytest.param(lambda m, p: nn.MLP.from_file(p), id="from_file"),
+]
 
 
 @pytest.mark.parametrize("nouts", [[10**9, 1], [1] * 10**5, [2**64]])
@@ -68,8 +71,11 @@ def test_a_declared_architecture_bigger_than_the_file_is_refused_before_anything
     path.write_bytes(splice(BASE_DOC, ("architecture", "nouts"), json.dumps(nouts)))
     tracemalloc.start()
     try:
-        with pytest.raises(ValueError, match=r"bomb\.json.*\"architecture\" declares .* parameters but field "
-                                             r"\"parameters\" holds 17"):
+        with pytest.raises(
+            ValueError,
+            match=r"bomb\.json.*\"architecture\" declares .* parameters but field "
+            r"\"parameters\" holds 17",
+        ):
             nn.MLP.from_file(path)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -123,15 +129,24 @@ def test_a_file_larger_than_the_architecture_can_need_is_refused(tmp_path):
 MALFORMED = {
     "deep nesting": (lambda: splice(BASE_DOC, ("architecture",), "[" * 20_000 + "]" * 20_000), "nested too deeply"),
     "non-UTF-8": (lambda: BASE.replace(b'"relu"', b'"r\xffelu"'), "not UTF-8"),
-    "int too large for a float": (lambda: splice(BASE_DOC, ("parameters", "layers.1.neurons.0.b"), "1" + "0" * 400),
-                                  "layers.1.neurons.0.b"),
-    "5000-digit int": (lambda: splice(BASE_DOC, ("parameters", "layers.0.neurons.0.b"), "7" * 5000), "valid model JSON"),
-    "float overflow": (lambda: splice(BASE_DOC, ("parameters", "layers.0.neurons.0.w.1"), "-1e400"),
-                       "layers.0.neurons.0.w.1"),
+    "int too large for a float": (
+        lambda: splice(BASE_DOC, ("parameters", "layers.1.neurons.0.b"), "1" + "0" * 400),
+        "layers.1.neurons.0.b",
+    ),
+    "5000-digit int": (
+        lambda: splice(BASE_DOC, ("parameters", "layers.0.neurons.0.b"), "7" * 5000),
+        "valid model JSON",
+    ),
+    "float overflow": (
+        lambda: splice(BASE_DOC, ("parameters", "layers.0.neurons.0.w.1"), "-1e400"),
+        "layers.0.neurons.0.w.1",
+    ),
     "NaN": (lambda: splice(BASE_DOC, ("parameters", "layers.0.neurons.2.w.0"), "NaN"), "NaN"),
     "Infinity": (lambda: splice(BASE_DOC, ("parameters", "layers.0.neurons.2.w.0"), "-Infinity"), "Infinity"),
-    "duplicate parameter": (lambda: BASE.replace(b'"parameters": {', b'"parameters": {"layers.0.neurons.0.b": 1.0,'),
-                            "duplicate key 'layers.0.neurons.0.b'"),
+    "duplicate parameter": (
+        lambda: BASE.replace(b'"parameters": {', b'"parameters": {"layers.0.neurons.0.b": 1.0,'),
+        "duplicate key 'layers.0.neurons.0.b'",
+    ),
     "duplicate version": (lambda: BASE.replace(b"{", b'{"version": 1,', 1), "duplicate key 'version'"),
     "version true": (lambda: splice(BASE_DOC, ("version",), "true"), '"version"'),
     "version 1.0": (lambda: splice(BASE_DOC, ("version",), "1.0"), '"version"'),
@@ -174,26 +189,51 @@ def test_missing_files_are_os_errors_and_bad_path_types_type_errors(tmp_path):
 
 # --- mutations: every outcome is the file's model loaded exactly, or a named error -------------
 
-KEY_PATHS = [(k,) for k in BASE_DOC] + [("architecture", k) for k in BASE_DOC["architecture"]] + \
-    [("parameters", k) for k in list(BASE_DOC["parameters"])[::4]] + [("architecture", "nouts", 0)]
-ODD_VALUES = ["true", "false", "null", '"1"', "[]", "{}", "2.0", "0", "-1", "1.5", "1e308", "-0.0", "3",
-              '"relu"', '"MLP"', "[3, 2]", "17", str(2**53 + 1)]
+KEY_PATHS = (
+    [(k,) for k in BASE_DOC]
+    + [("architecture", k) for k in BASE_DOC["architecture"]]
+    + [("parameters", k) for k in list(BASE_DOC["parameters"])[::4]]
+    + [("architecture", "nouts", 0)]
+)
+ODD_VALUES = [
+    "true",
+    "false",
+    "null",
+    '"1"',
+    "[]",
+    "{}",
+    "2.0",
+    "0",
+    "-1",
+    "1.5",
+    "1e308",
+    "-0.0",
+    "3",
+    '"relu"',
+    '"MLP"',
+    "[3, 2]",
+    "17",
+    str(2**53 + 1),
+]
 HUGE = ["1e400", "-1e400", "1" + "0" * 400, "9" * 4400, "1e-400", "123456789012345678901234567890"]
 
 
 @st.composite
 def mutated_files(draw):
-    kind = draw(st.sampled_from(["truncate", "flip", "insert", "rename", "delete", "retype", "huge", "nest",
-                                 "duplicate"]))
+    kind = draw(
+        st.sampled_from(["truncate", "flip", "insert", "rename", "delete", "retype", "huge", "nest", "duplicate"])
+    )
     if kind == "truncate":
         return kind, BASE[: draw(st.integers(0, len(BASE) - 1))]
     if kind == "flip":
         i = draw(st.integers(0, len(BASE) - 1))
-        return kind, BASE[:i] + bytes([draw(st.integers(0, 255))]) + BASE[i + 1:]
+        return kind, BASE[:i] + bytes([draw(st.integers(0, 255))]) + BASE[i + 1 :]
     if kind == "insert":
         i = draw(st.integers(0, len(BASE)))
-        chunk = draw(st.sampled_from([b"[", b"{", b"]", b",", b'"', b"\xff", b"\xc3", b"NaN", b"1e999", b"-", b"0"])
-                     | st.binary(min_size=1, max_size=6))
+        chunk = draw(
+            st.sampled_from([b"[", b"{", b"]", b",", b'"', b"\xff", b"\xc3", b"NaN", b"1e999", b"-", b"0"])
+            | st.binary(min_size=1, max_size=6)
+        )
         return kind, BASE[:i] + chunk + BASE[i:]
     path = draw(st.sampled_from(KEY_PATHS))
     doc = json.loads(BASE)
@@ -203,7 +243,8 @@ def mutated_files(draw):
     if kind == "rename":
         if isinstance(node, list):
             return kind, splice(doc, path, '"3"')
-        new = draw(st.sampled_from(["", "Format", "versions", "nin ", "w.0", "layers.0.neurons.0.w.9"]) | st.text(max_size=4))
+        names = st.sampled_from(["", "Format", "versions", "nin ", "w.0", "layers.0.neurons.0.w.9"])
+        new = draw(names | st.text(max_size=4))
         node[new] = node.pop(path[-1])
         return kind, json.dumps(doc, indent=1).encode()
     if kind == "delete":

@@ -111,8 +111,17 @@ def test_bad_optimizer_arguments_are_rejected():
         nn.LinearDecay(nn.SGD([p], lr=0.1), 1.0, 0.1, 0)
 
 
-BAD_RATES = [(1 + 2j, TypeError), ("0.1", TypeError), (None, TypeError), (True, TypeError), ([0.1], TypeError),
-             (float("nan"), ValueError), (float("inf"), ValueError), (-0.5, ValueError), (10**400, ValueError)]
+BAD_RATES = [
+    (1 + 2j, TypeError),
+    ("0.1", TypeError),
+    (None, TypeError),
+    (True, TypeError),
+    ([0.1], TypeError),
+    (float("nan"), ValueError),
+    (float("inf"), ValueError),
+    (-0.5, ValueError),
+    (10**400, ValueError),
+]
 
 
 @pytest.mark.parametrize("bad, error", BAD_RATES)
@@ -121,12 +130,25 @@ def test_hyperparameters_are_checked_at_construction_and_at_assignment(bad, erro
     p.grad = 1.0
     sgd, adam = nn.SGD([p], lr=0.1), nn.Adam([p])
     decay = nn.LinearDecay(sgd, 0.1, 0.01, 10)
-    for make in (lambda: nn.SGD([p], lr=bad), lambda: nn.SGD([p], momentum=bad), lambda: nn.Adam([p], eps=bad),
-                 lambda: nn.Adam([p], betas=(bad, 0.9)), lambda: nn.LinearDecay(sgd, bad, 0.0, 5)):
+    for make in (
+        lambda: nn.SGD([p], lr=bad),
+        lambda: nn.SGD([p], momentum=bad),
+        lambda: nn.Adam([p], eps=bad),
+        lambda: nn.Adam([p], betas=(bad, 0.9)),
+        lambda: nn.LinearDecay(sgd, bad, 0.0, 5),
+    ):
         with pytest.raises(error, match=r"(SGD|Adam|LinearDecay): \w+ must be"):
             make()
-    for obj, name in [(sgd, "lr"), (sgd, "momentum"), (sgd, "weight_decay"), (adam, "lr"), (adam, "eps"),
-                      (adam, "weight_decay"), (decay, "start_lr"), (decay, "end_lr")]:
+    for obj, name in [
+        (sgd, "lr"),
+        (sgd, "momentum"),
+        (sgd, "weight_decay"),
+        (adam, "lr"),
+        (adam, "eps"),
+        (adam, "weight_decay"),
+        (decay, "start_lr"),
+        (decay, "end_lr"),
+    ]:
         before = getattr(obj, name)
         with pytest.raises(error, match=f"{type(obj).__name__}: {name} must be"):
             setattr(obj, name, bad)
@@ -157,11 +179,14 @@ def test_optimizers_and_schedules_have_readable_reprs():
     params = nn.MLP(2, [3, 1], seed=0).parameters()
     sgd = nn.SGD(params, lr=0.1, momentum=0.9)
     assert repr(sgd) == "SGD(13 parameters, lr=0.1, momentum=0.9, weight_decay=0.0)"
-    assert repr(nn.Adam(params)) == "Adam(13 parameters, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, t=0)"
+    expected = "Adam(13 parameters, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, t=0)"
+    assert repr(nn.Adam(params)) == expected
     decay = nn.LinearDecay(sgd, 0.2, 0.0, 4)
     decay.step()
-    assert repr(decay) == ("LinearDecay(SGD(13 parameters, lr=0.15000000000000002, momentum=0.9, weight_decay=0.0), "
-                           "start_lr=0.2, end_lr=0.0, steps=4, k=1)")
+    assert repr(decay) == (
+        "LinearDecay(SGD(13 parameters, lr=0.15000000000000002, momentum=0.9, weight_decay=0.0), "
+        "start_lr=0.2, end_lr=0.0, steps=4, k=1)"
+    )
 
 
 def test_schedules_and_optimizers_reject_objects_of_the_wrong_kind():

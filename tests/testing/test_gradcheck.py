@@ -14,7 +14,7 @@ from .helpers import bad_second_order_rule, bad_sin_rule
 
 
 def smooth(x, y):
-    return (x * y).sin() + (x / y).exp() - y ** 3 + (x * x + 1.0).log()
+    return (x * y).sin() + (x / y).exp() - y**3 + (x * x + 1.0).log()
 
 
 def test_gradcheck_passes_on_a_smooth_function_and_returns_true():
@@ -67,7 +67,7 @@ def test_gradcheck_rejects_non_scalar_results_and_bad_inputs():
 
 def test_gradgradcheck_passes_on_smooth_functions():
     assert gradgradcheck(smooth, [0.5, 1.2]) is True
-    assert gradgradcheck(lambda x, y, z: (x * y * z).tanh() + (x ** y), [0.8, -0.6, 1.5]) is True
+    assert gradgradcheck(lambda x, y, z: (x * y * z).tanh() + (x**y), [0.8, -0.6, 1.5]) is True
 
 
 def test_gradgradcheck_catches_a_partial_that_is_only_right_on_floats():
