@@ -17,6 +17,8 @@ import autograd_core as ac
 import nn
 from autograd_core import Value
 from autograd_core.compile import compile_forward
+from autograd_core.viz.replay import save_replay
+from autograd_core.viz.snapshots import Recorder
 
 from ._common import finish, grid_scores, plot_points, plt, progress, save_png, start
 
@@ -79,11 +81,12 @@ def train(
     steps: int,
     name: str,
     schedule: Any = None,
+    recorder: Recorder | None = None,
 ) -> dict[str, list[float]]:
     """Full-batch training; the loss and the training accuracy (of sign(h)) before each step.
 
     ``loss_fn`` returns a Value to call ``backward()`` on, or (from :func:`compiled_loss`) a
-    float whose gradients are already in ``.grad``."""
+    float whose gradients are already in ``.grad``. ``recorder``: a snapshot per step (replay page)."""
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
     bar = progress(range(steps), desc=name)
     for _ in bar:
@@ -97,6 +100,8 @@ def train(
         if isinstance(loss, Value):
             loss.backward()
         optimizer.step()
+        if recorder is not None:
+            recorder.record(value)
         if schedule is not None:
             schedule.step()
     loss, scores = loss_fn(model, X, ys)
@@ -122,7 +127,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     lecture = lecture_model()
     opt = nn.SGD(lecture.parameters(), lr=0.3, momentum=0.9)
     loss_a = compiled_loss(lecture, lambda x, y: nn.square_loss(lecture(x)[0], y)) if args.compile else _lecture_loss
-    hist_a = train(lecture, loss_a, opt, X, ys, steps, "(a) tanh + square loss")
+    replay = Recorder(lecture, X, ys)
+    hist_a = train(lecture, loss_a, opt, X, ys, steps, "(a) tanh + square loss", recorder=replay)
     time_a = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -158,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     right.set(xlabel="step", ylabel="training accuracy (%)", title="training accuracy", ylim=(40, 102))
     right.legend(loc="lower right")
     save_png(fig, out / "moons_loss.png")
+    print(f"wrote {save_replay(replay, out / 'moons_replay.html', title='Two moons: the lecture network learning')}")
 
     metrics = {
         "quick": args.quick,
