@@ -16,8 +16,9 @@ from typing import Any
 from .._extras import require
 from ..graph import topological_order
 from ..value import Value
+from . import _args
 from .render import digraph
-from .trace import format_number, op_label, path_counts, trace
+from .trace import format_number, lecture_labels, op_label, path_counts, trace, unicode_math
 
 __all__ = [
     "MAX_NODES", "draw_graph", "escape_label", "escape_text", "dot_text", "grad_color", "check_size", "count_nodes",
@@ -81,6 +82,7 @@ def grad_color(g: float, scale: float) -> str:
 
     The strength is sqrt(|g| / scale), so small gradients still show.
     """
+    _args.real("grad_color", "scale", scale)
     if not isinstance(g, float) or math.isnan(g) or scale <= 0.0 or g == 0.0:
         return "#ffffff"
     t = min(1.0, (abs(g) / scale) ** 0.5) * 0.75
@@ -114,10 +116,10 @@ def _nohtml(label: str) -> Any:
     return nohtml(label)
 
 
-def _value_label(v: Value, fan_out: int, mark: bool, horizontal: bool, precision: int) -> str:
+def _value_label(v: Value, name: str, fan_out: int, mark: bool, horizontal: bool, precision: int) -> str:
     fields = []
-    if v.label:
-        fields.append(escape_label(v.label))
+    if name:
+        fields.append(escape_label(name))
     fields.append(f"data {format_number(v.data, precision)}")
     fields.append(f"grad {format_number(v.grad, precision)}")
     if mark and fan_out > 1:
@@ -147,6 +149,13 @@ def draw_graph(
     ``max_nodes`` (default 500, ``None`` for no limit) guards against graphs too large to draw.
     """
     require("graphviz", "viz", "draw_graph")
+    _args.choice("draw_graph", "rankdir", rankdir, ("LR", "RL", "TB", "BT"))
+    for what, x in (("show_local_grads", show_local_grads), ("highlight_leaves", highlight_leaves),
+                    ("mark_accumulation", mark_accumulation), ("color_by_grad", color_by_grad)):
+        _args.flag("draw_graph", what, x)
+    params = _args.values("draw_graph", "params", params)
+    _args.count("draw_graph", "max_nodes", max_nodes, 1, optional=True)
+    _args.count("draw_graph", "precision", precision, 1)
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw_graph: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     if not isinstance(root, Value):
@@ -162,6 +171,7 @@ def draw_graph(
     g.attr("node", fontname="Helvetica", fontsize="11")
     g.attr("edge", fontname="Helvetica", fontsize="9", color="#555555", arrowsize="0.7")
     paths = path_counts(t)
+    names = [unicode_math(name) for name in lecture_labels(t)]
     for i, v in enumerate(t.nodes):
         attrs: dict[str, Any] = {"shape": "record"}
         fills = []
@@ -179,10 +189,10 @@ def draw_graph(
             attrs.update(penwidth="2.5", color=ACCUMULATE_COLOR)
         if fills:
             attrs.update(style="filled", fillcolor=fills[0])
-        tooltip = f"{v.label or 'node ' + str(i)}: data={v.data!r} grad={v.grad!r}"
+        tooltip = f"{names[i] or 'node ' + str(i)}: data={v.data!r} grad={v.grad!r}"
         if t.fan_out[i] > 1 or paths[i] > 1:
             tooltip += f"\nused {t.fan_out[i]} times; {paths[i]} paths to the root, one term of the chain rule each"
-        label = _value_label(v, t.fan_out[i], mark_accumulation, horizontal, precision)
+        label = _value_label(v, names[i], t.fan_out[i], mark_accumulation, horizontal, precision)
         g.node(f"v{i}", label=_nohtml(label), tooltip=dot_text(tooltip), **attrs)
         if v.rule is not None:
             g.node(f"op{i}", label=dot_text(op_label(v, precision)), shape="ellipse", style="filled",

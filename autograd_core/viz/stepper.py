@@ -9,7 +9,6 @@ for bit. The page only shows these numbers; its script does no arithmetic on gra
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 from collections.abc import Iterable
@@ -21,8 +20,8 @@ from ..graph import backward
 from ..value import Value, observing
 from .draw import check_size
 from .layout import layered_layout
-from .stepper_page import PAGE_CSS, PAGE_JS
-from .trace import Trace, format_number, op_label, path_counts, trace
+from .assets import html_page
+from .trace import Trace, format_number, lecture_labels, op_label, path_counts, trace
 
 __all__ = ["STEPPER_MAX_NODES", "backprop_steps", "backprop_html"]
 
@@ -93,11 +92,12 @@ def backprop_steps(
     t = trace(root)
     col, row = layered_layout(t)
     paths = path_counts(t)
+    names = lecture_labels(t)
     param_set = set(params) if params is not None else set()
     nodes = [
         {
-            "label": v.label,
-            "short": short_label(v.label),
+            "label": names[i],
+            "short": short_label(names[i]),
             "op": op_label(v),
             "math": v.rule.math if v.rule is not None else "",
             "data": _num(v.data),
@@ -146,11 +146,6 @@ def backprop_steps(
     return {"nodes": nodes, "edges": edges, "steps": steps, "final": [_num(g) for g in final]}
 
 
-def _script_json(data: Any) -> str:
-    text = json.dumps(data, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def backprop_html(
     root: Value,
     path: str | os.PathLike[str],
@@ -162,44 +157,45 @@ def backprop_html(
     """Write one self-contained HTML page that replays ``root``'s backward pass step by step.
 
     Controls: Reset, Previous, Play/Pause, Next buttons and the arrow keys (Space plays,
-    Home/End jump). Each step highlights the node being processed and writes
-    ``local derivative x upstream gradient = contribution`` on each of its input edges; the
-    last step shows exactly ``root.backward()``'s gradients from zero leaf gradients. Every
-    node element carries ``data-grad`` (a Python ``repr``). No network access of any kind.
+    Home/End jump); fit, zoom (+ / - / 0), presentation mode (p, text >= 18 px) and SVG/PNG
+    export of the step (s / i). Each step highlights the node being processed, keeps it on
+    screen, and writes ``local derivative x upstream gradient = contribution`` on each of its
+    input edges (arrows pointing backward); the last step shows exactly ``root.backward()``'s
+    gradients from zero leaf gradients. Numbers show 4 significant digits; every node element
+    carries the full ``data-grad`` (a Python ``repr``). No network access of any kind.
     """
     if not isinstance(root, Value):
         raise TypeError(f"backprop_html: expected a Value, got {type(root).__name__} {root!r:.60}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"backprop_html: title must be a str, got {type(title).__name__} {title!r:.60}")
     check_size(root, max_nodes, "backprop_html")
     data = backprop_steps(root, gradient, params)
     name = title or f"Backpropagation through {root.label or 'the graph'}"
     data["title"] = name
-    page = (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
-        "<link rel=\"icon\" href=\"data:,\">\n"
-        f"<title>{html.escape(name)}</title>\n<style>{PAGE_CSS}</style>\n</head>\n<body>\n"
-        f"<header><h1>{html.escape(name)}</h1>\n"
+    body = (
+        f"<header class=\"top\"><h1>{html.escape(name)}</h1>\n"
+        "<nav id=\"controls\" class=\"toolbar\">"
+        "<button id=\"btn-reset\" type=\"button\" title=\"Reset (Home)\">&#x21BA; Reset</button>"
+        "<button id=\"btn-prev\" type=\"button\" title=\"Previous step (Left arrow)\">&#x25C0; Prev</button>"
+        "<button id=\"btn-play\" type=\"button\" title=\"Play / pause (Space)\">&#x25B6; Play</button>"
+        "<button id=\"btn-next\" type=\"button\" title=\"Next step (Right arrow)\">Next &#x25B6;</button>"
+        "<span id=\"step-counter\"></span></nav>"
+        "<span class=\"keys\">&larr; &rarr; step &middot; space play &middot; Home / End &middot; + &minus; 0 zoom "
+        "&middot; p presentation</span></header>\n"
         "<p class=\"sub\">The engine's backward pass, one function node per step, in reverse "
         "topological order: every input receives <b>local derivative &times; upstream gradient</b> "
-        "and adds it to its gradient.</p></header>\n"
-        "<nav id=\"controls\">"
-        "<button id=\"btn-reset\" title=\"Reset (Home)\">&#x21BA; Reset</button>"
-        "<button id=\"btn-prev\" title=\"Previous step (Left arrow)\">&#x25C0; Prev</button>"
-        "<button id=\"btn-play\" title=\"Play / pause (Space)\">&#x25B6; Play</button>"
-        "<button id=\"btn-next\" title=\"Next step (Right arrow)\">Next &#x25B6;</button>"
-        "<span id=\"step-counter\"></span>"
-        "<span class=\"keys\">keys: &larr; &rarr; step, space play, Home / End</span></nav>\n"
-        "<section id=\"explain\" aria-live=\"polite\"></section>\n"
-        "<div id=\"graph-wrap\"><svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"></svg></div>\n"
+        "and adds it to its gradient.</p>\n"
+        "<section id=\"explain\" class=\"panel\" aria-live=\"polite\"></section>\n"
+        "<div id=\"graph-wrap\" class=\"stage\"><svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" "
+        "role=\"img\"></svg></div>\n"
         "<footer id=\"legend\"><span class=\"sw cur\"></span>being processed "
         "<span class=\"sw upd\"></span>receives a contribution "
         "<span class=\"sw leaf\"></span>leaf <span class=\"sw param\"></span>parameter "
-        "<span class=\"sigma\">&Sigma;</span> gradients from several "
-        "paths add up here &nbsp; fill: <span class=\"sw pos\"></span>grad &gt; 0 "
-        "<span class=\"sw neg\"></span>grad &lt; 0</footer>\n"
-        f"<script type=\"application/json\" id=\"backprop-data\">{_script_json(data)}</script>\n"
-        f"<script>{PAGE_JS}</script>\n</body>\n</html>\n"
+        "<span class=\"sigma\">&Sigma;</span> used several times: gradients from its paths add up here "
+        "&nbsp; fill: <span class=\"sw pos\"></span>grad &gt; 0 "
+        "<span class=\"sw neg\"></span>grad &lt; 0 &nbsp; numbers: 4 significant digits, hover for the full value"
+        "</footer>"
     )
+    page = html_page(name, body, styles=("common.css", "stepper.css"), scripts=("network.js", "controls.js", "stepper.js"),
+                     data=data, data_id="backprop-data", body_class="page")
     return atomic_write_text(path, page)

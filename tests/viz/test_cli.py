@@ -15,7 +15,7 @@ def test_cli_writes_svg_and_html_and_prints_paths(tmp_path, capsys, monkeypatch)
     printed = capsys.readouterr().out.split()
     assert printed == [str(out / "example_graph.svg"), str(out / "example_backprop.html")]
     svg = (out / "example_graph.svg").read_text(encoding="utf-8")
-    assert "<svg" in svg and "w_01^(1)" in svg and "\u2202" in svg
+    assert "<svg" in svg and "w\u2080\u2081\u207d\u00b9\u207e" in svg and "\u2202" in svg  # w_01^(1)
     page = (out / "example_backprop.html").read_text(encoding="utf-8")
     assert "backprop-data" in page and "lecture" in page
 
@@ -24,3 +24,15 @@ def test_cli_runs_as_a_module(tmp_path):
     done = subprocess.run([sys.executable, "-m", "autograd_core.viz", "--help"], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0 and "--out" in done.stdout
+
+
+def test_without_the_viz_extra_it_names_the_extra_and_writes_nothing(tmp_path):
+    """graphviz made unimportable: exit 1, one line naming the extra, no traceback, no files."""
+    code = ("import sys, runpy; sys.modules['graphviz'] = None; sys.argv = ['x', '--out', sys.argv[1]]; "
+            "runpy.run_module('autograd_core.viz', run_name='__main__')")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out")], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert 'pip install "autograd-core[viz]"' in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()

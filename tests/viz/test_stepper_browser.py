@@ -9,6 +9,7 @@ import pytest
 
 import autograd_core as ac
 from autograd_core.viz import backprop_html, lecture_example
+from autograd_core.viz.trace import format_number
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="the Python package playwright is not installed (pip install playwright)"
@@ -62,7 +63,9 @@ class Page:
             "g.node", "els => els.map(e => [Number(e.dataset.index), e.getAttribute('data-grad')])")
 
     def shown_grads(self):
-        return self.page.eval_on_selector_all("g.node text.grad", "els => els.map(e => e.textContent)")
+        """What each node shows (4 significant digits) and its full value on hover."""
+        return self.page.eval_on_selector_all(
+            "g.node", "els => els.map(e => [e.querySelector('text.grad').textContent, e.querySelector('title').textContent])")
 
     def check_clean(self):
         assert self.errors == []
@@ -89,7 +92,8 @@ def test_next_button_steps_to_the_engines_gradients(page, example):
     assert [i for i, _ in grads] == list(range(len(engine)))
     assert [float(s) for _, s in grads] == engine  # bit for bit
     assert [s for _, s in grads] == [repr(g) for g in engine]
-    assert page.shown_grads() == [repr(g) for g in engine]
+    for (shown, tip), g in zip(page.shown_grads(), engine):
+        assert shown == format_number(g) and f"grad = {g!r}" in tip
     assert "Backward pass complete" in page.page.inner_text("#explain")
     page.check_clean()
 
