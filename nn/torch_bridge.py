@@ -65,9 +65,10 @@ def mlp_from_torch(module: Any, cls: type[MLP] = MLP) -> MLP:
 
     The Sequential holds ``Linear`` layers with one of ``Tanh``, ``Sigmoid``, ``ReLU`` or
     ``Identity`` after each of them (none: the identity). Hidden layers must share one
-    activation (an MLP has one); the module after the last ``Linear`` (or none) is the
-    output activation. A ``Linear`` without a bias gets bias weights 0. Anything else raises
-    ``ValueError`` naming the first layer that does not fit.
+    activation (an MLP has one; with a single ``Linear`` it is the unused default "tanh");
+    the module after the last ``Linear`` (or none) is the output activation. A ``Linear``
+    without a bias gets bias weights 0. Anything else raises ``ValueError`` naming the first
+    layer that does not fit.
     """
     owner = "MLP.from_torch"
     torch = require("torch", "torch", owner)

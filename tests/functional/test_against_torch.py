@@ -37,11 +37,11 @@ def vector_in_torch(expr, picks):
 
 
 def vector_here(expr, picks):
-    return lambda *xs: _pick(expr.build_all(xs), picks)
-
-
-def _pick(nodes, picks):
-    return [nodes[j] for j in picks]
+    """The nodes ``picks`` of the expression, as a list of Values: the ``f`` of our transforms."""
+    def f(*xs):
+        nodes = expr.build_all(xs)
+        return [nodes[j] for j in picks]
+    return f
 
 
 def directions(seed, n):
