@@ -16,7 +16,7 @@ from typing import Any
 
 from ..value import Value
 
-__all__ = ["value", "flag", "choice", "count", "real", "path", "text", "values", "drawable"]
+__all__ = ["value", "flag", "choice", "count", "real", "path", "text", "values", "drawable", "sequence", "points"]
 
 _DOT_START = re.compile(r"\s*(?:strict\s+)?(?:di)?graph\b", re.IGNORECASE)
 
@@ -85,6 +85,24 @@ def values(name: str, what: str, xs: Any, optional: bool = True) -> Iterable[Val
         if x.__class__ is not Value:
             raise TypeError(f"{name}: {what}[{i}] must be a Value, got {_got(x)}")
     return xs
+
+
+def sequence(name: str, what: str, xs: Any, optional: bool = True) -> list[Any] | None:
+    """None (if optional) or a list/tuple/iterable (a numpy vector) as a list; not a str or a number."""
+    if xs is None and optional:
+        return None
+    if isinstance(xs, (str, bytes, Value)) or not isinstance(xs, Iterable):
+        raise TypeError(f"{name}: {what} must be a list{' or None' if optional else ''}, got {_got(xs)}")
+    return list(xs)
+
+
+def points(name: str, what: str, xs: Any, optional: bool = True) -> list[list[float]] | None:
+    """None (if optional) or a list of points, each a list of finite real numbers."""
+    rows = sequence(name, what, xs, optional)
+    if rows is None:
+        return None
+    return [[real(name, f"{what}[{i}][{j}]", v) for j, v in enumerate(sequence(name, f"{what}[{i}]", row, False) or [])]
+            for i, row in enumerate(rows)]
 
 
 def drawable(name: str, obj: Any) -> Any:

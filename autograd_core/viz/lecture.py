@@ -24,6 +24,7 @@ from ..functions import affine, square
 from ..graph import grad
 from ..rules import RULES
 from ..value import Value, apply_unary, is_grad_enabled
+from . import _args
 from .assets import html_page
 
 __all__ = ["lecture_steps", "lecture_html", "LECTURE_MAX_WIDTH", "LECTURE_MAX_LAYERS"]
@@ -184,8 +185,9 @@ def _neuron_graph(t: dict[str, Any], l: int, j: int) -> dict[str, Any]:
 
 def _page_data(model: Any, x: Any, y: Any, lr: float) -> dict[str, Any]:
     where = "lecture_html"
+    t = _trace(where, model, x, y)  # checks the arguments, naming lecture_html
+    _real(where, "lr", lr)
     steps = lecture_steps(model, x, y, lr)
-    t = _trace(where, model, x, y)
     layers, acts = t["layers"], t["acts"]
     sizes = [len(layers[0].neurons[0].w)] + [len(la.neurons) for la in layers]
     if max(sizes) > LECTURE_MAX_WIDTH or len(layers) > LECTURE_MAX_LAYERS:
@@ -251,6 +253,7 @@ def lecture_html(model: Any, x: Any, y: Any, path: str | os.PathLike[str], lr: f
     part of the node-level graph, + / - / 0 zoom, p presentation mode, s / i save the step as
     SVG / PNG. Networks up to 10 neurons wide and 6 layers deep; bigger ones raise ``ValueError``.
     """
+    _args.path("lecture_html", "path", path)
     if title is not None and not isinstance(title, str):
         raise TypeError(f"lecture_html: title must be a str, got {type(title).__name__}")
     data = _page_data(model, x, y, lr)

@@ -15,6 +15,7 @@ from typing import Any
 from .._extras import require
 from ..files import atomic_write_text
 from ..value import Value
+from . import _args
 
 __all__ = [
     "RendererNotFound", "INSTALL_HINT", "render_svg", "save_svg", "available_renderer", "SVGGraph", "show", "digraph",
@@ -110,6 +111,8 @@ def render_svg(obj: Any, renderer: str = "auto", **draw_kwargs: Any) -> str:
     ``renderer``: ``"auto"`` (``dot`` on the PATH, else in-process WebAssembly), ``"dot"`` or
     ``"wasm"``. Raises :class:`RendererNotFound` naming what to install when neither can run.
     """
+    _args.choice("render_svg", "renderer", renderer, ("auto", "dot", "wasm"))
+    _args.drawable("render_svg", obj)
     if renderer not in ("auto", "dot", "wasm"):
         raise ValueError(f"render_svg: renderer must be 'auto', 'dot' or 'wasm', got {renderer!r}")
     source = _dot_source(obj, draw_kwargs)
@@ -124,6 +127,9 @@ def render_svg(obj: Any, renderer: str = "auto", **draw_kwargs: Any) -> str:
 
 def save_svg(obj: Any, path: str | os.PathLike[str], renderer: str = "auto", **draw_kwargs: Any) -> Path:
     """Render like :func:`render_svg` and write the SVG to ``path`` atomically; returns the path."""
+    _args.drawable("save_svg", obj)
+    _args.path("save_svg", "path", path)
+    _args.choice("save_svg", "renderer", renderer, ("auto", "dot", "wasm"))
     if isinstance(obj, Value):
         require("graphviz", "viz", "save_svg")
     return atomic_write_text(path, render_svg(obj, renderer=renderer, **draw_kwargs))
@@ -134,6 +140,7 @@ class SVGGraph:
     so no system Graphviz is needed. ``.source`` is the DOT text, ``.svg`` the rendered SVG."""
 
     def __init__(self, graph: Any) -> None:
+        _args.drawable("SVGGraph", graph)
         self.graph = graph
         self.source: str = _dot_source(graph, {})
         self._svg: str | None = None
@@ -157,6 +164,7 @@ class SVGGraph:
 def show(obj: Any, **draw_kwargs: Any) -> SVGGraph:
     """A Jupyter-displayable graph: ``show(loss)`` draws with :func:`draw_graph`; ``show(digraph)``
     wraps any graphviz graph (for example from :func:`draw_network`)."""
+    _args.drawable("show", obj)
     if isinstance(obj, Value):
         from .draw import draw_graph
 
