@@ -84,8 +84,8 @@ var ACTraining = (function () {
   }
 
   /* the model's outputs on the meta.grid x meta.grid grid over meta.bounds: [row][col] */
-  function gridOutputs(meta, w) {
-    var n = meta.grid, bx = meta.bounds[0], by = meta.bounds[1], rows = [];
+  function gridOutputs(meta, w, size) {
+    var n = size || meta.grid, bx = meta.bounds[0], by = meta.bounds[1], rows = [];
     for (var r = 0; r < n; r++) {
       var row = [], gy = by[0] + (by[1] - by[0]) * r / (n - 1);
       for (var c = 0; c < n; c++) {
@@ -318,7 +318,7 @@ var ACTraining = (function () {
     function drawCurve(m, f) {
       while (curve.firstChild) { curve.removeChild(curve.firstChild); }
       var c = model.get("curve") || {}, loss = c.loss || [], acc = c.accuracy || [];
-      var W = 360, H = 210, x0 = 52, x1 = W - 40, y0 = 16, y1 = H - 34;
+      var W = 360, H = 210, x0 = 64, x1 = W - 40, y0 = 16, y1 = H - 34;
       curve.setAttribute("data-points", String(loss.length));
       var finite = loss.filter(function (v) { return typeof v === "number" && isFinite(v); });
       V.el("rect", {x: x0, y: y0, width: x1 - x0, height: y1 - y0, "class": "plot-bg"}, curve);
@@ -385,7 +385,7 @@ var ACTraining = (function () {
       var sx = (W - 2 * pad) / (bx[1] - bx[0]), sy = (H - 2 * pad - 14) / (by[1] - by[0]), s = Math.min(sx, sy);
       var pw = (bx[1] - bx[0]) * s, ph = (by[1] - by[0]) * s, ox = (W - pw) / 2, oy = pad + (H - 2 * pad - 14 - ph) / 2;
       var px = function (v) { return ox + (v - bx[0]) * s; }, py = function (v) { return oy + ph - (v - by[0]) * s; };
-      var grid = gridOutputs(m, w), n = m.grid, one = m.sizes[m.sizes.length - 1] === 1;
+      var n = Math.max(m.grid, 48), grid = gridOutputs(m, w, n), one = m.sizes[m.sizes.length - 1] === 1;
       var cv = document.createElement("canvas"); cv.width = n; cv.height = n;
       var c2 = cv.getContext("2d"), img = c2.createImageData(n, n);
       var neg = m.classes[0], pos = m.classes[1];
@@ -393,8 +393,9 @@ var ACTraining = (function () {
         for (var c = 0; c < n; c++) {
           var o = grid[r][c], rgb;
           if (one) {
-            var d = o - m.threshold, cls = d > 0 ? pos : neg, mag = Math.tanh(Math.abs(d) * (m.threshold ? 4 : 1.5));
-            rgb = rgbOf(CLASS_COLORS[classIndex(m, cls) % CLASS_COLORS.length], 0.18 + 0.4 * mag);
+            // continuous in h: white on the boundary h = threshold, deeper with |h - threshold|
+            var d = o - m.threshold, cls = d > 0 ? pos : neg, mag = Math.tanh(Math.abs(d) * (m.threshold ? 6 : 2.5));
+            rgb = rgbOf(CLASS_COLORS[classIndex(m, cls) % CLASS_COLORS.length], 0.6 * mag);
           } else {
             var best = 0;
             for (var q = 1; q < o.length; q++) { if (o[q] > o[best]) { best = q; } }
