@@ -49,7 +49,8 @@ class Expression:
         return self.build_all(xs, op)[-1]
 
     def __call__(self, *xs: Value) -> Value:
-        return self.build(xs)
+        root: Value = self.build(xs)
+        return root
 
     def leaves(self) -> list[Value]:
         """Fresh leaf Values ``x0, x1, ...`` holding :attr:`inputs`."""
@@ -57,7 +58,7 @@ class Expression:
 
     def evaluate(self, xs: Sequence[float] | None = None) -> float:
         """The root's value on plain floats (each rule's ``forward``)."""
-        return self.build(self.inputs if xs is None else xs, lambda name, *a: RULES[name].forward(*a))
+        return float(self.build(self.inputs if xs is None else xs, lambda name, *a: RULES[name].forward(*a)))
 
     def rule_names(self) -> set[str]:
         return {name for name, _ in self.steps}

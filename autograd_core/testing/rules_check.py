@@ -131,6 +131,10 @@ def _float_partials(rule: Rule, x: Sequence[float]) -> tuple[Any, ...]:
     return tuple(rule.partials(*x, rule.forward(*x)))
 
 
+def _float_partial(rule: Rule, i: int, x: Sequence[float]) -> float:
+    return as_float(_float_partials(rule, x)[i])
+
+
 def check_point(
     rule: Rule,
     point: Sequence[float],
@@ -179,7 +183,7 @@ def check_point(
     for i, p in enumerate(on_values):
         row = grad(p, leaves) if p.__class__ is Value else [0.0] * len(x)
         for j in range(len(x)):
-            numeric = central_difference(lambda z, i=i: as_float(_float_partials(rule, z)[i]), x, j, steps[j])
+            numeric = central_difference(functools.partial(_float_partial, rule, i), x, j, steps[j])
             if numeric is not None and not close(row[j], numeric, atol, rtol):
                 miss("second order", i, j, row[j], numeric)
     return found

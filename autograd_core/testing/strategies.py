@@ -81,7 +81,7 @@ class _Builder:
     def value(self, a: Arg) -> float:
         if isinstance(a, tuple):
             return self.inputs[a[1]] if a[0] == "x" else self.values[a[1]]
-        return a
+        return float(a)
 
     def depth(self, a: Arg) -> int:
         return self.depths[a[1]] if isinstance(a, tuple) and a[0] == "n" else 0
@@ -93,17 +93,19 @@ class _Builder:
         width = 0.9 * (hi - lo)
         v = self.value(a)
         ref: Arg = a
-        for name, args in (("mul", (None, 1.0 / (1.0 + abs(v)))), ("sigmoid", (None,)),
-                           ("mul", (None, width)), ("add", (None, lo + 0.05 * (hi - lo)))):
-            args = tuple(ref if x is None else x for x in args)
-            out = RULES[name].forward(*[self._pending_value(x, pending) for x in args])
+        template: tuple[tuple[str, tuple[float | None, ...]], ...] = (
+            ("mul", (None, 1.0 / (1.0 + abs(v)))), ("sigmoid", (None,)),
+            ("mul", (None, width)), ("add", (None, lo + 0.05 * (hi - lo))))
+        for name, slots in template:
+            args = tuple(ref if x is None else x for x in slots)
+            out = float(RULES[name].forward(*[self._pending_value(x, pending) for x in args]))
             ref = ("n", len(self.steps) + len(pending))
             pending.append(((name, args), out))
         return ref
 
     def _pending_value(self, a: Arg, pending: list[tuple[Step, float]]) -> float:
         if isinstance(a, tuple) and a[0] == "n" and a[1] >= len(self.steps):
-            return pending[a[1] - len(self.steps)][1]
+            return float(pending[a[1] - len(self.steps)][1])
         return self.value(a)
 
     def commit(self, pending: list[tuple[Step, float]]) -> None:
