@@ -21,7 +21,7 @@ from .render import digraph
 from .trace import format_number, lecture_labels, op_label, path_counts, trace, unicode_math
 
 __all__ = [
-    "MAX_NODES", "draw_graph", "escape_label", "escape_text", "dot_text", "grad_color", "check_size", "count_nodes",
+    "MAX_NODES", "draw_graph", "escape_label", "escape_text", "dot_text", "color_ramp", "grad_color", "check_size", "count_nodes",
 ]
 
 MAX_NODES = 500
@@ -77,6 +77,15 @@ def escape_label(text: str) -> str:
     return "".join("\\" + ch if ch in _RECORD_SPECIAL else ch for ch in escape_text(text))
 
 
+def color_ramp(x: float, scale: float, low: float = 0.0, high: float = 0.75, power: float = 0.5) -> str:
+    """The one colour ramp of the drawings: from white towards blue (x > 0) or red (x < 0), by a
+    strength low + (high - low) (|x| / scale)^power, clipped to [low, high]."""
+    t = low + (high - low) * min(1.0, abs(x) / scale) ** power
+    base = (33, 102, 172) if x > 0 else (178, 24, 43)
+    r, gr, b = (round(255 + (c - 255) * t) for c in base)
+    return f"#{r:02x}{gr:02x}{b:02x}"
+
+
 def grad_color(g: float, scale: float) -> str:
     """Fill colour for gradient ``g`` with ``scale`` = max |grad|: blue > 0, red < 0, white at 0.
 
@@ -85,10 +94,7 @@ def grad_color(g: float, scale: float) -> str:
     _args.real("grad_color", "scale", scale)
     if not isinstance(g, float) or math.isnan(g) or scale <= 0.0 or g == 0.0:
         return "#ffffff"
-    t = min(1.0, (abs(g) / scale) ** 0.5) * 0.75
-    base = (33, 102, 172) if g > 0 else (178, 24, 43)
-    r, gr, b = (round(255 + (c - 255) * t) for c in base)
-    return f"#{r:02x}{gr:02x}{b:02x}"
+    return color_ramp(g, scale)
 
 
 def count_nodes(root: Value, limit: int | None = None) -> int:

@@ -7,7 +7,8 @@ import pytest
 
 import nn
 from autograd_core import Value
-from autograd_core.viz import draw_network, render_svg
+from autograd_core.viz import draw_network, lecture_steps, render_svg
+from autograd_core.viz.trace import format_number
 from autograd_core.viz.network import edge_color
 
 
@@ -25,7 +26,8 @@ def test_mlp_gives_one_node_per_input_and_neuron_and_one_edge_per_weight():
     assert _nodes(src, r"x\d") == ["x1", "x2", "x3"]
     assert len(_nodes(src, r"n\d")) == 4 + 2
     edges = _edges(src)
-    assert len(edges) == 3 * 4 + 4 * 2
+    assert len(edges) == (3 + 1) * 4 + (4 + 1) * 2  # w_0j from the constant x_0 = 1 of each layer
+    assert ("one0", "n1_1") in [(a, b) for a, b, _ in edges] and ("one1", "n2_2") in [(a, b) for a, b, _ in edges]
     assert ("x2", "n1_3") in [(a, b) for a, b, _ in edges]
     assert ("n1_4", "n2_2") in [(a, b) for a, b, _ in edges]
     assert "layer1 [label=\"layer 1: 4 neurons, tanh\"" in src
@@ -46,7 +48,8 @@ def test_edges_are_coloured_by_weight_or_by_gradient():
     assert f'color="{edge_color(n0.w[0].data, scale_w)}"' in attrs_w
     assert f'color="{edge_color(n0.w[0].grad, scale_g)}"' in attrs_g
     assert weights != grads
-    assert "gradients: blue" in grads and "weights: blue" in weights
+    assert "gradients \u2202e/\u2202w: blue" in grads and "weights: blue" in weights
+    assert "backward() has not run" not in grads
 
 
 def test_edge_colour_and_width_follow_sign_and_magnitude():
@@ -64,9 +67,9 @@ def test_edge_colour_and_width_follow_sign_and_magnitude():
 
 def test_accepts_a_layer_or_a_neuron_and_validates():
     layer = nn.Layer(2, 3, seed=0)
-    assert len(_edges(draw_network(layer).source)) == 6
+    assert len(_edges(draw_network(layer).source)) == 3 * 3
     neuron = nn.Neuron(4, seed=0)
-    assert len(_edges(draw_network(neuron).source)) == 4
+    assert len(_edges(draw_network(neuron).source)) == 5
     with pytest.raises(ValueError, match="show must be 'weights' or 'grads'"):
         draw_network(layer, show="values")
     with pytest.raises(TypeError, match="expected an nn model"):
@@ -85,7 +88,7 @@ def test_large_network_draws_without_edge_labels_and_renders(monkeypatch, tmp_pa
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     svg = render_svg(draw_network(model, show="grads"))
-    assert svg.count('class="edge"') == 8 * 16 + 16 * 16 + 16
+    assert svg.count('class="edge"') == 9 * 16 + 17 * 16 + 17
 
 
 def test_neurons_keep_their_order_in_each_layer():
@@ -98,3 +101,26 @@ def test_neurons_keep_their_order_in_each_layer():
             across = [sign * pos[n][axis] for n in names]
             assert across == sorted(across), (rankdir, names, across)
         assert "layout=neato" in src
+
+
+def test_lecture_notation_x_delta_y_and_e_for_one_example():
+    model = nn.MLP(3, [3, 3, 3, 1], activation="tanh", output_activation="tanh", seed=10)
+    before = [(p.data, p.grad) for p in model.parameters()]
+    steps = lecture_steps(model, [0.5, -1.0, 2.0], 1.0)
+    src = draw_network(model, show="grads", x=[0.5, -1.0, 2.0], y=1.0).source
+    assert [(p.data, p.grad) for p in model.parameters()] == before  # drawing does not change the model
+    assert "x\u2081\u207d\u00b9\u207e" in src and "x\u2081\u207d\u2070\u207e" in src  # x_1^(1), x_1^(0)
+    assert "x\u2080 = 1" in src  # the bias input, a constant
+    assert f"\u03b4 {format_number(steps['delta'][3][0], 3)}" in src  # δ_1^(4), named δ
+    assert f"\\n{format_number(steps['x'][2][1], 3)}" in src  # x_2^(2)
+    assert "e = (h \u2212 y)\u00b2" in src and "y\\n1.00" in src
+    assert "backward() has not run" not in src
+
+
+def test_says_so_when_every_gradient_is_zero():
+    model = nn.MLP(2, [2, 1], seed=1)
+    assert "every gradient is 0: backward() has not run" in draw_network(model, show="grads").source
+    nn.square_loss(model([0.5, -1.0])[0], 1.0).backward()
+    assert "backward() has not run" not in draw_network(model, show="grads").source
+    with pytest.raises(ValueError, match="needs its input x"):
+        draw_network(model, y=1.0)
