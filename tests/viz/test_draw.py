@@ -159,6 +159,6 @@ def test_lecture_example_draws_every_node():
     loss, params = lecture_example()
     loss.backward()
     src = draw_graph(loss, params=params, show_local_grads=True).source
-    assert len(_value_nodes(src)) == len(ac.topological_order(loss)) == 19
+    assert len(_value_nodes(src)) == len(ac.topological_order(loss))
     assert src.count("#fff1bf") == len(params) == 9
     assert "dot(\u2022, \u2022, \u2022, 1, \u2022, \u2022)" in src
