@@ -37,9 +37,15 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
 def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        if error.ename == "MissingExtra":  # an optional package the notebook names is not installed
+            pytest.skip(f"{path.name}: {error.evalue}")
+        raise
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
