@@ -68,7 +68,9 @@ def _view(live: bool) -> Any:
 def measure(steps: int = 60, repeats: int = 3) -> dict[str, Any]:
     """Medians over ``repeats`` runs of ``steps`` steps, recording and live modes alternating."""
     results: dict[str, Any] = {"steps": steps, "repeats": repeats, "modes": {}}
-    samples: dict[str, dict[str, list[float]]] = {m: {"step": [], "update": [], "syncs": []} for m in ("record", "live")}
+    samples: dict[str, dict[str, list[float]]] = {
+        m: {"step": [], "update": [], "syncs": []} for m in ("record", "live")
+    }
     last_view = None
     for _ in range(repeats):
         for mode in ("record", "live"):
@@ -103,8 +105,10 @@ def measure(steps: int = 60, repeats: int = 3) -> dict[str, Any]:
 
 
 def format_text(r: dict[str, Any]) -> str:
-    lines = [f"TrainingView.update on the moons loop (MLP 2-16-16-1, 100 points), {r['steps']} steps x {r['repeats']}",
-             f"{'mode':<8} {'step (ms)':>10} {'update (ms)':>12} {'update/step':>12} {'mean ratio':>11} {'syncs/run':>10}"]
+    title = f"TrainingView.update on the moons loop (MLP 2-16-16-1, 100 points), {r['steps']} steps x {r['repeats']}"
+    header = (f"{'mode':<8} {'step (ms)':>10} {'update (ms)':>12} {'update/step':>12} "
+              f"{'mean ratio':>11} {'syncs/run':>10}")
+    lines = [title, header]
     for mode, m in r["modes"].items():
         lines.append(f"{mode:<8} {1e3 * m['step_median_s']:>10.2f} {1e3 * m['update_median_s']:>12.4f} "
                      f"{100 * m['ratio_median']:>11.3f}% {100 * m['ratio_mean']:>10.3f}% {m['syncs_per_run']:>10.0f}")

@@ -73,7 +73,8 @@ class ModelShape:
             for j, n in enumerate(neurons):
                 if len(n.w) != self.sizes[l]:
                     raise ValueError(
-                        f"TrainingView: neuron {j + 1} of layer {l + 1} has {len(n.w)} weights, expected {self.sizes[l]}"
+                        f"TrainingView: neuron {j + 1} of layer {l + 1} has {len(n.w)} weights, "
+                        f"expected {self.sizes[l]}"
                     )
         self.activations = [_activation_name(neurons[0]) for neurons in layers]
         self.params: list[Value] = [p for neurons in layers for n in neurons for p in (n.b, *n.w)]
@@ -218,7 +219,8 @@ class Recorder:
             xs, ys = self.grid_axes()
             layers = compile_floats(self.shape, self.weights[index])
             one = self.shape.n_out == 1
-            self._grids[index] = [[(h[0] if one else h) for h in (run_floats(layers, (gx, gy)) for gx in xs)] for gy in ys]
+            rows = ([run_floats(layers, (gx, gy)) for gx in xs] for gy in ys)
+            self._grids[index] = [[(h[0] if one else h) for h in row] for row in rows]
         return self._grids[index]
 
     def grid_axes(self) -> tuple[list[float], list[float]]:

@@ -24,8 +24,9 @@ import re
 import sys
 import time
 import weakref
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from autograd_core._extras import require
 
@@ -54,7 +55,8 @@ def widget_esm() -> str:
     the ``export default`` anywidget looks for (both scripts declare one name each)."""
     from .assets import read_static
 
-    return read_static("network.js") + "\n" + read_static("training.js") + "\nexport default { render: ACTraining.render };\n"
+    scripts = read_static("network.js") + "\n" + read_static("training.js")
+    return scripts + "\nexport default { render: ACTraining.render };\n"
 
 
 def widget_css() -> str:
@@ -91,6 +93,7 @@ def scope_css(css: str, scope: str) -> str:
 
 
 _CLASS: type | None = None
+TrainingView: type  # provided by __getattr__ below, on first access
 
 
 def _widget_class() -> type:
@@ -102,6 +105,14 @@ def _widget_class() -> type:
     import traitlets as t
 
     class _TrainingView(anywidget.AnyWidget):  # type: ignore[misc, name-defined]
+        """Live view of a training run, an ``anywidget.AnyWidget``: ``TrainingView(model, X=None, y=None)``,
+        then ``update(loss)`` after each optimizer step; ``history``; ``save_html(path)``; ``flush()``.
+
+        Synced state (read by ``static/training.js``): ``meta`` (shape, data, grid extent),
+        ``curve`` (loss per step, accuracy per sync), ``frame`` (the newest step's flat weights
+        and gradients), ``example`` and ``show`` (set by the front end).
+        """
+
         _esm = widget_esm()
         _css = widget_css()
         meta = t.Dict().tag(sync=True)
@@ -185,7 +196,7 @@ def _widget_class() -> type:
             rec = self._recorder
             per_step = max(1, len(rec.X or ()))
             stride = max(1, -(-len(rec) * per_step // FILL_BUDGET))
-            picks = sorted({*range(0, len(rec), stride), *(rec.steps.index(s) for s, _ in self._acc_json)})
+            picks = sorted({*range(0, len(rec), stride), *(int(s) - 1 for s, _ in self._acc_json)})
             return [[rec.steps[k], rec.accuracy(k)] for k in picks]  # type: ignore[list-item]
 
         @property

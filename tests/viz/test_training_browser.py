@@ -5,7 +5,6 @@ are the engine's. Saves screenshots at 1280x800 and 1920x1080 to artifacts/."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import pytest
 import nn
 from autograd_core.viz.assets import inline_script, script_json
 from autograd_core.viz.replay import replay_data
-from autograd_core.viz.snapshots import Recorder
 from autograd_core.viz.widget import widget_css, widget_esm
 
 playwright_api = pytest.importorskip(
