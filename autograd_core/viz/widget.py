@@ -137,6 +137,7 @@ def _widget_class() -> type:
             self._last_sync = float("-inf")
             self._loss_json: list[float | None] = []
             self._acc_json: list[list[float]] = []
+            self._filled = 0  # the accuracy curve has all steps up to here
             self.syncs = 0
             """How many times the front end was sent new data (for tests and benchmarks)."""
             if self.live:
@@ -176,7 +177,7 @@ def _widget_class() -> type:
             rec = self._recorder
             n = len(rec)
             self._last_sync = time.perf_counter()
-            if n == self._synced and not (complete and self._acc_json and len(self._acc_json) < n):
+            if n == self._synced and not (complete and self._acc_json and self._filled != n):
                 return
             self._loss_json.extend(v if v == v and abs(v) != float("inf") else None for v in rec.losses[self._synced:n])
             last = n - 1
@@ -186,6 +187,7 @@ def _widget_class() -> type:
                     self._acc_json.append([rec.steps[last], frame["accuracy"]])
                 if complete:
                     self._acc_json = self._filled_accuracy()
+                    self._filled = n
             self._synced = n
             with self.hold_sync():
                 self.curve = {"loss": list(self._loss_json), "accuracy": list(self._acc_json)}

@@ -190,6 +190,9 @@ def test_a_fast_loop_is_throttled_and_flush_sends_the_last_step():
     view.flush(complete=True)  # as when the notebook cell finishes: every step's accuracy
     assert [p[0] for p in view.curve["accuracy"]] == list(range(1, 51))
     assert [p[1] for p in view.curve["accuracy"]] == [s["accuracy"] for s in view.history]
+    syncs = view.syncs
+    view.flush(complete=True)
+    assert view.syncs == syncs  # already complete: nothing sent
 
 
 def test_without_throttle_every_step_is_sent():
