@@ -1,0 +1,114 @@
+"""Hostile text in every field that reaches a drawing or a page (labels, rule names and symbols,
+the rule's ``math``, activation names, titles): rendered to SVG and HTML and opened in Chromium,
+nothing runs, nothing links to ``javascript:``, no dialog opens, and control characters (NUL
+included) do not break rendering."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import nn
+from autograd_core import Rule, Value, apply
+from autograd_core.viz import backprop_html, draw_graph, draw_network, lecture_html, render_svg
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="the Python package playwright is not installed (pip install playwright)"
+)
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+if CHROMIUM is None:
+    pytest.skip("no chromium binary found (apt-get install chromium)", allow_module_level=True)
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+HOSTILE = [
+    "<d/dx = 2> URL=<javascript:alert(1)>",
+    '"><script>alert(2)</script>',
+    "</script><img src=x onerror=alert(3)>",
+    "<svg onload=alert(4)>",
+    "a\x00b\x01c\x1b[31m\x7f",
+    "{x|<y>} \\N \\G \\L \\l",
+    "javascript:alert(5)",
+    "&lt;script&gt;alert(6)&lt;/script&gt; ]]> <!--",
+]
+
+
+def _graph():
+    """A graph whose every text is hostile: leaf labels, a rule's name, symbol and math."""
+    bad = Rule(name=HOSTILE[1], arity=1, forward=lambda x: 2.0 * x, partials=lambda x, out: (2.0,),
+               math=HOSTILE[0], domain=(((-1e9, 1e9),),), symbol=HOSTILE[3])
+    leaves = [Value(0.5 + k, label=text) for k, text in enumerate(HOSTILE)]
+    out = apply(bad, leaves[0])
+    for v in leaves[1:]:
+        out = out * v
+    out.label = HOSTILE[2]
+    return out, leaves
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    out, leaves = _graph()
+    out.backward()
+    paths = [backprop_html(out, root / "steps.html", title=HOSTILE[2] + HOSTILE[0], params=leaves[:2])]
+    svg = render_svg(draw_graph(out, show_local_grads=True, params=leaves[:2], color_by_grad=True))
+    (root / "graph.svg").write_text(svg, encoding="utf-8")
+    paths.append(root / "graph.svg")
+
+    def act(s):
+        return s.tanh()
+
+    act.__name__ = act.__qualname__ = HOSTILE[0]
+    model = nn.MLP(2, [2, 1], seed=0)
+    for layer in model.layers:
+        for n in layer.neurons:
+            n.activation = act  # a callable activation with a hostile name
+    for k, p in enumerate(model.parameters()):
+        p.label = HOSTILE[k % len(HOSTILE)]
+    (root / "network.svg").write_text(render_svg(draw_network(model, edge_labels=True)), encoding="utf-8")
+    paths.append(root / "network.svg")
+    good = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+    paths.append(lecture_html(good, [0.5, -1.0], 1.0, root / "lecture.html", title=HOSTILE[2] + HOSTILE[4]))
+    return paths
+
+
+def test_dot_source_quotes_every_text():
+    out, _ = _graph()
+    src = draw_graph(out, show_local_grads=True).source
+    outside_quotes = re.sub(r'"(?:[^"\\]|\\.)*"', '""', src)
+    assert "URL" not in outside_quotes and "javascript" not in outside_quotes and "<" not in outside_quotes
+    assert "\x00" not in src and "\x01" not in src and "\x1b" not in src
+    assert "\u2400" in src  # NUL shown as its control picture
+
+
+def test_nothing_runs_and_nothing_links_to_javascript_in_chromium(files):
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for path in files:
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                dialogs, errors, requests = [], [], []
+                page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("request", lambda r: requests.append(r.url))
+                page.goto(path.as_uri())
+                for _ in range(3):
+                    page.keyboard.press("ArrowRight")
+                page.mouse.click(400, 400)
+                found = page.evaluate("""() => {
+                  const links = [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+                    .filter(a => /href$/i.test(a.name) || /^on/i.test(a.name)).map(a => a.name + '=' + a.value));
+                  return {scripts: document.querySelectorAll('script').length, links: links,
+                          images: document.querySelectorAll('img, iframe, object, embed').length};
+                }""")
+                assert dialogs == [] and errors == [], path.name
+                assert requests == [path.as_uri()], path.name
+                assert not [a for a in found["links"] if "javascript:" in a.lower() or a.lower().startswith("on")]
+                assert found["images"] == 0
+                assert found["scripts"] == (2 if path.suffix == ".html" else 0), path.name
+                if path.suffix == ".svg":
+                    assert "alert" in page.content()  # the text is there, shown as text
+                page.close()
+        finally:
+            browser.close()
