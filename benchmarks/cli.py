@@ -14,7 +14,7 @@ from autograd_core.files import atomic_write_text
 from .gradcheck import GradientMismatch
 from .peers import MicrogradMissing
 from .report import format_markdown, format_text
-from .run import WORKLOADS, run
+from .run import OPTIONAL, WORKLOADS, run
 
 __all__ = ["main", "write_json"]
 
@@ -31,7 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quick", action="store_true", help="W2/W3 up to 10k nodes, small W4, 3 repeats (< 1 min)")
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per case (default 7, quick 3)")
-    p.add_argument("--only", default=None, help=f"comma-separated subset of {','.join(WORKLOADS)}")
+    p.add_argument("--only", default=None,
+                   help=f"comma-separated subset of {','.join(WORKLOADS)} (or {','.join(OPTIONAL)}: compiled replays)")
     p.add_argument("--json", default=None, metavar="PATH", help="also save all results as JSON")
     p.add_argument("--markdown", action="store_true", help="print a markdown table instead of plain text")
     p.add_argument("--profile", default=None, metavar="NAME",
@@ -48,9 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeats is not None and args.repeats < 1:
         parser.error(f"--repeats must be >= 1, got {args.repeats}")
     only = [name.strip().upper() for name in args.only.split(",")] if args.only else None
-    unknown = [name for name in only or () if name not in WORKLOADS]
+    unknown = [name for name in only or () if name not in WORKLOADS + OPTIONAL]
     if unknown:
-        parser.error(f"--only: unknown workload {', '.join(unknown)}; choose from {','.join(WORKLOADS)}")
+        parser.error(f"--only: unknown workload {', '.join(unknown)}; choose from {','.join(WORKLOADS + OPTIONAL)}")
 
     def log(message: str) -> None:
         print(f"[bench] {message}", file=sys.stderr, flush=True)

@@ -36,6 +36,8 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             ok = row["ours"]["status"] == "ok"
             out.append({"target": f"{label} completes at 1M",
                         "measured": _cell(row["ours"]) if ok else row["ours"]["status"], "met": ok})
+    if _find(rows, "W5", "compiled step (nn + compile)") is not None:  # optional workload: --only W5
+        _compiled_targets(rows, out)
     row = _find(rows, "W4", "bytes per op node, after forward")
     if row is None:
         out.append({"target": "bytes per op node <= 1/4 of micrograd's", "measured": "not run", "met": None})
@@ -44,6 +46,17 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out.append({"target": "bytes per op node <= 1/4 of micrograd's",
                     "measured": f"{ours:.0f} B vs {mg:.0f} B ({ours / mg:.2f} of it)", "met": ours <= mg / 4})
     return out
+
+
+def _compiled_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:
+    row = _find(rows, "W5", "compiled step (nn + compile)")
+    r = row["ratio"] if row else None
+    out.append({"target": "W5, compiled step, gc on: >= 250x micrograd", "measured": f"{r:.0f}x" if r else "failed",
+                "met": None if r is None else r >= 250})
+    row = _find(rows, "W5", "compiled vs hand-written floats")
+    r = row["ratio"] if row else None
+    out.append({"target": "W5, compiled step no slower than the float reference (goal: 0.6x its time)",
+                "measured": f"{1 / r:.2f}x its time" if r else "failed", "met": None if r is None else r >= 1.0})
 
 
 def rows_case(rows: list[dict[str, Any]], workload: str) -> str:

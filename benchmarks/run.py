@@ -14,9 +14,10 @@ from . import workloads as w
 from .peers import import_micrograd, micrograd_version
 from .report import targets
 
-__all__ = ["WORKLOADS", "run"]
+__all__ = ["WORKLOADS", "OPTIONAL", "run"]
 
 WORKLOADS = ("W1", "W2", "W3", "W4")
+OPTIONAL = ("W5",)  # W5, compiled replays of W1: with --only W5 (or --only W1,W5)
 
 
 def _quiet(message: str) -> None:
@@ -41,9 +42,10 @@ def run(quick: bool = False, repeats: int | None = None, only: Iterable[str] | N
     """
     import_micrograd()
     selected = WORKLOADS if only is None else tuple(dict.fromkeys(name.strip().upper() for name in only))
-    unknown = [name for name in selected if name not in WORKLOADS]
+    unknown = [name for name in selected if name not in WORKLOADS + OPTIONAL]
     if unknown:
-        raise ValueError(f"benchmarks: unknown workload {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
+        raise ValueError(f"benchmarks: unknown workload {', '.join(unknown)}; "
+                         f"choose from {', '.join(WORKLOADS + OPTIONAL)}")
     repeats = repeats if repeats is not None else (3 if quick else 7)
     if repeats < 1:
         raise ValueError(f"benchmarks: repeats must be >= 1, got {repeats}")
@@ -78,6 +80,10 @@ def run(quick: bool = False, repeats: int | None = None, only: Iterable[str] | N
     if "W3" in selected:
         sizes = tuple(n for n in w.W3_SIZES if limit is None or n <= limit)
         rows += w.deep("W3", "sum", "sum() of x_i*w_i", sizes, repeats, peer_all_sizes, log)
+    if "W5" in selected:
+        from .compiled import w5
+
+        rows += w5(repeats, log)
     if "W4" in selected:
         mem_rows, results["memory"] = w.w4(2_000 if quick else 10_000, log)
         rows += mem_rows
