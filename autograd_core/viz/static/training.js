@@ -97,6 +97,9 @@ var ACTraining = (function () {
     return rows;
   }
 
+  /* w_ij^(l) in lecture notation; w_{i,j}^(l) once an index has two digits */
+  function wName(i, j, l) { return (i > 9 || j > 9 ? "w_{" + i + "," + j + "}" : "w_" + i + j) + "^(" + l + ")"; }
+
   function classIndex(meta, label) { var k = meta.classes.indexOf(label); return k < 0 ? 0 : k; }
 
   function mix(hex, t) {  // hex colour mixed with white: t = 0 white, 1 the colour
@@ -242,7 +245,7 @@ var ACTraining = (function () {
             var k = wIndex(sizes, offs, l2, i, j2), v = vals[k];
             edges.push({from: (l2 - 1) + ":" + i, to: l2 + ":" + j2, value: v === null ? NaN : v,
               text: labels ? V.fmt(v) : undefined,
-              title: "w_" + i + j2 + "^(" + l2 + ") = " + V.full(f.weights[k]) + ", ∂L/∂w = " + V.full(f.grads[k])});
+              title: wName(i, j2, l2) + " = " + V.full(f.weights[k]) + ", ∂L/∂w = " + V.full(f.grads[k])});
           }
         }
       }
@@ -306,7 +309,7 @@ var ACTraining = (function () {
       for (var i = 0; i <= sizes[l - 1]; i++) {
         var k = wIndex(sizes, offs, l, i, j), row = h("tr", "", body);
         row.setAttribute("data-i", i);
-        mathSpan(h("td", "", row), "w_" + i + j + "^(" + l + ")");
+        mathSpan(h("td", "", row), wName(i, j, l));
         V.num(h("td", "", row), f.weights[k], "ac-w");
         V.num(h("td", "", row), f.grads[k] === null ? NaN : f.grads[k], "ac-g");
         var xi = i === 0 ? 1 : fw.x[l - 1][i - 1];
