@@ -24,7 +24,9 @@ e = (h(x) - y)^2. Prints forward propagation layer by layer, x^(l) = tanh(W_l x^
 deltas of the lecture's backward recursion beside the engine's gradients de/ds (they agree
 to rounding); de/dw_ij = x_i^(l-1) delta_j^(l) beside the engine's weight gradients; then one
 SGD step and the loss before and after. Writes the computation graph (SVG), the network
-coloured by gradient (SVG) and a page that steps through the backward pass (HTML)."""
+coloured by gradient (SVG), a page that steps through the backward pass node by node (HTML), and
+the lecture page: forward propagation, the loss, the delta recursion and the SGD update on the
+network, one step at a time (HTML)."""
 
 SIZES = (3, 3, 3, 1)
 """d^(1), ..., d^(4); d^(0) = 3."""
@@ -130,12 +132,16 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
     try:
         print(f"wrote {viz.save_svg(e, out / 'lecture_graph.svg', params=params)}")
-        print(f"wrote {viz.save_svg(viz.draw_network(model, show='grads'), out / 'lecture_network_grads.svg')}")
+        network = viz.draw_network(model, show="grads", x=X, y=Y)  # x_j, δ_j, y and e in lecture notation
+        print(f"wrote {viz.save_svg(network, out / 'lecture_network_grads.svg')}")
     except viz.RendererNotFound as error:  # the HTML page below needs no renderer
         print(f"skipped the SVG files: {error}")
     page = viz.backprop_html(e, out / "lecture_backprop.html", params=params,
                              title="Backpropagation through the lecture's 4-layer tanh network")
     print(f"wrote {page}")
+    lecture_page = viz.lecture_html(model, X, Y, out / "lecture_steps.html", lr=LR,
+                                    title="Backpropagation, as in the lecture: the 3-3-3-1 tanh network")
+    print(f"wrote {lecture_page}  (forward, the loss, the \u03b4 recursion and the SGD step, one step at a time)")
 
     print(f"\n== one SGD step, eta = {LR}: w <- w - eta x_i^(l-1) delta_j^(l) ==")
     before = {w: w.data for w in params}
