@@ -321,3 +321,25 @@ def test_pages_fit_the_screen(browser, tmp_path, wide, width, height):
         page.screenshot(path=str(ARTIFACTS / f"{name}_{width}x{height}.png"))
         p.check_clean()
         p.close()
+
+
+@pytest.mark.parametrize("case", ["no data, 3 inputs", "3 classes"])
+def test_module_renders_other_shapes(browser, tmp_path, case):
+    if case == "3 classes":
+        X, y = nn.make_spirals(30, classes=3, seed=0)
+        view = TrainingView(nn.MLP(2, [5, 3], seed=0), X, y)
+    else:
+        view = TrainingView(nn.MLP(3, [4, 1], seed=0))
+    for k in range(3):
+        view.update(1.0 / (k + 1))
+    p = Page(browser, stand_in_page(tmp_path, view, frame=2).as_uri())
+    p.page.wait_for_selector("body[data-ready='1']")
+    assert p.page.inner_text(".ac-step") == "3"
+    if case == "3 classes":
+        assert p.page.locator("svg.ac-boundary circle.pt").count() == 30
+        assert "softmax" in p.page.inner_text(".ac-train-detail")
+    else:
+        assert not p.page.locator(".ac-train-boundary").is_visible()
+        assert "δ needs labels" in p.page.inner_text(".ac-train-detail")
+    p.check_clean()
+    p.close()
