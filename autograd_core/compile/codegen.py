@@ -232,7 +232,12 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
     pnames = [namer.fresh(identifier(lbl, f"p{j}")) for j, lbl in enumerate(trace.param_labels)]
     anames = [namer.fresh(identifier(lbl, f"a{i}")) for i, lbl in enumerate(trace.arg_labels)]
     nodes = trace.nodes
-    nnames = [namer.fresh(identifier(n.label, f"{identifier(n.rule.name, 'f')}{k}")) for k, n in enumerate(nodes)]
+    counts: dict[str, int] = {}
+    nnames = []
+    for node in nodes:  # unlabelled nodes: the rule's name and a count per rule (tanh0, tanh1, ...)
+        base = identifier(node.rule.name, "f")
+        counts[base] = counts.get(base, -1) + 1
+        nnames.append(namer.fresh(identifier(node.label, f"{base}{counts[base]}")))
     rule_names: dict[int, str] = {}
 
     def rule_ref(rule: Rule) -> str:
