@@ -425,6 +425,8 @@ var ACTraining = (function () {
           (label === null ? "" : ", y = " + label) + " (click to choose)";
         dot.addEventListener("click", function () { setExample(k); });
       });
+      var chosen = gPts.querySelector("circle.chosen");
+      if (chosen) { gPts.appendChild(chosen); }  // on top of its neighbours
       var note = V.el("text", {x: W - pad - 2, y: H - 5, "text-anchor": "end", "class": "bd-note"}, boundary);
       note.textContent = one ? "colour: sign of h(x) − " + m.threshold : "colour: argmax class";
     }
