@@ -47,8 +47,13 @@ class MLPCase:
     def model(self) -> MLP:
         """The MLP (built once per case)."""
         if "model" not in self._cache:
-            self._cache["model"] = MLP(self.nin, list(self.nouts), activation=self.activation,
-                                       output_activation=self.output_activation, seed=self.seed)
+            self._cache["model"] = MLP(
+                self.nin,
+                list(self.nouts),
+                activation=self.activation,
+                output_activation=self.output_activation,
+                seed=self.seed,
+            )
         model: MLP = self._cache["model"]
         return model
 
@@ -87,8 +92,9 @@ def near_kink(root: Value, delta: float = 1e-4) -> bool:
     return False
 
 
-def mlps(max_inputs: int = 3, max_layers: int = 3, max_width: int = 4,
-         activations: Sequence[str] = ACTIVATIONS) -> SearchStrategy[MLPCase]:
+def mlps(
+    max_inputs: int = 3, max_layers: int = 3, max_width: int = 4, activations: Sequence[str] = ACTIVATIONS
+) -> SearchStrategy[MLPCase]:
     """Random small :class:`MLPCase` s: 1..``max_inputs`` inputs in [-2, 2], 1..``max_layers``
     layers of 1..``max_width`` neurons; inputs on a relu/abs kink are rejected."""
     hypothesis = require("hypothesis", "testing", "nn.testing.mlps")

@@ -12,8 +12,11 @@ IMPORTS_NN = re.compile(r"^\s*(import nn\b|from nn\b|from nn\.)", re.M)
 
 
 def test_no_engine_module_mentions_an_import_of_nn():
-    offenders = [p.relative_to(ROOT).as_posix() for p in (ROOT / "autograd_core").rglob("*.py")
-                 if IMPORTS_NN.search(p.read_text(encoding="utf-8"))]
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "autograd_core").rglob("*.py")
+        if IMPORTS_NN.search(p.read_text(encoding="utf-8"))
+    ]
     assert not offenders
 
 

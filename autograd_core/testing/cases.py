@@ -72,12 +72,15 @@ class Expression:
 
     def describe(self) -> str:
         """One line per node: ``n3 = mul(n1, 0.5)``."""
+
         def show(a: Arg) -> str:
             return f"{a[0]}{a[1]}" if isinstance(a, tuple) else repr(a)
 
         head = ", ".join(f"x{i} = {v!r}" for i, v in enumerate(self.inputs))
-        lines = [f"n{j} = {name}({', '.join(show(a) for a in args)})" + ("  # glue" if j in self.glue else "")
-                 for j, (name, args) in enumerate(self.steps)]
+        lines = [
+            f"n{j} = {name}({', '.join(show(a) for a in args)})" + ("  # glue" if j in self.glue else "")
+            for j, (name, args) in enumerate(self.steps)
+        ]
         return "\n".join([head, *lines])
 
 

@@ -30,7 +30,13 @@ from ._numeric import (
 )
 
 __all__ = [
-    "check_rule", "check_point", "domain_points", "input_domain", "input_counts", "resolve_rule", "Mismatch",
+    "check_rule",
+    "check_point",
+    "domain_points",
+    "input_domain",
+    "input_counts",
+    "resolve_rule",
+    "Mismatch",
 ]
 
 _FRACTIONS = (0.07, 0.26, 0.5, 0.71, 0.93)
@@ -210,7 +216,5 @@ def check_rule(
     if found:
         lines = [m.describe() for m in found[:10]]
         more = f"\n... and {len(found) - 10} more" if len(found) > 10 else ""
-        raise GradcheckError(
-            f"check_rule('{rule.name}') failed ({rule.math}):\n" + "\n".join(lines) + more
-        )
+        raise GradcheckError(f"check_rule('{rule.name}') failed ({rule.math}):\n" + "\n".join(lines) + more)
     return True

@@ -86,16 +86,20 @@ class _Builder:
     def depth(self, a: Arg) -> int:
         return self.depths[a[1]] if isinstance(a, tuple) and a[0] == "n" else 0
 
-    def squash(self, draw: Any, a: Ref, intervals: Sequence[tuple[float, float]],
-               pending: list[tuple[Step, float]]) -> Arg:
+    def squash(
+        self, draw: Any, a: Ref, intervals: Sequence[tuple[float, float]], pending: list[tuple[Step, float]]
+    ) -> Arg:
         """Steps for lo + w sigmoid(v / (1 + |v|)) into one interval (kept 5% off its edges)."""
         lo, hi = intervals[draw(st.integers(0, len(intervals) - 1)) if len(intervals) > 1 else 0]
         width = 0.9 * (hi - lo)
         v = self.value(a)
         ref: Arg = a
         template: tuple[tuple[str, tuple[float | None, ...]], ...] = (
-            ("mul", (None, 1.0 / (1.0 + abs(v)))), ("sigmoid", (None,)),
-            ("mul", (None, width)), ("add", (None, lo + 0.05 * (hi - lo))))
+            ("mul", (None, 1.0 / (1.0 + abs(v)))),
+            ("sigmoid", (None,)),
+            ("mul", (None, width)),
+            ("add", (None, lo + 0.05 * (hi - lo))),
+        )
         for name, slots in template:
             args = tuple(ref if x is None else x for x in slots)
             out = float(RULES[name].forward(*[self._pending_value(x, pending) for x in args]))
@@ -150,9 +154,15 @@ class _Builder:
 
 
 @st.composite
-def _expressions(draw: Any, max_depth: int, max_inputs: int, max_nodes: int,
-                 rules: Sequence[str] | None, max_slope: float,
-                 variadic_arities: Sequence[int] | None) -> Expression:
+def _expressions(
+    draw: Any,
+    max_depth: int,
+    max_inputs: int,
+    max_nodes: int,
+    rules: Sequence[str] | None,
+    max_slope: float,
+    variadic_arities: Sequence[int] | None,
+) -> Expression:
     names = sorted(RULES) if rules is None else list(rules)
     pick_rule, pick_kind = st.sampled_from(names), st.integers(0, 9)
     n_inputs = draw(st.integers(1, max_inputs))
@@ -199,9 +209,14 @@ def _expressions(draw: Any, max_depth: int, max_inputs: int, max_nodes: int,
     return Expression(inputs=inputs, steps=tuple(b.steps), glue=tuple(b.glue))
 
 
-def expressions(max_depth: int = 30, max_inputs: int = 4, max_nodes: int = 40,
-                rules: Sequence[str] | None = None, max_slope: float = 100.0,
-                variadic_arities: Sequence[int] | None = None) -> st.SearchStrategy[Expression]:
+def expressions(
+    max_depth: int = 30,
+    max_inputs: int = 4,
+    max_nodes: int = 40,
+    rules: Sequence[str] | None = None,
+    max_slope: float = 100.0,
+    variadic_arities: Sequence[int] | None = None,
+) -> st.SearchStrategy[Expression]:
     """Random in-domain expression graphs over ``rules`` (default: all of RULES at draw time).
 
     ``max_nodes`` random rule applications (plus squashes and the root sum), depth at most

@@ -20,6 +20,7 @@ def test_python_m_demos_lists_every_demo_with_one_line_each():
 
 
 def test_python_m_demos_rejects_arguments_with_the_usage():
-    done = subprocess.run([sys.executable, "-m", "demos", "moons"], capture_output=True, text=True, cwd=ROOT,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "demos", "moons"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert done.returncode == 2 and "python -m demos.<name>" in done.stderr

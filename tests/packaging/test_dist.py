@@ -20,8 +20,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("autograd_core", "nn")
 NOT_SHIPPED = ("tests/", "demos/", "benchmarks/", "docs/")
-SKIP_DIRS = {".git", "__pycache__", "build", "dist", "site", "output", "out", "artifacts",
-             ".pytest_cache", ".hypothesis", ".ruff_cache", ".mypy_cache"}
+SKIP_DIRS = {
+    ".git",
+    "__pycache__",
+    "build",
+    "dist",
+    "site",
+    "output",
+    "out",
+    "artifacts",
+    ".pytest_cache",
+    ".hypothesis",
+    ".ruff_cache",
+    ".mypy_cache",
+}
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("build") is None,
@@ -49,8 +61,12 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[str
     src = tmp / "src"
     shutil.copytree(ROOT, src, ignore=_ignore)
     out = tmp / "out"
-    done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(src)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(src)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (sdist,) = out.glob("*.tar.gz")
     (wheel,) = out.glob("*.whl")
