@@ -24,7 +24,8 @@ def describe(x: Any) -> str:
 def real(owner: str, what: str, x: Any, *, finite: bool = True) -> float:
     """``x`` as a float, if it is a real number (not a bool, complex, str, Decimal or array)."""
     if x.__class__ is float and (not finite or math.isfinite(x)):
-        return x  # type: ignore[no-any-return]
+        fast: float = x
+        return fast
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{owner}: {what} must be a real number, got {describe(x)}")
     try:
@@ -47,7 +48,8 @@ def items(owner: str, what: str, xs: Any) -> list[Any] | tuple[Any, ...]:
     """A list, tuple or other finite iterable (a numpy vector, a range) as a list; not a str,
     a mapping, a Value or a number."""
     if xs.__class__ is list or xs.__class__ is tuple:
-        return xs  # type: ignore[no-any-return]
+        same: list[Any] | tuple[Any, ...] = xs
+        return same
     if isinstance(xs, (str, bytes, Mapping, Value)) or not isinstance(xs, Iterable):
         raise TypeError(f"{owner}: {what} must be a list, got {describe(xs)}")
     return list(xs)
@@ -55,10 +57,10 @@ def items(owner: str, what: str, xs: Any) -> list[Any] | tuple[Any, ...]:
 
 def scalars(owner: str, what: str, xs: Any) -> list[Any] | tuple[Any, ...]:
     """A list of Values and real numbers (``what[i]`` named on error); numbers become floats."""
-    xs = items(owner, what, xs)
-    if all(x.__class__ is Value or x.__class__ is float for x in xs):
-        return xs
-    return [scalar(owner, f"{what}[{i}]", x) for i, x in enumerate(xs)]
+    checked = items(owner, what, xs)
+    if all(x.__class__ is Value or x.__class__ is float for x in checked):
+        return checked
+    return [scalar(owner, f"{what}[{i}]", x) for i, x in enumerate(checked)]
 
 
 def positive_int(owner: str, what: str, n: Any, minimum: int = 1) -> int:

@@ -40,10 +40,10 @@ def _check_n(owner: str, n: Any, minimum: int = 1) -> int:
 
 
 def _check_noise(owner: str, noise: Any, what: str = "noise") -> float:
-    noise = real(owner, what, noise)
-    if noise < 0.0:
-        raise ValueError(f"{owner}: {what} must be a finite number >= 0, got {noise!r}")
-    return noise
+    checked = real(owner, what, noise)
+    if checked < 0.0:
+        raise ValueError(f"{owner}: {what} must be a finite number >= 0, got {checked!r}")
+    return checked
 
 
 def _shuffled(rng: random.Random, X: list[list[float]], y: list[int]) -> Dataset:

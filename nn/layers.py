@@ -89,7 +89,7 @@ def _inputs(owner: str, x: Inputs) -> list[Value]:
     With every input a Value, the engine records the affine node on its fast path.
     """
     try:
-        return [v if v.__class__ is Value else Value(v) for v in x]
+        return [v if isinstance(v, Value) else Value(v) for v in x]
     except TypeError as error:
         raise TypeError(f"{owner}: inputs must be numbers or Values ({error})") from None
 
@@ -103,7 +103,7 @@ def _forward(neurons: Sequence[Neuron], activation: Activation, xs: Sequence[Val
     affine = _AFFINE
     sums = [apply_nary(affine, (n.b, *n.w, *xs)) for n in neurons]
     if activation.__class__ is str:
-        rule = ACTIVATIONS[activation]  # type: ignore[index]
+        rule = ACTIVATIONS[activation]
         return sums if rule is None else [apply_unary(rule, s) for s in sums]
     return [activation(s) for s in sums]  # type: ignore[operator]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, overload
 
 from autograd_core import Value
 
@@ -43,8 +43,15 @@ class _Rate:
     def __set_name__(self, owner: type, name: str) -> None:
         self.name, self.slot = name, f"_{name}"
 
-    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
-        return self if obj is None else obj.__dict__[self.slot]
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> _Rate: ...
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> float: ...
+    def __get__(self, obj: object, objtype: type | None = None) -> _Rate | float:
+        if obj is None:
+            return self
+        value: float = obj.__dict__[self.slot]
+        return value
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.slot] = _check_rate(type(obj).__name__, self.name, value, self.upper)
@@ -199,11 +206,11 @@ class LinearDecay:
             raise TypeError(f"LinearDecay: steps must be a positive int, got {type(steps).__name__} {steps!r:.60}")
         if steps <= 0:
             raise ValueError(f"LinearDecay: steps must be a positive int, got {steps!r}")
-        self.optimizer = optimizer
+        self.optimizer: Optimizer = optimizer
         self.start_lr = start_lr
         self.end_lr = end_lr
-        self.steps = int(steps)
-        self.k = 0
+        self.steps: int = int(steps)
+        self.k: int = 0
         optimizer.lr = self.start_lr
 
     def __repr__(self) -> str:
@@ -219,5 +226,6 @@ class LinearDecay:
     def step(self) -> float:
         """Advance one step; set and return the optimizer's new ``lr``."""
         self.k += 1
-        self.optimizer.lr = self.lr_at(self.k)
-        return self.optimizer.lr
+        lr = self.lr_at(self.k)
+        self.optimizer.lr = lr
+        return lr

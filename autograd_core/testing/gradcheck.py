@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from ..graph import grad, topological_order
@@ -74,6 +75,17 @@ def _leaves(inputs: Any, name: str = "gradcheck") -> list[Value]:
                 f"{name}: inputs[{i}] must be a Value or a finite real number, got {type(x).__name__} {x!r:.60}"
             )
     return leaves
+
+
+def _call_forward(rule: Any, z: Sequence[float]) -> float:
+    """The rule's forward value at the point ``z`` (for finite differences of one node)."""
+    value: float = rule.forward(*z)
+    return value
+
+
+def _entry(f: Callable[[Sequence[float]], list[float]], i: int, z: Sequence[float]) -> float:
+    """Entry ``i`` of the vector ``f(z)``."""
+    return f(z)[i]
 
 
 def _step(eps: float, x: float) -> float:
@@ -136,7 +148,7 @@ def first_bad_node(
             f"(data={node.data!r}) with inputs ({', '.join(describe_input(a) for a in args)})"
         )
         for i, recorded in zip(positions, node.local_grads):
-            numeric = central_difference(lambda z, r=rule: r.forward(*z), x, i, _step(eps, x[i]))
+            numeric = central_difference(partial(_call_forward, rule), x, i, _step(eps, x[i]))
             got = as_float(recorded)
             if numeric is not None and not close(got, numeric, atol, rtol):
                 return (
@@ -224,7 +236,7 @@ def gradgradcheck(f: Fn, inputs: Any, eps: float = 1e-6, atol: float = 1e-6, rto
 
     for j in range(n):
         for i in range(n):
-            d = central_difference(lambda z, i=i: first_at(z)[i], point, j, _step(eps, point[j]))
+            d = central_difference(partial(_entry, first_at, i), point, j, _step(eps, point[j]))
             if d is None:
                 raise GradcheckError(f"gradgradcheck: f fails on both sides of input {_label(j, xs[j])}")
             numeric[i][j] = d

@@ -80,11 +80,12 @@ def values(name: str, what: str, xs: Any, optional: bool = True) -> Iterable[Val
         return None
     if isinstance(xs, (str, bytes, Value)) or not isinstance(xs, Iterable):
         raise TypeError(f"{name}: {what} must be a list of Values{' or None' if optional else ''}, got {_got(xs)}")
-    xs = list(xs)
+    checked: list[Value] = []
     for i, x in enumerate(xs):
         if x.__class__ is not Value:
             raise TypeError(f"{name}: {what}[{i}] must be a Value, got {_got(x)}")
-    return xs
+        checked.append(x)
+    return checked
 
 
 def sequence(name: str, what: str, xs: Any, optional: bool = True) -> list[Any] | None:
@@ -101,8 +102,10 @@ def points(name: str, what: str, xs: Any, optional: bool = True) -> list[list[fl
     rows = sequence(name, what, xs, optional)
     if rows is None:
         return None
-    return [[real(name, f"{what}[{i}][{j}]", v) for j, v in enumerate(sequence(name, f"{what}[{i}]", row, False) or [])]
-            for i, row in enumerate(rows)]
+    return [
+        [real(name, f"{what}[{i}][{j}]", v) for j, v in enumerate(sequence(name, f"{what}[{i}]", row, False) or [])]
+        for i, row in enumerate(rows)
+    ]
 
 
 def drawable(name: str, obj: Any) -> Any:
