@@ -128,8 +128,8 @@ def jvp(f: Function, primals: Sequence[float], tangents: Sequence[float]) -> tup
 def vjp(f: Function, primals: Sequence[float], cotangent: Any) -> tuple[Any, list[float]]:
     """(f(x), uᵀ J(x)): the value and Σ_k u_k ∇f_k, by one reverse sweep.
 
-    ``cotangent`` u is a number for a scalar ``f`` and a list of one number per output
-    when ``f`` returns a list. The gradient is a list of one float per input.
+    ``cotangent`` u is a number (or a list of one) for a scalar ``f``, and a list of one
+    number per output when ``f`` returns a list. The gradient is a list of one float per input.
     """
     leaves, outs, is_list = _call("vjp", f, _inputs("vjp", f, primals, "primals"), _EITHER, "primals")
     if is_list:
@@ -137,9 +137,11 @@ def vjp(f: Function, primals: Sequence[float], cotangent: Any) -> tuple[Any, lis
         _same_length("vjp", "cotangent", us, len(outs), "the list f returned")
     elif _is_number(cotangent):
         us = [float(cotangent)]
-    else:
-        raise TypeError(f"vjp: cotangent must be a number for a scalar f, got {type(cotangent).__name__} "
-                        f"{cotangent!r:.60}")
+    else:  # a scalar f also takes a list of one number
+        us = _numbers("vjp", "cotangent", cotangent)
+        if len(us) != 1:
+            raise ValueError(f"vjp: cotangent has {len(us)} entries but f returned one Value (a number, or a list "
+                             "of one, is expected)")
     seeds: dict[Value, float] = {}
     for o, u in zip(outs, us):
         if o.__class__ is Value:

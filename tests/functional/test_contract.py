@@ -25,6 +25,7 @@ def test_results_are_plain_floats_with_the_documented_shapes():
     values, dds = ac.jvp(lambda x, y: [x * y, x + y, x], [1.0, 2.0], [1.0, 1.0])
     assert values == [2.0, 3.0, 1.0] and dds == [3.0, 2.0, 1.0]
     value, g = ac.vjp(f2, (1, 2), 1)  # ints and tuples are fine
+    assert ac.vjp(f2, [1.0, 2.0], [1.0]) == ac.vjp(f2, [1.0, 2.0], 1.0), "a scalar f takes [u] too"
     assert type(value) is float and type(g) is list and all(type(v) is float for v in g)
     values, g = ac.vjp(lambda x, y: (x * y, x + y), [1.0, 2.0], [1.0, -1.0])
     assert values == [2.0, 3.0] and g == [1.0, 0.0]
@@ -41,6 +42,7 @@ def test_results_are_plain_floats_with_the_documented_shapes():
     [
         (lambda: ac.jvp(f2, [1.0, 2.0], [1.0]), "tangents"),
         (lambda: ac.vjp(lambda x: [x, x], [1.0], [1.0, 2.0, 3.0]), "cotangent"),
+        (lambda: ac.vjp(lambda x: x, [1.0], [1.0, 2.0]), "cotangent"),
         (lambda: ac.hvp(f2, [1.0, 2.0], [1.0, 2.0, 3.0]), "v"),
         (lambda: ac.jacobian(lambda: [], []), "xs"),
         (lambda: ac.hessian(f2, []), "xs"),
@@ -66,7 +68,8 @@ def test_wrong_lengths_raise_value_error_naming_the_argument(call, name):
         (lambda: ac.vjp(lambda x: None, [1.0], 1.0), "NoneType"),
         (lambda: ac.jacobian(lambda x: [x, "y"], [1.0]), "entry 1"),
         (lambda: ac.hessian(lambda x: True, [1.0]), "bool"),
-        (lambda: ac.vjp(lambda x: x, [1.0], [1.0]), "cotangent"),
+        (lambda: ac.vjp(lambda x: x, [1.0], None), "cotangent"),
+        (lambda: ac.vjp(lambda x: [x, x], [1.0], 1.0), "cotangent"),
         (lambda: ac.jvp(f2, [1.0, "2"], [1.0, 1.0]), r"primals\[1\]"),
         (lambda: ac.jvp(f2, [1.0, Value(2.0)], [1.0, 1.0]), r"primals\[1\]"),
         (lambda: ac.jvp(f2, 1.0, [1.0]), "primals"),
