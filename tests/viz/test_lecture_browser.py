@@ -110,8 +110,8 @@ def check_numbers(shown, steps):
                 continue
             if node.startswith("0:"):
                 assert float(value) == x[0][int(node[2:]) - 1]
-            elif node == "e":
-                assert float(value) == steps["e"]
+            elif node == "e":  # e, and ∂e/∂h = 2(h - y) from the backward pass on
+                assert float(value) == (steps["e"] if key == "e" else 2.0 * (x[-1][0] - Y))
             elif node == "y":
                 assert float(value) == Y
             else:

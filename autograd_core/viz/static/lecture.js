@@ -78,7 +78,8 @@
     }
     cols.push({title: "loss (h \u2212 y)\u00b2", nodes: [
       {id: "y", label: "y", kind: "target", rows: [["y", D.y]]},
-      {id: "e", label: "e", kind: "loss", title: "e = (h \u2212 y)\u00b2", rows: [["e", K.loss ? S.e : dash]],
+      {id: "e", label: "e", kind: "loss", title: "e = (h \u2212 y)\u00b2; \u2202e/\u2202h = 2(h \u2212 y)",
+        rows: [["e", K.loss ? S.e : dash], ["\u2202e/\u2202h", K.delta <= L ? D.dedh : dash]],
         cls: st.kind === "loss" ? "updated" : ""}]});
 
     for (l = 1; l <= L; l++) {
@@ -97,7 +98,7 @@
             e.text = fmt(S.grad[l - 1][i][j - 1]);
           } else if (st.l === l && mine && st.kind === "sgd") {
             e.cls = "active"; e.at = 0.5; e.data = S.w_new[l - 1][i][j - 1];
-            e.text = fmt(wAt(l, i, j)) + " \u2192 " + fmt(S.w_new[l - 1][i][j - 1]);
+            e.text = fmt(wAt(l, i, j)) + "\n\u2192 " + fmt(S.w_new[l - 1][i][j - 1]);
           } else if (st.kind === "delta" && st.l === l - 1 && i === focus[l - 1]) {
             e.cls = "back"; e.dir = "backward"; e.at = 0.5;
             e.text = fmt(wAt(l, i, j)); e.data = wAt(l, i, j);
@@ -113,7 +114,7 @@
     if (st.kind === "loss") { he.cls = ye.cls = "active"; he.dir = ye.dir = "forward"; }
     if (st.kind === "delta" && st.l === L) {
       he.cls = "back"; he.dir = "backward"; he.at = 0.45; he.data = D.dedh;
-      he.text = "2(h \u2212 y) = " + fmt(D.dedh);
+      he.text = "2(h \u2212 y)";
     }
     edges.push(he, ye);
     return {columns: cols, edges: edges, focus: fid};
@@ -255,7 +256,7 @@
       col.nodes.push({id: id, label: p.name + (p.kind === "param" && p.i === 0 ? "  (\u00d7 x_0 = 1)" : ""),
         kind: p.kind === "param" ? "param" : "input", rows: [["data", p.data]]});
       edges.push({from: id, to: "s", value: 0, cls: "back", dir: "backward", at: 0.5, data: p.contribution,
-        text: fmt(p.local) + " \u00d7 " + fmt(s.upstream) + " = " + fmt(p.contribution),
+        text: fmt(p.local) + " \u00d7 " + fmt(s.upstream) + "\n= " + fmt(p.contribution),
         title: "local derivative \u2202s/\u2202" + p.name + " = " + ACViz.full(p.local) + "\n\u00d7 upstream \u03b4 = " +
           ACViz.full(s.upstream) + "\n= contribution " + ACViz.full(p.contribution)});
     });
@@ -265,7 +266,7 @@
       cols.push({title: t.rule + " node", nodes: [{id: "t", label: t.name + " = " + t.rule + "(s)", kind: "op",
         rows: [["data", t.data], ["grad", t.upstream]]}]});
       edges.push({from: "s", to: "t", value: 0, cls: "back", dir: "backward", at: 0.5, data: t.contribution,
-        text: fmt(t.local) + " \u00d7 " + fmt(t.upstream) + " = " + fmt(t.contribution),
+        text: fmt(t.local) + " \u00d7 " + fmt(t.upstream) + "\n= " + fmt(t.contribution),
         title: "local derivative \u03b8'(s) = " + ACViz.full(t.local) + "\n\u00d7 upstream \u2202e/\u2202" + t.name + " = " +
           ACViz.full(t.upstream) + "\n= \u03b4 = " + ACViz.full(t.contribution)});
     }
@@ -275,7 +276,7 @@
     if (!open) { return; }
     var sp = neuronSpec(open[0], open[1]);
     ACViz.drawNetwork(nodeSvg, sp, {font: view.font, zoom: view.zoom, width: nodeStage.clientWidth - 4,
-      height: nodeStage.clientHeight - 4, minGap: 17 * view.font, minFont: view.present ? 18 : 15});
+      height: nodeStage.clientHeight - 4, minGap: 14 * view.font, minFont: view.present ? 18 : 15});
   }
   function openNeuron(id) {
     var p = id.split(":"), l = +p[0], j = +p[1];

@@ -132,12 +132,12 @@ var ACViz = (function () {
     var f = opts.font || 16, zoom = opts.zoom || 1;
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var cols = spec.columns, line = 1.3 * f, pad = 0.35 * f;
-    var boxW = 5.5 * f, biasW = 3.2 * f;
-    cols.forEach(function (c) {
+    var biasW = 3.2 * f, colW = cols.map(function () { return 5.5 * f; });  // box width per column
+    cols.forEach(function (c, ci) {
       c.nodes.forEach(function (n) {
         var w = textWidth(n.label.replace(/[_^(){}]/g, ""), f * 1.05) + 2 * pad;
         (n.rows || []).forEach(function (r) { w = Math.max(w, textWidth(r[0] + " " + fmt(r[1]), f) + 2 * pad); });
-        if (n.kind === "bias") { biasW = Math.max(biasW, w); } else { boxW = Math.max(boxW, w); }
+        if (n.kind === "bias") { biasW = Math.max(biasW, w); } else { colW[ci] = Math.max(colW[ci], w); }
       });
     });
     var biasH = line + pad;
@@ -148,21 +148,22 @@ var ACViz = (function () {
     var m = 0.6 * f, titleH = 1.6 * f, vgap = 0.7 * f, n = cols.length;
     var minGap = opts.minGap || 6 * f, maxScale = opts.maxScale || 1.6;
     var colH = heights(vgap), innerH = Math.max.apply(null, colH);
-    var W = 2 * m + n * boxW + (n - 1) * minGap, H = titleH + innerH + 2 * m;
+    var boxesW = colW.reduce(function (a, b) { return a + b; }, 0);
+    var W = 2 * m + boxesW + (n - 1) * minGap, H = titleH + innerH + 2 * m;
     var availW = opts.width || 0, availH = opts.height || 0, fit = 1;
     // fit the box, but keep text at least minFont px high by scrolling vertically (never horizontally)
     if (availW > 0 && availH > 0) { fit = Math.min(availW / W, Math.max(availH / H, (opts.minFont || 0) / f), maxScale); }
     else if (availW > 0) { fit = Math.min(availW / W, 1); }
     // use the room the fitted drawing leaves: wider gaps between layers, rows spread apart
     var gap = minGap;
-    if (availW > 0 && n > 1) { gap = Math.min(Math.max(14 * f, minGap), Math.max(minGap, (availW / fit - 2 * m - n * boxW) / (n - 1))); }
+    if (availW > 0 && n > 1) { gap = Math.min(Math.max(14 * f, minGap), Math.max(minGap, (availW / fit - 2 * m - boxesW) / (n - 1))); }
     if (availH > 0) {
       var most = Math.max.apply(null, cols.map(function (c) { return c.nodes.length; }));
       vgap += Math.max(0, Math.min(2 * f, (availH / fit - H) / Math.max(1, most)));
       colH = heights(vgap);
       innerH = Math.max.apply(null, colH);
     }
-    W = 2 * m + n * boxW + (n - 1) * gap;
+    W = 2 * m + boxesW + (n - 1) * gap;
     H = titleH + innerH + 2 * m;
     var scale = fit * zoom;
     svg.setAttribute("viewBox", "0 0 " + W.toFixed(1) + " " + H.toFixed(1));
@@ -180,8 +181,9 @@ var ACViz = (function () {
     var gLabels = el("g", {"class": "edge-labels"}, svg);
 
     var pos = {}, boxes = {}, result = {width: W * scale, height: H * scale, scale: scale, nodes: {}, boxes: boxes};
+    var colX = m;
     cols.forEach(function (c, ci) {
-      var x = m + ci * (boxW + gap), y = titleH + m + (innerH - colH[ci]) / 2;
+      var boxW = colW[ci], x = colX, y = titleH + m + (innerH - colH[ci]) / 2;
       if (c.title) {
         var t = el("text", {x: x + boxW / 2, y: m + f, "class": "col-title", "text-anchor": "middle"}, svg);
         mathText(t, c.title);
@@ -192,6 +194,7 @@ var ACViz = (function () {
         pos[nd.id] = {x: nx, y: y, w: w, h: h, out: 0, inn: 0, nOut: 0, nIn: 0};
         y += h + vgap;
       });
+      colX += boxW + gap;
     });
     var edges = spec.edges || [], scaleW = 0;
     edges.forEach(function (e) {
@@ -222,21 +225,32 @@ var ACViz = (function () {
     });
     // edge labels: boxes centred on the edge, nudged apart vertically where they would overlap
     var lh = 1.25 * f;
-    labels.sort(function (p, q) { return p.x - q.x || p.y - q.y; });
+    // label boxes (a "\n" starts a new line) centred on their edges, pushed apart where they would
+    // overlap, then moved together so the stack stays centred where the edges are
+    var meanBefore = 0, meanAfter = 0, sep = 0.15 * f;
+    labels.forEach(function (lb) {
+      lb.lines = String(lb.e.text).split("\n");
+      lb.w = Math.max.apply(null, lb.lines.map(function (s) { return textWidth(s, f); })) + 0.6 * f;
+      lb.h = lb.lines.length * lh;
+      meanBefore += lb.y / labels.length;
+    });
+    labels.sort(function (p, q) { return p.y - q.y || p.x - q.x; });
     for (var i = 1; i < labels.length; i++) {
       for (var k = 0; k < i; k++) {
-        var p = labels[k], q = labels[i];
-        var wp = textWidth(p.e.text, f) + 0.6 * f, wq = textWidth(q.e.text, f) + 0.6 * f;
-        if (Math.abs(p.x - q.x) < (wp + wq) / 2 && Math.abs(p.y - q.y) < lh) { q.y = p.y + (q.y >= p.y ? lh : -lh); }
+        var p = labels[k], q = labels[i], need = (p.h + q.h) / 2 + sep;
+        if (Math.abs(p.x - q.x) < (p.w + q.w) / 2 && q.y < p.y + need && q.y > p.y - need) { q.y = p.y + need; }
       }
     }
+    labels.forEach(function (lb) { meanAfter += lb.y / labels.length; });
     labels.forEach(function (lb) {
-      var w = textWidth(lb.e.text, f) + 0.6 * f;
+      lb.y = Math.max(lb.h / 2, Math.min(H - lb.h / 2, lb.y + meanBefore - meanAfter));
       var g = el("g", {"class": "elabel" + (lb.e.cls ? " " + lb.e.cls : ""), "data-from": lb.e.from, "data-to": lb.e.to,
         "data-value": lb.e.data === undefined ? null : full(lb.e.data)}, gLabels);
-      el("rect", {x: lb.x - w / 2, y: lb.y - lh / 2, width: w, height: lh, rx: 0.25 * f}, g);
-      var t = el("text", {x: lb.x, y: lb.y + 0.33 * f, "text-anchor": "middle", "font-size": f}, g);
-      t.textContent = lb.e.text;
+      el("rect", {x: lb.x - lb.w / 2, y: lb.y - lb.h / 2, width: lb.w, height: lb.h, rx: 0.25 * f}, g);
+      var t = el("text", {x: lb.x, y: lb.y - lb.h / 2 + 0.5 * lh + 0.33 * f, "text-anchor": "middle", "font-size": f}, g);
+      lb.lines.forEach(function (line, n) {
+        el("tspan", {x: lb.x, dy: n === 0 ? 0 : lh}, t).textContent = line;
+      });
       if (lb.e.title) { el("title", {}, g).textContent = lb.e.title; }
     });
 
