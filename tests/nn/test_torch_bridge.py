@@ -1,25 +1,11 @@
 """nn.to_torch / MLP.from_torch: the same network in PyTorch, outputs, losses and gradients to 1e-12."""
 
-import sys
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd_core._extras import MissingExtra
 from nn.testing import mlps
-
-
-def test_without_torch_both_directions_raise_import_error_naming_the_extra(monkeypatch):
-    monkeypatch.setitem(sys.modules, "torch", None)  # as if PyTorch were not installed
-    model = nn.MLP(2, [3, 1], seed=0)
-    with pytest.raises(ImportError, match=r'nn\.to_torch.*autograd-core\[torch\]') as info:
-        nn.to_torch(model)
-    assert isinstance(info.value, MissingExtra)
-    with pytest.raises(ImportError, match=r'MLP\.from_torch.*autograd-core\[torch\]'):
-        nn.MLP.from_torch(object())
-
 
 torch = pytest.importorskip("torch", reason="the bridge needs PyTorch: pip install 'autograd-core[torch]'")
 F64 = torch.float64
