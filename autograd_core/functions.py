@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence, Union
 
 from .rules import RULES
-from .value import Value, apply_nary, apply_unary
+from .value import Value, apply, apply_unary
 
 __all__ = [
     "square", "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "sin", "cos", "sum", "dot", "affine",
@@ -73,18 +73,18 @@ def cos(x: Scalar) -> Value | float:
 def sum(xs: Iterable[Scalar]) -> Value | float:  # noqa: A001 - the n-ary basic function
     """x_1 + ... + x_n as one node (instead of a chain of n - 1 additions)."""
     args = tuple(xs)
-    return apply_nary(_SUM, args) if args else 0.0
+    return apply(_SUM, *args) if args else 0.0
 
 
 def dot(a: Sequence[Scalar], b: Sequence[Scalar]) -> Value | float:
     """a_1 b_1 + ... + a_n b_n as one node."""
     if len(a) != len(b):
         raise ValueError(f"dot: sequences differ in length ({len(a)} and {len(b)})")
-    return apply_nary(_DOT, (*a, *b)) if a else 0.0
+    return apply(_DOT, *a, *b) if a else 0.0
 
 
 def affine(bias: Scalar, weights: Sequence[Scalar], xs: Sequence[Scalar]) -> Value | float:
     """s = w_0 + sum_i w_i x_i as one node: a neuron's weighted sum with the bias input x_0 = 1."""
     if len(weights) != len(xs):
         raise ValueError(f"affine: {len(weights)} weights but {len(xs)} inputs")
-    return apply_nary(_AFFINE, (bias, *weights, *xs))
+    return apply(_AFFINE, bias, *weights, *xs)

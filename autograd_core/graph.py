@@ -3,16 +3,26 @@
 Nothing here recurses and nothing here knows about individual basic functions: the
 local derivatives were recorded at forward time (first order), or are rebuilt from the
 rule table as Values (``create_graph=True``, higher order).
+
+One traversal (:func:`_walk`) orders nodes for every user: ``backward``, ``grad``,
+``topological_order`` (drawings, node counts, ``compile``). It keeps its visit marks in
+the node's own ``_mark`` slot, as fresh objects per call, so an interrupted walk leaves
+nothing that a later one could mistake for its own. Walks and backward passes hold one
+re-entrant lock: two threads calling ``backward()`` on graphs that share nodes run one
+after the other and both get exact gradients.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Sequence
 
-from . import value as _value
-from .value import Value
+from .rules import Undefined
+from .value import Value, _as_float, _describe, _mode
 
 __all__ = ["topological_order", "backward", "grad"]
+
+_lock = threading.RLock()
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -21,81 +31,71 @@ def topological_order(root: Value) -> list[Value]:
     Iterative depth-first post-order over parents in argument order: deterministic.
     """
     if root.__class__ is not Value:
-        raise TypeError(f"topological_order: expected a Value, got {type(root).__name__}")
-    return _post_order(root)
+        raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} {root!r:.60}")
+    return _walk(root, True)
 
 
-def _post_order(root: Value) -> list[Value]:
-    """Depth-first post-order from ``root``, parents in argument order."""
-    order: list[Value] = []
-    finished: dict[Value, bool] = {}  # False while a node's parents are being visited
-    stack = [root]
-    while stack:
-        v = stack[-1]
-        state = finished.get(v)
-        if state is None:
-            finished[v] = False
-            p = v._p0
-            if p is None:
-                pass
-            elif p.__class__ is tuple:
-                for q in reversed(p):
-                    if q not in finished:
-                        stack.append(q)
-            else:
-                q = v._p1
-                if q is not None and q not in finished:
-                    stack.append(q)
-                if p not in finished:
-                    stack.append(p)
-            if stack[-1] is not v:
-                continue
-        stack.pop()
-        if state is not True:
-            finished[v] = True
-            order.append(v)
-    return order
-
-
-def _interior_order(root: Value) -> list[Value]:
-    """The interior nodes of :func:`topological_order`, in the same order.
-
-    While ordering, it keeps its visit marks in ``.grad`` of interior nodes (cheaper than a
-    dict of visited nodes); ``backward`` overwrites those gradients right after. The marks
-    are fresh objects each call, and are cleared if the walk is interrupted.
-    """
+def _walk(root: Value, leaves: bool) -> list[Value]:
+    """Depth-first post-order from ``root`` (parents in argument order); leaves only if ``leaves``."""
     opened, done = object(), object()
     order: list[Value] = []
     stack = [root]
-    try:
+    push = stack.append
+    with _lock:
         while stack:
             v = stack[-1]
-            mark = v.grad
+            mark = v._mark
             if mark is opened:
                 stack.pop()
-                v.grad = done
+                v._mark = done
                 order.append(v)
                 continue
             if mark is done:
                 stack.pop()
                 continue
-            v.grad = opened
-            p = v._p0
-            if p.__class__ is tuple:
-                for q in reversed(p):
-                    if q._p0 is not None and q.grad is not done:
-                        stack.append(q)
+            v._mark = opened
+            n = v._nary
+            if n is not None:
+                for q in reversed(n[0]):
+                    if q._mark is not done and (leaves or q._rule is not None):
+                        push(q)
             else:
-                q = v._p1
-                if q is not None and q._p0 is not None and q.grad is not done:
-                    stack.append(q)
-                if p._p0 is not None and p.grad is not done:
-                    stack.append(p)
-    except BaseException:
-        for v in order + stack:
-            v.grad = 0.0
-        raise
+                q = v._in1
+                if q is not None and q._mark is not done and (leaves or q._rule is not None):
+                    push(q)
+                q = v._in0
+                if q is not None and q._mark is not done and (leaves or q._rule is not None):
+                    push(q)
     return order
+
+
+def _push(order: list[Value], observer: Any) -> None:
+    """The first-order backward loop: each node's ``.grad`` times its local derivatives, to its parents.
+
+    ``order`` lists interior nodes, parents first; their ``.grad`` already holds the seed
+    (the root) or 0.0. ``observer.propagating(node)`` runs before each node is pushed.
+    """
+    v = None
+    try:
+        for v in reversed(order):
+            if observer is not None:
+                observer.propagating(v)
+            g = v.grad
+            n = v._nary
+            if n is None:
+                p = v._in0
+                if p is not None:
+                    p.grad += v._d0 * g
+                p = v._in1
+                if p is not None:
+                    p.grad += v._d1 * g
+            else:
+                for p, d in zip(n[0], n[1]):
+                    p.grad += d * g
+    except ValueError as error:  # an undefined local derivative was used
+        if v is None or not any(isinstance(d, Undefined) for d in v.local_grads):
+            raise
+        raise type(error)(f"{error}{_describe(v.inputs)}") from None
 
 
 def backward(root: Value, gradient: float = 1.0) -> None:
@@ -105,33 +105,19 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     accumulate, as in PyTorch, so two roots that share leaves add up in them.
     """
     if root.__class__ is not Value:
-        raise TypeError(f"backward: expected a Value, got {type(root).__name__}")
-    seed = float(gradient)
-    if root._p0 is None:
-        root.grad += seed
-        return
-    order = _interior_order(root)
-    for v in order:
-        v.grad = 0.0
-    root.grad = seed
-    observer = _value._observer
-    v = root
-    try:
-        for v in reversed(order):
-            if observer is not None:
-                observer.propagating(v)
-            g = v.grad
-            p = v._p0
-            if p.__class__ is tuple:
-                for q, d in zip(p, v._d0):
-                    q.grad += d * g
-            else:
-                p.grad += v._d0 * g
-                q = v._p1
-                if q is not None:
-                    q.grad += v._d1 * g
-    except ValueError as error:  # an undefined local derivative was used
-        raise type(error)(f"{error}{_value._describe(v.inputs)}") from None
+        raise TypeError(f"backward: expected a Value, got {type(root).__name__} {root!r:.60}")
+    seed = _as_float(gradient, "backward: gradient")
+    mode = _mode()
+    observer = mode.observer if mode is not None else None
+    with _lock:
+        if root._rule is None:
+            root.grad += seed
+            return
+        order = _walk(root, False)
+        for v in order:
+            v.grad = 0.0
+        root.grad = seed
+        _push(order, observer)
 
 
 def grad(
@@ -147,30 +133,37 @@ def grad(
     on gets 0.
     """
     single = inputs.__class__ is Value
+    if not single and (isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence)):
+        raise TypeError(f"grad: inputs must be a Value or a sequence of Values, got {type(inputs).__name__}")
     wanted: list[Value] = [inputs] if single else list(inputs)  # type: ignore[list-item]
     for x in [output, *wanted]:
         if x.__class__ is not Value:
             raise TypeError(f"grad: expected Values, got {type(x).__name__} {x!r:.60}")
-    order = topological_order(output)
+    if not isinstance(create_graph, bool):
+        raise TypeError(f"grad: create_graph must be a bool, got {type(create_graph).__name__}")
     if create_graph:
-        grads = _grads_as_values(order, output)
+        grads = _grads_as_values(topological_order(output), output)
         result: list[Any] = [_as_value(grads.get(x, 0.0)) for x in wanted]
     else:
-        grads = _grads_as_floats(order, output)
-        result = [grads.get(x, 0.0) for x in wanted]
+        result = _grads_as_floats(output, wanted)
     return result[0] if single else result
 
 
-def _grads_as_floats(order: list[Value], output: Value) -> dict[Value, float]:
-    grads: dict[Value, float] = {output: 1.0}
-    get = grads.get
-    for v in reversed(order):
-        g = get(v)
-        if g is None or v._p0 is None:
-            continue
-        for q, d in zip(v.parents, v.local_grads):
-            grads[q] = get(q, 0.0) + d * g
-    return grads
+def _grads_as_floats(output: Value, wanted: list[Value]) -> list[float]:
+    """The backward loop on the graph's own ``.grad`` slots, which are restored afterwards."""
+    with _lock:
+        order = _walk(output, True)
+        saved = [v.grad for v in order]
+        try:
+            for v in order:
+                v.grad = 0.0
+            output.grad = 1.0
+            _push([v for v in order if v._rule is not None], None)
+            done = output._mark
+            return [x.grad if x._mark is done else 0.0 for x in wanted]
+        finally:
+            for v, g in zip(order, saved):
+                v.grad = g
 
 
 def _grads_as_values(order: list[Value], output: Value) -> dict[Value, Any]:
@@ -179,18 +172,24 @@ def _grads_as_values(order: list[Value], output: Value) -> dict[Value, Any]:
     get = grads.get
     for v in reversed(order):
         g = get(v)
-        if g is None or v._fn is None:
+        rule = v.rule
+        if g is None or rule is None:
             continue
         args = v.inputs
-        partials = v._fn.partials(*args, v)
+        partials = rule.partials(*args, v)
         for x, d in zip(args, partials):
-            if x.__class__ is Value:
-                contribution = d if (g.__class__ is float and g == 1.0) else d * g
-                previous = get(x)
-                grads[x] = contribution if previous is None else previous + contribution
+            if x.__class__ is not Value:
+                continue
+            if isinstance(d, Undefined):
+                try:
+                    d.fail()
+                except ValueError as error:
+                    raise ValueError(f"{error}{_describe(args)}") from None
+            contribution = d if (g.__class__ is float and g == 1.0) else d * g
+            previous = get(x)
+            grads[x] = contribution if previous is None else previous + contribution
     return grads
 
 
 def _as_value(x: Any) -> Value:
     return x if x.__class__ is Value else Value(x)
-

@@ -1,6 +1,6 @@
 """``detect_anomaly()``: stop at the first nan or inf, forward or backward, and say where it came from.
 
-Built on :func:`autograd_core.value.set_observer`: while active, every node a basic
+Built on :func:`autograd_core.value.observing`: while active (in this thread or task only), every node a basic
 function makes has its creation site (the innermost frame outside the library) recorded
 and its value checked; ``backward`` checks each gradient contribution ``d * g`` pushed
 from a node to its parents. Only ``Value.backward`` reports backward anomalies: the
@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from ..rules import Undefined
-from ..value import Value, set_observer
+from ..value import Value, get_observer, observing
 from ._numeric import describe_input
 
 __all__ = ["AnomalyError", "detect_anomaly"]
@@ -108,11 +108,8 @@ def detect_anomaly() -> Iterator[None]:
     """Inside this block a nan/inf value or gradient raises :class:`AnomalyError` at its source.
 
     The message names the basic function, its inputs and the ``file:line`` where the node
-    was created. Nesting is fine: the previous observer is kept informed and restored.
+    was created. Nesting is fine: the previous observer is kept informed and restored. The mode
+    belongs to the current thread or asyncio task: others are not checked.
     """
-    observer = _Observer(None)
-    observer.previous = set_observer(observer)
-    try:
+    with observing(_Observer(get_observer())):
         yield
-    finally:
-        set_observer(observer.previous)

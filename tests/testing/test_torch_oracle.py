@@ -49,6 +49,7 @@ TORCH = {
     "div": lambda x, y: _t(x) / _t(y),
     "neg": lambda x: -x,
     "pow": lambda x, y: torch.pow(_t(x), y) if not isinstance(y, torch.Tensor) else torch.exp(y * torch.log(_t(x))),
+    "square": torch.square,
     "exp": torch.exp,
     "log": torch.log,
     "tanh": torch.tanh,
