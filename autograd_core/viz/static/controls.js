@@ -3,13 +3,14 @@
  *
  *   var view = ACViz.controls({bar: element, redraw: function () {...}, svg: function () { return svgEl; },
  *                              name: function () { return "step-3"; }});
- *   view.zoom     1 = fit the window (never wider than it); the -/+ buttons and keys step it
+ *   view.zoom     1 = the page's own fit (readable text, never wider than the window); -/+ step it
+ *   view.fitAll   true after Fit (key 0): the whole drawing in the window, however small its text
  *   view.font     the on-screen text size in px: 16, or 21 in presentation mode
  * Keys: + / - zoom, 0 fit, p presentation mode, s save SVG, i save PNG.
  */
 ACViz.controls = function (opts) {
   "use strict";
-  var state = {zoom: 1, present: document.body.classList.contains("present"), font: 16};
+  var state = {zoom: 1, fitAll: false, present: document.body.classList.contains("present"), font: 16};
   var ZOOMS = [0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3];
   function css() { var s = document.getElementById("ac-css"); return s ? s.textContent : ""; }
   function button(id, text, title, f) {
@@ -24,11 +25,11 @@ ACViz.controls = function (opts) {
     state.font = state.present ? 21 : 16;
     document.body.classList.toggle("present", state.present);
     document.body.setAttribute("data-zoom", String(state.zoom));
-    if (zoomLabel) { zoomLabel.textContent = state.zoom === 1 ? "fit" : Math.round(state.zoom * 100) + "%"; }
+    if (zoomLabel) { zoomLabel.textContent = state.fitAll ? "all" : state.zoom === 1 ? "auto" : Math.round(state.zoom * 100) + "%"; }
     if (bPresent) { bPresent.setAttribute("aria-pressed", state.present ? "true" : "false"); }
     opts.redraw();
   }
-  function setZoom(z) { state.zoom = z; apply(); }
+  function setZoom(z, all) { state.zoom = z; state.fitAll = !!all; apply(); }
   function step(dir) {
     var i = ZOOMS.indexOf(state.zoom);
     if (i < 0) { i = 3; }
@@ -46,7 +47,7 @@ ACViz.controls = function (opts) {
   zoomLabel.id = "zoom-level";
   group.appendChild(zoomLabel);
   button("btn-zoom-in", "+", "Zoom in (+)", function () { step(1); });
-  button("btn-fit", "Fit", "Fit the window (0)", function () { setZoom(1); });
+  button("btn-fit", "Fit", "The whole drawing in the window (0)", function () { setZoom(1, true); });
   var bPresent = button("btn-present", "Presentation", "Presentation mode: large text (p)", function () {
     state.present = !state.present; apply();
   });
@@ -56,7 +57,7 @@ ACViz.controls = function (opts) {
   document.addEventListener("keydown", function (ev) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     var keys = {"+": function () { step(1); }, "=": function () { step(1); }, "-": function () { step(-1); },
-      "0": function () { setZoom(1); }, "p": function () { state.present = !state.present; apply(); },
+      "0": function () { setZoom(1, true); }, "p": function () { state.present = !state.present; apply(); },
       "s": saveSVG, "i": savePNG};
     if (keys[ev.key]) { ev.preventDefault(); keys[ev.key](); }
   });

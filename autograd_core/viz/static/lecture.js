@@ -316,7 +316,7 @@
     var sp = spec(step);
     var r = ACViz.drawNetwork(svg, sp, {font: view ? view.font : 16, zoom: view ? view.zoom : 1,
       width: stage.clientWidth - 4, height: stage.clientHeight - 4, onNodeClick: openNeuron,
-      minGap: (view && view.present ? 4 : 6) * (view ? view.font : 16), minFont: view && view.present ? 18.5 : 0});
+      minGap: (view && view.present ? 4 : 6) * (view ? view.font : 16), minFont: view && view.present && !view.fitAll ? 18.5 : 0});
     var f = r.nodes[sp.focus];
     if (f && f.scrollIntoView) { f.scrollIntoView({block: "nearest", inline: "nearest"}); }
     document.body.setAttribute("data-focus", sp.focus);

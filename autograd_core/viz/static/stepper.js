@@ -48,10 +48,10 @@
 
   function draw(k) {
     var f = view ? view.font : 16, zoom = view ? view.zoom : 1;
-    var W = 12.5 * f, H = 4.3 * f, GAP = 12.5 * f, ROWH = H + 2.2 * f, PAD = 1.2 * f;
+    var W = 10.5 * f, H = 4.3 * f, GAP = 10.5 * f, ROWH = H + 2.2 * f, PAD = 1.2 * f;
     var width = 2 * PAD + (nCols - 1) * (W + GAP) + W, height = 2 * PAD + maxRows * ROWH;
     var availW = stage.clientWidth - 4, availH = stage.clientHeight - 4;
-    var minFont = view && view.present ? 18.5 : 11;
+    var minFont = view && view.fitAll ? 0 : view && view.present ? 18.5 : 10;
     var fit = Math.max(Math.min(availW / width, availH / height, 1.4), minFont / f);
     var scale = fit * zoom;
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
