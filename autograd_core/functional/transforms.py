@@ -158,7 +158,7 @@ def jacobian(f: Function, xs: Sequence[float], *, mode: str = "auto") -> list[li
     giving a column) when n <= m, reverse mode (one sweep per output, giving a row) when
     n > m. Each sweep walks the graph once; ``mode="forward"`` or ``"reverse"`` forces one.
     """
-    if mode not in ("auto", "forward", "reverse"):
+    if not isinstance(mode, str) or mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', got {mode!r:.60}")
     leaves, outs, _ = _call("jacobian", f, _inputs("jacobian", f, xs), _LIST)
     n, m = len(leaves), len(outs)

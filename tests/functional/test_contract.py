@@ -48,6 +48,7 @@ def test_results_are_plain_floats_with_the_documented_shapes():
         (lambda: ac.hessian(f2, []), "xs"),
         (lambda: ac.jvp(f2, [], []), "primals"),
         (lambda: ac.jacobian(lambda x: [x], [1.0], mode="sideways"), "mode"),
+        (lambda: ac.jacobian(lambda x: [x], [1.0], mode=["forward"]), "mode"),
         (lambda: ac.hessian(f2, [1.0, 2.0, 3.0]), "xs"),
         (lambda: ac.jvp(f2, [1.0], [1.0]), "primals"),
         (lambda: ac.vjp(lambda x, y, *, z: x, [1.0, 2.0, 3.0], 1.0), "primals"),
