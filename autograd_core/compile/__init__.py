@@ -10,4 +10,7 @@ from .codegen import GuardFailed, UseEngine
 from .compiled import CheckReport, Compiled, CompiledForward, CompileStats, compile, compile_forward
 from .over import REDUCTIONS
 
-__all__ = ["compile", "compile_forward", "Compiled", "CompiledForward", "CompileStats", "CheckReport", "GuardFailed", "UseEngine", "REDUCTIONS"]
+__all__ = [
+    "compile", "compile_forward", "Compiled", "CompiledForward", "CompileStats", "CheckReport", "GuardFailed",
+    "UseEngine", "REDUCTIONS",
+]

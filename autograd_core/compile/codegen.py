@@ -23,7 +23,7 @@ import keyword
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ..rules import RULES, VARIADIC, Rule, Undefined, undefined
 from .trace import Guard, Ref, Trace
@@ -170,7 +170,7 @@ class _Folder(ast.NodeTransformer):
 
     def _const(self, node: ast.AST) -> ast.AST:
         try:
-            value = eval(compile(ast.Expression(node), "<fold>", "eval"), {"math": math})  # noqa: S307
+            value = eval(compile(ast.Expression(cast(ast.expr, node)), "<fold>", "eval"), {"math": math})  # noqa: S307
         except Exception:
             return node
         if value.__class__ not in (float, bool) or (value.__class__ is float and not math.isfinite(value)):
@@ -233,7 +233,7 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
     anames = [namer.fresh(identifier(lbl, f"a{i}")) for i, lbl in enumerate(trace.arg_labels)]
     nodes = trace.nodes
     counts: dict[str, int] = {}
-    nnames = []
+    nnames: list[str] = []
     for node in nodes:  # unlabelled nodes: the rule's name and a count per rule (tanh0, tanh1, ...)
         base = identifier(node.rule.name, "f")
         counts[base] = counts.get(base, -1) + 1
@@ -251,13 +251,8 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
 
     def text(r: Ref) -> str:
         kind, x = r
-        if kind == "n":
-            return nnames[x]
-        if kind == "p":
-            return pnames[x]
-        if kind == "a":
-            return anames[x]
-        return _literal(x)
+        names = nnames if kind == "n" else pnames if kind == "p" else anames if kind == "a" else None
+        return _literal(x) if names is None else names[int(x)]
 
     # Which nodes need a gradient: they depend on a parameter and the root depends on them.
     depends = [False] * len(nodes)
@@ -322,9 +317,9 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
 
     # Guards go right after both of their operands exist.
     placed: dict[int, list[str]] = {}
-    for g in trace.guards:
-        at = max((position[r[1]] for r in (g.left, g.right) if r is not None and r[0] == "n"), default=0)
-        placed.setdefault(at, []).append(_guard_line(g, text))
+    for guard in trace.guards:
+        at = max((position[r[1]] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=0)
+        placed.setdefault(at, []).append(_guard_line(guard, text))
     body: list[str] = []
     for i in range(len(forward) + 1):
         body.extend(placed.get(i, []))
@@ -453,7 +448,8 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
     if forward_only:
         source, over_source = "\n".join(values) + "\n", ""
         values = []
-    code = compile(source + "\n" + over_source + "\n" + "\n".join(values) + "\n", f"<autograd_core.compile {name}>", "exec")
+    full = source + "\n" + over_source + "\n" + "\n".join(values) + "\n"
+    code = compile(full, f"<autograd_core.compile {name}>", "exec")
     exec(code, namespace)  # noqa: S102 - our own generated source
     return Program(source, over_source, namespace, source.count("\n"))
 

@@ -11,8 +11,9 @@ gradients, same exception.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, cast
 
 from ..graph import topological_order
 from ..value import Value
@@ -100,7 +101,8 @@ class Compiled:
         tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
         program = generate(tr, "replay", self._several)
         ns = program.namespace
-        variant = _Variant(tr, program, tr.params, ns.get("replay"), ns.get("replay_over"), ns["replay_values"])
+        variant = _Variant(tr, program, tr.params, cast(Any, ns.get("replay")), cast(Any, ns.get("replay_over")),
+                           ns["replay_values"])
         stats = self.stats
         stats.compile_seconds += time.perf_counter() - t0
         stats.source_lines = program.source.count("\n")
@@ -300,7 +302,7 @@ class CompiledForward(Compiled):
         from .over import run_values
 
         if reduce != "none":
-            raise ValueError(f"compile_forward over: only reduce='none' (one list of outputs per example), got {reduce!r}")
+            raise ValueError(f"compile_forward over: only reduce='none' (outputs per example), got {reduce!r}")
         return [list(out) for out in run_values(self, datasets)]
 
     def values(self, *datasets: Sequence[Any]) -> list[float]:

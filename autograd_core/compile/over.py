@@ -10,7 +10,8 @@ non-finite value) go to the other variants' loops, then one by one through ``c(*
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .compiled import Compiled
@@ -44,7 +45,7 @@ def _rows(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[list[float]]:
     return rows
 
 
-def run_values(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[float]:
+def run_values(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[Any]:
     """``f(*example_i)`` for each example, forward only (gradients untouched)."""
     rows = _rows(c, datasets)
     pending = list(range(len(rows)))
@@ -100,5 +101,5 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
     stats.replays += n - len(pending)
     for i in reversed(pending):  # guards no variant passes, errors, nan: one by one
         outs[i] = c._run(rows[i], seed)
-    total = sum(outs)
+    total: float = sum(outs)
     return total * (1.0 / n) if reduce == "mean" else total

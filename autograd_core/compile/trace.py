@@ -15,8 +15,9 @@ import gc
 import inspect
 import numbers
 import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence, Union
+from typing import Any, cast
 
 from ..graph import topological_order
 from ..rules import Rule
@@ -24,10 +25,10 @@ from ..value import Value, is_grad_enabled, watch_comparisons
 
 __all__ = ["Spec", "Ref", "Node", "Guard", "Trace", "shape_of", "flatten", "arg_names", "trace"]
 
-Spec = Union[None, tuple]  # None: a float; a tuple: a list/tuple with one spec per item
+Spec = tuple[Any, ...] | None  # None: a float; a tuple: a list/tuple with one spec per item
 """The nesting of one argument: ``None`` for a float, else a tuple of the items' specs."""
 
-Ref = tuple  # ("n", k) node k, ("p", j) parameter j, ("a", i) flat argument i, ("c", x) constant x
+Ref = tuple[str, Any]  # ("n", k) node k, ("p", j) parameter j, ("a", i) flat argument i, ("c", x) constant x
 
 
 @dataclass
@@ -142,7 +143,8 @@ def unflatten(flat: Sequence[Any], specs: Sequence[Spec], kinds: Sequence[Any]) 
         root: list[Any] = []
         stack: list[tuple[Spec, Any, list[Any], int]] = [(spec, kind, root, 0)]
         while stack:
-            s, k, items, i = stack.pop()
+            spec_or_none, k, items, i = stack.pop()
+            s = cast(tuple[Any, ...], spec_or_none)
             if i == len(s):
                 built = tuple(items) if k[0] is tuple else items
                 if stack:
@@ -244,7 +246,7 @@ def _convert(outputs: list[Value], args: list[Value], events: list[tuple[str, An
     refs: dict[int, Ref] = {id(a): ("a", i) for i, a in enumerate(args)}
     keep: list[Any] = [args]  # ids stay unique while every Value is referenced here
     nodes: list[Node] = []
-    leaves: list[tuple[weakref.ref, float, str]] = []
+    leaves: list[tuple[weakref.ref[Value], float, str]] = []
     root = outputs[0]
     tops: list[Value] = list(outputs)
     float_reads = 0
@@ -269,7 +271,7 @@ def _convert(outputs: list[Value], args: list[Value], events: list[tuple[str, An
                 continue
             inputs = [refs[id(x)] if x.__class__ is Value else ("c", x) for x in v.inputs]
             refs[id(v)] = ("n", len(nodes))
-            nodes.append(Node(v.rule, inputs, [x.__class__ is Value for x in v.inputs], v.label, v.data))
+            nodes.append(Node(cast(Rule, v.rule), inputs, [x.__class__ is Value for x in v.inputs], v.label, v.data))
         if t == 0 and not several:
             ancestors = {r[1] for r in (refs[id(v)] for v in order) if r[0] == "n"}
     guards: list[Guard] = []

@@ -4,7 +4,8 @@ compiled replay from the same starting gradients, and compare."""
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from autograd_core import Value
 
