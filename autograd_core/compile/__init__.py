@@ -2,6 +2,7 @@
 
 - :mod:`.trace`: arguments' nesting, the trace (graph, guards, parameters);
 - :mod:`.codegen`: straight-line source, forward then backward;
+- :mod:`.source`: names, literals, symbolic variadic rows, constant folding;
 - :mod:`.compiled`: the callable (replays, guards, re-tracing, ``check``);
 - :mod:`.over`: replay over a data set with a reduction.
 """

@@ -17,15 +17,12 @@ the call through the engine to get its exact result or error. Nothing is written
 
 from __future__ import annotations
 
-import ast
-import builtins
-import keyword
 import math
-import re
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from ..rules import RULES, VARIADIC, Rule, Undefined, undefined
+from ..rules import RULES, Rule, Undefined, undefined
+from .source import Namer, fold, identifier, is_atom, literal, risky, symbolic
 from .trace import Guard, Ref, Trace
 
 __all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
@@ -42,9 +39,6 @@ class UseEngine(Exception):
 _OPS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
 _BOUNDED = ("tanh", "sigmoid", "relu", "abs", "neg", "sin", "cos", "sqrt", "log")
 """Rules whose value is finite for finite inputs (the rest get the overflow check)."""
-_RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
-    "P", "A", "seed", "math", "Undefined", "UNDEFINED", "GuardFailed", "UseEngine", "rows", "outs", "push", "fail",
-}
 _SKIP_MIN = 3  # a node pushing to this many parents or more skips them when its gradient is 0
 _CHUNK = 40  # terms per line of the overflow check (long expressions strain the compiler)
 
@@ -59,174 +53,10 @@ class Program:
     n_statements: int
 
 
-# --- names ---------------------------------------------------------------------------------
-
-
-def identifier(label: str, default: str) -> str:
-    """A readable Python name from a label: ``layers.0.neurons.1.w.0`` -> ``L0_n1_w_0``."""
-    s = re.sub(r"\W+", "_", label, flags=re.ASCII).strip("_")
-    s = re.sub(r"layers_(\d+)_neurons_(\d+)_", r"L\1_n\2_", s)
-    s = re.sub(r"neurons_(\d+)_", r"n\1_", s)
-    if not s:
-        return default
-    return f"v_{s}" if s[0].isdigit() else s
-
-
-class _Namer:
-    def __init__(self) -> None:
-        self.used: set[str] = set(_RESERVED)
-
-    def fresh(self, base: str) -> str:
-        name, k = base, 2
-        while name in self.used or name.startswith("R_"):
-            name, k = f"{base}_{k}", k + 1
-        self.used.add(name)
-        return name
-
-
-def _literal(x: float) -> str:
-    if x != x:
-        return "math.nan"
-    if x in (math.inf, -math.inf):
-        return "math.inf" if x > 0 else "(-math.inf)"
-    text = repr(float(x))
-    return f"({text})" if text.startswith("-") else text
-
-
-# --- symbolic evaluation of variadic rows -------------------------------------------------
-
-_ATOM, _MUL, _ADD = 3, 2, 1
-
-
-class _Sym:
-    """Source text of an expression on floats, for running a rule's arithmetic on symbols."""
-
-    __slots__ = ("text", "prec")
-
-    def __init__(self, text: str, prec: int = _ATOM) -> None:
-        self.text = text
-        self.prec = prec
-
-    @staticmethod
-    def _text(x: Any, prec: int, right: bool) -> str:
-        if isinstance(x, _Sym):
-            wrap = x.prec < prec or (right and x.prec == prec)  # keep Python's evaluation order
-            return f"({x.text})" if wrap else x.text
-        if x.__class__ is float or x.__class__ is int:
-            return _literal(float(x)) if x.__class__ is float else (f"({x})" if x < 0 else str(x))
-        raise TypeError("not a float expression")
-
-    def _binary(self, other: Any, op: str, prec: int, reflected: bool) -> _Sym:
-        left, right = (other, self) if reflected else (self, other)
-        return _Sym(f"{self._text(left, prec, False)} {op} {self._text(right, prec, True)}", prec)
-
-    def __add__(self, other: Any) -> _Sym:
-        return self._binary(other, "+", _ADD, False)
-
-    def __radd__(self, other: Any) -> _Sym:
-        if other.__class__ is int and other == 0:
-            return self  # builtins.sum's start value
-        return self._binary(other, "+", _ADD, True)
-
-    def __sub__(self, other: Any) -> _Sym:
-        return self._binary(other, "-", _ADD, False)
-
-    def __rsub__(self, other: Any) -> _Sym:
-        return self._binary(other, "-", _ADD, True)
-
-    def __mul__(self, other: Any) -> _Sym:
-        if other.__class__ is float and other == 1.0:
-            return self  # x * 1.0 == x exactly
-        return self._binary(other, "*", _MUL, False)
-
-    def __rmul__(self, other: Any) -> _Sym:
-        if other.__class__ is float and other == 1.0:
-            return self
-        return self._binary(other, "*", _MUL, True)
-
-    def __neg__(self) -> _Sym:
-        return _Sym(f"-{self._text(self, _MUL + 1, False)}", _MUL)
-
-
-def _symbolic(rule: Rule, operands: list[Any], out: str) -> tuple[str, list[str]] | None:
-    """(value, partials) source of a variadic table row, evaluated on symbols; None if it fails."""
-    if rule.arity != VARIADIC or RULES.get(rule.name) is not rule:
-        return None
-    try:
-        value = rule.forward(*operands)
-        partials = rule.partials(*operands, _Sym(out))
-        texts = [_Sym._text(p, _ATOM, False) if isinstance(p, _Sym) else _Sym._text(p, _ATOM, False)
-                 for p in partials]
-        return _Sym._text(value, 0, False), texts
-    except (TypeError, ArithmeticError, ValueError, AttributeError):
-        return None
-
-
-# --- the generator ---------------------------------------------------------------------------
-
-
-class _Folder(ast.NodeTransformer):
-    """Folds the parts of a template that only involve constants (pow with exponent 2.0)."""
-
-    def _const(self, node: ast.AST) -> ast.AST:
-        try:
-            value = eval(compile(ast.Expression(cast(ast.expr, node)), "<fold>", "eval"), {"math": math})  # noqa: S307
-        except Exception:
-            return node
-        if value.__class__ not in (float, bool) or (value.__class__ is float and not math.isfinite(value)):
-            return node
-        return ast.copy_location(ast.Constant(value), node)
-
-    def generic_fold(self, node: ast.AST) -> ast.AST:
-        node = self.generic_visit(node)
-        names = [n for n in ast.walk(node) if isinstance(n, ast.Name) and n.id != "math"]
-        return node if names else self._const(node)
-
-    visit_BinOp = visit_UnaryOp = visit_Compare = visit_Call = generic_fold
-
-    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
-        node = self.generic_fold(node)  # type: ignore[assignment]
-        if isinstance(node, ast.BoolOp):  # as a test only truthiness matters (see visit_IfExp)
-            consts = [v.value for v in node.values if isinstance(v, ast.Constant)]
-            if isinstance(node.op, ast.Or) and any(consts) or isinstance(node.op, ast.And) and not all(consts):
-                return ast.copy_location(ast.Constant(isinstance(node.op, ast.Or)), node)
-        return node
-
-    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
-        node = self.generic_visit(node)  # type: ignore[assignment]
-        if isinstance(node.test, ast.Constant):
-            return node.body if node.test.value else node.orelse
-        return node
-
-
-def _fold(expr: str) -> str:
-    """``expr`` with its constant parts evaluated (same floats, shorter source)."""
-    try:
-        tree = ast.parse(expr, mode="eval")
-    except SyntaxError:
-        return expr
-    folded = _Folder().visit(tree)
-    text = ast.unparse(folded)
-    if text.startswith("-") and isinstance(folded.body, ast.Constant):
-        text = f"({text})"
-    return text
-
-
-def _risky(expr: str) -> bool:
-    """Whether a partial may raise (division, domain, overflow) or be undefined: such partials
-    are computed in the forward part, before any gradient is accumulated."""
-    calls = re.findall(r"([\w.]+)\(", expr)
-    return "/" in expr or "UNDEFINED" in expr or any(c not in ("math.sin", "math.cos", "abs") for c in calls)
-
-
-def _is_atom(text: str) -> bool:
-    return text.isidentifier() or re.fullmatch(r"\(?-?[0-9.e+\-]+\)?|math\.(nan|inf)", text) is not None
-
-
 def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> Program:
     """Source for the trace: ``replay(P, A, seed)``, ``replay_over(P, rows, seed)`` and
     ``replay_values(P, rows)``; with ``forward_only`` just ``replay_values``, giving every output."""
-    namer = _Namer()
+    namer = Namer()
     namespace: dict[str, Any] = {"math": math, "Undefined": Undefined, "GuardFailed": GuardFailed,
                                  "UseEngine": UseEngine, "UNDEFINED": undefined("undefined local derivative")}
     pnames = [namer.fresh(identifier(lbl, f"p{j}")) for j, lbl in enumerate(trace.param_labels)]
@@ -252,7 +82,7 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
     def text(r: Ref) -> str:
         kind, x = r
         names = nnames if kind == "n" else pnames if kind == "p" else anames if kind == "a" else None
-        return _literal(x) if names is None else names[int(x)]
+        return literal(x) if names is None else names[int(x)]
 
     # Which nodes need a gradient: they depend on a parameter and the root depends on them.
     depends = [False] * len(nodes)
@@ -273,30 +103,30 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
         fcode = getattr(rule, "forward_code", "")
         pcode = getattr(rule, "partials_code", ())
         in_backward = k in trace.ancestors
-        symbolic = None if fcode else _symbolic(
-            rule, [_Sym(t) if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)], out)
+        names_or_constants = [t if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)]
+        sym = None if fcode else symbolic(rule, names_or_constants, out)
         comment = rule.name
         has_constant = any(r[0] == "c" for r in node.inputs)
         if fcode:
             expr = fcode.format(*operands, out=out)
-            forward.append(f"{out} = {_fold(expr) if has_constant else expr}  # {comment}")
-        elif symbolic is not None:
-            forward.append(f"{out} = {symbolic[0]}  # {comment}")
+            forward.append(f"{out} = {fold(expr) if has_constant else expr}  # {comment}")
+        elif sym is not None:
+            forward.append(f"{out} = {sym[0]}  # {comment}")
         else:
             forward.append(f"{out} = {rule_ref(rule)}.forward({', '.join(operands)})  # {comment}")
         if rule.name not in _BOUNDED or RULES.get(rule.name) is not rule:
             checked.append(out)
         if in_backward:
             edges = [i for i, r in enumerate(node.inputs) if node.value_parents[i]]
-            if fcode and len(pcode) == len(node.inputs) or symbolic is not None:
+            if fcode and len(pcode) == len(node.inputs) or sym is not None:
                 for i in edges:
-                    expr = pcode[i].format(*operands, out=out) if fcode else symbolic[1][i]  # type: ignore[index]
+                    expr = pcode[i].format(*operands, out=out) if fcode else sym[1][i]  # type: ignore[index]
                     if fcode and has_constant:
-                        expr = _fold(expr)
-                    risky = _risky(expr)
-                    if _is_atom(expr) and not risky:
+                        expr = fold(expr)
+                    unsafe = risky(expr)
+                    if is_atom(expr) and not unsafe:
                         partial_text[k, i] = expr
-                    elif not risky:
+                    elif not unsafe:
                         if wants(node.inputs[i]):
                             partial_text[k, i] = f"({expr})"
                     else:  # may raise or be undefined: evaluate before anything is accumulated

@@ -11,6 +11,7 @@ gradients, same exception.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -95,8 +96,6 @@ class Compiled:
     # --- tracing --------------------------------------------------------------------
 
     def _new_variant(self, flat: list[float]) -> _Variant:
-        import time
-
         t0 = time.perf_counter()
         tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
         program = generate(tr, "replay", self._several)
