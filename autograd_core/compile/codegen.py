@@ -45,12 +45,26 @@ _CHUNK = 40  # terms per line of the overflow check (long expressions strain the
 
 @dataclass
 class Program:
-    """Generated source and what it needs: ``call`` and ``over`` functions, their namespace."""
+    """Generated source of the three replays and their namespace; each function is compiled
+    by Python the first time it is asked for (``compile()`` is most of the cost)."""
 
-    source: str  # the single-call function, as shown by ``Compiled.source``
-    over_source: str  # the data-set loop
+    source: str  # the single call ``replay(P, A, seed)``, as shown by ``Compiled.source``
+    over_source: str  # the data-set loop ``replay_over(P, rows, seed)``
+    values_source: str  # forward only, ``replay_values(P, rows)``
     namespace: dict[str, Any]
-    n_statements: int
+    name: str = "replay"
+
+    def function(self, which: str) -> Any:
+        """The compiled function ``which``: "call", "over" or "values"."""
+        name = {"call": self.name, "over": f"{self.name}_over", "values": f"{self.name}_values"}[which]
+        fn = self.namespace.get(name)
+        if fn is None:
+            text = {"call": self.source, "over": self.over_source, "values": self.values_source}[which]
+            if not text:
+                raise TypeError(f"compile: this replay has no {which!r} function (forward only)")
+            exec(compile(text, f"<autograd_core.compile {name}>", "exec"), self.namespace)  # noqa: S102
+            fn = self.namespace[name]
+        return fn
 
 
 def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> Program:
@@ -275,13 +289,10 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
               f"        push({root})", "    return outs"]
     source = "\n".join(call) + "\n"
     over_source = "\n".join(over) + "\n"
+    values_source = "\n".join(values) + "\n"
     if forward_only:
-        source, over_source = "\n".join(values) + "\n", ""
-        values = []
-    full = source + "\n" + over_source + "\n" + "\n".join(values) + "\n"
-    code = compile(full, f"<autograd_core.compile {name}>", "exec")
-    exec(code, namespace)  # noqa: S102 - our own generated source
-    return Program(source, over_source, namespace, source.count("\n"))
+        return Program(values_source, "", values_source, namespace, name)
+    return Program(source, over_source, values_source, namespace, name)
 
 
 

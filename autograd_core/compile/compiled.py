@@ -14,7 +14,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from ..graph import topological_order
 from ..value import Value
@@ -58,14 +58,22 @@ class CheckReport:
         return self.ok
 
 
-@dataclass
 class _Variant:
-    trace: Trace
-    program: Program
-    params: list[Value]
-    call: Callable[..., float]
-    over: Callable[..., list[Any]]
-    values: Callable[..., list[Any]]
+    """One trace and its program; its replay functions compiled on first use."""
+
+    __slots__ = ("trace", "program", "params", "stats", "call", "over", "values")
+
+    def __init__(self, trace: Trace, program: Program, stats: CompileStats) -> None:
+        self.trace, self.program, self.params, self.stats = trace, program, trace.params, stats
+
+    def __getattr__(self, which: str) -> Any:  # call, over, values: compiled the first time
+        if which not in ("call", "over", "values"):
+            raise AttributeError(which)
+        t0 = time.perf_counter()
+        fn = self.program.function(which)
+        self.stats.compile_seconds += time.perf_counter() - t0
+        setattr(self, which, fn)
+        return fn
 
 
 def _rel(a: float, b: float) -> float:
@@ -99,9 +107,7 @@ class Compiled:
         t0 = time.perf_counter()
         tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
         program = generate(tr, "replay", self._several)
-        ns = program.namespace
-        variant = _Variant(tr, program, tr.params, cast(Any, ns.get("replay")), cast(Any, ns.get("replay_over")),
-                           ns["replay_values"])
+        variant = _Variant(tr, program, self.stats)
         stats = self.stats
         stats.compile_seconds += time.perf_counter() - t0
         stats.source_lines = program.source.count("\n")
@@ -150,6 +156,7 @@ class Compiled:
         stats = self.stats
         stats.calls += 1
         current = self._current
+        result: float
         try:
             result = current.call(current.params, flat, seed)
             stats.replays += 1
