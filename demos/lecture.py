@@ -113,7 +113,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     for l in range(len(SIZES), 0, -1):
         for j, (d, s) in enumerate(zip(deltas[l - 1], ss[l - 1]), start=1):
             delta_diff = max(delta_diff, abs(d - s.grad))
-            print(f"  delta_{j}^({l}) = {d:+.12f}   engine de/ds_{j}^({l}) = {s.grad:+.12f}   diff {abs(d - s.grad):.1e}")
+            print(
+                f"  delta_{j}^({l}) = {d:+.12f}   engine de/ds_{j}^({l}) = {s.grad:+.12f}   diff {abs(d - s.grad):.1e}"
+            )
 
     print("\n== gradients: de/dw_ij^(l) = x_i^(l-1) delta_j^(l) vs the engine ==")
     grad_diff = 0.0
@@ -128,7 +130,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 print(f"  {w.label:>10}: x_{i}^({l - 1}) delta_{j}^({l}) = {g:+.12f}   engine {w.grad:+.12f}")
     print(f"largest difference: deltas {delta_diff:.2e}, weight gradients {grad_diff:.2e}")
     if not (delta_diff < 1e-12 and grad_diff < 1e-12):
-        raise RuntimeError(f"lecture: the recursion and the engine disagree (deltas {delta_diff}, gradients {grad_diff})")
+        raise RuntimeError(
+            f"lecture: the recursion and the engine disagree (deltas {delta_diff}, gradients {grad_diff})"
+        )
 
     try:
         print(f"wrote {viz.save_svg(e, out / 'lecture_graph.svg', params=params)}")
@@ -136,11 +140,21 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         print(f"wrote {viz.save_svg(network, out / 'lecture_network_grads.svg')}")
     except viz.RendererNotFound as error:  # the HTML page below needs no renderer
         print(f"skipped the SVG files: {error}")
-    page = viz.backprop_html(e, out / "lecture_backprop.html", params=params,
-                             title="Backpropagation through the lecture's 4-layer tanh network")
+    page = viz.backprop_html(
+        e,
+        out / "lecture_backprop.html",
+        params=params,
+        title="Backpropagation through the lecture's 4-layer tanh network",
+    )
     print(f"wrote {page}")
-    lecture_page = viz.lecture_html(model, X, Y, out / "lecture_steps.html", lr=LR,
-                                    title="Backpropagation, as in the lecture: the 3-3-3-1 tanh network")
+    lecture_page = viz.lecture_html(
+        model,
+        X,
+        Y,
+        out / "lecture_steps.html",
+        lr=LR,
+        title="Backpropagation, as in the lecture: the 3-3-3-1 tanh network",
+    )
     print(f"wrote {lecture_page}  (forward, the loss, the \u03b4 recursion and the SGD step, one step at a time)")
 
     print(f"\n== one SGD step, eta = {LR}: w <- w - eta x_i^(l-1) delta_j^(l) ==")

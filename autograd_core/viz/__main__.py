@@ -11,9 +11,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .example import lecture_example
 from .._extras import MissingExtra, require
 from ..files import atomic_write_text
+from .example import lecture_example
 from .render import RendererNotFound, render_svg
 from .stepper import backprop_html
 
@@ -26,8 +26,12 @@ def main(argv: list[str] | None = None) -> int:
         description="Draw the lecture's worked example: a 2-2-1 tanh network, square loss, one data point.",
     )
     parser.add_argument("--out", default="out", help="output folder (default: ./out)")
-    parser.add_argument("--renderer", choices=("auto", "dot", "wasm"), default="auto",
-                        help="SVG renderer: system dot, in-process WebAssembly Graphviz, or auto")
+    parser.add_argument(
+        "--renderer",
+        choices=("auto", "dot", "wasm"),
+        default="auto",
+        help="SVG renderer: system dot, in-process WebAssembly Graphviz, or auto",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out)
     try:  # check before writing anything: all or nothing
@@ -44,8 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     svg_path = atomic_write_text(out / "example_graph.svg", svg)
-    html_path = backprop_html(loss, out / "example_backprop.html", params=params,
-                              title="Backpropagation through the lecture's 2-2-1 tanh network")
+    html_path = backprop_html(
+        loss,
+        out / "example_backprop.html",
+        params=params,
+        title="Backpropagation through the lecture's 2-2-1 tanh network",
+    )
     print(svg_path)
     print(html_path)
     return 0

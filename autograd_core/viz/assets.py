@@ -81,10 +81,10 @@ def html_page(
     )
     cls = f' class="{html.escape(body_class)}"' if body_class else ""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
-        "<link rel=\"icon\" href=\"data:,\">\n"
-        f"<title>{html.escape(title)}</title>\n<style id=\"ac-css\">{css}</style>\n</head>\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<link rel="icon" href="data:,">\n'
+        f'<title>{html.escape(title)}</title>\n<style id="ac-css">{css}</style>\n</head>\n'
         f"<body{cls}>\n{body}\n{payload}<script>{js}</script>\n</body>\n</html>\n"
     )

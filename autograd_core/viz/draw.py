@@ -21,7 +21,15 @@ from .render import digraph
 from .trace import format_number, lecture_labels, op_label, path_counts, trace, unicode_math
 
 __all__ = [
-    "MAX_NODES", "draw_graph", "escape_label", "escape_text", "dot_text", "color_ramp", "grad_color", "check_size", "count_nodes",
+    "MAX_NODES",
+    "draw_graph",
+    "escape_label",
+    "escape_text",
+    "dot_text",
+    "color_ramp",
+    "grad_color",
+    "check_size",
+    "count_nodes",
 ]
 
 MAX_NODES = 500
@@ -156,8 +164,12 @@ def draw_graph(
     """
     require("graphviz", "viz", "draw_graph")
     _args.choice("draw_graph", "rankdir", rankdir, ("LR", "RL", "TB", "BT"))
-    for what, x in (("show_local_grads", show_local_grads), ("highlight_leaves", highlight_leaves),
-                    ("mark_accumulation", mark_accumulation), ("color_by_grad", color_by_grad)):
+    for what, x in (
+        ("show_local_grads", show_local_grads),
+        ("highlight_leaves", highlight_leaves),
+        ("mark_accumulation", mark_accumulation),
+        ("color_by_grad", color_by_grad),
+    ):
         _args.flag("draw_graph", what, x)
     params = _args.values("draw_graph", "params", params)
     _args.count("draw_graph", "max_nodes", max_nodes, 1, optional=True)
@@ -201,8 +213,15 @@ def draw_graph(
         label = _value_label(v, names[i], t.fan_out[i], mark_accumulation, horizontal, precision)
         g.node(f"v{i}", label=_nohtml(label), tooltip=dot_text(tooltip), **attrs)
         if v.rule is not None:
-            g.node(f"op{i}", label=dot_text(op_label(v, precision)), shape="ellipse", style="filled",
-                   fillcolor="#eeeeee", fontsize="10", tooltip=dot_text(v.rule.math))
+            g.node(
+                f"op{i}",
+                label=dot_text(op_label(v, precision)),
+                shape="ellipse",
+                style="filled",
+                fillcolor="#eeeeee",
+                fontsize="10",
+                tooltip=dot_text(v.rule.math),
+            )
             g.edge(f"op{i}", f"v{i}")
     for e in t.edges:
         edge_attrs: dict[str, Any] = {}

@@ -1,13 +1,13 @@
 """The worked example of the command line: the lecture's network on one data point.
 
 A 2-2-1 tanh network, x_j^(l) = tanh(s_j^(l)), s_j^(l) = sum_{i=0}^{2} w_ij^(l) x_i^(l-1) with
-the bias input x_0 = 1 (one ``dot`` node per neuron), and the square loss
-e = (x_1^(2) - y)^2 on one example (x, y). Labels follow the lecture's notation.
+the bias input x_0 = 1 (one ``affine`` node per neuron), and the square loss
+e = (h - y)^2, h = x_1^(2), as one ``square`` node on one example (x, y). Labels follow the lecture's notation.
 """
 
 from __future__ import annotations
 
-from ..functions import dot
+from ..functions import affine, square
 from ..value import Value
 
 __all__ = ["lecture_example"]
@@ -29,14 +29,16 @@ def lecture_example() -> tuple[Value, list[Value]]:
         for j, row in enumerate(rows, start=1):
             w = [Value(v, label=f"w_{i}{j}^({layer})") for i, v in enumerate(row)]
             params.extend(w)
-            s = dot(w, [1.0, *x])
+            s = affine(w[0], w[1:], x)  # w_0j x_0 + ... with the bias input x_0 = 1 as a constant
+            assert isinstance(s, Value)
             s.label = f"s_{j}^({layer})"
             out = s.tanh()
             out.label = f"x_{j}^({layer})"
             outputs.append(out)
         x = outputs
     diff = x[0] - _Y
-    diff.label = "x - y"
-    e = diff**2
+    diff.label = "h - y"
+    e = square(diff)
+    assert isinstance(e, Value)
     e.label = "e"
     return e, params

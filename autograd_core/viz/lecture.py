@@ -111,13 +111,22 @@ def _trace(where: str, model: Any, x: Any, y: Any) -> dict[str, Any]:
         xs.append(x_l)
     h = xs[-1][0]
     e = square(h - target)
+    assert isinstance(e, Value)  # h is a Value: so is e
     params = [[[n.b, *n.w] for n in layer.neurons] for layer in layers]
     flat_params = [w for layer in params for row in layer for w in row]
     flat_s = [s for layer in ss for s in layer]
     flat_x = [v for layer in xs for v in layer]
     g = grad(e, [*flat_s, *flat_x, *flat_params])
-    return {"layers": layers, "acts": acts, "y": target, "xs": xs, "ss": ss, "e": e, "params": params,
-            "grads": dict(zip([*flat_s, *flat_x, *flat_params], g))}
+    return {
+        "layers": layers,
+        "acts": acts,
+        "y": target,
+        "xs": xs,
+        "ss": ss,
+        "e": e,
+        "params": params,
+        "grads": dict(zip([*flat_s, *flat_x, *flat_params], g)),
+    }
 
 
 def lecture_steps(model: Any, x: Any, y: Any, lr: float = 0.1) -> dict[str, Any]:
@@ -172,14 +181,22 @@ def _neuron_graph(t: dict[str, Any], l: int, j: int) -> dict[str, Any]:
     inputs = []
     for p, d in zip(s.parents, s.local_grads):
         name, i, kind = names.get(p, (p.label or "?", 0, "input"))
-        inputs.append({"name": name, "i": i, "kind": kind, "data": _j(p.data), "local": _j(d),
-                       "contribution": _j(d * delta)})
-    result: dict[str, Any] = {"s": {"name": f"s_{j}^({l})", "rule": s.op, "data": _j(s.data), "upstream": _j(delta),
-                                    "inputs": inputs}}
+        inputs.append(
+            {"name": name, "i": i, "kind": kind, "data": _j(p.data), "local": _j(d), "contribution": _j(d * delta)}
+        )
+    result: dict[str, Any] = {
+        "s": {"name": f"s_{j}^({l})", "rule": s.op, "data": _j(s.data), "upstream": _j(delta), "inputs": inputs}
+    }
     if out is not s:
         d = out.local_grads[0]
-        result["theta"] = {"name": f"x_{j}^({l})", "rule": out.op, "data": _j(out.data), "local": _j(d),
-                           "upstream": _j(g[out]), "contribution": _j(d * g[out])}
+        result["theta"] = {
+            "name": f"x_{j}^({l})",
+            "rule": out.op,
+            "data": _j(out.data),
+            "local": _j(d),
+            "upstream": _j(g[out]),
+            "contribution": _j(d * g[out]),
+        }
     return result
 
 
@@ -208,8 +225,10 @@ def _page_data(model: Any, x: Any, y: Any, lr: float) -> dict[str, Any]:
             nxt.append(s_new if act == "linear" else apply_unary(RULES[act], s_new))
         xv = nxt
     e_after = float(square(float(xv[0]) - t["y"]))
-    theta_prime = [[_j(out.local_grads[0]) if out is not s else 1.0 for s, out in zip(sl, xl)]
-                   for sl, xl in zip(t["ss"], t["xs"][1:])]
+    theta_prime = [
+        [_j(out.local_grads[0]) if out is not s else 1.0 for s, out in zip(sl, xl)]
+        for sl, xl in zip(t["ss"], t["xs"][1:])
+    ]
     return {
         "steps": {k: _jl(v) if isinstance(v, list) else _j(v) for k, v in steps.items()},
         "w": [[[_j(row[i].data) for row in layer] for i in range(len(layer[0]))] for layer in t["params"]],
@@ -244,8 +263,9 @@ aria-label="the network"></svg></div>
 <div id="node-table"></div></div></div>"""
 
 
-def lecture_html(model: Any, x: Any, y: Any, path: str | os.PathLike[str], lr: float = 0.1,
-                 title: str | None = None) -> Path:
+def lecture_html(
+    model: Any, x: Any, y: Any, path: str | os.PathLike[str], lr: float = 0.1, title: str | None = None
+) -> Path:
     """Write one self-contained page that steps through forward propagation, the loss, the δ
     recursion, ∂e/∂w = x_i δ_j on the edges and the SGD update, for ``model`` on (x, y).
 
@@ -260,7 +280,13 @@ def lecture_html(model: Any, x: Any, y: Any, path: str | os.PathLike[str], lr: f
     name = title or "Backpropagation, as in the lecture: a {} network".format("-".join(map(str, data["sizes"])))
     data["title"] = name
     body = _BODY.format(title=html.escape(name))
-    page = html_page(name, body, styles=("common.css", "lecture.css"), scripts=("network.js", "controls.js",
-                                                                                   "lecture.js"),
-                     data=data, data_id="lecture-data", body_class="page")
+    page = html_page(
+        name,
+        body,
+        styles=("common.css", "lecture.css"),
+        scripts=("network.js", "controls.js", "lecture.js"),
+        data=data,
+        data_id="lecture-data",
+        body_class="page",
+    )
     return atomic_write_text(path, page)

@@ -154,55 +154,106 @@ def draw_network(
         note += " \u2014 every gradient is 0: backward() has not run (or pass x and y)"
     g = digraph("network", "draw_network")
     # Positions are computed here and pinned (neato layout): neurons keep their order.
-    g.attr(layout="neato", splines="line", outputorder="edgesfirst", bgcolor="white", fontname="Helvetica",
-           fontsize="11", labelloc="b", label=dot_text(note))
+    g.attr(
+        layout="neato",
+        splines="line",
+        outputorder="edgesfirst",
+        bgcolor="white",
+        fontname="Helvetica",
+        fontsize="11",
+        labelloc="b",
+        label=dot_text(note),
+    )
     g.attr("node", fontname="Helvetica", fontsize="10")
     g.attr("edge", arrowsize="0.5", fontname="Helvetica", fontsize="8")
     for i in range(sizes[0]):
         text = unicode_math(f"x_{i + 1}^(0)")
         if values is not None:
             text += f"\n{format_number(values['x'][0][i], precision)}"
-        g.node(f"x{i + 1}", label=dot_text(text), shape="circle", style="filled", fillcolor="#e4f3e0",
-               width="0.62", fixedsize="true", pos=place(0, i, sizes[0]))
+        g.node(
+            f"x{i + 1}",
+            label=dot_text(text),
+            shape="circle",
+            style="filled",
+            fillcolor="#e4f3e0",
+            width="0.62",
+            fixedsize="true",
+            pos=place(0, i, sizes[0]),
+        )
     g.node("input", label="input", shape="plaintext", fontcolor="#555555", pos=caption_at(0, "input"))
     previous = [f"x{i + 1}" for i in range(sizes[0])]
     delta_scale = max((abs(d) for layer in deltas for d in layer if math.isfinite(d)), default=0.0)
     for l, neurons in enumerate(layers, start=1):
         act = _activation(neurons[0])
         caption = f"layer {l}: {len(neurons)} neuron{'s' if len(neurons) != 1 else ''}{', ' + act if act else ''}"
-        g.node(f"layer{l}", label=dot_text(caption), shape="plaintext", fontcolor="#555555",
-               pos=caption_at(l, caption))
+        g.node(f"layer{l}", label=dot_text(caption), shape="plaintext", fontcolor="#555555", pos=caption_at(l, caption))
         bias = f"one{l - 1}"
-        g.node(bias, label=dot_text(unicode_math("x_0 = 1")), shape="box", style="rounded,dashed,filled",
-               fillcolor="#f1f3f5", color="#868e96", fontcolor="#555555", fontsize="9", width="0.55", height="0.3",
-               fixedsize="true", pos=place(l - 1, -1, max(sizes[l - 1], 1)),
-               tooltip=dot_text("the bias input x_0 = 1, a constant: w_0j is the bias"))
+        g.node(
+            bias,
+            label=dot_text(unicode_math("x_0 = 1")),
+            shape="box",
+            style="rounded,dashed,filled",
+            fillcolor="#f1f3f5",
+            color="#868e96",
+            fontcolor="#555555",
+            fontsize="9",
+            width="0.55",
+            height="0.3",
+            fixedsize="true",
+            pos=place(l - 1, -1, max(sizes[l - 1], 1)),
+            tooltip=dot_text("the bias input x_0 = 1, a constant: w_0j is the bias"),
+        )
         for j, n in enumerate(neurons, start=1):
             d = deltas[l - 1][j - 1]
             text = unicode_math(f"x_{j}^({l})")
             if values is not None:
                 text += f"\n{format_number(values['x'][l][j - 1], precision)}"
             text += f"\n\u03b4 {format_number(d, precision)}"
-            g.node(f"n{l}_{j}", label=dot_text(text), shape="circle", style="filled",
-                   fillcolor=grad_color(d, delta_scale), fixedsize="true", width="0.95",
-                   pos=place(l, j - 1, len(neurons)),
-                   tooltip=dot_text(f"neuron {j} of layer {l}: \u03b4 = \u2202e/\u2202s = {d!r}"
-                                    f"\nbias w_0{j}: data={n.b.data!r} grad={n.b.grad!r}"))
+            g.node(
+                f"n{l}_{j}",
+                label=dot_text(text),
+                shape="circle",
+                style="filled",
+                fillcolor=grad_color(d, delta_scale),
+                fixedsize="true",
+                width="0.95",
+                pos=place(l, j - 1, len(neurons)),
+                tooltip=dot_text(
+                    f"neuron {j} of layer {l}: \u03b4 = \u2202e/\u2202s = {d!r}"
+                    f"\nbias w_0{j}: data={n.b.data!r} grad={n.b.grad!r}"
+                ),
+            )
         for j, n in enumerate(neurons, start=1):
             for i, (src, w) in enumerate(zip([bias, *previous], [n.b, *n.w], strict=True)):
                 v = rows[l - 1][j - 1][i]
                 name = unicode_math(f"w_{{{i}{',' if i >= 10 or j >= 10 else ''}{j}}}^({l})")
                 extra = {"label": dot_text(format_number(v, precision))} if labels else {}
-                g.edge(src, f"n{l}_{j}", color=edge_color(v, scale),
-                       penwidth=f"{0.6 + 3.0 * (abs(v) / scale if scale > 0 and math.isfinite(v) else 0.0):.2f}",
-                       tooltip=dot_text(f"{name}: data={w.data!r} grad={w.grad!r}"), **extra)
+                g.edge(
+                    src,
+                    f"n{l}_{j}",
+                    color=edge_color(v, scale),
+                    penwidth=f"{0.6 + 3.0 * (abs(v) / scale if scale > 0 and math.isfinite(v) else 0.0):.2f}",
+                    tooltip=dot_text(f"{name}: data={w.data!r} grad={w.grad!r}"),
+                    **extra,
+                )
         previous = [f"n{l}_{j}" for j in range(1, len(neurons) + 1)]
     if values is not None and "e" in values:
         L = len(layers)
-        g.node("y", label=dot_text(f"y\n{format_number(float(y), precision)}"), shape="box", style="rounded",
-               pos=place(L + 1, 0, 2))
-        g.node("e", label=dot_text(f"e = (h \u2212 y)\u00b2\n{format_number(values['e'], precision)}"), shape="box",
-               style="rounded,filled", fillcolor="#fff9db", pos=place(L + 1, 1, 2))
+        g.node(
+            "y",
+            label=dot_text(f"y\n{format_number(float(y or 0.0), precision)}"),
+            shape="box",
+            style="rounded",
+            pos=place(L + 1, 0, 2),
+        )
+        g.node(
+            "e",
+            label=dot_text(f"e = (h \u2212 y)\u00b2\n{format_number(values['e'], precision)}"),
+            shape="box",
+            style="rounded,filled",
+            fillcolor="#fff9db",
+            pos=place(L + 1, 1, 2),
+        )
         g.edge(previous[0], "e", color="#868e96")
         g.edge("y", "e", color="#868e96")
     return g

@@ -18,7 +18,14 @@ from ..value import Value
 from . import _args
 
 __all__ = [
-    "RendererNotFound", "INSTALL_HINT", "render_svg", "save_svg", "available_renderer", "SVGGraph", "show", "digraph",
+    "RendererNotFound",
+    "INSTALL_HINT",
+    "render_svg",
+    "save_svg",
+    "available_renderer",
+    "SVGGraph",
+    "show",
+    "digraph",
 ]
 
 INSTALL_HINT = (
@@ -39,7 +46,7 @@ def digraph(name: str, feature: str = "draw_graph") -> Any:
 def _inline_digraph_class() -> type:
     import graphviz
 
-    class InlineDigraph(graphviz.Digraph):
+    class InlineDigraph(graphviz.Digraph):  # type: ignore[misc]
         """``graphviz.Digraph`` whose notebook display is rendered by :func:`render_svg`."""
 
         def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, str]:
@@ -56,7 +63,7 @@ def _dot_source(obj: Any, draw_kwargs: dict[str, Any]) -> str:
     if isinstance(obj, Value):
         from .draw import draw_graph
 
-        return draw_graph(obj, **draw_kwargs).source
+        return str(draw_graph(obj, **draw_kwargs).source)
     if draw_kwargs:
         raise TypeError(f"render_svg: drawing options {sorted(draw_kwargs)} apply only to a Value")
     if isinstance(obj, str):
@@ -64,9 +71,7 @@ def _dot_source(obj: Any, draw_kwargs: dict[str, Any]) -> str:
     source = getattr(obj, "source", None)
     if isinstance(source, str):
         return source
-    raise TypeError(
-        f"render_svg: expected a Value, a graphviz graph or a DOT string, got {type(obj).__name__}"
-    )
+    raise TypeError(f"render_svg: expected a Value, a graphviz graph or a DOT string, got {type(obj).__name__}")
 
 
 def _wasm_available() -> bool:
@@ -99,7 +104,7 @@ def _render_with_wasm(source: str) -> str:
 
     # backend="wasmtime": the pure-Python fallback interpreter takes minutes per graph
     try:
-        return render(source, format="svg", engine="dot", backend="wasmtime").decode("utf-8")
+        return str(render(source, format="svg", engine="dot", backend="wasmtime").decode("utf-8"))
     except RenderError as error:
         raise RuntimeError(f"render_svg: graphviz (WebAssembly) failed: {error}") from None
 

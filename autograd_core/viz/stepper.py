@@ -19,9 +19,9 @@ from ..files import atomic_write_text
 from ..graph import backward
 from ..value import Value, observing
 from . import _args
+from .assets import html_page
 from .draw import check_size
 from .layout import layered_layout
-from .assets import html_page
 from .trace import Trace, format_number, lecture_labels, op_label, path_counts, trace
 
 __all__ = ["STEPPER_MAX_NODES", "backprop_steps", "backprop_html"]
@@ -78,9 +78,7 @@ def _replay(t: Trace, root: Value, seed: float) -> tuple[list[tuple[Value, list[
     return recorder.events, final
 
 
-def backprop_steps(
-    root: Value, gradient: float = 1.0, params: Iterable[Value] | None = None
-) -> dict[str, Any]:
+def backprop_steps(root: Value, gradient: float = 1.0, params: Iterable[Value] | None = None) -> dict[str, Any]:
     """The graph of ``root`` and every step of its backward pass, as JSON-ready data.
 
     The steps are the engine's: :func:`autograd_core.backward` runs once, from zero leaf
@@ -139,14 +137,21 @@ def backprop_steps(
             e = t.edges[kk]
             c = e.local_grad * g
             before = running.get(e.parent, grads[e.parent])
-            again = any(t.edges[k2].parent == e.parent for k2 in incoming[i][m + 1:])  # x * x: twice
+            again = any(t.edges[k2].parent == e.parent for k2 in incoming[i][m + 1 :])  # x * x: twice
             running[e.parent] = before + c if again else after[e.parent]
-            contribs.append({
-                "edge": kk, "parent": e.parent, "contribution": _num(c), "contribution_short": _short(c),
-                "before": _num(before), "after": _num(running[e.parent]),
-            })
-        steps.append({"kind": "propagate", "node": i, "upstream": _num(g), "upstream_short": _short(g),
-                      "contribs": contribs})
+            contribs.append(
+                {
+                    "edge": kk,
+                    "parent": e.parent,
+                    "contribution": _num(c),
+                    "contribution_short": _short(c),
+                    "before": _num(before),
+                    "after": _num(running[e.parent]),
+                }
+            )
+        steps.append(
+            {"kind": "propagate", "node": i, "upstream": _num(g), "upstream_short": _short(g), "contribs": contribs}
+        )
     return {"nodes": nodes, "edges": edges, "steps": steps, "final": [_num(g) for g in final]}
 
 
@@ -181,29 +186,36 @@ def backprop_html(
     name = title or f"Backpropagation through {root.label or 'the graph'}"
     data["title"] = name
     body = (
-        f"<header class=\"top\"><h1>{html.escape(name)}</h1>\n"
-        "<nav id=\"controls\" class=\"toolbar\">"
-        "<button id=\"btn-reset\" type=\"button\" title=\"Reset (Home)\">&#x21BA; Reset</button>"
-        "<button id=\"btn-prev\" type=\"button\" title=\"Previous step (Left arrow)\">&#x25C0; Prev</button>"
-        "<button id=\"btn-play\" type=\"button\" title=\"Play / pause (Space)\">&#x25B6; Play</button>"
-        "<button id=\"btn-next\" type=\"button\" title=\"Next step (Right arrow)\">Next &#x25B6;</button>"
-        "<span id=\"step-counter\"></span></nav>"
-        "<span class=\"keys\">&larr; &rarr; step &middot; space play &middot; Home / End &middot; + &minus; 0 zoom "
+        f'<header class="top"><h1>{html.escape(name)}</h1>\n'
+        '<nav id="controls" class="toolbar">'
+        '<button id="btn-reset" type="button" title="Reset (Home)">&#x21BA; Reset</button>'
+        '<button id="btn-prev" type="button" title="Previous step (Left arrow)">&#x25C0; Prev</button>'
+        '<button id="btn-play" type="button" title="Play / pause (Space)">&#x25B6; Play</button>'
+        '<button id="btn-next" type="button" title="Next step (Right arrow)">Next &#x25B6;</button>'
+        '<span id="step-counter"></span></nav>'
+        '<span class="keys">&larr; &rarr; step &middot; space play &middot; Home / End &middot; + &minus; 0 zoom '
         "&middot; p presentation</span></header>\n"
-        "<p class=\"sub\">The engine's backward pass, one function node per step, in reverse "
+        '<p class="sub">The engine\'s backward pass, one function node per step, in reverse '
         "topological order: every input receives <b>local derivative &times; upstream gradient</b> "
         "and adds it to its gradient.</p>\n"
-        "<section id=\"explain\" class=\"panel\" aria-live=\"polite\"></section>\n"
-        "<div id=\"graph-wrap\" class=\"stage\"><svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" "
-        "role=\"img\"></svg></div>\n"
-        "<footer id=\"legend\"><span class=\"sw cur\"></span>being processed "
-        "<span class=\"sw upd\"></span>receives a contribution "
-        "<span class=\"sw leaf\"></span>leaf <span class=\"sw param\"></span>parameter "
-        "<span class=\"sigma\">&Sigma;</span> used several times: gradients from its paths add up here "
-        "&nbsp; fill: <span class=\"sw pos\"></span>grad &gt; 0 "
-        "<span class=\"sw neg\"></span>grad &lt; 0 &nbsp; numbers: 4 significant digits, hover for the full value"
+        '<section id="explain" class="panel" aria-live="polite"></section>\n'
+        '<div id="graph-wrap" class="stage"><svg id="graph" xmlns="http://www.w3.org/2000/svg" '
+        'role="img"></svg></div>\n'
+        '<footer id="legend"><span class="sw cur"></span>being processed '
+        '<span class="sw upd"></span>receives a contribution '
+        '<span class="sw leaf"></span>leaf <span class="sw param"></span>parameter '
+        '<span class="sigma">&Sigma;</span> used several times: gradients from its paths add up here '
+        '&nbsp; fill: <span class="sw pos"></span>grad &gt; 0 '
+        '<span class="sw neg"></span>grad &lt; 0 &nbsp; numbers: 4 significant digits, hover for the full value'
         "</footer>"
     )
-    page = html_page(name, body, styles=("common.css", "stepper.css"), scripts=("network.js", "controls.js", "stepper.js"),
-                     data=data, data_id="backprop-data", body_class="page")
+    page = html_page(
+        name,
+        body,
+        styles=("common.css", "stepper.css"),
+        scripts=("network.js", "controls.js", "stepper.js"),
+        data=data,
+        data_id="backprop-data",
+        body_class="page",
+    )
     return atomic_write_text(path, page)

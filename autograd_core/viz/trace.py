@@ -124,7 +124,7 @@ def lecture_labels(t: Trace) -> list[str]:
         if v.op in ("affine", "dot"):
             owners = {neuron[p] for p in parents if p in neuron}
             if len(owners) == 1:
-                (layer, j), = owners
+                ((layer, j),) = owners
                 labels[k] = f"s_{j}^({layer})"
                 s_of[k] = (layer, j)
                 inputs = [p for p in parents if p not in neuron]
@@ -144,8 +144,13 @@ def lecture_labels(t: Trace) -> list[str]:
     return labels
 
 
-_SUB = str.maketrans("0123456789,ij+-()", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089,\u1d62\u2c7c\u208a\u208b\u208d\u208e")
-_SUP = str.maketrans("0123456789l()+-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u02e1\u207d\u207e\u207a\u207b")
+_SUB = str.maketrans(
+    "0123456789,ij+-()",
+    "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089,\u1d62\u2c7c\u208a\u208b\u208d\u208e",
+)
+_SUP = str.maketrans(
+    "0123456789l()+-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u02e1\u207d\u207e\u207a\u207b"
+)
 
 
 def unicode_math(text: str) -> str:
@@ -190,7 +195,7 @@ def op_label(node: Value, precision: int = 4, max_args: int = 6) -> str:
     inputs = node.inputs
     has_constants = any(x.__class__ is not Value for x in inputs)
     if not has_constants:
-        return fn.symbol or fn.name
+        return fn.name if len(inputs) == 1 else fn.symbol or fn.name  # "square", not a lone "²"
     shown = ["\u2022" if x.__class__ is Value else f"{x:.{precision}g}" for x in inputs]
     if fn.symbol and len(inputs) == 2:
         return f"{shown[0]} {fn.symbol} {shown[1]}"

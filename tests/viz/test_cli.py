@@ -21,17 +21,21 @@ def test_cli_writes_svg_and_html_and_prints_paths(tmp_path, capsys, monkeypatch)
 
 
 def test_cli_runs_as_a_module(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "autograd_core.viz", "--help"], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd_core.viz", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0 and "--out" in done.stdout
 
 
 def test_without_the_viz_extra_it_names_the_extra_and_writes_nothing(tmp_path):
     """graphviz made unimportable: exit 1, one line naming the extra, no traceback, no files."""
-    code = ("import sys, runpy; sys.modules['graphviz'] = None; sys.argv = ['x', '--out', sys.argv[1]]; "
-            "runpy.run_module('autograd_core.viz', run_name='__main__')")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out")], capture_output=True, text=True,
-                          timeout=60)
+    code = (
+        "import sys, runpy; sys.modules['graphviz'] = None; sys.argv = ['x', '--out', sys.argv[1]]; "
+        "runpy.run_module('autograd_core.viz', run_name='__main__')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "out")], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 1
     assert done.stdout == ""
     assert 'pip install "autograd-core[viz]"' in done.stderr and "Traceback" not in done.stderr

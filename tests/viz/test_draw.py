@@ -113,9 +113,9 @@ def test_color_by_grad_uses_sign_and_magnitude():
     b_fill = re.search(r"\{ b \|[^\n]*fillcolor=\"(#\w+)\"", src).group(1)
     assert a_fill == grad_color(3.0, 3.0)
     assert b_fill == grad_color(-0.5, 3.0)
-    r, _g, bl = (int(a_fill[i:i + 2], 16) for i in (1, 3, 5))
+    r, _g, bl = (int(a_fill[i : i + 2], 16) for i in (1, 3, 5))
     assert bl > r  # positive: blue
-    r, _g, bl = (int(b_fill[i:i + 2], 16) for i in (1, 3, 5))
+    r, _g, bl = (int(b_fill[i : i + 2], 16) for i in (1, 3, 5))
     assert r > bl  # negative: red
     assert grad_color(0.0, 3.0) == "#ffffff"
     assert grad_color(-3.0, 3.0) != grad_color(-0.5, 3.0)
@@ -161,4 +161,4 @@ def test_lecture_example_draws_every_node():
     src = draw_graph(loss, params=params, show_local_grads=True).source
     assert len(_value_nodes(src)) == len(ac.topological_order(loss))
     assert src.count("#fff1bf") == len(params) == 9
-    assert "dot(\u2022, \u2022, \u2022, 1, \u2022, \u2022)" in src
+    assert src.count("label=affine") == 3 and "label=square" in src  # one node per neuron's s, one for (h - y)²

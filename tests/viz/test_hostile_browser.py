@@ -19,8 +19,15 @@ playwright_api = pytest.importorskip(
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 if CHROMIUM is None:
     pytest.skip("no chromium binary found (apt-get install chromium)", allow_module_level=True)
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 HOSTILE = [
     "<d/dx = 2> URL=<javascript:alert(1)>",
@@ -36,8 +43,15 @@ HOSTILE = [
 
 def _graph():
     """A graph whose every text is hostile: leaf labels, a rule's name, symbol and math."""
-    bad = Rule(name=HOSTILE[1], arity=1, forward=lambda x: 2.0 * x, partials=lambda x, out: (2.0,),
-               math=HOSTILE[0], domain=(((-1e9, 1e9),),), symbol=HOSTILE[3])
+    bad = Rule(
+        name=HOSTILE[1],
+        arity=1,
+        forward=lambda x: 2.0 * x,
+        partials=lambda x, out: (2.0,),
+        math=HOSTILE[0],
+        domain=(((-1e9, 1e9),),),
+        symbol=HOSTILE[3],
+    )
     leaves = [Value(0.5 + k, label=text) for k, text in enumerate(HOSTILE)]
     out = apply(bad, leaves[0])
     for v in leaves[1:]:
@@ -82,33 +96,42 @@ def test_dot_source_quotes_every_text():
     assert "\u2400" in src  # NUL shown as its control picture
 
 
+FOUND = """() => {
+  const links = [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+    .filter(a => /href$/i.test(a.name) || /^on/i.test(a.name)).map(a => a.name + '=' + a.value));
+  return {scripts: document.querySelectorAll('script').length, links: links,
+          images: document.querySelectorAll('img, iframe, object, embed').length};
+}"""
+
+
+def _visit(browser, path):
+    """Open ``path``, step and click around; what it logged and what its document holds."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    seen = {"dialogs": [], "errors": [], "requests": []}
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.goto(path.as_uri())
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.mouse.click(400, 400)
+    seen.update(page.evaluate(FOUND), content=page.content())
+    page.close()
+    return seen
+
+
 def test_nothing_runs_and_nothing_links_to_javascript_in_chromium(files):
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             for path in files:
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                dialogs, errors, requests = [], [], []
-                page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.on("request", lambda r: requests.append(r.url))
-                page.goto(path.as_uri())
-                for _ in range(3):
-                    page.keyboard.press("ArrowRight")
-                page.mouse.click(400, 400)
-                found = page.evaluate("""() => {
-                  const links = [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
-                    .filter(a => /href$/i.test(a.name) || /^on/i.test(a.name)).map(a => a.name + '=' + a.value));
-                  return {scripts: document.querySelectorAll('script').length, links: links,
-                          images: document.querySelectorAll('img, iframe, object, embed').length};
-                }""")
-                assert dialogs == [] and errors == [], path.name
-                assert requests == [path.as_uri()], path.name
-                assert not [a for a in found["links"] if "javascript:" in a.lower() or a.lower().startswith("on")]
-                assert found["images"] == 0
-                assert found["scripts"] == (2 if path.suffix == ".html" else 0), path.name
+                seen = _visit(browser, path)
+                assert seen["dialogs"] == [] and seen["errors"] == [], path.name
+                assert seen["requests"] == [path.as_uri()], path.name
+                assert not [a for a in seen["links"] if "javascript:" in a.lower() or a.lower().startswith("on")]
+                assert seen["images"] == 0
+                assert seen["scripts"] == (2 if path.suffix == ".html" else 0), path.name
                 if path.suffix == ".svg":
-                    assert "alert" in page.content()  # the text is there, shown as text
-                page.close()
+                    assert "alert" in seen["content"]  # the text is there, shown as text
         finally:
             browser.close()

@@ -13,8 +13,12 @@ X, Y = (0.5, -1.0, 2.0), 1.0
 
 
 def theta(act, s):
-    return {"tanh": math.tanh, "sigmoid": lambda v: 1.0 / (1.0 + math.exp(-v)), "relu": lambda v: max(0.0, v),
-            "linear": lambda v: v}[act](s)
+    return {
+        "tanh": math.tanh,
+        "sigmoid": lambda v: 1.0 / (1.0 + math.exp(-v)),
+        "relu": lambda v: max(0.0, v),
+        "linear": lambda v: v,
+    }[act](s)
 
 
 def theta_prime(act, s, x):
@@ -41,10 +45,12 @@ def by_hand(model, x, y, lr):
             * sum(W[l][j][i + 1] * deltas[l][j] for j in range(len(W[l])))
             for i in range(len(xs[l]))
         ]
-    grads = [[[([1.0] + xs[l])[i] * deltas[l][j] for j in range(len(W[l]))] for i in range(len(W[l][0]))]
-             for l in range(L)]
-    w_new = [[[W[l][j][i] - lr * grads[l][i][j] for j in range(len(W[l]))] for i in range(len(W[l][0]))]
-             for l in range(L)]
+    grads = [
+        [[([1.0] + xs[l])[i] * deltas[l][j] for j in range(len(W[l]))] for i in range(len(W[l][0]))] for l in range(L)
+    ]
+    w_new = [
+        [[W[l][j][i] - lr * grads[l][i][j] for j in range(len(W[l]))] for i in range(len(W[l][0]))] for l in range(L)
+    ]
     return {"x": xs, "s": ss, "delta": deltas, "grad": grads, "w_new": w_new, "e": (h - y) ** 2}
 
 
@@ -54,9 +60,15 @@ def close(a, b):
     return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
 
 
-@pytest.mark.parametrize("act,sizes,seed", [
-    ("tanh", [3, 3, 3, 1], 10), ("sigmoid", [4, 2, 1], 3), ("relu", [5, 4, 1], 7), ("relu", [2, 1], 1),
-])
+@pytest.mark.parametrize(
+    "act,sizes,seed",
+    [
+        ("tanh", [3, 3, 3, 1], 10),
+        ("sigmoid", [4, 2, 1], 3),
+        ("relu", [5, 4, 1], 7),
+        ("relu", [2, 1], 1),
+    ],
+)
 def test_lecture_steps_equal_the_delta_recursion_by_hand(act, sizes, seed):
     model = nn.MLP(3, sizes, activation=act, output_activation=act, seed=seed)
     got = lecture_steps(model, X, Y, lr=0.05)
@@ -87,15 +99,21 @@ def test_lecture_steps_does_not_change_the_model():
     assert [(p.data, p.grad, p.label) for p in model.parameters()] == before
 
 
-@pytest.mark.parametrize("call,error,match", [
-    (lambda m: lecture_steps(nn.MLP(3, [2, 2], seed=0), X, Y), ValueError, "one output"),
-    (lambda m: lecture_steps("model", X, Y), TypeError, "nn.MLP"),
-    (lambda m: lecture_steps(m, (1.0, 2.0), Y), ValueError, "3 inputs"),
-    (lambda m: lecture_steps(m, X, "y"), TypeError, "y must be a real number"),
-    (lambda m: lecture_steps(m, X, Y, lr=float("nan")), ValueError, "lr must be finite"),
-    (lambda m: lecture_steps(nn.MLP(3, [1], activation=lambda s: s.tanh(), output_activation=lambda s: s), X, Y),
-     ValueError, "activation"),
-])
+@pytest.mark.parametrize(
+    "call,error,match",
+    [
+        (lambda m: lecture_steps(nn.MLP(3, [2, 2], seed=0), X, Y), ValueError, "one output"),
+        (lambda m: lecture_steps("model", X, Y), TypeError, "nn.MLP"),
+        (lambda m: lecture_steps(m, (1.0, 2.0), Y), ValueError, "3 inputs"),
+        (lambda m: lecture_steps(m, X, "y"), TypeError, "y must be a real number"),
+        (lambda m: lecture_steps(m, X, Y, lr=float("nan")), ValueError, "lr must be finite"),
+        (
+            lambda m: lecture_steps(nn.MLP(3, [1], activation=lambda s: s.tanh(), output_activation=lambda s: s), X, Y),
+            ValueError,
+            "activation",
+        ),
+    ],
+)
 def test_bad_inputs_raise_named_errors(call, error, match):
     with pytest.raises(error, match=match):
         call(nn.MLP(3, [2, 1], seed=0))
@@ -116,8 +134,13 @@ def test_too_big_a_network_says_what_to_draw_instead(tmp_path):
 
 
 def test_page_is_one_self_contained_file(tmp_path):
-    path = lecture_html(nn.MLP(3, [3, 3, 3, 1], activation="tanh", output_activation="tanh", seed=10), X, Y,
-                        tmp_path / "lecture.html", title="</title><script>alert(1)</script>")
+    path = lecture_html(
+        nn.MLP(3, [3, 3, 3, 1], activation="tanh", output_activation="tanh", seed=10),
+        X,
+        Y,
+        tmp_path / "lecture.html",
+        title="</title><script>alert(1)</script>",
+    )
     page = path.read_text(encoding="utf-8")
     assert "default-src 'none'" in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)

@@ -19,8 +19,15 @@ if CHROMIUM is None:
     pytest.skip("no chromium binary found (apt-get install chromium)", allow_module_level=True)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 X, Y = (0.5, -1.0, 2.0), 1.0
 
 
@@ -97,7 +104,8 @@ SHOWN = """() => {
   document.querySelectorAll('#net g.elabel').forEach(g => labels.push([g.dataset.from, g.dataset.to, g.dataset.value]));
   const panel = [...document.querySelectorAll('#explain .num')].map(n => n.dataset.value);
   return {nodes: nodes, labels: labels, panel: panel, kind: document.body.dataset.kind,
-          layer: Number(document.body.dataset.layer)};
+          layer: Number(document.body.dataset.layer), step: Number(document.body.dataset.step),
+          backArrows: document.querySelectorAll('#net line.edge[marker-start]').length};
 }"""
 
 
@@ -139,40 +147,26 @@ def test_every_step_fits_keeps_focus_on_screen_and_shows_lecture_steps(browser, 
     try:
         last = int(p.attr("data-last-step"))
         assert last == 1 + 4 + 1 + 2 * 4 + 4  # start, forward, loss, δ and ∂e/∂w per layer, SGD per layer, done
-        kinds = []
+        kinds, backward = [], []
         for k in range(last + 1):
-            assert int(p.attr("data-step")) == k
-            layout = p.page.evaluate(LAYOUT)
+            layout, shown = p.page.evaluate(f"[({LAYOUT})(), ({SHOWN})()]")
+            assert shown["step"] == k
             assert layout["overflow"] == [] and layout["scrollWidth"] <= width and layout["stageScroll"] <= 0, layout
             left, top, right, bottom = layout["focus"]
             s_left, s_top, s_right, s_bottom = layout["stage"]
             assert s_left <= left and right <= s_right and s_top <= top and bottom <= s_bottom, (k, layout)
-            shown = p.page.evaluate(SHOWN)
             kinds.append(shown["kind"])
             check_numbers(shown, steps)
+            if shown["kind"] in ("delta", "grad"):
+                backward.append(shown["layer"])
+                assert shown["backArrows"] >= 1  # arrowheads point backward, to where the gradient goes
             if k == last // 2 + 1 and width == 1280:
                 ARTIFACTS.mkdir(exist_ok=True)
                 p.page.screenshot(path=str(ARTIFACTS / f"viz_lecture_step{k}_{width}.png"))
             p.page.keyboard.press("ArrowRight")
         assert kinds[:7] == ["start", "forward", "forward", "forward", "forward", "loss", "delta"]
         assert kinds[-1] == "done"
-        p.check_clean()
-    finally:
-        p.close()
-
-
-def test_backward_flows_from_output_to_input(browser, lecture):
-    path, _ = lecture
-    p = Page(browser, path, 1280, 800)
-    try:
-        layers = []
-        for _ in range(int(p.attr("data-last-step"))):
-            p.page.keyboard.press("ArrowRight")
-            if p.attr("data-kind") in ("delta", "grad"):
-                layers.append(int(p.attr("data-layer")))
-                arrows = p.page.eval_on_selector_all("#net line.edge[marker-start]", "els => els.length")
-                assert arrows >= 1  # arrowheads point backward
-        assert layers == [4, 4, 3, 3, 2, 2, 1, 1]
+        assert backward == [4, 4, 3, 3, 2, 2, 1, 1]  # backward flows from the output to the input
         p.check_clean()
     finally:
         p.close()

@@ -149,10 +149,9 @@ def test_single_leaf_and_undefined_derivative_render(no_dot):
 
 
 def test_drawn_graphs_display_inline_in_jupyter_without_system_dot(monkeypatch):
+    import nn
     from autograd_core import Value
     from autograd_core.viz import draw_graph, draw_network
-
-    import nn
 
     monkeypatch.setenv("PATH", "")
     x = Value(2.0, "x")

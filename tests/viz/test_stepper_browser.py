@@ -19,8 +19,15 @@ if CHROMIUM is None:
     pytest.skip("no chromium binary found (apt-get install chromium)", allow_module_level=True)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +67,15 @@ class Page:
 
     def grads(self):
         return self.page.eval_on_selector_all(
-            "g.node", "els => els.map(e => [Number(e.dataset.index), e.getAttribute('data-grad')])")
+            "g.node", "els => els.map(e => [Number(e.dataset.index), e.getAttribute('data-grad')])"
+        )
 
     def shown_grads(self):
         """What each node shows (4 significant digits) and its full value on hover."""
         return self.page.eval_on_selector_all(
-            "g.node", "els => els.map(e => [e.querySelector('text.grad').textContent, e.querySelector('title').textContent])")
+            "g.node",
+            "els => els.map(e => [e.querySelector('text.grad').textContent, e.querySelector('title').textContent])",
+        )
 
     def check_clean(self):
         assert self.errors == []

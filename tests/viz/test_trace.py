@@ -97,9 +97,11 @@ def test_importing_viz_and_tracing_does_not_import_graphviz():
     import subprocess
     import sys
 
-    code = ("import sys, autograd_core as ac, autograd_core.viz as viz\n"
-            "x = ac.Value(1.0); viz.trace(x * x); viz.backprop_steps(x.exp())\n"
-            "print('graphviz' in sys.modules)")
+    code = (
+        "import sys, autograd_core as ac, autograd_core.viz as viz\n"
+        "x = ac.Value(1.0); viz.trace(x * x); viz.backprop_steps(x.exp())\n"
+        "print('graphviz' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
