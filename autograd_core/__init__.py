@@ -29,6 +29,7 @@ from .value import (
     apply_binary,
     apply_nary,
     apply_unary,
+    enable_grad,
     is_grad_enabled,
     no_grad,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "backward",
     "grad",
     "no_grad",
+    "enable_grad",
     "is_grad_enabled",
     "topological_order",
     "apply",

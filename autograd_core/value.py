@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, NamedTuple, Union
 from .rules import RULES, Rule, Undefined
 
 __all__ = [
-    "Value", "Number", "no_grad", "is_grad_enabled", "apply", "apply_unary", "apply_binary", "apply_nary",
+    "Value", "Number", "no_grad", "enable_grad", "is_grad_enabled", "apply", "apply_unary", "apply_binary", "apply_nary",
     "set_observer", "get_observer", "observing", "watch_comparisons",
 ]
 
@@ -86,6 +86,13 @@ def is_grad_enabled() -> bool:
 def no_grad() -> Iterator[None]:
     """Inside this block (this thread or task only), results are new leaves: nothing to backpropagate."""
     with _entered(record=False):
+        yield
+
+
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Record again inside a :func:`no_grad` block (this thread or task only)."""
+    with _entered(record=True):
         yield
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..graph import grad
-from ..value import Value, is_grad_enabled
+from ..value import Value, enable_grad
 from .sweeps import joint_order, pull_back, push_forward
 
 __all__ = ["jvp", "vjp", "jacobian", "hessian", "hvp"]
@@ -72,11 +72,10 @@ def _takes(f: Function, n: int) -> bool:
 def _call(op: str, f: Function, values: list[float], shape: str,
           name: str = "xs") -> tuple[list[Value], list[Any], bool]:
     """(leaves, outputs, whether f returned a list): f evaluated once on fresh leaves."""
-    if not is_grad_enabled():
-        raise RuntimeError(f"{op}: called inside no_grad(), where no graph is recorded; call it outside the block")
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(values)]
     try:
-        result = f(*leaves)
+        with enable_grad():  # as torch.func: the transforms record even inside no_grad()
+            result = f(*leaves)
     except TypeError as error:  # checked only on failure: no cost on the usual path
         if _takes(f, len(leaves)):
             raise
@@ -174,7 +173,8 @@ def _gradient_values(op: str, f: Function, xs: list[float]) -> tuple[list[Value]
     leaves, (out,), _ = _call(op, f, xs, _SCALAR)
     if out.__class__ is not Value:
         return leaves, []
-    return leaves, grad(out, leaves, create_graph=True)
+    with enable_grad():
+        return leaves, grad(out, leaves, create_graph=True)
 
 
 def hessian(f: Function, xs: Sequence[float]) -> list[list[float]]:
