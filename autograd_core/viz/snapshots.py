@@ -161,6 +161,8 @@ class Recorder:
         self._grids: dict[int, list[list[Any]]] = {}
         self._current = list(map(_DATA, self.shape.params))
         """The weights as they are now: the ones the next loss is computed with."""
+        slow = not self.shape.floats_ok and (self.y is not None or self.bounds is not None)
+        self._pending = self._predict_with_model() if slow else None
 
     # --- recording (cheap) ------------------------------------------------------------------
 
@@ -180,8 +182,13 @@ class Recorder:
         self.grads.append(list(map(_GRAD, params)))
         self._current = after
         index = len(self.steps) - 1
-        if not self.shape.floats_ok and (self.y is not None or self.bounds is not None):
-            self._predict_with_model(index)  # unknown θ: the model itself, now (slower)
+        if self._pending is not None:  # unknown θ: what the model predicted before this step
+            accuracy, grid = self._pending
+            if accuracy is not None:
+                self._accuracy[index] = accuracy
+            if grid is not None:
+                self._grids[index] = grid
+            self._pending = self._predict_with_model()  # ... and now, for the next snapshot
         return index
 
     def __len__(self) -> int:
@@ -267,21 +274,22 @@ class Recorder:
             "grads": [_finite(v) for v in self.grads[index]],
         }
 
-    def _predict_with_model(self, index: int) -> None:
-        """Accuracy and grid through the model itself (θ not known by name): only for the
-        current weights, so done right when recorded."""
+    def _predict_with_model(self) -> tuple[float | None, list[list[Any]] | None]:
+        """Accuracy and grid through the model itself, for its current weights (used when θ is
+        not known by name, so floats cannot replay the weights later)."""
         model = self.model
+        accuracy, grid = None, None
         with no_grad():
             def h(x: Sequence[float]) -> list[float]:
                 out = model(list(x))
                 return [v.data for v in (out if isinstance(out, list) else [out])]
             if self.y is not None and self.X:
-                hits = sum(1 for x, t in zip(self.X, self.y) if self.predict(h(x)) == t)
-                self._accuracy[index] = hits / len(self.X)
+                accuracy = sum(1 for x, t in zip(self.X, self.y) if self.predict(h(x)) == t) / len(self.X)
             if self.bounds is not None:
                 xs, ys = self.grid_axes()
                 one = self.shape.n_out == 1
-                self._grids[index] = [[(o[0] if one else o) for o in (h((gx, gy)) for gx in xs)] for gy in ys]
+                grid = [[(o[0] if one else o) for o in (h((gx, gy)) for gx in xs)] for gy in ys]
+        return accuracy, grid
 
 
 def _label(v: Any) -> int:

@@ -317,3 +317,22 @@ def test_the_update_cost_benchmark_runs():
     assert set(r["modes"]) == {"record", "live"}
     assert r["modes"]["live"]["syncs_per_run"] >= 1
     assert "update/step" in format_text(r)
+
+
+def soft_sign(s):
+    return s / (1.0 + abs(s))
+
+
+def test_a_custom_activation_is_predicted_by_the_model_itself():
+    X, ys = moons()
+    model = nn.MLP(2, [4, 1], activation=soft_sign, output_activation="tanh", seed=3)
+    view = TrainingView(model, X, ys)
+    assert not view.recorder.shape.floats_ok
+    seen = train(view, model, X, ys, 3)
+    history = view.history
+    assert [s["accuracy"] for s in history] == [t["accuracy"] for t in seen]  # before each step
+    for p, v in zip(model.parameters(), seen[1]["weights"]):
+        p.data = v
+    xs, gy = view.recorder.grid_axes()
+    with no_grad():
+        assert history[1]["grid"][4][7] == model([xs[7], gy[4]])[0].data
