@@ -275,6 +275,8 @@ var ACTraining = (function () {
       }
       net.setAttribute("data-show", show);
       legend.textContent = "";
+      var custom = m.activations.some(function (a) { return !THETA[a]; });
+      if (custom) { h("span", "ac-warn", legend, "A custom θ is drawn as θ(s) = s here (x, δ and the boundary are approximate). "); }
       h("span", "", legend, (show === "grads" ? "edges: gradients ∂L/∂w of this step's loss" : "edges: weights w") +
         " (blue > 0, red < 0, width ∝ |value|) · fill: activation x of the example · click a neuron for its weights and δ");
     }
