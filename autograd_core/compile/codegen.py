@@ -70,230 +70,257 @@ class Program:
 def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> Program:
     """Source for the trace: ``replay(P, A, seed)``, ``replay_over(P, rows, seed)`` and
     ``replay_values(P, rows)``; with ``forward_only`` just ``replay_values``, giving every output."""
-    namer = Namer()
-    namespace: dict[str, Any] = {"math": math, "Undefined": Undefined, "GuardFailed": GuardFailed,
-                                 "UseEngine": UseEngine, "UNDEFINED": undefined("undefined local derivative")}
-    pnames = [namer.fresh(identifier(lbl, f"p{j}")) for j, lbl in enumerate(trace.param_labels)]
-    anames = [namer.fresh(identifier(lbl, f"a{i}")) for i, lbl in enumerate(trace.arg_labels)]
-    nodes = trace.nodes
-    counts: dict[str, int] = {}
-    nnames: list[str] = []
-    for node in nodes:  # unlabelled nodes: the rule's name and a count per rule (tanh0, tanh1, ...)
-        base = identifier(node.rule.name, "f")
-        counts[base] = counts.get(base, -1) + 1
-        nnames.append(namer.fresh(identifier(node.label, f"{base}{counts[base]}")))
-    rule_names: dict[int, str] = {}
+    g = _Generator(trace)
+    g.forward()
+    g.backward()
+    return g.program(name, forward_only)
 
-    def rule_ref(rule: Rule) -> str:
-        if id(rule) not in rule_names:
-            rname = f"R_{identifier(rule.name, 'rule')}"
-            while rname in namespace:
-                rname += "_"
-            namespace[rname] = rule
-            rule_names[id(rule)] = rname
-        return rule_names[id(rule)]
 
-    def text(r: Ref) -> str:
+def _indent(lines: list[str], n: int) -> list[str]:
+    return [" " * n + line for line in lines]
+
+
+class _Generator:
+    """The statements of one trace: names, forward part (with guards), backward blocks."""
+
+    def __init__(self, trace: Trace) -> None:
+        self.trace = trace
+        self.nodes = nodes = trace.nodes
+        self.namer = namer = Namer()
+        self.namespace: dict[str, Any] = {"math": math, "Undefined": Undefined, "GuardFailed": GuardFailed,
+                                          "UseEngine": UseEngine, "UNDEFINED": undefined("undefined local derivative")}
+        self.pnames = [namer.fresh(identifier(lbl, f"p{j}")) for j, lbl in enumerate(trace.param_labels)]
+        self.anames = [namer.fresh(identifier(lbl, f"a{i}")) for i, lbl in enumerate(trace.arg_labels)]
+        counts: dict[str, int] = {}
+        self.nnames: list[str] = []
+        for node in nodes:  # unlabelled nodes: the rule's name and a count per rule (tanh0, tanh1, ...)
+            base = identifier(node.rule.name, "f")
+            counts[base] = counts.get(base, -1) + 1
+            self.nnames.append(namer.fresh(identifier(node.label, f"{base}{counts[base]}")))
+        self.rule_names: dict[int, str] = {}
+        # Nodes that need a gradient: they depend on a parameter and the root depends on them.
+        self.depends = depends = [False] * len(nodes)
+        for k, node in enumerate(nodes):
+            depends[k] = any(r[0] == "p" or (r[0] == "n" and depends[r[1]]) for r in node.inputs)
+        self.backward_nodes = [k for k in range(len(nodes)) if k in trace.ancestors and depends[k]]
+        self.body: list[str] = []  # forward statements and guards, not indented
+        self.partial_text: dict[tuple[int, int], str] = {}  # (node, input) -> local derivative source
+        self.checked: list[str] = []  # values that must be finite (else: the engine decides)
+        self.gnames: dict[Ref, str] = {}
+        self.blocks: list[tuple[str, list[tuple[str, str]], str]] = []  # (g of node, [(target, term)], comment)
+        self.skippable: set[str] = set()
+
+    def text(self, r: Ref) -> str:
         kind, x = r
-        names = nnames if kind == "n" else pnames if kind == "p" else anames if kind == "a" else None
+        names = self.nnames if kind == "n" else self.pnames if kind == "p" else self.anames if kind == "a" else None
         return literal(x) if names is None else names[int(x)]
 
-    # Which nodes need a gradient: they depend on a parameter and the root depends on them.
-    depends = [False] * len(nodes)
-    for k, node in enumerate(nodes):
-        depends[k] = any(r[0] == "p" or (r[0] == "n" and depends[r[1]]) for r in node.inputs)
-    backward_nodes = [k for k in range(len(nodes)) if k in trace.ancestors and depends[k]]
-    # A parent at input i of node k needs its gradient if it is a parameter or such a node.
-    def wants(r: Ref) -> bool:
-        return r[0] == "p" or (r[0] == "n" and depends[r[1]] and r[1] in trace.ancestors)
+    def rule_ref(self, rule: Rule) -> str:
+        """The name under which generated code calls ``rule`` (one per rule object)."""
+        if id(rule) not in self.rule_names:
+            rname = f"R_{identifier(rule.name, 'rule')}"
+            while rname in self.namespace:
+                rname += "_"
+            self.namespace[rname] = rule
+            self.rule_names[id(rule)] = rname
+        return self.rule_names[id(rule)]
 
-    forward: list[str] = []  # statements, no indentation
-    position: dict[int, int] = {}  # node -> index in forward after which it exists
-    partial_text: dict[tuple[int, int], str] = {}
-    checked: list[str] = []
-    for k, node in enumerate(nodes):
-        rule, out = node.rule, nnames[k]
-        operands = [text(r) for r in node.inputs]
+    def wants(self, r: Ref) -> bool:
+        """Whether a node's input ``r`` needs its gradient: a parameter, or a node that does."""
+        return r[0] == "p" or (r[0] == "n" and self.depends[r[1]] and r[1] in self.trace.ancestors)
+
+    # --- forward ---------------------------------------------------------------------------
+
+    def forward(self) -> None:
+        """One statement per node (plus partials that may fail), guards after their operands."""
+        forward: list[str] = []
+        position: dict[int, int] = {}  # node -> number of statements once it exists
+        for k in range(len(self.nodes)):
+            forward += self._node(k)
+            position[k] = len(forward)
+        placed: dict[int, list[str]] = {}
+        for guard in self.trace.guards:
+            at = max((position[r[1]] for r in (guard.left, guard.right) if r is not None and r[0] == "n"),
+                     default=0)
+            placed.setdefault(at, []).append(_guard_line(guard, self.text))
+        for i in range(len(forward) + 1):
+            self.body.extend(placed.get(i, []))
+            if i < len(forward):
+                self.body.append(forward[i])
+
+    def _node(self, k: int) -> list[str]:
+        node, out = self.nodes[k], self.nnames[k]
+        rule = node.rule
+        operands = [self.text(r) for r in node.inputs]
         fcode = getattr(rule, "forward_code", "")
         pcode = getattr(rule, "partials_code", ())
-        in_backward = k in trace.ancestors
         names_or_constants = [t if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)]
         sym = None if fcode else symbolic(rule, names_or_constants, out)
-        comment = rule.name
         has_constant = any(r[0] == "c" for r in node.inputs)
+        lines = []
         if fcode:
             expr = fcode.format(*operands, out=out)
-            forward.append(f"{out} = {fold(expr) if has_constant else expr}  # {comment}")
+            lines.append(f"{out} = {fold(expr) if has_constant else expr}  # {rule.name}")
         elif sym is not None:
-            forward.append(f"{out} = {sym[0]}  # {comment}")
+            lines.append(f"{out} = {sym[0]}  # {rule.name}")
         else:
-            forward.append(f"{out} = {rule_ref(rule)}.forward({', '.join(operands)})  # {comment}")
+            lines.append(f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {rule.name}")
         if rule.name not in _BOUNDED or RULES.get(rule.name) is not rule:
-            checked.append(out)
-        if in_backward:
-            edges = [i for i, r in enumerate(node.inputs) if node.value_parents[i]]
-            if fcode and len(pcode) == len(node.inputs) or sym is not None:
-                for i in edges:
-                    expr = pcode[i].format(*operands, out=out) if fcode else sym[1][i]  # type: ignore[index]
-                    if fcode and has_constant:
-                        expr = fold(expr)
-                    unsafe = risky(expr)
-                    if is_atom(expr) and not unsafe:
-                        partial_text[k, i] = expr
-                    elif not unsafe:
-                        if wants(node.inputs[i]):
-                            partial_text[k, i] = f"({expr})"
-                    else:  # may raise or be undefined: evaluate before anything is accumulated
-                        d = namer.fresh(f"d_{out}_{i}")
-                        forward.append(f"{d} = {expr}  # d {out} / d input {i}")
-                        if "UNDEFINED" in expr:
-                            forward.append(f"if {d} is UNDEFINED: raise UseEngine")
-                        checked.append(d)
-                        partial_text[k, i] = d
-            elif edges:
-                d = namer.fresh(f"d_{out}")
-                forward.append(f"{d} = {rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
-                for i in edges:
-                    forward.append(f"if {d}[{i}].__class__ is Undefined: raise UseEngine")
-                    partial_text[k, i] = f"{d}[{i}]"
-                    checked.append(f"{d}[{i}]")
-        position[k] = len(forward)
+            self.checked.append(out)
+        if k not in self.trace.ancestors:
+            return lines
+        edges = [i for i in range(len(node.inputs)) if node.value_parents[i]]
+        if fcode and len(pcode) == len(node.inputs) or sym is not None:
+            for i in edges:
+                expr = pcode[i].format(*operands, out=out) if fcode else sym[1][i]  # type: ignore[index]
+                if fcode and has_constant:
+                    expr = fold(expr)
+                if not risky(expr):  # written into the backward statement
+                    if is_atom(expr):
+                        self.partial_text[k, i] = expr
+                    elif self.wants(node.inputs[i]):
+                        self.partial_text[k, i] = f"({expr})"
+                    continue
+                d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
+                lines.append(f"{d} = {expr}  # d {out} / d input {i}")
+                if "UNDEFINED" in expr:
+                    lines.append(f"if {d} is UNDEFINED: raise UseEngine")
+                self.checked.append(d)
+                self.partial_text[k, i] = d
+        elif edges:
+            d = self.namer.fresh(f"d_{out}")
+            lines.append(f"{d} = {self.rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
+            for i in edges:
+                lines.append(f"if {d}[{i}].__class__ is Undefined: raise UseEngine")
+                self.partial_text[k, i] = f"{d}[{i}]"
+                self.checked.append(f"{d}[{i}]")
+        return lines
 
-    # Guards go right after both of their operands exist.
-    placed: dict[int, list[str]] = {}
-    for guard in trace.guards:
-        at = max((position[r[1]] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=0)
-        placed.setdefault(at, []).append(_guard_line(guard, text))
-    body: list[str] = []
-    for i in range(len(forward) + 1):
-        body.extend(placed.get(i, []))
-        if i < len(forward):
-            body.append(forward[i])
-    root = text(trace.root)
+    # --- backward --------------------------------------------------------------------------
 
-    # Backward: seed the root, then each node's gradient to its parents, children first.
-    gnames: dict[Ref, str] = {}
+    def gname(self, r: Ref) -> str:
+        if r not in self.gnames:
+            self.gnames[r] = self.namer.fresh(f"g_{self.text(r)}")
+        return self.gnames[r]
 
-    def gname(r: Ref) -> str:
-        if r not in gnames:
-            gnames[r] = namer.fresh(f"g_{text(r)}")
-        return gnames[r]
+    def backward(self) -> None:
+        """Each node's gradient to its parents, children first (the engine's order)."""
+        nodes = self.nodes
+        for k in reversed(self.backward_nodes):
+            node = nodes[k]
+            g = self.gname(("n", k))
+            comment = f"{self.nnames[k]} = {node.rule.name}(...): " + node.rule.math.split(";", 1)[-1].strip()
+            pushes = []
+            for i, r in enumerate(node.inputs):
+                if node.value_parents[i] and self.wants(r):
+                    d = self.partial_text[k, i]
+                    pushes.append((self.gname(r), g if d == "1.0" else (f"-{g}" if d == "-1.0" else f"{g} * {d}")))
+            if pushes:
+                self.blocks.append((g, pushes, comment))
+        # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
+        # that pushes to many parents skips its block when its gradient is 0: every value was
+        # checked finite, so the skipped terms were all +-0.
+        feeds: dict[int, list[int]] = {}
+        for c in self.backward_nodes:
+            for r in nodes[c].inputs:
+                if r[0] == "n":
+                    feeds.setdefault(r[1], []).append(c)
 
-    blocks: list[tuple[str, list[tuple[str, str]], str]] = []  # (g of node, [(target, term)], comment)
-    for k in reversed(backward_nodes):
-        node = nodes[k]
-        g = gname(("n", k))
-        comment = f"{nnames[k]} = {node.rule.name}(...): " + node.rule.math.split(";", 1)[-1].strip()
-        pushes = []
-        for i, r in enumerate(node.inputs):
-            if node.value_parents[i] and wants(r):
-                d = partial_text[k, i]
-                pushes.append((gname(r), g if d == "1.0" else (f"-{g}" if d == "-1.0" else f"{g} * {d}")))
-        if pushes:
-            blocks.append((g, pushes, comment))
-    pgrads = {gnames[("p", j)]: j for j in range(len(trace.params)) if ("p", j) in gnames}
-    root_is_param = trace.root[0] == "p"
-    # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
-    # that pushes to many parents skips its block when its gradient is 0: every value was
-    # checked finite, so the skipped terms were all +-0.
-    feeds: dict[int, list[int]] = {}
-    for c in backward_nodes:
-        for r in nodes[c].inputs:
-            if r[0] == "n":
-                feeds.setdefault(r[1], []).append(c)
+        def gated(c: int) -> bool:
+            return any("else 0.0" in code for code in getattr(nodes[c].rule, "partials_code", ()))
 
-    def gated(c: int) -> bool:
-        return any("else 0.0" in code for code in getattr(nodes[c].rule, "partials_code", ()))
+        self.skippable = {self.gnames[("n", k)] for k in self.backward_nodes
+                          if k in feeds and all(gated(c) for c in feeds[k]) and ("n", k) in self.gnames}
 
-    skippable_nodes = {nnames[k] for k in backward_nodes if k in feeds and all(gated(c) for c in feeds[k])}
-    skippable_g = {gnames[("n", k)] for k in backward_nodes if nnames[k] in skippable_nodes and ("n", k) in gnames}
-
-    def indent(lines: list[str], n: int) -> list[str]:
-        return [" " * n + line for line in lines]
-
-    def render(over: bool) -> list[str]:
+    def render_backward(self, over: bool) -> list[str]:
+        """The backward statements; ``over``: parameter gradients keep adding up across examples."""
+        pgrads = self.param_grads()
+        blocks = self.blocks
         lines: list[str] = []
         started: set[str] = set(pgrads) if over else set()
         inits: list[str] = []
         for g, pushes, _ in blocks:  # targets first reached inside a skippable block start at 0.0
-            skippable = len(pushes) >= _SKIP_MIN and g in skippable_g
+            skippable = len(pushes) >= _SKIP_MIN and g in self.skippable
             for target, _ in pushes:
                 if target not in started:
                     started.add(target)
                     if skippable:
                         inits.append(target)
-        if trace.root[0] == "n" and trace.root[1] in backward_nodes:
-            lines.append(f"{gname(trace.root)} = seed  # d out / d out")
+        root = self.trace.root
+        if root[0] == "n" and root[1] in self.backward_nodes:
+            lines.append(f"{self.gname(root)} = seed  # d out / d out")
         lines += [f"{t} = 0.0" for t in inits]
         assigned: set[str] = set(pgrads) if over else set()
         assigned.update(inits)
         for g, pushes, comment in blocks:
-            skippable = len(pushes) >= _SKIP_MIN and g in skippable_g
-            body_lines = []
+            block = []
             for target, term in pushes:
-                op = "+=" if target in assigned else "="
+                block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)
-                body_lines.append(f"{target} {op} {term}")
-            if skippable:
+            if len(pushes) >= _SKIP_MIN and g in self.skippable:
                 lines.append(f"if {g}:  # {comment}")
-                lines += indent(body_lines, 4)
+                lines += _indent(block, 4)
             else:
-                body_lines[0] += f"  # {comment}"
-                lines += body_lines
+                block[0] += f"  # {comment}"
+                lines += block
         return lines
 
-    reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
-    unpack = [f"{', '.join(anames)}, = A"] if anames else []
+    def param_grads(self) -> dict[str, int]:
+        return {self.gnames[("p", j)]: j for j in range(len(self.trace.params)) if ("p", j) in self.gnames}
 
-    def check(terms: list[str]) -> list[str]:
-        if not terms:
-            return []
-        chunks = [terms[i:i + _CHUNK] for i in range(0, len(terms), _CHUNK)]
-        lines = [f"fail {'=' if j == 0 else '+='} {' + '.join(c)}" for j, c in enumerate(chunks)]
-        return lines + ["if fail - fail != 0.0: raise UseEngine"]
+    # --- the three functions ---------------------------------------------------------------
 
-    note = "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them)"
-    example_check = check(anames + checked)
-    writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
-    if root_is_param:
-        writes.append(f"P[{trace.root[1]}].grad += seed")
-    doc = f'"""{root} and d {root} / d parameters, replayed from the trace (autograd_core.compile)."""'
-    call = [f"def {name}(P, A, seed):", "    " + doc,
-            "    # parameters (read on every call) and arguments", *indent(reads + unpack, 4),
-            "    # forward: one line per node", *indent(body, 4),
-            "    " + note, *indent(check(pnames + anames + checked), 4)]
-    if blocks or trace.root[0] == "n":
-        call += ["    # backward: g_v = d out / d v, from the output down (the chain rule, written out)",
-                 *indent(render(False), 4)]
-    call += ["    # accumulate into .grad, as backward() does", *indent(writes, 4), f"    return {root}"]
+    def program(self, name: str, forward_only: bool) -> Program:
+        trace, pnames, anames = self.trace, self.pnames, self.anames
+        pgrads = self.param_grads()
+        root = self.text(trace.root)
+        root_is_param = trace.root[0] == "p"
+        reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
+        unpack = [f"{', '.join(anames)}, = A"] if anames else []
+        example = unpack + self.body + _check(anames + self.checked)
+        writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
+        note = "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them)"
+        doc = f'"""{root} and d {root} / d parameters, replayed from the trace (autograd_core.compile)."""'
+        call = [f"def {name}(P, A, seed):", "    " + doc,
+                "    # parameters (read on every call) and arguments", *_indent(reads + unpack, 4),
+                "    # forward: one line per node", *_indent(self.body, 4),
+                "    " + note, *_indent(_check(pnames + anames + self.checked), 4)]
+        if self.blocks or trace.root[0] == "n":
+            call += ["    # backward: g_v = d out / d v, from the output down (the chain rule, written out)",
+                     *_indent(self.render_backward(False), 4)]
+        call += ["    # accumulate into .grad, as backward() does", *_indent(writes, 4)]
+        if root_is_param:
+            call.append(f"    P[{trace.root[1]}].grad += seed")
+        call.append(f"    return {root}")
+        # Data-set loop: parameter gradients in locals across examples, one write at the end.
+        loop_head = ["    outs = []", "    push = outs.append", "    for A in rows:", "        try:"]
+        loop_skip = ["        except Exception:", "            push(None)", "            continue"]
+        over = [f"def {name}_over(P, rows, seed):",
+                f'    """Each row replays {root} (forward, backward); returns the values (None: replay it by hand)."""',
+                *_indent(reads + _check(pnames) + [f"{g} = 0.0" for g in pgrads], 4),
+                *loop_head, *_indent(example, 12), *loop_skip,
+                f"        push({root})", *_indent(self.render_backward(True), 8), *_indent(writes, 4)]
+        if root_is_param:
+            over.append(f"    P[{trace.root[1]}].grad += seed * (len(outs) - outs.count(None))")
+        over.append("    return outs")
+        result = "(" + ", ".join(self.text(r) for r in trace.outputs) + ",)" if forward_only else root
+        values = [f"def {name}_values(P, rows):",
+                  f'    """{result} for each row, forward only (None: replay it by hand)."""',
+                  *_indent(reads + _check(pnames), 4), *loop_head, *_indent(example, 12), *loop_skip,
+                  f"        push({result})", "    return outs"]
+        values_source = "\n".join(values) + "\n"
+        if forward_only:
+            return Program(values_source, "", values_source, self.namespace, name)
+        return Program("\n".join(call) + "\n", "\n".join(over) + "\n", values_source, self.namespace, name)
 
-    # Data-set loop: parameter gradients in locals across examples, one write at the end.
-    over = [f"def {name}_over(P, rows, seed):",
-            f'    """Each row replays {root} (forward, backward); returns the values (None: replay it by hand)."""',
-            *indent(reads + check(pnames) + [f"{g} = 0.0" for g in pgrads], 4),
-            "    outs = []", "    push = outs.append", "    for A in rows:",
-            "        try:", *indent(unpack + body + example_check, 12),
-            "        except Exception:", "            push(None)", "            continue",
-            f"        push({root})", *indent(render(True), 8),
-            *indent([w for w in writes if not w.endswith("+= seed")], 4)]
-    if root_is_param:
-        over.append(f"    P[{trace.root[1]}].grad += seed * (len(outs) - outs.count(None))")
-    over.append("    return outs")
-    if forward_only:
-        root = "(" + ", ".join(text(r) for r in trace.outputs) + ",)"
-    values = [f"def {name}_values(P, rows):",
-              f'    """{root} for each row, forward only (None: replay it by hand)."""',
-              *indent(reads + check(pnames), 4), "    outs = []", "    push = outs.append", "    for A in rows:",
-              "        try:", *indent(unpack + body + example_check, 12),
-              "        except Exception:", "            push(None)", "            continue",
-              f"        push({root})", "    return outs"]
-    source = "\n".join(call) + "\n"
-    over_source = "\n".join(over) + "\n"
-    values_source = "\n".join(values) + "\n"
-    if forward_only:
-        return Program(values_source, "", values_source, namespace, name)
-    return Program(source, over_source, values_source, namespace, name)
 
+def _check(terms: list[str]) -> list[str]:
+    """Statements raising UseEngine if any of ``terms`` is inf or nan (their sum is then not finite)."""
+    if not terms:
+        return []
+    chunks = [terms[i:i + _CHUNK] for i in range(0, len(terms), _CHUNK)]
+    lines = [f"fail {'=' if j == 0 else '+='} {' + '.join(c)}" for j, c in enumerate(chunks)]
+    return lines + ["if fail - fail != 0.0: raise UseEngine"]
 
 
 def _guard_line(g: Guard, text: Any) -> str:
