@@ -169,3 +169,10 @@ def test_pow_with_a_constant_exponent_folds_and_matches(x, e):
     if e >= 1.0:  # the base may be 0 only for a negative exponent
         assert "UNDEFINED" not in c.source
     assert not math.isnan(c(0.7))
+
+
+def test_the_parameters_are_the_models_and_nns_bias_inputs_are_constants():
+    model = nn.MLP(3, [4, 2], activation="relu", seed=5)
+    c = ac.compile(lambda x: nn.logsumexp(model(x)), [0.1, 0.2, 0.3])
+    assert {id(p) for p in c.parameters} == {id(p) for p in model.parameters()}
+    assert "L0_n3_w_2" in c.source and "L1_n1_b" in c.source  # names from nn's parameter labels
