@@ -141,8 +141,15 @@
     });
     return p;
   }
-  function table(parent, head, rows) {
-    var t = node("table", "", parent), tr = node("tr", "", t);
+  /* a table of records; "across" (the default) lays each record out as a column, so a layer of
+   * ten neurons takes three or four lines, not eleven */
+  function table(parent, head, rows, down) {
+    if (!down) {
+      var across = head.map(function (h, k) { return [h].concat(rows.map(function (r) { return r[k]; })); });
+      head = across[0];
+      rows = across.slice(1);
+    }
+    var t = node("table", down ? "" : "across", parent), tr = node("tr", "", t);
     head.forEach(function (h) { ACViz.mathHTML(node("th", "", tr), h); });
     rows.forEach(function (r) {
       var row = node("tr", "", t);
@@ -295,7 +302,7 @@
     var rows = N.s.inputs.map(function (p) { return [p.name, p.data, p.local, N.s.upstream, p.contribution]; });
     if (N.theta) { rows.unshift([N.s.name + " (through " + N.theta.rule + ")", N.s.data, N.theta.local, N.theta.upstream,
       N.theta.contribution]); }
-    table(tb, ["input", "data", "local derivative", "\u00d7 upstream", "= contribution"], rows);
+    table(tb, ["input", "data", "local derivative", "\u00d7 upstream", "= contribution"], rows, true);
     dialog.hidden = false;
     document.body.setAttribute("data-dialog", id);
     drawDialog();
@@ -316,7 +323,7 @@
     var sp = spec(step);
     var r = ACViz.drawNetwork(svg, sp, {font: view ? view.font : 16, zoom: view ? view.zoom : 1,
       width: stage.clientWidth - 4, height: stage.clientHeight - 4, onNodeClick: openNeuron,
-      minGap: (view && view.present ? 4 : 6) * (view ? view.font : 16), minFont: view && view.present && !view.fitAll ? 18.5 : 0});
+      minGap: (view && view.present ? 4 : 6) * (view ? view.font : 16), minFont: view && view.fitAll ? 0 : view && view.present ? 18.5 : 11});
     var f = r.nodes[sp.focus];
     if (f && f.scrollIntoView) { f.scrollIntoView({block: "nearest", inline: "nearest"}); }
     document.body.setAttribute("data-focus", sp.focus);
