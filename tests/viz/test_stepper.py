@@ -131,3 +131,30 @@ def test_same_graph_gives_the_same_page(tmp_path):
         loss, params = lecture_example()
         pages.append(backprop_html(loss, tmp_path / name, params=params).read_bytes())
     assert pages[0] == pages[1]
+
+
+def test_steps_come_from_one_run_of_the_engines_backward(monkeypatch):
+    """No copy of the backward loop: backward runs once, watched through the observer hook,
+    and the observer in place before (here a user's) is back afterwards."""
+    import autograd_core.viz.stepper as stepper
+    from autograd_core.value import get_observer, observing
+
+    calls = []
+    real = stepper.backward
+    monkeypatch.setattr(stepper, "backward", lambda root, seed: (calls.append(root), real(root, seed)))
+    loss, params = lecture_example()
+
+    class Mine:
+        def created(self, node):
+            pass
+
+        def propagating(self, node):
+            pass
+
+    mine = Mine()
+    with observing(mine):
+        data = backprop_steps(loss, params=params)
+        assert get_observer() is mine
+    assert calls == [loss]
+    assert len(data["steps"]) == 1 + sum(1 for v in ac.topological_order(loss) if not v.is_leaf())
+    assert all(p.grad == 0.0 for p in params)

@@ -105,3 +105,18 @@ def test_importing_viz_and_tracing_does_not_import_graphviz():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_nn_graphs_are_labelled_in_lecture_notation():
+    import nn
+    from autograd_core.viz.trace import lecture_labels, trace, unicode_math
+
+    model = nn.MLP(3, [2, 1], activation="tanh", output_activation="tanh", seed=0)
+    e = nn.square_loss(model([1.0, 2.0, 3.0])[0], 1.0)
+    names = lecture_labels(trace(e))
+    assert names[-1] == "e" and "h \u2212 y" in names
+    assert {"x_1^(0)", "x_3^(0)", "s_1^(1)", "x_2^(1)", "s_1^(2)", "x_1^(2)"} <= set(names)
+    assert "w_{01}^(1)" in names and "w_{32}^(1)" in names and "w_{21}^(2)" in names  # i = 0 is the bias
+    assert [p.label for p in model.parameters()][0] == "layers.0.neurons.0.w.0"  # the model keeps its names
+    assert unicode_math("w_{32}^(1)") == "w\u2083\u2082\u207d\u00b9\u207e"
+    assert unicode_math("w_{10,1}^(2)") == "w\u2081\u2080,\u2081\u207d\u00b2\u207e"
