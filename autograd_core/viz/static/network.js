@@ -14,6 +14,7 @@
  *   ACViz.mathText(node, "x_1^(0)")       lecture notation in SVG text (sub/superscripts)
  *   ACViz.mathHTML(node, "w_ij^(l)")      the same in HTML (<sub>, <sup>)
  *   ACViz.num(parent, x, cls)             an HTML <span> showing fmt(x), full value on hover
+ *   ACViz.ramp(v, scale, low, high, power) the colour ramp of every drawing (blue > 0, red < 0)
  *   ACViz.drawNetwork(svg, spec, opts)    see below
  *   ACViz.svgMarkup(svg, css)             a standalone SVG document of svg (for export)
  *   ACViz.download(name, text, type)      save text as a file (Blob URL, no network)
@@ -118,11 +119,17 @@ var ACViz = (function () {
     return span;
   }
 
+  /* the one colour ramp (as Python's color_ramp): from white towards blue (v > 0) or red (v < 0)
+   * with strength low + (high - low) (|v| / scale)^power */
+  function ramp(v, scale, low, high, power) {
+    var t = low + (high - low) * Math.pow(Math.min(1, Math.abs(v) / scale), power);
+    var b = v > 0 ? [33, 102, 172] : [178, 24, 43];
+    return "rgb(" + b.map(function (c) { return Math.round(255 + (c - 255) * t); }).join(",") + ")";
+  }
+
   function edgeColor(v, scale) {
     if (typeof v !== "number" || !isFinite(v) || v === 0 || !(scale > 0)) { return "#adb5bd"; }
-    var t = 0.35 + 0.65 * Math.min(1, Math.abs(v) / scale);
-    var b = v > 0 ? [33, 102, 172] : [178, 24, 43];
-    return "rgb(" + b.map(function (c) { return Math.round(222 + (c - 222) * t); }).join(",") + ")";
+    return ramp(v, scale, 0.3, 0.95, 1);
   }
 
   function textWidth(s, f) { return String(s).length * 0.6 * f; }
@@ -322,5 +329,5 @@ var ACViz = (function () {
   }
 
   return {fmt: fmt, full: full, el: el, parseMath: parseMath, mathText: mathText, mathHTML: mathHTML, num: num,
-    edgeColor: edgeColor, drawNetwork: drawNetwork, svgMarkup: svgMarkup, download: download, exportPNG: exportPNG};
+    ramp: ramp, edgeColor: edgeColor, drawNetwork: drawNetwork, svgMarkup: svgMarkup, download: download, exportPNG: exportPNG};
 })();

@@ -20,12 +20,10 @@
 
   var maxAbs = 0;
   D.final.forEach(function (s) { var v = Math.abs(parseFloat(s)); if (isFinite(v)) { maxAbs = Math.max(maxAbs, v); } });
-  function fill(s) {  // the same ramp as draw_graph's color_by_grad: blue > 0, red < 0, sqrt of |g| / max
+  function fill(s) {  // the shared ramp, as draw_graph's color_by_grad but lighter (text sits on it)
     var v = parseFloat(s);
     if (!isFinite(v) || v === 0 || maxAbs === 0) { return "#ffffff"; }
-    var t = Math.sqrt(Math.min(1, Math.abs(v) / maxAbs)) * 0.45;
-    var b = v > 0 ? [33, 102, 172] : [178, 24, 43];
-    return "rgb(" + b.map(function (c) { return Math.round(255 + (c - 255) * t); }).join(",") + ")";
+    return ACViz.ramp(v, maxAbs, 0, 0.45, 0.5);
   }
 
   // ---- the gradients after step k --------------------------------------------------------
@@ -129,7 +127,7 @@
         "\ngrad = " + grads[i] + (n.fan_out > 1 ? "\nused " + n.fan_out + " times: gradients from its " +
         n.paths + " paths to the root add up here" : "");
       var x = pos[i].x, top = pos[i].cy - H / 2;
-      el("rect", {"class": "box", x: x, y: top, width: W, height: H, rx: 0.4 * f, fill: fill(grads[i])}, g);
+      el("rect", {"class": "box", x: x, y: top, width: W, height: H, rx: 0.4 * f, style: "fill:" + fill(grads[i])}, g);
       el("path", {"class": "band", d: "M" + (x + 1) + "," + (top + 1.45 * f) + " V" + (top + 0.45 * f) + " a" + 0.4 * f +
         "," + 0.4 * f + " 0 0 1 " + 0.4 * f + "," + (-0.4 * f) + " H" + (x + W - 0.45 * f) + " a" + 0.4 * f + "," +
         0.4 * f + " 0 0 1 " + 0.4 * f + "," + 0.4 * f + " V" + (top + 1.45 * f) + " z"}, g);
