@@ -67,6 +67,10 @@ def fn2(a: Any, b: Any) -> Any:
     return a * b + a.tanh()
 
 
+def fn2_vector(a: Any, b: Any) -> list[Any]:
+    return [a * b, a.tanh()]
+
+
 Call = Callable[[], tuple[tuple[Any, ...], dict[str, Any]]]
 
 
@@ -114,7 +118,7 @@ VALID: dict[str, Call] = {
     "autograd_core.affine": call(X, XS, [1.0, 2.0]),
     "autograd_core.jvp": call(fn2, [0.5, 1.5], [1.0, 0.0]),
     "autograd_core.vjp": call(fn2, [0.5, 1.5], 1.0),
-    "autograd_core.jacobian": call(fn2, [0.5, 1.5], mode="auto"),
+    "autograd_core.jacobian": call(fn2_vector, [0.5, 1.5], mode="auto"),
     "autograd_core.hessian": call(fn2, [0.5, 1.5]),
     "autograd_core.hvp": call(fn2, [0.5, 1.5], [1.0, 0.0]),
     # autograd_core.testing
