@@ -189,7 +189,8 @@ def draw_graph(
     g.attr("node", fontname="Helvetica", fontsize="11")
     g.attr("edge", fontname="Helvetica", fontsize="9", color="#555555", arrowsize="0.7")
     paths = path_counts(t)
-    names = [unicode_math(name) for name in lecture_labels(t)]
+    # nn's names in lecture notation, with sub- and superscripts; the user's own labels verbatim
+    names = [name if name == v.label else unicode_math(name) for name, v in zip(lecture_labels(t), t.nodes)]
     for i, v in enumerate(t.nodes):
         attrs: dict[str, Any] = {"shape": "record"}
         fills = []

@@ -162,3 +162,15 @@ def test_lecture_example_draws_every_node():
     assert len(_value_nodes(src)) == len(ac.topological_order(loss))
     assert src.count("#fff1bf") == len(params) == 9
     assert src.count("label=affine") == 3 and "label=square" in src  # one node per neuron's s, one for (h - y)²
+
+
+def test_nn_graphs_are_drawn_in_lecture_notation_and_user_labels_verbatim():
+    import nn
+
+    model = nn.MLP(2, [2, 1], activation="tanh", output_activation="tanh", seed=0)
+    x = Value(0.5, "a_1")  # a user's own label is drawn as written
+    e = nn.square_loss(model([x, 1.0])[0], 1.0)
+    src = draw_graph(e).source
+    assert "w\u2080\u2081\u207d\u00b9\u207e" in src and "s\u2081\u207d\u00b2\u207e" in src  # w_01^(1), s_1^(2)
+    assert "{ a_1 |" in src and "layers.0" not in src
+    assert "label=square" in src and "{ e |" in src
