@@ -99,7 +99,13 @@ class Compiled:
         self._variants: list[_Variant] = []
         flat: list[float] = []
         flatten(example_args, self._specs, self._where, flat)
-        self._current = self._new_variant(flat)
+        try:
+            self._current = self._new_variant(flat)
+        except (TypeError, ValueError) as error:  # f's own error on the example, or f's result
+            if str(error).startswith("compile"):
+                raise
+            raise type(error)(f"compile: tracing f on the example arguments raised {type(error).__name__}: "
+                              f"{error}") from error
 
     # --- tracing --------------------------------------------------------------------
 

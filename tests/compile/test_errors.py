@@ -130,3 +130,10 @@ def test_an_undefined_derivative_raises_only_when_a_gradient_flows_through_it():
 def test_tracing_inside_no_grad_is_refused():
     with ac.no_grad(), pytest.raises(ValueError, match="no_grad"):
         ac.compile(lambda x: x * 2.0, 1.0)
+
+
+def test_an_error_of_f_during_the_first_trace_names_compile_and_keeps_its_type():
+    with pytest.raises(TypeError, match=r"compile: tracing f on the example arguments raised TypeError: mul"):
+        ac.compile(lambda a, b: a * b, [[1.0, 2.0]], 1.5)
+    with pytest.raises(ValueError, match=r"compile: tracing f .* log: expected x > 0"):
+        ac.compile(lambda a: a.log(), -1.0)
