@@ -50,8 +50,8 @@ def example(tmp_path_factory):
 class Page:
     """A page that records every request and every console error."""
 
-    def __init__(self, browser, path):
-        self.page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    def __init__(self, browser, path, width=1920, height=1080):
+        self.page = browser.new_page(viewport={"width": width, "height": height})
         self.requests, self.errors = [], []
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -171,3 +171,34 @@ def test_middle_step_shows_contributions_on_edges_and_is_saved(page):
     page.page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     page.check_clean()
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
+def test_node_in_focus_stays_on_screen_and_arrows_point_backward(browser, example, width, height):
+    p = Page(browser, example[0], width, height)
+    try:
+        for k in range(p.last() + 1):
+            seen = p.page.evaluate("""() => {
+              const stage = document.getElementById('graph-wrap').getBoundingClientRect();
+              const cur = document.querySelector('g.node.current').getBoundingClientRect();
+              return {inside: stage.left <= cur.left && cur.right <= stage.right && stage.top <= cur.top
+                              && cur.bottom <= stage.bottom,
+                      pageScroll: document.documentElement.scrollWidth - window.innerWidth,
+                      active: document.querySelectorAll('path.edge.active').length,
+                      back: document.querySelectorAll('path.edge.active[marker-start]').length,
+                      forward: document.querySelectorAll('path.edge[marker-end]').length};
+            }""")
+            assert seen["inside"] and seen["pageScroll"] <= 0, (k, seen)
+            assert seen["active"] == seen["back"] and seen["forward"] == 0
+            assert (seen["active"] >= 1) == (k > 0)
+            p.page.keyboard.press("ArrowRight")
+        p.page.keyboard.press("p")  # presentation mode: text of at least 18 px
+        size = p.page.evaluate("""() => {
+          const svg = document.getElementById('graph');
+          const k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          return Math.min(...[...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * k));
+        }""")
+        assert size >= 18
+        p.check_clean()
+    finally:
+        p.page.close()
