@@ -82,6 +82,8 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
     pending = list(range(n - 1, -1, -1))
     outs: list[Any] = [None] * n
     current = c._current
+    params = list({id(p): p for v in c._variants for p in v.params}.values())
+    saved = [p.grad for p in params]  # restored if an example raises: no half-accumulated gradients
     for variant in [current, *[v for v in reversed(c._variants) if v is not current]]:
         if not pending:
             break
@@ -99,7 +101,12 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
     stats = c.stats
     stats.calls += n - len(pending)
     stats.replays += n - len(pending)
-    for i in reversed(pending):  # guards no variant passes, errors, nan: one by one
-        outs[i] = c._run(rows[i], seed)
+    try:
+        for i in reversed(pending):  # guards no variant passes, errors, nan: one by one
+            outs[i] = c._run(rows[i], seed)
+    except BaseException:
+        for p, g in zip(params, saved):
+            p.grad = g
+        raise
     total: float = sum(outs)
     return total * (1.0 / n) if reduce == "mean" else total
