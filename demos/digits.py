@@ -174,12 +174,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     bar.close()
     train_seconds, train_cpu = time.perf_counter() - t0, time.process_time() - c0
 
-    test_loss, test_acc, preds = evaluate(model, X_test, y_test)
+    test_loss, test_acc, preds = evaluate(model, X_test, y_test, scorer)
     path = out / "digits_mlp.json"
     model.save(path)
     reloaded = make_model(hidden, seed=SEED + 1)  # different random weights until load()
     reloaded.load(path)
-    _, reloaded_acc, reloaded_preds = evaluate(reloaded, X_test, y_test)
+    reloaded_scorer = compile_forward(reloaded, X_test[0]) if scorer is not None else None
+    _, reloaded_acc, reloaded_preds = evaluate(reloaded, X_test, y_test, reloaded_scorer)
     print(f"saved {path}; reloaded test accuracy {reloaded_acc:.2%} (same predictions: {reloaded_preds == preds})")
     if reloaded_acc != test_acc or reloaded_preds != preds:
         raise RuntimeError(f"digits: the reloaded model differs (accuracy {reloaded_acc} vs {test_acc})")
