@@ -3,7 +3,7 @@ numbers they return a float (with the same domain checks and error messages)."""
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence, Union
+from typing import Any, Iterable, Sequence, Union
 
 from .rules import RULES
 from .value import Value, apply, apply_unary
@@ -72,12 +72,13 @@ def cos(x: Scalar) -> Value | float:
 
 def sum(xs: Iterable[Scalar]) -> Value | float:  # noqa: A001 - the n-ary basic function
     """x_1 + ... + x_n as one node (instead of a chain of n - 1 additions)."""
-    args = tuple(xs)
+    args = _sequence("sum", "xs", xs)
     return apply(_SUM, *args) if args else 0.0
 
 
 def dot(a: Sequence[Scalar], b: Sequence[Scalar]) -> Value | float:
     """a_1 b_1 + ... + a_n b_n as one node."""
+    a, b = _sequence("dot", "a", a), _sequence("dot", "b", b)
     if len(a) != len(b):
         raise ValueError(f"dot: sequences differ in length ({len(a)} and {len(b)})")
     return apply(_DOT, *a, *b) if a else 0.0
@@ -85,6 +86,15 @@ def dot(a: Sequence[Scalar], b: Sequence[Scalar]) -> Value | float:
 
 def affine(bias: Scalar, weights: Sequence[Scalar], xs: Sequence[Scalar]) -> Value | float:
     """s = w_0 + sum_i w_i x_i as one node: a neuron's weighted sum with the bias input x_0 = 1."""
+    weights, xs = _sequence("affine", "weights", weights), _sequence("affine", "xs", xs)
     if len(weights) != len(xs):
         raise ValueError(f"affine: {len(weights)} weights but {len(xs)} inputs")
     return apply(_AFFINE, bias, *weights, *xs)
+
+
+def _sequence(fn: str, name: str, xs: Any) -> tuple[Any, ...]:
+    """``xs`` as a tuple, or a ``TypeError`` naming ``fn`` and the argument."""
+    if isinstance(xs, (str, bytes, Value)) or not isinstance(xs, Iterable):
+        raise TypeError(f"{fn}: {name} must be a sequence of numbers or Values, got {type(xs).__name__} {xs!r:.60}")
+    return tuple(xs)
+

@@ -148,8 +148,9 @@ def _watch(op: str, left: Value, right: Any, result: Any) -> Any:
 # --- inputs and errors -------------------------------------------------------------------
 
 
-def _where(rule: Any) -> str:
-    return rule.name if rule.__class__ is Rule else "apply"
+def _where(rule: Any, fn: str) -> str:
+    """How an input error names the call: the rule, and the engine function that applied it."""
+    return f"{rule.name} ({fn})" if rule.__class__ is Rule else fn
 
 
 def _as_float(x: Any, where: str, position: int | None = None) -> float:
@@ -173,7 +174,11 @@ def _describe(args: tuple[Any, ...]) -> str:
 _OWN_ERRORS = (ValueError, ZeroDivisionError, OverflowError, ArithmeticError, FloatingPointError)
 
 
-def _reraise(rule: Any, error: Exception, args: tuple[Any, ...], stage: str) -> None:
+def _not_a_rule(fn: str, rule: Any) -> TypeError:
+    return TypeError(f"{fn}: expected a Rule, got {type(rule).__name__} {rule!r:.60}")
+
+
+def _reraise(rule: Any, error: Exception, args: tuple[Any, ...], stage: str, fn: str) -> None:
     """Re-raise ``error`` from ``rule.<stage>`` with the inputs named.
 
     The table's own domain errors (plain ``ValueError``/``ArithmeticError``) get the input
@@ -181,7 +186,7 @@ def _reraise(rule: Any, error: Exception, args: tuple[Any, ...], stage: str) -> 
     propagates with its own type and gets the context as an exception note.
     """
     if rule.__class__ is not Rule:
-        raise TypeError(f"apply: expected a Rule, got {type(rule).__name__} {rule!r:.60}") from None
+        raise _not_a_rule(fn, rule) from None
     if type(error) in _OWN_ERRORS and len(error.args) == 1 and isinstance(error.args[0], str):
         raise type(error)(f"{error}{_describe(args)}") from None
     shown = ", ".join(repr(a.data) if a.__class__ is Value else repr(a) for a in args)
@@ -495,7 +500,7 @@ def apply(rule: Rule, *args: Value | Number) -> Value | float:
     scalars included) are constants, anything else is a ``TypeError`` naming its position.
     """
     if rule.__class__ is not Rule:
-        raise TypeError(f"apply: expected a Rule, got {type(rule).__name__} {rule!r:.60}")
+        raise _not_a_rule("apply", rule)
     n = len(args)
     if rule.arity >= 0 and rule.arity != n:
         raise TypeError(f"{rule.name}: expected {rule.arity} inputs, got {n}")
@@ -503,19 +508,19 @@ def apply(rule: Rule, *args: Value | Number) -> Value | float:
         return apply_unary(rule, args[0])
     if n == 2:
         return apply_binary(rule, args[0], args[1])
-    where = rule.name
+    where = _where(rule, "apply")
     return apply_nary(rule, tuple(a if a.__class__ is Value else _as_float(a, where, i) for i, a in enumerate(args)))
 
 
 def apply_unary(rule: Rule, x: Any) -> Any:
     """:func:`apply` for a rule of one input (one Python call fewer, for hot loops)."""
     if x.__class__ is not Value:
-        return _constants_only(rule, (x,))
+        return _constants_only(rule, (x,), None, "apply_unary")
     a = x.data
     try:
         out = rule.forward(a)
     except Exception as error:
-        _reraise(rule, error, (x,), "forward")
+        _reraise(rule, error, (x,), "forward", "apply_unary")
     if out.__class__ is not float or out - out != 0.0:
         out = _checked_output(rule, out, (a,), (x,))
     node = _new(Value)
@@ -528,7 +533,7 @@ def apply_unary(rule: Rule, x: Any) -> Any:
         try:
             partials = rule.partials(a, out)
         except Exception as error:
-            _reraise(rule, error, (x,), "partials")
+            _reraise(rule, error, (x,), "partials", "apply_unary")
         try:
             (node._d0,) = partials
         except (TypeError, ValueError):
@@ -547,13 +552,13 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
     xv = x.__class__ is Value
     yv = y.__class__ is Value
     if not (xv or yv):
-        return _constants_only(rule, (x, y))
-    a = x.data if xv else (x if x.__class__ is float else _as_float(x, _where(rule), 0))
-    b = y.data if yv else (y if y.__class__ is float else _as_float(y, _where(rule), 1))
+        return _constants_only(rule, (x, y), None, "apply_binary")
+    a = x.data if xv else (x if x.__class__ is float else _as_float(x, _where(rule, "apply_binary"), 0))
+    b = y.data if yv else (y if y.__class__ is float else _as_float(y, _where(rule, "apply_binary"), 1))
     try:
         out = rule.forward(a, b)
     except Exception as error:
-        _reraise(rule, error, (x, y), "forward")
+        _reraise(rule, error, (x, y), "forward", "apply_binary")
     if out.__class__ is not float or out - out != 0.0:
         out = _checked_output(rule, out, (a, b), (x, y))
     node = _new(Value)
@@ -566,7 +571,7 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
         try:
             partials = rule.partials(a, b, out)
         except Exception as error:
-            _reraise(rule, error, (x, y), "partials")
+            _reraise(rule, error, (x, y), "partials", "apply_binary")
         try:
             d0, d1 = partials
         except (TypeError, ValueError):
@@ -625,7 +630,7 @@ def apply_nary(rule: Rule, args: tuple[Any, ...]) -> Any:
         try:
             partials = rule.partials(*values, out)
         except Exception as error:
-            _reraise(rule, error, args, "partials")
+            _reraise(rule, error, args, "partials", "apply_nary")
         try:
             wrong = len(partials) != len(args)
         except TypeError:
@@ -647,30 +652,35 @@ def apply_nary(rule: Rule, args: tuple[Any, ...]) -> Any:
 
 def _classify(rule: Any, args: tuple[Any, ...]) -> Any:
     """Inputs of an n-ary rule one by one: ``(values, out, parents, mask)``, or a float if all are constants."""
+    if rule.__class__ is not Rule:
+        raise _not_a_rule("apply_nary", rule)
+    if not isinstance(args, (tuple, list)):
+        raise TypeError(f"apply_nary: inputs must be a tuple, got {type(args).__name__} {args!r:.60}")
     mask = [a.__class__ is Value for a in args]
-    where = _where(rule)
+    where = _where(rule, "apply_nary")
     values = [a.data if m else _as_float(a, where, i) for i, (a, m) in enumerate(zip(args, mask))]
     if not any(mask):
-        return _constants_only(rule, args, values)
+        return _constants_only(rule, args, values, "apply_nary")
     try:
         out = rule.forward(*values)
     except Exception as error:
-        _reraise(rule, error, args, "forward")
+        _reraise(rule, error, args, "forward", "apply_nary")
     if out.__class__ is not float or out - out != 0.0:
         out = _checked_output(rule, out, values, args)
     return values, out, tuple(compress(args, mask)), mask
 
 
-def _constants_only(rule: Any, args: tuple[Any, ...], values: Any = None) -> float:
+def _constants_only(rule: Any, args: tuple[Any, ...], values: Any, fn: str) -> float:
     """A rule applied to plain numbers: its float value, with the same checks and errors."""
     if rule.__class__ is not Rule:
-        raise TypeError(f"apply: expected a Rule, got {type(rule).__name__} {rule!r:.60}")
+        raise _not_a_rule(fn, rule)
     if values is None:
-        values = [_as_float(a, rule.name, i if len(args) > 1 else None) for i, a in enumerate(args)]
+        where = _where(rule, fn)
+        values = [_as_float(a, where, i if len(args) > 1 else None) for i, a in enumerate(args)]
     try:
         out = rule.forward(*values)
     except Exception as error:
-        _reraise(rule, error, args, "forward")
+        _reraise(rule, error, args, "forward", fn)
     if out.__class__ is not float or out - out != 0.0:
         out = _checked_output(rule, out, values, args)
     return out  # type: ignore[no-any-return]

@@ -23,6 +23,7 @@ from ..value import Value, apply
 from ._numeric import (
     GradcheckError,
     as_float,
+    check_real,
     central_difference,
     close,
     fmt,
@@ -66,15 +67,40 @@ class Mismatch:
         )
 
 
-def resolve_rule(name_or_rule: str | Rule) -> Rule:
+def resolve_rule(name_or_rule: str | Rule, caller: str = "check_rule") -> Rule:
     """A Rule, or the row of :data:`RULES` with that name (``ValueError`` naming the choices)."""
     if isinstance(name_or_rule, Rule):
         return name_or_rule
     if isinstance(name_or_rule, str):
         if name_or_rule in RULES:
             return RULES[name_or_rule]
-        raise ValueError(f"check_rule: no rule named {name_or_rule!r}; known: {', '.join(sorted(RULES))}")
-    raise TypeError(f"check_rule: expected a rule name or Rule, got {type(name_or_rule).__name__}")
+        raise ValueError(f"{caller}: no rule named {name_or_rule!r}; known: {', '.join(sorted(RULES))}")
+    raise TypeError(f"{caller}: expected a rule name or Rule, got {type(name_or_rule).__name__} {name_or_rule!r:.60}")
+
+
+def _check_options(caller: str, eps: Any, atol: Any, rtol: Any, second_order: Any) -> None:
+    check_real(caller, "eps", eps, positive=True)
+    check_real(caller, "atol", atol, nonnegative=True)
+    check_real(caller, "rtol", rtol, nonnegative=True)
+    if not isinstance(second_order, bool):
+        raise TypeError(f"{caller}: second_order must be a bool, got {type(second_order).__name__}")
+
+
+def _check_count(caller: str, what: str, n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{caller}: {what} must be a positive int, got {type(n).__name__} {n!r:.60}")
+    if n < 1:
+        raise ValueError(f"{caller}: {what} must be a positive int, got {n}")
+    return n
+
+
+def _arities(caller: str, variadic_arities: Any) -> list[int] | None:
+    if variadic_arities is None:
+        return None
+    if isinstance(variadic_arities, (str, bytes)) or not isinstance(variadic_arities, Sequence):
+        raise TypeError(f"{caller}: variadic_arities must be a sequence of ints, got "
+                        f"{type(variadic_arities).__name__} {variadic_arities!r:.60}")
+    return [_check_count(caller, "each of variadic_arities", n) for n in variadic_arities]
 
 
 def input_domain(rule: Rule, i: int) -> tuple[tuple[float, float], ...]:
@@ -119,7 +145,10 @@ def domain_points(
     interval, so inputs differ from each other and no point is an interval's edge.
     Variadic rules are checked at ``variadic_arities`` inputs (default :func:`input_counts`).
     """
-    arities = list(variadic_arities or input_counts(rule)) if rule.arity == VARIADIC else [rule.arity]
+    rule = resolve_rule(rule, "domain_points")
+    _check_count("domain_points", "per_interval", per_interval)
+    chosen = _arities("domain_points", variadic_arities)
+    arities = list(chosen or input_counts(rule)) if rule.arity == VARIADIC else [rule.arity]
     points = []
     for n in arities:
         choices = [input_domain(rule, i) for i in range(n)]
@@ -150,7 +179,13 @@ def check_point(
     second_order: bool = True,
 ) -> list[Mismatch]:
     """Every disagreement of ``rule`` at ``point`` (empty list: the rule is right there)."""
-    x = tuple(float(v) for v in point)
+    rule = resolve_rule(rule, "check_point")
+    _check_options("check_point", eps, atol, rtol, second_order)
+    if isinstance(point, (str, bytes)) or not isinstance(point, Sequence):
+        raise TypeError(f"check_point: point must be a sequence of numbers, got {type(point).__name__} {point!r:.60}")
+    x = tuple(check_real("check_point", f"point[{i}]", v) for i, v in enumerate(point))
+    if rule.arity >= 0 and len(x) != rule.arity:
+        raise ValueError(f"check_point: {rule.name} takes {rule.arity} inputs, point has {len(x)}")
     found: list[Mismatch] = []
 
     def miss(kind: str, i: int, j: int | None, a: float, n: float) -> None:
@@ -210,6 +245,9 @@ def check_rule(
     with partial ``cos x + 0.1``.
     """
     rule = resolve_rule(name_or_rule)
+    _check_count("check_rule", "per_interval", per_interval)
+    _check_options("check_rule", eps, atol, rtol, second_order)
+    variadic_arities = _arities("check_rule", variadic_arities)
     found: list[Mismatch] = []
     for point in domain_points(rule, per_interval, variadic_arities):
         found.extend(check_point(rule, point, eps, atol, rtol, second_order))
