@@ -76,9 +76,9 @@
       }
       cols.push(col);
     }
-    cols.push({title: "loss (h \u2212 y)\u00b2", nodes: [
+    cols.push({title: "loss", nodes: [
       {id: "y", label: "y", kind: "target", rows: [["y", D.y]]},
-      {id: "e", label: "e", kind: "loss", title: "e = (h \u2212 y)\u00b2; \u2202e/\u2202h = 2(h \u2212 y)",
+      {id: "e", label: "e = (h \u2212 y)\u00b2", kind: "loss", title: "e = (h \u2212 y)\u00b2; \u2202e/\u2202h = 2(h \u2212 y)",
         rows: [["e", K.loss ? S.e : dash], ["\u2202e/\u2202h", K.delta <= L ? D.dedh : dash]],
         cls: st.kind === "loss" ? "updated" : ""}]});
 

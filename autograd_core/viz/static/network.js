@@ -141,8 +141,11 @@ var ACViz = (function () {
     var cols = spec.columns, line = 1.3 * f, pad = 0.35 * f;
     var biasW = 3.2 * f, colW = cols.map(function () { return 5.5 * f; });  // box width per column
     cols.forEach(function (c, ci) {
+      if (c.title) {  // a title may reach 1.5 font sizes into the gaps on either side (gaps are >= 4)
+        colW[ci] = Math.max(colW[ci], textWidth(String(c.title).replace(/[_^(){}]/g, ""), 1.08 * f) - 3 * f);
+      }
       c.nodes.forEach(function (n) {
-        var w = textWidth(n.label.replace(/[_^(){}]/g, ""), f * 1.05) + 2 * pad;
+        var w = textWidth(n.label.replace(/[_^(){}]/g, ""), f * 1.15) + 2 * pad;
         (n.rows || []).forEach(function (r) { w = Math.max(w, textWidth(r[0] + " " + fmt(r[1]), f) + 2 * pad); });
         if (n.kind === "bias") { biasW = Math.max(biasW, w); } else { colW[ci] = Math.max(colW[ci], w); }
       });
