@@ -8,6 +8,7 @@ MLP, and the reloaded model must give the same test accuracy.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Sequence
@@ -45,13 +46,15 @@ def make_model(hidden: int = HIDDEN, seed: int = SEED) -> nn.MLP:
 def evaluate(model: nn.MLP, X: list[list[float]], y: list[int], scorer: Any = None) -> tuple[float, float, list[int]]:
     """(mean cross-entropy, accuracy, predicted classes) without recording a graph; with a
     ``scorer`` (``compile_forward(model, ...)``) the scores come from compiled replays."""
-    if scorer is not None:
+    if scorer is not None:  # plain floats: L = log Σ_j e^{f_j} - f_t with the max subtracted, argmax f
         scores: list[Any] = scorer.over(X)
-        loss = sum(nn.cross_entropy(s, t) for s, t in zip(scores, y)) / len(y)
-    else:
-        with no_grad():
-            scores = [model(x) for x in X]
-            loss = sum(nn.cross_entropy(s, t).data for s, t in zip(scores, y)) / len(y)
+        loss = sum(m + math.log(sum(math.exp(f - m) for f in s)) - s[t]
+                   for s, t, m in zip(scores, y, map(max, scores))) / len(y)
+        preds = [s.index(max(s)) for s in scores]  # the first index on ties, as nn.predict_class
+        return loss, nn.accuracy(preds, y), preds
+    with no_grad():
+        scores = [model(x) for x in X]
+        loss = sum(nn.cross_entropy(s, t).data for s, t in zip(scores, y)) / len(y)
     preds = [nn.predict_class(s) for s in scores]
     return loss, nn.accuracy(preds, y), preds
 
