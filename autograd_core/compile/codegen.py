@@ -236,6 +236,9 @@ class _Generator:
         """The backward statements; ``over``: parameter gradients keep adding up across examples."""
         pgrads = self.param_grads()
         blocks = self.blocks
+        sparse: dict[str, list[tuple[str, str]]] = {}
+        if over:
+            blocks, sparse = self._by_argument(blocks, pgrads)
         lines: list[str] = []
         started: set[str] = set(pgrads) if over else set()
         inits: list[str] = []
@@ -257,13 +260,41 @@ class _Generator:
             for target, term in pushes:
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)
+            if not block:
+                continue
             if len(pushes) >= _SKIP_MIN and g in self.skippable:
                 lines.append(f"if {g}:  # {comment}")
                 lines += _indent(block, 4)
             else:
                 block[0] += f"  # {comment}"
                 lines += block
+        if sparse:  # an argument that is exactly 0 adds nothing to its weights' gradients
+            grads = list(dict.fromkeys(term.split(" * ", 1)[0] for pushes in sparse.values() for _, term in pushes))
+            lines.append("# inputs that are 0 (blank pixels) skip their weights, unless a gradient is inf or nan")
+            chunks = [grads[i:i + _CHUNK] for i in range(0, len(grads), _CHUNK)]
+            lines += [f"finite {'=' if j == 0 else '+='} {' + '.join(c)}" for j, c in enumerate(chunks)]
+            lines.append("finite = finite - finite == 0.0")
+            for x, pushes in sparse.items():
+                lines.append(f"if {x} or not finite:")
+                lines += _indent([f"{target} += {term}" for target, term in pushes], 4)
         return lines
+
+    def _by_argument(self, blocks: list[tuple[str, list[tuple[str, str]], str]], pgrads: dict[str, int],
+                     ) -> tuple[list[tuple[str, list[tuple[str, str]], str]], dict[str, list[tuple[str, str]]]]:
+        """Split off ``g_w += g * x`` (parameter gradient, argument x) grouped by x, for sparse inputs."""
+        args = set(self.anames)
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for _, pushes, _ in blocks:
+            for target, term in pushes:
+                parts = term.split(" * ")
+                if target in pgrads and len(parts) == 2 and parts[1] in args:
+                    groups.setdefault(parts[1], []).append((target, term))
+        groups = {x: pushes for x, pushes in groups.items() if len(pushes) >= _SKIP_MIN}
+        moved = {push for pushes in groups.values() for push in pushes}
+        if not moved:
+            return blocks, {}
+        kept = [(g, [p for p in pushes if p not in moved], comment) for g, pushes, comment in blocks]
+        return kept, groups
 
     def param_grads(self) -> dict[str, int]:
         return {self.gnames[("p", j)]: j for j in range(len(self.trace.params)) if ("p", j) in self.gnames}

@@ -21,6 +21,7 @@ __all__ = ["identifier", "Namer", "literal", "symbolic", "fold", "risky", "is_at
 
 _RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
     "P", "A", "seed", "math", "Undefined", "UNDEFINED", "GuardFailed", "UseEngine", "rows", "outs", "push", "fail",
+    "finite",
 }
 
 

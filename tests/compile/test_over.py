@@ -121,3 +121,25 @@ def test_compile_forward_gives_every_output_of_a_model():
     assert "return" in scores.source and "g_" not in scores.source
     with pytest.raises(TypeError, match="a Value or a list of Values"):
         compile_forward(lambda x: [x, 1.0], 1.0)
+
+
+def test_over_with_inputs_that_are_exactly_zero_matches_the_engine():
+    model = nn.MLP(6, [5, 3], activation="relu", seed=11)
+    params = model.parameters()
+
+    def f(x, y):
+        return nn.logsumexp(model(x)) - ac.dot(y, model(x))
+
+    X = [[0.0, 0.5, 0.0, 0.0, 1.0, 0.0], [0.0] * 6, [1.0, 0.0, 0.25, 0.0, 0.0, 0.75], [0.3] * 6]
+    Y = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    c = ac.compile(f, X[0], Y[0])
+    assert "if x_0 or not finite:" in c.over_source
+    for p in params:
+        p.grad = 0.0
+    got = c.over(X, Y)
+    got_grads = [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    loss = nn.mean([f([Value(v) for v in x], [Value(v) for v in y]) for x, y in zip(X, Y)])
+    loss.backward()
+    assert_same((got, got_grads), (loss.data, [p.grad for p in params]), rtol=1e-12, atol=1e-15)
