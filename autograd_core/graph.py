@@ -25,21 +25,28 @@ __all__ = ["topological_order", "backward", "grad"]
 _lock = threading.RLock()
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value | Sequence[Value]) -> list[Value]:
     """Every node ``root`` depends on, parents before children, ``root`` last.
 
-    Iterative depth-first post-order over parents in argument order: deterministic.
+    Iterative depth-first post-order over parents in argument order: deterministic. Given
+    several roots, one walk over all of them: each node once, shared subgraphs walked once.
     """
-    if root.__class__ is not Value:
-        raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} {root!r:.60}")
-    return _walk(root, True)
+    if root.__class__ is Value:
+        return _walk([root], True)
+    if isinstance(root, (str, bytes)) or not isinstance(root, Sequence):
+        raise TypeError(f"topological_order: expected a Value or a sequence of Values, got "
+                        f"{type(root).__name__} {root!r:.60}")
+    for k, r in enumerate(root):
+        if r.__class__ is not Value:
+            raise TypeError(f"topological_order: root {k} is {type(r).__name__} {r!r:.60}, not a Value")
+    return _walk(list(root), True)
 
 
-def _walk(root: Value, leaves: bool) -> list[Value]:
-    """Depth-first post-order from ``root`` (parents in argument order); leaves only if ``leaves``."""
+def _walk(roots: list[Value], leaves: bool) -> list[Value]:
+    """Depth-first post-order from ``roots`` (parents in argument order); leaves only if ``leaves``."""
     opened, done = object(), object()
     order: list[Value] = []
-    stack = [root]
+    stack = roots[::-1]
     push = stack.append
     with _lock:
         while stack:
@@ -113,7 +120,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
         if root._rule is None:
             root.grad += seed
             return
-        order = _walk(root, False)
+        order = _walk([root], False)
         for v in order:
             v.grad = 0.0
         root.grad = seed
@@ -152,7 +159,7 @@ def grad(
 def _grads_as_floats(output: Value, wanted: list[Value]) -> list[float]:
     """The backward loop on the graph's own ``.grad`` slots, which are restored afterwards."""
     with _lock:
-        order = _walk(output, True)
+        order = _walk([output], True)
         saved = [v.grad for v in order]
         try:
             for v in order:

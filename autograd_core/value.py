@@ -148,13 +148,14 @@ def _watch(op: str, left: Value, right: Any, result: Any) -> Any:
 # --- inputs and errors -------------------------------------------------------------------
 
 
-def _where(rule: Any, fn: str) -> str:
+def _where(rule: Any, fn: str) -> tuple[str, str]:
     """How an input error names the call: the rule, and the engine function that applied it."""
-    return f"{rule.name} ({fn})" if rule.__class__ is Rule else fn
+    return (rule.name, fn) if rule.__class__ is Rule else (fn, fn)
 
 
-def _as_float(x: Any, where: str, position: int | None = None) -> float:
-    """``x`` as a float, or a ``TypeError`` naming ``where`` (and the argument position)."""
+def _as_float(x: Any, where: str | tuple[str, str], position: int | None = None) -> float:
+    """``x`` as a float, or a ``TypeError`` naming ``where`` (the operation, or the operation and
+    the engine function applying it) and the argument position."""
     if x.__class__ is float:
         return x
     if isinstance(x, Undefined):
@@ -162,8 +163,10 @@ def _as_float(x: Any, where: str, position: int | None = None) -> float:
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return float(x)
     kind = "a Value inside a Value" if isinstance(x, Value) else type(x).__name__
-    at = "" if position is None else f" (argument {position})"
-    raise TypeError(f"{where}: expected an int, float or Value{at}, got {kind} {x!r:.60}")
+    name, fn = (where, "") if isinstance(where, str) else where
+    at = "" if position is None else f"argument {position}"
+    at = f" ({at} of {fn})" if fn and at else f" ({at or fn})" if at or fn else ""
+    raise TypeError(f"{name}: expected an int, float or Value{at}, got {kind} {x!r:.60}")
 
 
 def _describe(args: tuple[Any, ...]) -> str:

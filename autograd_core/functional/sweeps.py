@@ -21,33 +21,9 @@ __all__ = ["joint_order", "push_forward", "pull_back"]
 
 
 def joint_order(roots: Iterable[Any]) -> list[Value]:
-    """Every node the Values among ``roots`` depend on, parents before children, each once.
-
-    One root: :func:`autograd_core.topological_order`. Several: one iterative depth-first
-    post-order over all of them (parents in argument order), so shared subgraphs are walked
-    once and the cost stays linear in the size of the joint graph.
-    """
-    nodes = [r for r in roots if r.__class__ is Value]
-    if len(nodes) == 1:
-        return topological_order(nodes[0])
-    order: list[Value] = []
-    done: dict[Value, bool] = {}  # False while the node's parents are being visited
-    for root in nodes:
-        stack = [root]
-        while stack:
-            v = stack[-1]
-            state = done.get(v)
-            if state is None:
-                done[v] = False
-                for p in reversed(v.parents):
-                    if p not in done:
-                        stack.append(p)
-                continue
-            stack.pop()
-            if state is False:
-                done[v] = True
-                order.append(v)
-    return order
+    """Every node the Values among ``roots`` depend on, parents before children, each once
+    (:func:`autograd_core.topological_order` of all of them in one walk)."""
+    return topological_order([r for r in roots if r.__class__ is Value])
 
 
 def push_forward(order: list[Value], seeds: dict[Value, float]) -> dict[Value, Any]:
