@@ -67,12 +67,12 @@ def _walk(roots: list[Value], leaves: bool) -> list[Value]:
                     if q._mark is not done and (leaves or q._rule is not None):
                         push(q)
             else:
-                q = v._in1
-                if q is not None and q._mark is not done and (leaves or q._rule is not None):
-                    push(q)
-                q = v._in0
-                if q is not None and q._mark is not done and (leaves or q._rule is not None):
-                    push(q)
+                q1 = v._in1
+                if q1 is not None and q1._mark is not done and (leaves or q1._rule is not None):
+                    push(q1)
+                q0 = v._in0
+                if q0 is not None and q0._mark is not done and (leaves or q0._rule is not None):
+                    push(q0)
     return order
 
 
@@ -142,7 +142,7 @@ def grad(
     single = inputs.__class__ is Value
     if not single and (isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence)):
         raise TypeError(f"grad: inputs must be a Value or a sequence of Values, got {type(inputs).__name__}")
-    wanted: list[Value] = [inputs] if single else list(inputs)  # type: ignore[list-item]
+    wanted: list[Value] = [inputs] if isinstance(inputs, Value) else list(inputs)
     for x in [output, *wanted]:
         if x.__class__ is not Value:
             raise TypeError(f"grad: expected Values, got {type(x).__name__} {x!r:.60}")

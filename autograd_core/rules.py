@@ -209,11 +209,11 @@ def _dot_partials(*xs_out: Any) -> tuple[Any, ...]:
     return xs_out[n:-1] + xs_out[:n]
 
 
-def _affine(*bwx: float) -> float:
+def _affine(*bwx: float, _sum: Callable[..., float] = builtins.sum, _mul: Any = operator.mul) -> float:
     n = len(bwx) // 2
     if len(bwx) % 2 == 0:
         raise TypeError(f"affine: needs a bias, n weights and n inputs, got {len(bwx)} inputs")
-    return bwx[0] + builtins.sum(map(operator.mul, bwx[1 : n + 1], bwx[n + 1 :]))
+    return bwx[0] + _sum(map(_mul, bwx[1 : n + 1], bwx[n + 1 :]))
 
 
 def _affine_partials(*bwx_out: Any) -> tuple[Any, ...]:

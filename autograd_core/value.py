@@ -211,7 +211,7 @@ def _checked_output(rule: Rule, out: Any, values: Any, args: tuple[Any, ...]) ->
     if out - out != 0.0 and all(v - v == 0.0 for v in values):  # finite in, inf or nan out
         shown = ", ".join(repr(v) for v in values)
         raise OverflowError(f"{rule.name}: result overflows for finite input ({shown}){_describe(args)}")
-    return out  # type: ignore[no-any-return]
+    return out
 
 
 class Value:
@@ -235,6 +235,17 @@ class Value:
     #   _mark        scratch for graph traversal (graph.py), never read anywhere else
     __slots__ = ("data", "grad", "label", "_rule", "_in0", "_d0", "_in1", "_d1", "_const", "_nary", "_mark",
                  "__weakref__")
+    data: float
+    grad: float
+    label: str
+    _rule: Rule | None
+    _in0: Value | None
+    _d0: Any
+    _in1: Value | None
+    _d1: Any
+    _const: float | None
+    _nary: tuple[tuple[Value, ...], tuple[Any, ...], tuple[Any, ...]] | None
+    _mark: object
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _as_float(data, "Value")
@@ -242,7 +253,7 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
         self.label = label
-        self._rule: Rule | None = None
+        self._rule = None
         self._in0 = self._d0 = self._in1 = self._d1 = self._const = self._nary = self._mark = None
 
     # --- structure: the only way code outside value.py/graph.py reads a node ----------
@@ -261,7 +272,7 @@ class Value:
     def parents(self) -> tuple[Value, ...]:
         """The Value inputs of the producing function, in argument order (with repeats)."""
         if self._nary is not None:
-            return self._nary[0]  # type: ignore[no-any-return]
+            return self._nary[0]
         p, q = self._in0, self._in1
         if p is None:
             return () if q is None else (q,)
@@ -271,7 +282,7 @@ class Value:
     def local_grads(self) -> tuple[Any, ...]:
         """d self / d parent for each entry of :attr:`parents`, as computed at forward time."""
         if self._nary is not None:
-            return self._nary[1]  # type: ignore[no-any-return]
+            return self._nary[1]
         if self._in0 is None:
             return () if self._in1 is None else (self._d1,)
         return (self._d0,) if self._in1 is None else (self._d0, self._d1)
@@ -280,7 +291,7 @@ class Value:
     def inputs(self) -> tuple[Any, ...]:
         """All inputs of the producing function in argument order, constants (floats) included."""
         if self._nary is not None:
-            return self._nary[2]  # type: ignore[no-any-return]
+            return self._nary[2]
         c = self._const
         if c is None:
             return self.parents
@@ -405,14 +416,14 @@ class Value:
 
     def __bool__(self) -> bool:
         """``bool(v)`` is ``v.data != 0`` (so ``if loss:`` means what it says)."""
-        return _watch("bool", self, None, self.data != 0.0)  # type: ignore[no-any-return]
+        return _watch("bool", self, None, self.data != 0.0)
 
     def __float__(self) -> float:
-        return _watch("float", self, None, self.data)  # type: ignore[no-any-return]
+        return _watch("float", self, None, self.data)
 
     def item(self) -> float:
         """``.data`` as a Python float (as ``tensor.item()``)."""
-        return _watch("float", self, None, self.data)  # type: ignore[no-any-return]
+        return _watch("float", self, None, self.data)
 
     def __round__(self, ndigits: int | None = None) -> float | int:
         return round(_watch("float", self, None, self.data), ndigits)
@@ -479,7 +490,7 @@ def _graph(records: list[Any]) -> Value:
             slots = iter(local)
             for position, a in enumerate(args):
                 if a.__class__ is not Value:
-                    node._const = a
+                    node._const = float(a)
                 elif position == 0:
                     node._in0, node._d0 = a, next(slots)
                 else:
@@ -686,4 +697,4 @@ def _constants_only(rule: Any, args: tuple[Any, ...], values: Any, fn: str) -> f
         _reraise(rule, error, args, "forward", fn)
     if out.__class__ is not float or out - out != 0.0:
         out = _checked_output(rule, out, values, args)
-    return out  # type: ignore[no-any-return]
+    return out

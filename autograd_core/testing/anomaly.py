@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import weakref
+from types import FrameType
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -56,7 +57,7 @@ class _Observer:
         return f"created at {site}" if site else "created before detect_anomaly() was entered"
 
     def _where(self) -> str:
-        frame = sys._getframe(2)
+        frame: FrameType | None = sys._getframe(2)
         while frame is not None and frame.f_code.co_filename.startswith(self.library):
             frame = frame.f_back
         if frame is None:
