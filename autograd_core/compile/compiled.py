@@ -86,6 +86,7 @@ class Compiled:
     """``f`` traced once and replayed as generated Python; see :func:`compile`."""
 
     _several = False  # f returns one scalar Value
+
     def __init__(self, f: Callable[..., Any], example_args: Sequence[Any]) -> None:
         if not callable(f):
             raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
