@@ -71,6 +71,15 @@ def compiled_batch_loss(model: nn.MLP) -> tuple[Any, Any]:
     return (lambda xb, yb: c.over(xb, [one_hot[t] for t in yb], reduce="mean")), c
 
 
+def _correct(losses: list[float], scorer: Any, xb: list[list[float]], yb: list[int]) -> int:
+    """How many of the minibatch are classified right, from the replay's losses L_i = -log p_t:
+    L_i < log 2 means p_t > 1/2, so t is the argmax; only the other examples need their scores."""
+    sure = [loss < math.log(2.0) - 1e-9 for loss in losses]
+    unsure = [i for i, ok in enumerate(sure) if not ok]
+    scores = scorer.over([xb[i] for i in unsure]) if unsure else []
+    return sum(sure) + sum(s.index(max(s)) == yb[i] for i, s in zip(unsure, scores))
+
+
 def _confusion(y: list[int], preds: list[int], k: int = 10) -> list[list[int]]:
     m = [[0] * k for _ in range(k)]
     for t, p in zip(y, preds):
@@ -153,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             if compiled is not None:
                 opt.zero_grad()
                 value = batch_loss(xb, yb)  # forward and backward of the whole minibatch
+                correct += _correct(compiled.last_values, scorer, xb, yb)
             else:
                 scores = [model(x) for x in xb]
                 loss = nn.mean([nn.cross_entropy(s, t) for s, t in zip(scores, yb)])
@@ -165,8 +175,6 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             total += value * len(yb)
             bar.update()
             bar.set_postfix(epoch=epoch + 1, loss=f"{value:.3f}")
-        if compiled is not None:  # replays return losses only: train accuracy at the end of the epoch
-            correct = round(evaluate(model, X_train, y_train, scorer)[1] * len(y_train))
         test_loss, test_acc, _ = evaluate(model, X_test, y_test, scorer)
         history["train_loss"].append(total / len(y_train))
         history["train_accuracy"].append(correct / len(y_train))

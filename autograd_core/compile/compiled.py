@@ -97,6 +97,7 @@ class Compiled:
         self._specs: list[Spec] = [shape_of(a, w) for a, w in zip(example_args, self._where)]
         self._kinds = [kinds_of(a) for a in example_args]
         self.stats = CompileStats()
+        self.last_values: list[float] = []  # f of each example of the last over() call
         self._variants: list[_Variant] = []
         flat: list[float] = []
         flatten(example_args, self._specs, self._where, flat)
@@ -204,7 +205,9 @@ class Compiled:
         return out.data
 
     def over(self, *datasets: Sequence[Any], reduce: str = "mean") -> float:
-        """``f`` over a data set: example i is ``(datasets[0][i], datasets[1][i], ...)``; see :mod:`.over`."""
+        """``f`` over a data set: example i is ``(datasets[0][i], datasets[1][i], ...)``; see :mod:`.over`.
+
+        ``c.last_values`` then holds f's value for each example (no extra pass)."""
         from .over import run_over
 
         return run_over(self, datasets, reduce)

@@ -108,5 +108,6 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
         for p, g in zip(params, saved):
             p.grad = g
         raise
+    c.last_values = outs
     total: float = sum(outs)
     return total * (1.0 / n) if reduce == "mean" else total

@@ -143,3 +143,10 @@ def test_over_with_inputs_that_are_exactly_zero_matches_the_engine():
     loss = nn.mean([f([Value(v) for v in x], [Value(v) for v in y]) for x, y in zip(X, Y)])
     loss.backward()
     assert_same((got, got_grads), (loss.data, [p.grad for p in params]), rtol=1e-12, atol=1e-15)
+
+
+def test_last_values_are_each_examples_value_of_the_last_over_call():
+    w = Value(0.5, "w")
+    c = ac.compile(lambda x: (w * x).tanh(), 1.0)
+    c.over([1.0, -2.0, math.nan], reduce="sum")
+    assert c.last_values[:2] == [math.tanh(0.5), math.tanh(-1.0)] and math.isnan(c.last_values[2])
