@@ -542,22 +542,18 @@ def apply_unary(rule: Rule, x: Any) -> Any:
     node.grad = 0.0
     node.label = ""
     node._in1 = node._d1 = node._const = node._nary = node._mark = None
-    mode = _mode() if _active else None
-    if mode is None or mode.record:
-        try:
-            partials = rule.partials(a, out)
-        except Exception as error:
-            _reraise(rule, error, (x,), "partials", "apply_unary")
-        try:
-            (node._d0,) = partials
-        except (TypeError, ValueError):
-            raise _wrong_partials(rule, partials, 1) from None
-        node._rule = rule
-        node._in0 = x
-    else:
-        node._rule = node._in0 = node._d0 = None
-    if mode is not None and mode.observer is not None:
-        mode.observer.created(node)
+    try:
+        partials = rule.partials(a, out)
+    except Exception as error:
+        _reraise(rule, error, (x,), "partials", "apply_unary")
+    try:
+        (node._d0,) = partials
+    except (TypeError, ValueError):
+        raise _wrong_partials(rule, partials, 1) from None
+    node._rule = rule
+    node._in0 = x
+    if _active:
+        _in_mode(node)
     return node
 
 
@@ -580,35 +576,32 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
     node.grad = 0.0
     node.label = ""
     node._nary = node._mark = None
-    mode = _mode() if _active else None
-    if mode is None or mode.record:
-        try:
-            partials = rule.partials(a, b, out)
-        except Exception as error:
-            _reraise(rule, error, (x, y), "partials", "apply_binary")
-        try:
-            d0, d1 = partials
-        except (TypeError, ValueError):
-            raise _wrong_partials(rule, partials, 2) from None
-        node._rule = rule
-        if xv:
-            node._in0 = x
-            node._d0 = d0
-        else:
-            node._in0 = node._d0 = None
-            node._const = a
+    try:
+        partials = rule.partials(a, b, out)
+    except Exception as error:
+        _reraise(rule, error, (x, y), "partials", "apply_binary")
+    try:
+        d0, d1 = partials
+    except (TypeError, ValueError):
+        raise _wrong_partials(rule, partials, 2) from None
+    node._rule = rule
+    if xv:
+        node._in0 = x
+        node._d0 = d0
         if yv:
             node._in1 = y
             node._d1 = d1
-            if xv:
-                node._const = None
+            node._const = None
         else:
             node._in1 = node._d1 = None
             node._const = b
     else:
-        node._rule = node._in0 = node._d0 = node._in1 = node._d1 = node._const = None
-    if mode is not None and mode.observer is not None:
-        mode.observer.created(node)
+        node._in0 = node._d0 = None
+        node._in1 = y
+        node._d1 = d1
+        node._const = a
+    if _active:
+        _in_mode(node)
     return node
 
 
@@ -639,29 +632,36 @@ def apply_nary(rule: Rule, args: tuple[Any, ...]) -> Any:
     node.grad = 0.0
     node.label = ""
     node._in0 = node._d0 = node._in1 = node._d1 = node._const = node._mark = None
-    mode = _mode() if _active else None
-    if mode is None or mode.record:
-        try:
-            partials = rule.partials(*values, out)
-        except Exception as error:
-            _reraise(rule, error, args, "partials", "apply_nary")
-        try:
-            wrong = len(partials) != len(args)
-        except TypeError:
-            wrong = True
-        if wrong:
-            raise _wrong_partials(rule, partials, len(args))
-        node._rule = rule
-        if mask is None:
-            node._nary = (args, partials, args)
-        else:
-            inputs = tuple([a if m else v for a, v, m in zip(args, values, mask)])
-            node._nary = (parents, tuple(compress(partials, mask)), inputs)
+    try:
+        partials = rule.partials(*values, out)
+    except Exception as error:
+        _reraise(rule, error, args, "partials", "apply_nary")
+    try:
+        wrong = len(partials) != len(args)
+    except TypeError:
+        wrong = True
+    if wrong:
+        raise _wrong_partials(rule, partials, len(args))
+    node._rule = rule
+    if mask is None:
+        node._nary = (args, partials, args)
     else:
-        node._rule = node._nary = None
-    if mode is not None and mode.observer is not None:
-        mode.observer.created(node)
+        inputs = tuple([a if m else v for a, v, m in zip(args, values, mask)])
+        node._nary = (parents, tuple(compress(partials, mask)), inputs)
+    if _active:
+        _in_mode(node)
     return node
+
+
+def _in_mode(node: Value) -> None:
+    """A new node under a mode of this context: a leaf inside ``no_grad()``; shown to an observer."""
+    mode = _mode()
+    if mode is None:
+        return
+    if not mode.record:
+        node._rule = node._in0 = node._d0 = node._in1 = node._d1 = node._const = node._nary = None
+    if mode.observer is not None:
+        mode.observer.created(node)
 
 
 def _classify(rule: Any, args: tuple[Any, ...]) -> Any:
