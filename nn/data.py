@@ -13,7 +13,8 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
-from ._checks import flag, items, positive_int, real
+from autograd_core._checks import flag, items, positive_int, real
+
 from .init import Seed, make_rng
 
 __all__ = [

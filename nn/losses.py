@@ -14,8 +14,7 @@ from collections.abc import Sequence
 
 import autograd_core as ac
 from autograd_core import RULES, Value, apply
-
-from ._checks import describe, items, real, scalar, scalars
+from autograd_core._checks import describe, items, real, scalar, scalars
 
 __all__ = [
     "square_loss",

@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_core import Value
-
-from ._checks import items, scalar, scalars
+from autograd_core._checks import items, scalar, scalars
 
 __all__ = ["predict_sign", "predict_class", "accuracy"]
 

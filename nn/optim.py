@@ -13,28 +13,13 @@ from collections.abc import Iterable
 from typing import Any, overload
 
 from autograd_core import Value
+from autograd_core._checks import real
 
 __all__ = ["Optimizer", "SGD", "Adam", "LinearDecay"]
 
 
-def _check_rate(owner: str, what: str, x: Any, upper: float | None = None) -> float:
-    """``x`` as a float, if it is a finite real number >= 0 (and < ``upper``): else TypeError
-    (not a real number: complex, str, None, Decimal, an array) or ValueError."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{owner}: {what} must be a real number, got {type(x).__name__} {x!r:.60}")
-    try:
-        f = float(x)
-    except OverflowError:
-        raise ValueError(f"{owner}: {what} must be a finite number >= 0, got an int too large for a float") from None
-    if not math.isfinite(f) or f < 0.0:
-        raise ValueError(f"{owner}: {what} must be a finite number >= 0, got {f!r}")
-    if upper is not None and f >= upper:
-        raise ValueError(f"{owner}: {what} must be < {upper}, got {f!r}")
-    return f
-
-
 class _Rate:
-    """A hyperparameter attribute checked by :func:`_check_rate` at construction and at every
+    """A hyperparameter attribute checked by :func:`autograd_core._checks.real` at construction and at every
     assignment (``opt.lr = 1 + 2j`` raises instead of turning the weights complex)."""
 
     def __init__(self, upper: float | None = None) -> None:
@@ -54,7 +39,7 @@ class _Rate:
         return value
 
     def __set__(self, obj: Any, value: Any) -> None:
-        obj.__dict__[self.slot] = _check_rate(type(obj).__name__, self.name, value, self.upper)
+        obj.__dict__[self.slot] = real(type(obj).__name__, self.name, value, nonnegative=True, below=self.upper)
 
 
 class Optimizer:
@@ -170,7 +155,10 @@ class Adam(Optimizer):
     def betas(self, betas: Any) -> None:
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"Adam: betas must be a pair (beta1, beta2), got {type(betas).__name__} {betas!r:.60}")
-        self._betas = (_check_rate("Adam", "beta1", betas[0], 1.0), _check_rate("Adam", "beta2", betas[1], 1.0))
+        self._betas = (
+            real("Adam", "beta1", betas[0], nonnegative=True, below=1.0),
+            real("Adam", "beta2", betas[1], nonnegative=True, below=1.0),
+        )
 
     def step(self) -> None:
         self.t += 1

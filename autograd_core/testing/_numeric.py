@@ -7,10 +7,11 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .._checks import real
 from ..rules import Undefined
 from ..value import Value
 
-__all__ = ["GradcheckError", "central_difference", "check_real", "close", "rel_error", "fmt", "table", "describe_input"]
+__all__ = ["GradcheckError", "central_difference", "close", "rel_error", "fmt", "table", "describe_input"]
 
 
 class GradcheckError(AssertionError):
@@ -32,14 +33,14 @@ def central_difference(
         raise TypeError(
             f"central_difference: point must be a sequence of numbers, got {type(point).__name__} {point!r:.60}"
         )
-    x = [check_real("central_difference", f"point[{k}]", v) for k, v in enumerate(point)]
+    x = [real("central_difference", f"point[{k}]", v) for k, v in enumerate(point)]
     if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 0 <= i < len(x):
         raise (ValueError if isinstance(i, numbers.Integral) and not isinstance(i, bool) else TypeError)(
             f"central_difference: i must be an index into point (0..{len(x) - 1}), got {type(i).__name__} {i!r:.60}"
         )
     if h is None:
         h = 1e-6 * max(1.0, abs(x[i]))
-    h = check_real("central_difference", "h", h, positive=True)
+    h = real("central_difference", "h", h, positive=True)
     base = x[i]
     sides: list[float | None] = []
     for step in (h, -h):
@@ -62,18 +63,6 @@ def central_difference(
     if minus is not None:
         return (center - minus) / h
     return None
-
-
-def check_real(name: str, what: str, x: Any, positive: bool = False, nonnegative: bool = False) -> float:
-    """``x`` as a float if it is a finite real number (> 0 or >= 0 if asked); else a
-    TypeError/ValueError naming ``name`` and ``what``."""
-    low = " > 0" if positive else " >= 0" if nonnegative else ""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name}: {what} must be a real number{low}, got {type(x).__name__} {x!r:.60}")
-    f = float(x)
-    if not math.isfinite(f) or (positive and f <= 0.0) or (nonnegative and f < 0.0):
-        raise ValueError(f"{name}: {what} must be a finite number{low}, got {x!r}")
-    return f
 
 
 def as_float(x: Any) -> float:

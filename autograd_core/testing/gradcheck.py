@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from .._checks import real
 from ..graph import grad, topological_order
 from ..value import Value, no_grad
 from ._numeric import (
     GradcheckError,
     as_float,
     central_difference,
-    check_real,
     close,
     describe_input,
     fmt,
@@ -46,9 +46,9 @@ def _check_settings(name: str, f: Any, eps: Any, atol: Any, rtol: Any) -> None:
     """``f`` callable (when given); ``eps > 0``, ``atol, rtol >= 0``, all finite real numbers."""
     if f is not _NO_F and not callable(f):
         raise TypeError(f"{name}: f must be a callable returning a scalar Value, got {type(f).__name__} {f!r:.60}")
-    check_real(name, "eps", eps, positive=True)
-    check_real(name, "atol", atol, nonnegative=True)
-    check_real(name, "rtol", rtol, nonnegative=True)
+    real(name, "eps", eps, positive=True)
+    real(name, "atol", atol, nonnegative=True)
+    real(name, "rtol", rtol, nonnegative=True)
 
 
 def _leaves(inputs: Any, name: str = "gradcheck") -> list[Value]:

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .._checks import real
 from ..graph import grad
 from ..rules import RULES, VARIADIC, Rule, Undefined
 from ..value import Value, apply
 from ._numeric import (
     GradcheckError,
     as_float,
-    check_real,
     central_difference,
     close,
     fmt,
@@ -79,9 +79,9 @@ def resolve_rule(name_or_rule: str | Rule, caller: str = "check_rule") -> Rule:
 
 
 def _check_options(caller: str, eps: Any, atol: Any, rtol: Any, second_order: Any) -> None:
-    check_real(caller, "eps", eps, positive=True)
-    check_real(caller, "atol", atol, nonnegative=True)
-    check_real(caller, "rtol", rtol, nonnegative=True)
+    real(caller, "eps", eps, positive=True)
+    real(caller, "atol", atol, nonnegative=True)
+    real(caller, "rtol", rtol, nonnegative=True)
     if not isinstance(second_order, bool):
         raise TypeError(f"{caller}: second_order must be a bool, got {type(second_order).__name__}")
 
@@ -183,7 +183,7 @@ def check_point(
     _check_options("check_point", eps, atol, rtol, second_order)
     if isinstance(point, (str, bytes)) or not isinstance(point, Sequence):
         raise TypeError(f"check_point: point must be a sequence of numbers, got {type(point).__name__} {point!r:.60}")
-    x = tuple(check_real("check_point", f"point[{i}]", v) for i, v in enumerate(point))
+    x = tuple(real("check_point", f"point[{i}]", v) for i, v in enumerate(point))
     if rule.arity >= 0 and len(x) != rule.arity:
         raise ValueError(f"check_point: {rule.name} takes {rule.arity} inputs, point has {len(x)}")
     found: list[Mismatch] = []

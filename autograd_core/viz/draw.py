@@ -13,10 +13,10 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from .. import _checks
 from .._extras import require
 from ..graph import topological_order
 from ..value import Value
-from . import _args
 from .render import digraph
 from .trace import format_number, lecture_labels, op_label, path_counts, trace, unicode_math
 
@@ -99,7 +99,7 @@ def grad_color(g: float, scale: float) -> str:
 
     The strength is sqrt(|g| / scale), so small gradients still show.
     """
-    _args.real("grad_color", "scale", scale)
+    _checks.real("grad_color", "scale", scale)
     if not isinstance(g, float) or math.isnan(g) or scale <= 0.0 or g == 0.0:
         return "#ffffff"
     return color_ramp(g, scale)
@@ -163,17 +163,17 @@ def draw_graph(
     ``max_nodes`` (default 500, ``None`` for no limit) guards against graphs too large to draw.
     """
     require("graphviz", "viz", "draw_graph")
-    _args.choice("draw_graph", "rankdir", rankdir, ("LR", "RL", "TB", "BT"))
+    _checks.choice("draw_graph", "rankdir", rankdir, ("LR", "RL", "TB", "BT"))
     for what, x in (
         ("show_local_grads", show_local_grads),
         ("highlight_leaves", highlight_leaves),
         ("mark_accumulation", mark_accumulation),
         ("color_by_grad", color_by_grad),
     ):
-        _args.flag("draw_graph", what, x)
-    params = _args.values("draw_graph", "params", params)
-    _args.count("draw_graph", "max_nodes", max_nodes, 1, optional=True)
-    _args.count("draw_graph", "precision", precision, 1)
+        _checks.flag("draw_graph", what, x)
+    params = _checks.values("draw_graph", "params", params, optional=True)
+    _checks.positive_int("draw_graph", "max_nodes", max_nodes, 1, optional=True)
+    _checks.positive_int("draw_graph", "precision", precision, 1)
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw_graph: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     if not isinstance(root, Value):

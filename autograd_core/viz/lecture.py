@@ -15,16 +15,15 @@ from __future__ import annotations
 import html
 import math
 import os
-from numbers import Real
 from pathlib import Path
 from typing import Any
 
+from .. import _checks
 from ..files import atomic_write_text
 from ..functions import affine, square
 from ..graph import grad
 from ..rules import RULES
 from ..value import Value, apply_unary, is_grad_enabled
-from . import _args
 from .assets import html_page
 
 __all__ = ["lecture_steps", "lecture_html", "LECTURE_MAX_WIDTH", "LECTURE_MAX_LAYERS"]
@@ -65,14 +64,7 @@ def _layers(where: str, model: Any) -> list[Any]:
 
 
 def _real(where: str, name: str, v: Any) -> float:
-    if isinstance(v, Value):
-        v = v.data
-    if isinstance(v, bool) or not isinstance(v, Real):
-        raise TypeError(f"{where}: {name} must be a real number, got {type(v).__name__} {v!r:.60}")
-    f = float(v)
-    if not math.isfinite(f):
-        raise ValueError(f"{where}: {name} must be finite, got {f!r}")
-    return f
+    return _checks.real(where, name, v.data if isinstance(v, Value) else v)
 
 
 def _inputs(where: str, model: Any, layers: list[Any], x: Any) -> list[float]:
@@ -273,9 +265,8 @@ def lecture_html(
     part of the node-level graph, + / - / 0 zoom, p presentation mode, s / i save the step as
     SVG / PNG. Networks up to 10 neurons wide and 6 layers deep; bigger ones raise ``ValueError``.
     """
-    _args.path("lecture_html", "path", path)
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"lecture_html: title must be a str, got {type(title).__name__}")
+    _checks.path("lecture_html", "path", path)
+    _checks.text("lecture_html", "title", title, optional=True)
     data = _page_data(model, x, y, lr)
     name = title or "Backpropagation, as in the lecture: a {} network".format("-".join(map(str, data["sizes"])))
     data["title"] = name

@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from . import _args
+from .. import _checks
 from .draw import color_ramp, dot_text, grad_color
 from .render import digraph
 from .trace import format_number, unicode_math
@@ -106,10 +106,10 @@ def draw_network(
     otherwise δ is read from ``.grad``, and the drawing says so when every gradient is 0
     because ``backward()`` has not run. ``edge_labels`` defaults to on for at most 12 weights.
     """
-    _args.choice("draw_network", "show", show, ("weights", "grads"))
-    _args.choice("draw_network", "rankdir", rankdir, ("LR", "RL", "TB", "BT"))
-    _args.flag("draw_network", "edge_labels", edge_labels, optional=True)
-    _args.count("draw_network", "precision", precision, 1)
+    _checks.choice("draw_network", "show", show, ("weights", "grads"))
+    _checks.choice("draw_network", "rankdir", rankdir, ("LR", "RL", "TB", "BT"))
+    _checks.flag("draw_network", "edge_labels", edge_labels, optional=True)
+    _checks.positive_int("draw_network", "precision", precision, 1)
     if show not in ("weights", "grads"):
         raise ValueError(f"draw_network: show must be 'weights' or 'grads', got {show!r}")
     if rankdir not in ("LR", "RL", "TB", "BT"):

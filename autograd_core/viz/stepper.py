@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .. import _checks
 from ..files import atomic_write_text
 from ..graph import backward
 from ..value import Value, observing
-from . import _args
 from .assets import html_page
 from .draw import check_size
 from .layout import layered_layout
@@ -88,9 +88,9 @@ def backprop_steps(root: Value, gradient: float = 1.0, params: Iterable[Value] |
     gradient before and after (as the engine left it). Raises the engine's ``ValueError`` where
     backward does (a gradient pushed through an undefined derivative).
     """
-    _args.value("backprop_steps", "root", root)
-    _args.real("backprop_steps", "gradient", gradient)
-    params = _args.values("backprop_steps", "params", params)
+    _checks.value("backprop_steps", "root", root)
+    _checks.real("backprop_steps", "gradient", gradient)
+    params = _checks.values("backprop_steps", "params", params, optional=True)
     t = trace(root)
     col, row = layered_layout(t)
     paths = path_counts(t)
@@ -175,12 +175,11 @@ def backprop_html(
     """
     if not isinstance(root, Value):
         raise TypeError(f"backprop_html: expected a Value, got {type(root).__name__} {root!r:.60}")
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"backprop_html: title must be a str, got {type(title).__name__} {title!r:.60}")
-    _args.path("backprop_html", "path", path)
-    _args.real("backprop_html", "gradient", gradient)
-    params = _args.values("backprop_html", "params", params)
-    _args.count("backprop_html", "max_nodes", max_nodes, 1, optional=True)
+    _checks.text("backprop_html", "title", title, optional=True)
+    _checks.path("backprop_html", "path", path)
+    _checks.real("backprop_html", "gradient", gradient)
+    params = _checks.values("backprop_html", "params", params, optional=True)
+    _checks.positive_int("backprop_html", "max_nodes", max_nodes, 1, optional=True)
     check_size(root, max_nodes, "backprop_html")
     data = backprop_steps(root, gradient, params)
     name = title or f"Backpropagation through {root.label or 'the graph'}"

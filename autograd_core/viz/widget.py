@@ -30,7 +30,7 @@ from typing import Any
 
 from autograd_core._extras import require
 
-from . import _args
+from .. import _checks
 from .snapshots import GRID, Recorder
 
 __all__ = ["TrainingView", "THROTTLE", "training_view_class", "widget_esm", "widget_css", "scope_css", "in_kernel"]
@@ -123,8 +123,8 @@ def _widget_class() -> type:
 
         def __init__(self, model: Any, X: Sequence[Sequence[float]] | None = None, y: Sequence[Any] | None = None,
                      *, throttle: float = THROTTLE, grid: int = GRID) -> None:
-            X = _args.points("TrainingView", "X", X)
-            y = _args.sequence("TrainingView", "y", y)
+            X = _checks.points("TrainingView", "X", X, optional=True)
+            y = _checks.items("TrainingView", "y", y, optional=True)
             if isinstance(throttle, bool) or not isinstance(throttle, (int, float)) or not throttle >= 0:
                 raise ValueError(f"TrainingView: throttle must be a number of seconds >= 0, got {throttle!r}")
             recorder = Recorder(model, X, y, grid=grid)
