@@ -90,7 +90,7 @@ def hinge_loss(scores: Sequence[Scalar], ys: Sequence[int]) -> Value | float:
 def softplus(z: Scalar) -> Value | float:
     """log(1 + e^z), written so that e^(±z) never overflows: z + log(1 + e^-z) for z >= 0."""
     z = scalar("softplus", "z", z)
-    if _data(z) >= 0.0:
+    if z >= 0.0:  # a comparison of the Value itself: compile records it as a guard
         return z + ac.log(1.0 + ac.exp(-z))
     return ac.log(1.0 + ac.exp(z))
 
