@@ -21,7 +21,7 @@ from .rules import RULES, Rule, Undefined
 
 __all__ = [
     "Value", "Number", "no_grad", "enable_grad", "is_grad_enabled", "apply", "apply_unary", "apply_binary", "apply_nary",
-    "set_observer", "get_observer", "observing", "watch_comparisons",
+    "set_observer", "get_observer", "observing", "watch_comparisons", "data_of",
 ]
 
 Number = Union[int, float]
@@ -463,6 +463,11 @@ class Value:
 
 def _data(x: Any) -> Any:
     return x.data if x.__class__ is Value else x
+
+
+def data_of(x: Value | Number) -> float:
+    """``x.data`` for a Value, ``float(x)`` for a number (read without a ``float`` event)."""
+    return x.data if isinstance(x, Value) else float(x)
 
 
 def _leaf(data: float, label: str, grad: float) -> Value:

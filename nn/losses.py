@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import autograd_core as ac
 from autograd_core import RULES, Value, apply
+from autograd_core.value import data_of
 from autograd_core._checks import describe, items, real, scalar, scalars
 
 __all__ = [
@@ -42,10 +43,6 @@ def _check_pair(name: str, preds: Sequence[object], targets: Sequence[object]) -
     if not preds:
         raise ValueError(f"{name}: no predictions (empty list)")
     return len(preds)
-
-
-def _data(x: Scalar) -> float:
-    return x.data if x.__class__ is Value else float(x)
 
 
 def mean(xs: Sequence[Scalar]) -> Value | float:
@@ -114,7 +111,7 @@ def _shifted(name: str, logits: Sequence[Scalar]) -> tuple[list[Value | float], 
     logits = scalars(name, "logits", logits)
     if not logits:
         raise ValueError(f"{name}: no logits (empty list)")
-    m = max(_data(f) for f in logits)
+    m = max(data_of(f) for f in logits)
     if not math.isfinite(m):
         raise ValueError(f"{name}: logits must be finite, max is {m!r}")
     return [f - m for f in logits], m

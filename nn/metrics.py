@@ -9,15 +9,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_core import Value
+from autograd_core.value import data_of
 from autograd_core._checks import items, scalar, scalars
 
 __all__ = ["predict_sign", "predict_class", "accuracy"]
 
 Scalar = Value | float | int
-
-
-def _data(x: Any) -> float:
-    return x.data if x.__class__ is Value else float(x)
 
 
 def predict_sign(h: Scalar | Sequence[Scalar]) -> int:
@@ -27,7 +24,7 @@ def predict_sign(h: Scalar | Sequence[Scalar]) -> int:
         if len(h) != 1:
             raise ValueError(f"predict_sign: expected one score, got {len(h)}")
         h = h[0]
-    return 1 if _data(scalar("predict_sign", "h", h)) > 0.0 else -1
+    return 1 if data_of(scalar("predict_sign", "h", h)) > 0.0 else -1
 
 
 def predict_class(scores: Sequence[Scalar]) -> int:
@@ -35,7 +32,7 @@ def predict_class(scores: Sequence[Scalar]) -> int:
     scores = scalars("predict_class", "scores", scores)
     if not scores:
         raise ValueError("predict_class: no scores (empty list)")
-    values = [_data(s) for s in scores]
+    values = [data_of(s) for s in scores]
     return values.index(max(values))
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..graph import grad
-from ..value import Value, enable_grad
+from ..value import Value, data_of, enable_grad
 from .sweeps import joint_order, pull_back, push_forward
 
 __all__ = ["jvp", "vjp", "jacobian", "hessian", "hvp"]
@@ -99,10 +99,6 @@ def _call(op: str, f: Function, values: list[float], shape: str,
     raise TypeError(f"{op}: f must return {expected}, got {type(result).__name__} {result!r:.60}")
 
 
-def _data(out: Any) -> float:
-    return out.data if out.__class__ is Value else float(out)
-
-
 def _read(table: dict[Value, Any], nodes: Sequence[Any]) -> list[float]:
     """The entries of ``table`` for ``nodes`` (0.0 for constants and nodes without an entry)."""
     return [float(table.get(v, 0.0)) if v.__class__ is Value else 0.0 for v in nodes]
@@ -120,7 +116,7 @@ def jvp(f: Function, primals: Sequence[float], tangents: Sequence[float]) -> tup
     _same_length("jvp", "tangents", ts, len(xs), "primals")
     leaves, outs, is_list = _call("jvp", f, xs, _EITHER, "primals")
     tangent = push_forward(joint_order(outs), dict(zip(leaves, ts)))
-    values, derivatives = [_data(o) for o in outs], _read(tangent, outs)
+    values, derivatives = [data_of(o) for o in outs], _read(tangent, outs)
     return (values, derivatives) if is_list else (values[0], derivatives[0])
 
 
@@ -146,7 +142,7 @@ def vjp(f: Function, primals: Sequence[float], cotangent: Any) -> tuple[Any, lis
         if o.__class__ is Value:
             seeds[o] = seeds.get(o, 0.0) + u  # an output listed twice gets both cotangents
     adjoint = pull_back(joint_order(outs), seeds)
-    values = [_data(o) for o in outs]
+    values = [data_of(o) for o in outs]
     return (values if is_list else values[0]), _read(adjoint, leaves)
 
 
