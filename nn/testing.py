@@ -20,6 +20,7 @@ from autograd_core import Value, topological_order
 from autograd_core._extras import require
 from autograd_core.testing.rules_check import input_domain
 
+from .layers import ACTIVATIONS as _NAMED
 from .layers import MLP
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MLPCase", "mlps", "ACTIVATIONS"]
 
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
+ACTIVATIONS = tuple(_NAMED)
 """Activation names :func:`mlps` draws from (the named activations of :class:`nn.MLP`)."""
 
 
