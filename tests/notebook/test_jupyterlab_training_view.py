@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,20 +19,12 @@ from pathlib import Path
 
 import pytest
 
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="the Python package playwright is not installed (pip install playwright)"
-)
+from ..viz.browser import ARTIFACTS, launch, playwright_api
+
 pytest.importorskip("jupyterlab", reason="jupyterlab is not installed (pip install jupyterlab)")
 pytest.importorskip("anywidget", reason="anywidget is not installed (pip install 'autograd-core[widget]')")
 pytest.importorskip("ipykernel", reason="ipykernel is not installed (pip install ipykernel)")
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-if CHROMIUM is None:
-    pytest.skip("no chromium binary found (apt-get install chromium)", allow_module_level=True)
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "artifacts"
 
 CELL = """\
 import nn
@@ -125,7 +116,7 @@ def jupyterlab(tmp_path):
 
 def test_a_notebook_cell_trains_20_steps_and_the_loss_curve_shows_them(jupyterlab):
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             errors, console = [], []

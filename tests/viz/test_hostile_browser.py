@@ -4,8 +4,6 @@ nothing runs, nothing links to ``javascript:``, no dialog opens, and control cha
 included) do not break rendering."""
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -13,21 +11,7 @@ import nn
 from autograd_core import Rule, Value, apply
 from autograd_core.viz import backprop_html, draw_graph, draw_network, lecture_html, render_svg
 
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="the Python package playwright is not installed (pip install playwright)"
-)
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-if CHROMIUM is None:
-    pytest.skip("no chromium binary found (apt-get install chromium)", allow_module_level=True)
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from .browser import Page
 
 HOSTILE = [
     "<d/dx = 2> URL=<javascript:alert(1)>",
@@ -106,32 +90,23 @@ FOUND = """() => {
 
 def _visit(browser, path):
     """Open ``path``, step and click around; what it logged and what its document holds."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    seen = {"dialogs": [], "errors": [], "requests": []}
-    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("request", lambda r: seen["requests"].append(r.url))
-    page.goto(path.as_uri())
+    p = Page(browser, path)
     for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    page.mouse.click(400, 400)
-    seen.update(page.evaluate(FOUND), content=page.content())
-    page.close()
+        p.page.keyboard.press("ArrowRight")
+    p.page.mouse.click(400, 400)
+    seen = {"dialogs": p.dialogs, "errors": p.errors, "requests": p.requests}
+    seen.update(p.page.evaluate(FOUND), content=p.page.content())
+    p.close()
     return seen
 
 
-def test_nothing_runs_and_nothing_links_to_javascript_in_chromium(files):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            for path in files:
-                seen = _visit(browser, path)
-                assert seen["dialogs"] == [] and seen["errors"] == [], path.name
-                assert seen["requests"] == [path.as_uri()], path.name
-                assert not [a for a in seen["links"] if "javascript:" in a.lower() or a.lower().startswith("on")]
-                assert seen["images"] == 0
-                assert seen["scripts"] == (2 if path.suffix == ".html" else 0), path.name
-                if path.suffix == ".svg":
-                    assert "alert" in seen["content"]  # the text is there, shown as text
-        finally:
-            browser.close()
+def test_nothing_runs_and_nothing_links_to_javascript_in_chromium(browser, files):
+    for path in files:
+        seen = _visit(browser, path)
+        assert seen["dialogs"] == [] and seen["errors"] == [], path.name
+        assert seen["requests"] == [], path.name  # nothing but the page itself
+        assert not [a for a in seen["links"] if "javascript:" in a.lower() or a.lower().startswith("on")]
+        assert seen["images"] == 0
+        assert seen["scripts"] == (2 if path.suffix == ".html" else 0), path.name
+        if path.suffix == ".svg":
+            assert "alert" in seen["content"]  # the text is there, shown as text

@@ -3,40 +3,14 @@ or a request; at 1280x800 and 1920x1080 nothing overflows horizontally and the e
 is on screen at every step; the numbers shown are lecture_steps'; presentation mode, keyboard,
 the node-level dialog and SVG export."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 import nn
 from autograd_core.viz import lecture_html, lecture_steps
 
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="the Python package playwright is not installed (pip install playwright)"
-)
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-if CHROMIUM is None:
-    pytest.skip("no chromium binary found (apt-get install chromium)", allow_module_level=True)
+from .browser import ARTIFACTS, Page
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 X, Y = (0.5, -1.0, 2.0), 1.0
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -45,39 +19,6 @@ def lecture(tmp_path_factory):
     model = nn.MLP(3, [3, 3, 3, 1], activation="tanh", output_activation="tanh", seed=10)
     path = lecture_html(model, X, Y, tmp_path_factory.mktemp("lecture") / "lecture.html")
     return path, lecture_steps(model, X, Y)
-
-
-class Page:
-    """A page with every request routed (anything but the page itself is recorded and aborted)
-    and every console error recorded."""
-
-    def __init__(self, browser, path, width, height):
-        self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=False)
-        self.url = path.as_uri()
-        self.requests, self.errors = [], []
-
-        def route(r):
-            if r.request.url == self.url:
-                r.continue_()
-            else:
-                self.requests.append(r.request.url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(self.url)
-
-    def attr(self, name):
-        return self.page.get_attribute("body", name)
-
-    def check_clean(self):
-        assert self.errors == []
-        assert self.requests == []
-
-    def close(self):
-        self.context.close()
 
 
 LAYOUT = """() => {

@@ -2,40 +2,13 @@
 ``playwright`` Python package; no browser download): controls, arrow keys, exact gradients,
 no console errors, no network requests. Saves a screenshot of a middle step to artifacts/."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 import autograd_core as ac
 from autograd_core.viz import backprop_html, lecture_example
 from autograd_core.viz.trace import format_number
 
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="the Python package playwright is not installed (pip install playwright)"
-)
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-if CHROMIUM is None:
-    pytest.skip("no chromium binary found (apt-get install chromium)", allow_module_level=True)
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+from .browser import ARTIFACTS, Page
 
 
 @pytest.fixture(scope="module")
@@ -47,23 +20,17 @@ def example(tmp_path_factory):
     return path, [v.grad for v in ac.topological_order(loss)]
 
 
-class Page:
-    """A page that records every request and every console error."""
+class StepperPage(Page):
+    """The step-through page at 1920x1080 by default, read through its ``data-*`` attributes."""
 
     def __init__(self, browser, path, width=1920, height=1080):
-        self.page = browser.new_page(viewport={"width": width, "height": height})
-        self.requests, self.errors = [], []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.url = path.as_uri()
-        self.page.goto(self.url)
+        super().__init__(browser, path, width, height)
 
     def step(self):
-        return int(self.page.get_attribute("body", "data-step"))
+        return int(self.attr("data-step"))
 
     def last(self):
-        return int(self.page.get_attribute("body", "data-last-step"))
+        return int(self.attr("data-last-step"))
 
     def grads(self):
         return self.page.eval_on_selector_all(
@@ -77,16 +44,12 @@ class Page:
             "els => els.map(e => [e.querySelector('text.grad').textContent, e.querySelector('title').textContent])",
         )
 
-    def check_clean(self):
-        assert self.errors == []
-        assert self.requests == [self.url]  # the file:// page itself, nothing else
-
 
 @pytest.fixture
 def page(browser, example):
-    p = Page(browser, example[0])
+    p = StepperPage(browser, example[0])
     yield p
-    p.page.close()
+    p.close()
 
 
 def test_next_button_steps_to_the_engines_gradients(page, example):
@@ -175,7 +138,7 @@ def test_middle_step_shows_contributions_on_edges_and_is_saved(page):
 
 @pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
 def test_node_in_focus_stays_on_screen_and_arrows_point_backward(browser, example, width, height):
-    p = Page(browser, example[0], width, height)
+    p = StepperPage(browser, example[0], width, height)
     try:
         for k in range(p.last() + 1):
             seen = p.page.evaluate("""() => {
@@ -201,4 +164,4 @@ def test_node_in_focus_stays_on_screen_and_arrows_point_backward(browser, exampl
         assert size >= 18
         p.check_clean()
     finally:
-        p.page.close()
+        p.close()

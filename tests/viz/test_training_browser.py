@@ -5,9 +5,6 @@ are the engine's. Saves screenshots at 1280x800 and 1920x1080 to artifacts/."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 import nn
@@ -15,27 +12,12 @@ from autograd_core.viz.assets import inline_script, script_json
 from autograd_core.viz.replay import replay_data
 from autograd_core.viz.widget import widget_css, widget_esm
 
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="the Python package playwright is not installed (pip install playwright)"
-)
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-if CHROMIUM is None:
-    pytest.skip("no chromium binary found (apt-get install chromium)", allow_module_level=True)
+from .browser import ARTIFACTS, Page
+
 pytest.importorskip("anywidget", reason="anywidget is not installed (pip install 'autograd-core[widget]')")
 from autograd_core.viz import TrainingView  # noqa: E402
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 SIZES = [(1280, 800), (1920, 1080)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def trained(sizes=(3, 3, 1), steps=8, n=30):
@@ -56,37 +38,6 @@ def trained(sizes=(3, 3, 1), steps=8, n=30):
 @pytest.fixture(scope="module")
 def run():
     return trained()
-
-
-class Page:
-    """A page that records console errors and every request other than the page itself."""
-
-    def __init__(self, browser, url, width=1280, height=800):
-        self.page = browser.new_page(viewport={"width": width, "height": height})
-        self.url, self.requests, self.errors = url, [], []
-        self.page.on("request", self._request)
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.route("**/*", self._route)
-        self.page.goto(url)
-
-    def _request(self, r):
-        if r.url != self.url and not r.url.startswith(("data:", "blob:")):
-            self.requests.append(r.url)
-
-    def _route(self, route):
-        if route.request.url == self.url:
-            route.continue_()
-        else:
-            self.requests.append(route.request.url)
-            route.abort()
-
-    def check_clean(self):
-        assert self.errors == []
-        assert self.requests == []
-
-    def close(self):
-        self.page.close()
 
 
 # --- the widget's ES module with a stand-in model -----------------------------------------------
@@ -241,6 +192,8 @@ def panels(page):
 def set_slider(page, k):
     page.eval_on_selector("#ac-slider", "(e, k) => { e.value = String(k); e.dispatchEvent(new Event('input')); }", k)
     page.wait_for_selector(f"body[data-frame='{k}']")
+    # the panels redraw on the next animation frame: a callback queued now runs after that redraw
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
 
 
 def test_replay_slider_moves_every_panel(browser, replay_file, run):
