@@ -178,7 +178,7 @@ def test_pow_overflow_raises_overflow_error_naming_pow():
     ids=["mul", "add", "div"],
 )
 def test_arithmetic_whose_result_overflows_raises_overflow_error(make, name):
-    """Issue 2: "OverflowError where a result overflows" - not a silent inf."""
+    """"OverflowError where a result overflows" - not a silent inf."""
     with pytest.raises(OverflowError) as excinfo:
         make(Value(1e308, label="huge"))
     text = _message(excinfo)

@@ -1,4 +1,4 @@
-"""The engine against the lecture (../shared/seed/lecture-10-neural-networks.md).
+"""The engine against the lecture (CS260 "Lecture 10: Neural Networks", Cho-Jui Hsieh, UCLA, 2019).
 
 "Activation Function" names sigmoid 1/(1+e^-x), tanh(x) and ReLU max(0, x); the
 "Computing Gradient" slides give theta'(s) = 1 - theta^2(s) for tanh and the delta rule:
