@@ -1,4 +1,5 @@
-/* autograd_core viz: the view controls every page shares (fit, zoom, presentation mode, export).
+/* autograd_core viz: the view controls every page shares (fit, zoom, presentation mode, export),
+ * and the playback of the step pages (ACViz.player, below).
  * Needs network.js first (adds ACViz.controls to the same object; same plain-script format).
  *
  *   var view = ACViz.controls({bar: element, redraw: function () {...}, svg: function () { return svgEl; },
@@ -70,4 +71,47 @@ ACViz.controls = function (opts) {
   state.svgText = function () { return ACViz.svgMarkup(opts.svg(), css()); };
   apply();
   return state;
+};
+
+/* Step-through playback the step pages share (stepper.js, lecture.js): the step shown, the
+ * "Step k / last" counter (#step-counter), body[data-step], [data-last-step] and [data-playing],
+ * the Prev / Next / Reset buttons and Play / Pause on a timer of body[data-interval] ms.
+ *
+ *   var player = ACViz.player({last: n, interval: 900, render: function (k) {...}});
+ *   player.show(k)   clamp k to 0..last, update the counter and buttons, then render(k)
+ *   player.pause(), player.toggle() (play from the start after the end, or pause)
+ */
+ACViz.player = function (opts) {
+  "use strict";
+  function $(id) { return document.getElementById(id); }
+  var bPrev = $("btn-prev"), bNext = $("btn-next"), bPlay = $("btn-play"), bReset = $("btn-reset");
+  var counter = $("step-counter"), last = opts.last, step = 0, timer = null;
+  function show(k) {
+    step = Math.max(0, Math.min(last, k));
+    document.body.setAttribute("data-step", step);
+    document.body.setAttribute("data-last-step", last);
+    counter.textContent = "Step " + step + " / " + last;
+    bPrev.disabled = bReset.disabled = step === 0;
+    bNext.disabled = step === last;
+    opts.render(step);
+  }
+  function pause() {
+    if (timer !== null) { clearInterval(timer); timer = null; }
+    bPlay.textContent = "\u25b6 Play";
+    document.body.setAttribute("data-playing", "false");
+  }
+  function play() {
+    if (step === last) { show(0); }
+    bPlay.textContent = "\u2016 Pause";
+    document.body.setAttribute("data-playing", "true");
+    var ms = parseInt(document.body.getAttribute("data-interval") || String(opts.interval), 10);  // tests speed it up
+    timer = setInterval(function () { if (step >= last) { pause(); } else { show(step + 1); } }, ms > 0 ? ms : opts.interval);
+  }
+  function toggle() { if (timer === null) { play(); } else { pause(); } }
+  function on(button, f) { button.addEventListener("click", function () { f(); button.blur(); }); }
+  on(bNext, function () { pause(); show(step + 1); });
+  on(bPrev, function () { pause(); show(step - 1); });
+  on(bReset, function () { pause(); show(0); });
+  on(bPlay, toggle);
+  return {show: show, pause: pause, toggle: toggle};
 };

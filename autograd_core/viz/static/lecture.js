@@ -11,8 +11,7 @@
   var S = D.steps, sizes = D.sizes, L = sizes.length - 1;
   var fmt = ACViz.fmt;
   function $(id) { return document.getElementById(id); }
-  var svg = $("net"), stage = $("stage"), explain = $("explain"), counter = $("step-counter");
-  var bPrev = $("btn-prev"), bNext = $("btn-next"), bPlay = $("btn-play"), bReset = $("btn-reset");
+  var svg = $("net"), stage = $("stage"), explain = $("explain");
   var comma = Math.max.apply(null, sizes) >= 10 ? "," : "";
   var WORDS = {tanh: "tanh", sigmoid: "sigmoid", relu: "relu", linear: "identity"};
 
@@ -22,7 +21,7 @@
   for (l = L; l >= 1; l--) { steps.push({kind: "delta", l: l}); steps.push({kind: "grad", l: l}); }
   for (l = 1; l <= L; l++) { steps.push({kind: "sgd", l: l}); }
   steps.push({kind: "done", l: L + 1});
-  var last = steps.length - 1, step = 0, timer = null, focus = [];
+  var last = steps.length - 1, step = 0, focus = [];
   for (l = 0; l <= L + 1; l++) { focus.push(1); }
 
   // ---- notation -------------------------------------------------------------------------
@@ -329,19 +328,14 @@
     document.body.setAttribute("data-focus", sp.focus);
     drawDialog();
   }
-  function show(k) {
-    step = Math.max(0, Math.min(last, k));
-    var st = steps[step];
-    document.body.setAttribute("data-step", step);
-    document.body.setAttribute("data-last-step", last);
-    document.body.setAttribute("data-kind", st.kind);
-    document.body.setAttribute("data-layer", st.l);
-    counter.textContent = "Step " + step + " / " + last;
-    bPrev.disabled = bReset.disabled = step === 0;
-    bNext.disabled = step === last;
-    describe(step);
+  var player = ACViz.player({last: last, interval: 1600, render: function (k) {
+    step = k;
+    document.body.setAttribute("data-kind", steps[k].kind);
+    document.body.setAttribute("data-layer", steps[k].l);
+    describe(k);
     redraw();
-  }
+  }});
+  var show = player.show, pause = player.pause, toggle = player.toggle;
   function moveFocus(dir) {
     var st = steps[step], l = st.kind === "start" ? 0 : st.l;
     if (l > L) { return; }
@@ -349,23 +343,6 @@
     focus[l] = ((focus[l] - 1 + dir + n) % n) + 1;
     show(step);
   }
-  function pause() {
-    if (timer !== null) { clearInterval(timer); timer = null; }
-    bPlay.textContent = "\u25b6 Play";
-    document.body.setAttribute("data-playing", "false");
-  }
-  function play() {
-    if (step === last) { show(0); }
-    bPlay.textContent = "\u2016 Pause";
-    document.body.setAttribute("data-playing", "true");
-    var ms = parseInt(document.body.getAttribute("data-interval") || "1600", 10);
-    timer = setInterval(function () { if (step >= last) { pause(); } else { show(step + 1); } }, ms > 0 ? ms : 1600);
-  }
-  function on(b, f) { b.addEventListener("click", function () { f(); b.blur(); }); }
-  on(bNext, function () { pause(); show(step + 1); });
-  on(bPrev, function () { pause(); show(step - 1); });
-  on(bReset, function () { pause(); show(0); });
-  on(bPlay, function () { if (timer === null) { play(); } else { pause(); } });
   document.addEventListener("keydown", function (ev) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     if (ev.key === "Escape") { closeDialog(); return; }
@@ -374,7 +351,7 @@
       ArrowLeft: function () { pause(); closeDialog(); show(step - 1); },
       ArrowDown: function () { moveFocus(1); }, ArrowUp: function () { moveFocus(-1); },
       Home: function () { pause(); show(0); }, End: function () { pause(); show(last); },
-      " ": function () { if (timer === null) { play(); } else { pause(); } },
+      " ": toggle,
       Enter: function () {
         var st = steps[step];
         if (st.l >= 1 && st.l <= L) { openNeuron(st.l + ":" + focus[st.l]); }

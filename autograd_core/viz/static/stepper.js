@@ -11,9 +11,8 @@
   var el = ACViz.el, fmt = ACViz.fmt;
   function $(id) { return document.getElementById(id); }
   var nodes = D.nodes, edges = D.edges, steps = D.steps, last = steps.length - 1;
-  var svg = $("graph"), stage = $("graph-wrap"), explain = $("explain"), counter = $("step-counter");
-  var bPrev = $("btn-prev"), bNext = $("btn-next"), bPlay = $("btn-play"), bReset = $("btn-reset");
-  var step = 0, timer = null, view = null;
+  var svg = $("graph"), stage = $("graph-wrap"), explain = $("explain");
+  var step = 0, view = null;
   function name(i) { return nodes[i].label || ("#" + i); }
   function clip(s, n) { return s.length > n ? s.slice(0, n - 1) + "\u2026" : s; }
   function num(x) { var v = parseFloat(x); return isNaN(v) && x !== "nan" ? x : v; }  // "undefined" stays text
@@ -196,34 +195,8 @@
       explain.appendChild(done);
     }
   }
-  function show(k) {
-    step = Math.max(0, Math.min(last, k));
-    counter.textContent = "Step " + step + " / " + last;
-    document.body.setAttribute("data-step", step);
-    document.body.setAttribute("data-last-step", last);
-    bPrev.disabled = bReset.disabled = step === 0;
-    bNext.disabled = step === last;
-    describe(step);
-    draw(step);
-  }
-  function pause() {
-    if (timer !== null) { clearInterval(timer); timer = null; }
-    bPlay.textContent = "\u25b6 Play";
-    document.body.setAttribute("data-playing", "false");
-  }
-  function play() {
-    if (step === last) { show(0); }
-    bPlay.textContent = "\u2016 Pause";
-    document.body.setAttribute("data-playing", "true");
-    var ms = parseInt(document.body.getAttribute("data-interval") || "900", 10);  // tests may speed it up
-    timer = setInterval(function () { if (step >= last) { pause(); } else { show(step + 1); } }, ms > 0 ? ms : 900);
-  }
-  function toggle() { if (timer === null) { play(); } else { pause(); } }
-  function on(button, f) { button.addEventListener("click", function () { f(); button.blur(); }); }
-  on(bNext, function () { pause(); show(step + 1); });
-  on(bPrev, function () { pause(); show(step - 1); });
-  on(bReset, function () { pause(); show(0); });
-  on(bPlay, toggle);
+  var player = ACViz.player({last: last, interval: 900, render: function (k) { step = k; describe(k); draw(k); }});
+  var show = player.show, pause = player.pause, toggle = player.toggle;
   document.addEventListener("keydown", function (ev) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     var keys = {ArrowRight: function () { pause(); show(step + 1); },
