@@ -39,7 +39,7 @@ def launch(p: Any) -> Any:
 class Page:
     """``url`` (a str or a file Path) opened in a fresh context of ``browser``: every request but
     the page itself is recorded and aborted; console errors, uncaught exceptions and dialogs
-    (dismissed) are recorded. ``check_clean()`` asserts there were none."""
+    (dismissed) are recorded. ``check_clean()`` asserts there were none; ``with Page(...) as p:`` closes it."""
 
     def __init__(self, browser: Any, url: str | Path, width: int = 1280, height: int = 800) -> None:
         self.url = url.as_uri() if isinstance(url, Path) else url
@@ -76,3 +76,9 @@ class Page:
 
     def close(self) -> None:
         self.context.close()
+
+    def __enter__(self) -> Page:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

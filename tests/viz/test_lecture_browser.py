@@ -84,8 +84,7 @@ def check_numbers(shown, steps):
 @pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
 def test_every_step_fits_keeps_focus_on_screen_and_shows_lecture_steps(browser, lecture, width, height):
     path, steps = lecture
-    p = Page(browser, path, width, height)
-    try:
+    with Page(browser, path, width, height) as p:
         last = int(p.attr("data-last-step"))
         assert last == 1 + 4 + 1 + 2 * 4 + 4  # start, forward, loss, δ and ∂e/∂w per layer, SGD per layer, done
         kinds, backward = [], []
@@ -109,14 +108,11 @@ def test_every_step_fits_keeps_focus_on_screen_and_shows_lecture_steps(browser, 
         assert kinds[-1] == "done"
         assert backward == [4, 4, 3, 3, 2, 2, 1, 1]  # backward flows from the output to the input
         p.check_clean()
-    finally:
-        p.close()
 
 
 def test_presentation_mode_text_is_at_least_18px(browser, lecture):
     path, _ = lecture
-    p = Page(browser, path, 1280, 800)
-    try:
+    with Page(browser, path, 1280, 800) as p:
         for _ in range(8):
             p.page.keyboard.press("ArrowRight")
         p.page.keyboard.press("p")
@@ -134,14 +130,11 @@ def test_presentation_mode_text_is_at_least_18px(browser, lecture):
         layout = p.page.evaluate(LAYOUT)
         assert layout["overflow"] == [] and layout["stageScroll"] <= 0
         p.check_clean()
-    finally:
-        p.close()
 
 
 def test_keyboard_focus_and_the_node_level_dialog(browser, lecture):
     path, steps = lecture
-    p = Page(browser, path, 1920, 1080)
-    try:
+    with Page(browser, path, 1920, 1080) as p:
         p.page.keyboard.press("End")
         assert p.attr("data-kind") == "done"
         p.page.keyboard.press("Home")
@@ -164,5 +157,3 @@ def test_keyboard_focus_and_the_node_level_dialog(browser, lecture):
         svg = p.page.evaluate("ACLecture.svgText()")
         assert svg.startswith("<?xml") and "<svg" in svg and "<style>" in svg and "<script" not in svg
         p.check_clean()
-    finally:
-        p.close()

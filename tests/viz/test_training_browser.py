@@ -79,10 +79,9 @@ def stand_in_page(tmp_path, view, frame=0):
 
 @pytest.fixture
 def widget(browser, run, tmp_path):
-    p = Page(browser, stand_in_page(tmp_path, run[0]).as_uri())
-    p.page.wait_for_selector("body[data-ready='1']")
-    yield p
-    p.close()
+    with Page(browser, stand_in_page(tmp_path, run[0]).as_uri()) as p:
+        p.page.wait_for_selector("body[data-ready='1']")
+        yield p
 
 
 def text(page, selector):
@@ -198,50 +197,47 @@ def set_slider(page, k):
 
 def test_replay_slider_moves_every_panel(browser, replay_file, run):
     view = run[0]
-    p = Page(browser, replay_file.as_uri())
-    page = p.page
-    page.wait_for_selector("body[data-frame]")
-    last = len(view.history) - 1
-    assert page.get_attribute("body", "data-frame") == str(last)
-    seen = []
-    for k in (0, last // 2, last):
-        set_slider(page, k)
-        shown = panels(page)
-        assert f"step {k + 1}" in shown["status"]
-        assert float(page.get_attribute(".ac-train-status .ac-loss", "data-value")) == pytest.approx(
-            view.history[k]["loss"], rel=1e-5)
-        seen.append(shown)
-    for key in seen[0]:
-        assert seen[0][key] != seen[1][key] != seen[2][key], f"the {key} panel did not move"
-    page.keyboard.press("ArrowLeft")
-    assert page.get_attribute("body", "data-frame") == str(last - 1)
-    p.check_clean()
-    p.close()
+    with Page(browser, replay_file.as_uri()) as p:
+        page = p.page
+        page.wait_for_selector("body[data-frame]")
+        last = len(view.history) - 1
+        assert page.get_attribute("body", "data-frame") == str(last)
+        seen = []
+        for k in (0, last // 2, last):
+            set_slider(page, k)
+            shown = panels(page)
+            assert f"step {k + 1}" in shown["status"]
+            assert float(page.get_attribute(".ac-train-status .ac-loss", "data-value")) == pytest.approx(
+                view.history[k]["loss"], rel=1e-5)
+            seen.append(shown)
+        for key in seen[0]:
+            assert seen[0][key] != seen[1][key] != seen[2][key], f"the {key} panel did not move"
+        page.keyboard.press("ArrowLeft")
+        assert page.get_attribute("body", "data-frame") == str(last - 1)
+        p.check_clean()
 
 
 def test_replay_play_button_runs_to_the_end(browser, replay_file, run):
-    p = Page(browser, replay_file.as_uri())
-    page = p.page
-    page.wait_for_selector("body[data-frame]")
-    last = len(run[0].history) - 1
-    page.click("#ac-play")  # at the end: starts over from step 1
-    page.wait_for_selector(f"body[data-frame='{last}']", timeout=10_000)
-    page.locator("#ac-play", has_text="play").wait_for()
-    p.check_clean()
-    p.close()
+    with Page(browser, replay_file.as_uri()) as p:
+        page = p.page
+        page.wait_for_selector("body[data-frame]")
+        last = len(run[0].history) - 1
+        page.click("#ac-play")  # at the end: starts over from step 1
+        page.wait_for_selector(f"body[data-frame='{last}']", timeout=10_000)
+        page.locator("#ac-play", has_text="play").wait_for()
+        p.check_clean()
 
 
 def test_replay_grid_equals_the_recorded_grid(browser, replay_file, run):
     view = run[0]
-    p = Page(browser, replay_file.as_uri())
-    page = p.page
-    page.wait_for_selector("body[data-frame]")
-    data = replay_data(view.recorder)
-    grid = page.evaluate("([m, w]) => ACTraining.gridOutputs(m, w)", [data["meta"], view.recorder.weights[3]])
-    expected = view.history[3]["grid"]
-    assert [v for row in grid for v in row] == pytest.approx([v for row in expected for v in row], abs=1e-12)
-    p.check_clean()
-    p.close()
+    with Page(browser, replay_file.as_uri()) as p:
+        page = p.page
+        page.wait_for_selector("body[data-frame]")
+        data = replay_data(view.recorder)
+        grid = page.evaluate("([m, w]) => ACTraining.gridOutputs(m, w)", [data["meta"], view.recorder.weights[3]])
+        expected = view.history[3]["grid"]
+        assert [v for row in grid for v in row] == pytest.approx([v for row in expected for v in row], abs=1e-12)
+        p.check_clean()
 
 
 @pytest.fixture(scope="module")
@@ -259,21 +255,20 @@ def test_pages_fit_the_screen(browser, tmp_path, wide, width, height):
         "training_widget": stand_in_page(tmp_path, view, frame=11),
     }
     for name, path in pages.items():
-        p = Page(browser, path.as_uri(), width, height)
-        page = p.page
-        page.wait_for_selector("svg.ac-net g.node")
-        page.wait_for_timeout(100)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        for sel in ("svg.ac-net", ".ac-train-curve svg", ".ac-train-boundary svg", ".ac-train-status"):
-            box = page.locator(sel).bounding_box()
-            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, sel
-        # the drawing's text is at least ~10 px on screen
-        scale = page.evaluate("(() => { const s = document.querySelector('svg.ac-net');"
-                              " return s.getBoundingClientRect().width / s.viewBox.baseVal.width; })()")
-        assert 15 * scale >= 10
-        page.screenshot(path=str(ARTIFACTS / f"{name}_{width}x{height}.png"))
-        p.check_clean()
-        p.close()
+        with Page(browser, path.as_uri(), width, height) as p:
+            page = p.page
+            page.wait_for_selector("svg.ac-net g.node")
+            page.wait_for_timeout(100)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            for sel in ("svg.ac-net", ".ac-train-curve svg", ".ac-train-boundary svg", ".ac-train-status"):
+                box = page.locator(sel).bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, sel
+            # the drawing's text is at least ~10 px on screen
+            scale = page.evaluate("(() => { const s = document.querySelector('svg.ac-net');"
+                                  " return s.getBoundingClientRect().width / s.viewBox.baseVal.width; })()")
+            assert 15 * scale >= 10
+            page.screenshot(path=str(ARTIFACTS / f"{name}_{width}x{height}.png"))
+            p.check_clean()
 
 
 @pytest.mark.parametrize("case", ["no data, 3 inputs", "3 classes"])
@@ -285,14 +280,13 @@ def test_module_renders_other_shapes(browser, tmp_path, case):
         view = TrainingView(nn.MLP(3, [4, 1], seed=0))
     for k in range(3):
         view.update(1.0 / (k + 1))
-    p = Page(browser, stand_in_page(tmp_path, view, frame=2).as_uri())
-    p.page.wait_for_selector("body[data-ready='1']")
-    assert p.page.inner_text(".ac-step") == "3"
-    if case == "3 classes":
-        assert p.page.locator("svg.ac-boundary circle.pt").count() == 30
-        assert "softmax" in p.page.inner_text(".ac-train-detail")
-    else:
-        assert not p.page.locator(".ac-train-boundary").is_visible()
-        assert "δ needs labels" in p.page.inner_text(".ac-train-detail")
-    p.check_clean()
-    p.close()
+    with Page(browser, stand_in_page(tmp_path, view, frame=2).as_uri()) as p:
+        p.page.wait_for_selector("body[data-ready='1']")
+        assert p.page.inner_text(".ac-step") == "3"
+        if case == "3 classes":
+            assert p.page.locator("svg.ac-boundary circle.pt").count() == 30
+            assert "softmax" in p.page.inner_text(".ac-train-detail")
+        else:
+            assert not p.page.locator(".ac-train-boundary").is_visible()
+            assert "δ needs labels" in p.page.inner_text(".ac-train-detail")
+        p.check_clean()
