@@ -16,7 +16,7 @@ import pickle
 from collections.abc import Mapping
 from typing import Any
 
-from autograd_core import Value
+from autograd_core import Value, _checks
 from autograd_core.files import atomic_write_text
 
 from .model_file import FORMAT, FORMAT_VERSION, file_size_cap, read_model_file, same_json
@@ -109,8 +109,7 @@ class Module:
         and a symbolic link keeps pointing at its target, which gets the new contents. Floats
         are written with ``repr``, so a load gives back the exact weights.
         """
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"save: path must be a str or os.PathLike, got {type(path).__name__} {path!r:.60}")
+        _checks.path("save", "path", path)
         state = self.state_dict()
         bad = [name for name, v in state.items() if not math.isfinite(v)]
         if bad:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from .._checks import real
+from .._checks import flag, real
 from ..graph import grad, topological_order
 from ..value import Value, no_grad
 from ._numeric import (
@@ -133,8 +133,7 @@ def first_bad_node(
     if root.__class__ is not Value:
         raise TypeError(f"first_bad_node: root must be a Value, got {type(root).__name__} {root!r:.60}")
     _check_settings("first_bad_node", _NO_F, eps, atol, rtol)
-    if not isinstance(second_order, bool):
-        raise TypeError(f"first_bad_node: second_order must be True or False, got {type(second_order).__name__}")
+    flag("first_bad_node", "second_order", second_order)
     order = topological_order(root)
     for k, node in enumerate(order):
         rule = node.rule
