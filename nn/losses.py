@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import autograd_core as ac
 from autograd_core import RULES, Value, apply
-from autograd_core.value import data_of
 from autograd_core._checks import describe, items, real, scalar, scalars
+from autograd_core.value import data_of
 
 __all__ = [
     "square_loss",

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_core import Value
-from autograd_core.value import data_of
 from autograd_core._checks import items, scalar, scalars
+from autograd_core.value import data_of
 
 __all__ = ["predict_sign", "predict_class", "accuracy"]
 
