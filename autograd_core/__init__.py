@@ -4,6 +4,8 @@ Build expressions from :class:`Value` nodes, call ``backward()`` on the result, 
 ``.grad``. Every basic function lives in one table, :data:`autograd_core.rules.RULES`.
 """
 
+from .compile import compile  # noqa: A004 - trace once, replay as generated Python
+from .functional import hessian, hvp, jacobian, jvp, vjp
 from .functions import (
     abs,
     affine,
@@ -19,8 +21,6 @@ from .functions import (
     sum,
     tanh,
 )
-from .functional import hessian, hvp, jacobian, jvp, vjp
-from .compile import compile  # noqa: A004 - trace once, replay as generated Python
 from .graph import backward, grad, topological_order
 from .rules import RULES, Rule, undefined
 from .value import (

@@ -3,16 +3,29 @@ numbers they return a float (with the same domain checks and error messages)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence, Union
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .rules import RULES
 from .value import Value, apply, apply_unary
 
 __all__ = [
-    "square", "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "sin", "cos", "sum", "dot", "affine",
+    "square",
+    "exp",
+    "log",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "abs",
+    "sqrt",
+    "sin",
+    "cos",
+    "sum",
+    "dot",
+    "affine",
 ]
 
-Scalar = Union[Value, int, float]
+Scalar = Value | int | float
 
 _SQUARE = RULES["square"]
 _EXP, _LOG, _TANH, _SIGMOID = RULES["exp"], RULES["log"], RULES["tanh"], RULES["sigmoid"]
@@ -97,4 +110,3 @@ def _sequence(fn: str, name: str, xs: Any) -> tuple[Any, ...]:
     if isinstance(xs, (str, bytes, Value)) or not isinstance(xs, Iterable):
         raise TypeError(f"{fn}: {name} must be a sequence of numbers or Values, got {type(xs).__name__} {xs!r:.60}")
     return tuple(xs)
-

@@ -15,7 +15,8 @@ after the other and both get exact gradients.
 from __future__ import annotations
 
 import threading
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .rules import Undefined
 from .value import Value, _as_float, _describe, _mode
@@ -34,8 +35,9 @@ def topological_order(root: Value | Sequence[Value]) -> list[Value]:
     if root.__class__ is Value:
         return _walk([root], True)
     if isinstance(root, (str, bytes)) or not isinstance(root, Sequence):
-        raise TypeError(f"topological_order: expected a Value or a sequence of Values, got "
-                        f"{type(root).__name__} {root!r:.60}")
+        raise TypeError(
+            f"topological_order: expected a Value or a sequence of Values, got {type(root).__name__} {root!r:.60}"
+        )
     for k, r in enumerate(root):
         if r.__class__ is not Value:
             raise TypeError(f"topological_order: root {k} is {type(r).__name__} {r!r:.60}, not a Value")

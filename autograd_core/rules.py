@@ -16,8 +16,9 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["Rule", "RULES", "Undefined", "undefined", "VARIADIC"]
 
@@ -139,7 +140,7 @@ def _pow(x: float, y: float) -> float:
 def _power(x: Any, e: Any) -> Any:
     """x ** e; on floats an overflow gives +-inf (a local derivative may be infinite)."""
     if x.__class__ is not float or e.__class__ is not float:
-        return x ** e
+        return x**e
     try:
         return math.pow(x, e)
     except OverflowError:
@@ -156,9 +157,7 @@ def _pow_partials(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
     if x > 0.0:
         dy: Any = out * _log(x)
     else:
-        dy = undefined(
-            f"pow: derivative with respect to the exponent needs a base > 0, got {float(x)!r}"
-        )
+        dy = undefined(f"pow: derivative with respect to the exponent needs a base > 0, got {float(x)!r}")
     return dx, dy
 
 
@@ -227,6 +226,8 @@ NONZERO: tuple[Interval, ...] = ((-3.0, -0.2), (0.2, 3.0))
 POSITIVE: tuple[Interval, ...] = ((0.05, 5.0),)
 AWAY_FROM_0: tuple[Interval, ...] = NONZERO  # kinks (relu, abs) are excluded from checks
 
+# A table: one row per basic function, laid out to be read across (not reformatted).
+# fmt: off
 RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in (
@@ -308,3 +309,4 @@ RULES: dict[str, Rule] = {
              " d/dw_0 = 1, d/dw_i = x_i, d/dx_i = w_i", (ANY,)),
     )
 }
+# fmt: on

@@ -12,19 +12,32 @@ from __future__ import annotations
 
 import numbers
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import compress
-from typing import Any, Callable, Iterator, NamedTuple, Union
+from typing import Any, NamedTuple
 
 from .rules import RULES, Rule, Undefined
 
 __all__ = [
-    "Value", "Number", "no_grad", "enable_grad", "is_grad_enabled", "apply", "apply_unary", "apply_binary", "apply_nary",
-    "set_observer", "get_observer", "observing", "watch_comparisons", "data_of",
+    "Value",
+    "Number",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "apply",
+    "apply_unary",
+    "apply_binary",
+    "apply_nary",
+    "set_observer",
+    "get_observer",
+    "observing",
+    "watch_comparisons",
+    "data_of",
 ]
 
-Number = Union[int, float]
+Number = int | float
 
 _ADD, _SUB, _MUL, _DIV = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"]
 _NEG, _POW, _ABS = RULES["neg"], RULES["pow"], RULES["abs"]
@@ -233,8 +246,20 @@ class Value:
     #                that is None); None when every argument is a Value
     #   _nary        an n-ary rule's (parents, local derivatives, all inputs); else None
     #   _mark        scratch for graph traversal (graph.py), never read anywhere else
-    __slots__ = ("data", "grad", "label", "_rule", "_in0", "_d0", "_in1", "_d1", "_const", "_nary", "_mark",
-                 "__weakref__")
+    __slots__ = (
+        "data",
+        "grad",
+        "label",
+        "_rule",
+        "_in0",
+        "_d0",
+        "_in1",
+        "_d1",
+        "_const",
+        "_nary",
+        "_mark",
+        "__weakref__",
+    )
     data: float
     grad: float
     label: str

@@ -135,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         if name == "bytes/node":
             print(f"{name:<14} {theirs_best:>10.0f} B {ours_best:>10.0f} B {ours_best - theirs_best:>+14.0f} B")
         else:
-            print(f"{name:<14} {theirs_best * 1e3:>9.2f} ms {ours_best * 1e3:>9.2f} ms "
-                  f"{theirs_best / ours_best:>15.2f}x")
+            print(
+                f"{name:<14} {theirs_best * 1e3:>9.2f} ms {ours_best * 1e3:>9.2f} ms {theirs_best / ours_best:>15.2f}x"
+            )
     return 0
 
 

@@ -13,9 +13,10 @@ import math
 import os
 import sys
 import weakref
-from types import FrameType
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from types import FrameType
+from typing import Any
 
 from ..rules import Undefined
 from ..value import Value, get_observer, observing
@@ -89,8 +90,7 @@ class _Observer:
         g = node.grad
         if not math.isfinite(g):
             raise AnomalyError(
-                f"backward: the gradient arriving at '{node.op}' node ({self.site_of(node)}) "
-                f"is already {g!r}"
+                f"backward: the gradient arriving at '{node.op}' node ({self.site_of(node)}) is already {g!r}"
             )
         for k, (parent, d) in enumerate(zip(node.parents, node.local_grads)):
             if isinstance(d, Undefined):

@@ -28,14 +28,15 @@ def test_round_format_item_and_bool_read_data():
 
 def test_a_graph_pickles_and_unpickles_with_its_gradients_and_keeps_training():
     x, w = Value(0.5, "x"), Value(-1.5, "w")
-    y = ac.tanh(ac.affine(0.1, [w], [x])) * ac.sum([x, 2.0, w]) + x ** 2.0
+    y = ac.tanh(ac.affine(0.1, [w], [x])) * ac.sum([x, 2.0, w]) + x**2.0
     y.backward()
     restored, rx = pickle.loads(pickle.dumps((y, x)))
     assert restored.data == y.data and restored.op == y.op
     assert [v.data for v in ac.topological_order(restored)] == [v.data for v in ac.topological_order(y)]
     assert [v.label for v in ac.topological_order(restored)] == [v.label for v in ac.topological_order(y)]
     assert [v.inputs.__len__() for v in ac.topological_order(restored)] == [
-        len(v.inputs) for v in ac.topological_order(y)]
+        len(v.inputs) for v in ac.topological_order(y)
+    ]
     assert rx in restored.parents[0].parents[0].parents[0].parents  # leaves keep identity in one pickle
     assert rx.grad == x.grad
     for v in (restored, y):
@@ -79,7 +80,8 @@ def test_structure_accessors_answer_parents_local_grads_and_inputs():
         assert [id(p) for p in node.parents] == [id(p) for p in parents]
         assert node.local_grads == pytest.approx(local)
         assert [a if a.__class__ is float else id(a) for a in node.inputs] == [
-            a if a.__class__ is float else id(a) for a in inputs]
+            a if a.__class__ is float else id(a) for a in inputs
+        ]
         assert not node.is_leaf() and node.rule is ac.RULES[node.op]
     assert x.is_leaf() and x.rule is None and x.parents == () and x.inputs == ()
 

@@ -178,7 +178,7 @@ def test_pow_overflow_raises_overflow_error_naming_pow():
     ids=["mul", "add", "div"],
 )
 def test_arithmetic_whose_result_overflows_raises_overflow_error(make, name):
-    """"OverflowError where a result overflows" - not a silent inf."""
+    """ "OverflowError where a result overflows" - not a silent inf."""
     with pytest.raises(OverflowError) as excinfo:
         make(Value(1e308, label="huge"))
     text = _message(excinfo)
@@ -211,9 +211,7 @@ def test_non_number_operand_raises_type_error_naming_operation_and_type(make, na
     assert name in text and type_name in text
 
 
-@pytest.mark.parametrize(
-    "name", ["exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "sin", "cos"]
-)
+@pytest.mark.parametrize("name", ["exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "sin", "cos"])
 def test_module_function_on_non_number_raises_type_error_naming_function_and_type(name):
     with pytest.raises(TypeError) as excinfo:
         getattr(ag, name)("x")

@@ -167,9 +167,7 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-ANALYTIC: dict[
-    str, tuple[Callable[[Value], Value], Callable[[float], list[float]], tuple[float, float]]
-] = {
+ANALYTIC: dict[str, tuple[Callable[[Value], Value], Callable[[float], list[float]], tuple[float, float]]] = {
     # name: (f built from Values, x -> [f', f'', f'''], interval for x)
     "tanh(x) exp(x)": (
         lambda x: x.tanh() * x.exp(),

@@ -84,9 +84,7 @@ def _delta_rule(w1, w2, x, y):
 @given(network())
 def test_backward_on_a_2_2_1_tanh_network_equals_the_lecture_delta_rule(net):
     w1, w2, x, y = net
-    W1 = [
-        [Value(w, label=f"w{i}{j + 1}^(1)") for j, w in enumerate(row)] for i, row in enumerate(w1)
-    ]
+    W1 = [[Value(w, label=f"w{i}{j + 1}^(1)") for j, w in enumerate(row)] for i, row in enumerate(w1)]
     W2 = [Value(w, label=f"w{i}1^(2)") for i, w in enumerate(w2)]
     X = [Value(v, label=f"x{i}^(0)") for i, v in enumerate(x)]
     error, _, _ = _forward(W1, W2, X, y)

@@ -16,6 +16,7 @@ from autograd_core import Value, grad, topological_order
 
 from .helpers import collector_disabled
 
+
 def _every_kind_of_node() -> Value:
     """A graph using every operator, every method, constants on both sides, shared
     subexpressions, a repeated parent and the n-ary nodes."""

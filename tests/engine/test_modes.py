@@ -124,8 +124,9 @@ def test_no_grad_across_awaits_in_interleaved_asyncio_tasks():
         return log
 
     log = asyncio.run(main())
-    assert sorted(log) == sorted([("a inside", True), ("a after", True), ("b before", True),
-                                  ("b inside", False), ("b after", False)])
+    assert sorted(log) == sorted(
+        [("a inside", True), ("a after", True), ("b before", True), ("b inside", False), ("b after", False)]
+    )
     assert is_grad_enabled()
 
 

@@ -14,7 +14,7 @@ np = pytest.importorskip("numpy")
 
 @pytest.mark.parametrize(
     "build",
-    [lambda x: x + ac.sqrt(x), lambda x: x ** x, lambda x: ac.sqrt(x) * 2.0],
+    [lambda x: x + ac.sqrt(x), lambda x: x**x, lambda x: ac.sqrt(x) * 2.0],
     ids=["x + sqrt(x)", "x ** x", "2 sqrt(x)"],
 )
 def test_undefined_derivative_raises_the_same_labelled_error_at_every_order(build):
@@ -84,10 +84,12 @@ class DomainError(Exception):
 
 def _user_rule(forward=None, partials=None, arity: int = 1) -> Rule:
     return Rule(
-        "user_fn", arity,
+        "user_fn",
+        arity,
         forward or (lambda *xs: 2.0 * sum(xs)),
         partials or (lambda *xs_out: (2.0,) * (len(xs_out) - 1)),
-        "2 sum x; d/dx_i = 2", ((( -1.0, 1.0),),) * max(arity, 1),
+        "2 sum x; d/dx_i = 2",
+        (((-1.0, 1.0),),) * max(arity, 1),
     )
 
 
@@ -98,8 +100,11 @@ def _raise_domain(*xs: float) -> float:
 @pytest.mark.parametrize("stage", ["forward", "partials"])
 @pytest.mark.parametrize("arity", [1, 2, 3])
 def test_a_user_rules_exception_keeps_its_type_with_context_in_a_note(stage, arity):
-    rule = _user_rule(forward=_raise_domain, arity=arity) if stage == "forward" else _user_rule(
-        partials=_raise_domain, arity=arity)
+    rule = (
+        _user_rule(forward=_raise_domain, arity=arity)
+        if stage == "forward"
+        else _user_rule(partials=_raise_domain, arity=arity)
+    )
     args = [Value(0.5, "a"), 1.0, Value(0.25, "c")][:arity] if arity > 1 else [Value(0.5, "a")]
     with pytest.raises(DomainError) as error:
         apply(rule, *args)
@@ -124,8 +129,13 @@ def test_a_rule_returning_the_wrong_number_of_partials_raises_type_error_naming_
 @pytest.mark.parametrize("bad", [None, "tanh", 3, RULES])
 def test_apply_functions_reject_non_rules_with_a_named_type_error(bad):
     x = Value(1.0)
-    for call in (lambda: apply(bad, x), lambda: ac.apply_unary(bad, x), lambda: ac.apply_binary(bad, x, x),
-                 lambda: ac.apply_nary(bad, (x, x, x)), lambda: ac.apply_unary(bad, 1.0)):
+    for call in (
+        lambda: apply(bad, x),
+        lambda: ac.apply_unary(bad, x),
+        lambda: ac.apply_binary(bad, x, x),
+        lambda: ac.apply_nary(bad, (x, x, x)),
+        lambda: ac.apply_unary(bad, 1.0),
+    ):
         with pytest.raises(TypeError, match=r"apply(_unary|_binary|_nary)?: expected a Rule"):
             call()
 

@@ -181,9 +181,7 @@ def _sigmoid_prime_reference(x: float) -> float:
     return e / (1.0 + e) ** 2
 
 
-@pytest.mark.parametrize(
-    "x", [1e4, -1e4, 1000.0, -1000.0, 745.0, -745.0, 710.0, -710.0, 40.0, -40.0]
-)
+@pytest.mark.parametrize("x", [1e4, -1e4, 1000.0, -1000.0, 745.0, -745.0, 710.0, -710.0, 40.0, -40.0])
 def test_sigmoid_and_its_derivative_are_finite_and_correct_at_large_inputs(x):
     v = Value(x)
     s = v.sigmoid()
