@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 OUTPUT = re.compile(r"\s*```text\n(.*?)^```", re.S | re.M)
+LINK = re.compile(r"\]\(([^)\s]+)\)")
 EXPECTED_ERROR = re.compile(r"^# (\w+(?:Error|Exception)):", re.M)
 OPTIONAL = {
     "torch": "torch",
@@ -53,6 +54,18 @@ BLOCKS = _blocks()
 
 def test_the_readme_has_a_python_example():
     assert any(page == "README.md" for page, _, _, _ in BLOCKS)
+
+
+def test_the_readme_cites_the_lecture_by_title_and_links_only_inside_the_repository():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_paragraph = text.split("\n\n")[1]
+    assert "Lecture 10: Neural Networks" in first_paragraph
+    assert "](" not in first_paragraph and "../" not in first_paragraph
+    for target in LINK.findall(text):
+        if re.match(r"[a-z]+:", target) or target.startswith("#"):
+            continue
+        path = (ROOT / target.split("#")[0]).resolve()
+        assert path.is_relative_to(ROOT) and path.exists(), f"README.md links {target}, not a file of the repository"
 
 
 @pytest.mark.parametrize(("page", "line", "code", "shown"), BLOCKS, ids=[f"{p}:{n}" for p, n, _, _ in BLOCKS])
