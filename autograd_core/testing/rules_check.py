@@ -98,8 +98,10 @@ def _arities(caller: str, variadic_arities: Any) -> list[int] | None:
     if variadic_arities is None:
         return None
     if isinstance(variadic_arities, (str, bytes)) or not isinstance(variadic_arities, Sequence):
-        raise TypeError(f"{caller}: variadic_arities must be a sequence of ints, got "
-                        f"{type(variadic_arities).__name__} {variadic_arities!r:.60}")
+        raise TypeError(
+            f"{caller}: variadic_arities must be a sequence of ints, got "
+            f"{type(variadic_arities).__name__} {variadic_arities!r:.60}"
+        )
     return [_check_count(caller, "each of variadic_arities", n) for n in variadic_arities]
 
 
