@@ -1,7 +1,7 @@
 """Smoke tests of the demos: each ``main(["--quick", "--out", tmp])`` runs in-process, writes the
 files it promises (real PNG / SVG / HTML / JSON) and returns metrics that make sense.
 
-Quick mode trains on tiny data for a few steps, so the issue's numbers (100% on moons, 95% on
+Quick mode trains on tiny data for a few steps, so the full runs' numbers (100% on moons, 95% on
 digits) are not asserted here; the numbers that do not depend on training (the lecture's δ
 recursion against the engine, Newton's convergence) are.
 """
@@ -14,7 +14,10 @@ from typing import Any
 
 import pytest
 
-from demos import digits, lecture, moons, newton, spiral
+for _module in ("matplotlib", "sklearn", "tqdm"):
+    pytest.importorskip(_module, reason=f'the demos need {_module}: pip install -e ".[demos]"')
+
+from demos import digits, lecture, moons, newton, spiral  # noqa: E402
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

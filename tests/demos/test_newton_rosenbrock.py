@@ -1,6 +1,10 @@
 """The 2-D case of the Newton demo: Rosenbrock from (-1.2, 1) with the Hessian from autograd_core.hessian."""
 
-from demos import newton
+import pytest
+
+pytest.importorskip("matplotlib", reason='the demos need matplotlib: pip install -e ".[demos]"')
+
+from demos import newton  # noqa: E402
 
 
 def test_newton_with_the_engines_hessian_reaches_the_minimum_in_a_few_steps():
