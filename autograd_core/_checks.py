@@ -32,7 +32,13 @@ def _or_none(optional: bool) -> str:
 
 
 def real(
-    owner: str, what: str, x: Any, *, finite: bool = True, positive: bool = False, nonnegative: bool = False,
+    owner: str,
+    what: str,
+    x: Any,
+    *,
+    finite: bool = True,
+    positive: bool = False,
+    nonnegative: bool = False,
     below: float | None = None,
 ) -> float:
     """``x`` as a float if it is a real number (not a bool, complex, str, Decimal or array), finite

@@ -31,14 +31,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quick", action="store_true", help="W2/W3 up to 10k nodes, small W4, 3 repeats (< 1 min)")
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per case (default 7, quick 3)")
-    p.add_argument("--only", default=None,
-                   help=f"comma-separated subset of {','.join(WORKLOADS)} (or {','.join(OPTIONAL)}: compiled replays)")
+    p.add_argument(
+        "--only",
+        default=None,
+        help=f"comma-separated subset of {','.join(WORKLOADS)} (or {','.join(OPTIONAL)}: compiled replays)",
+    )
     p.add_argument("--json", default=None, metavar="PATH", help="also save all results as JSON")
     p.add_argument("--markdown", action="store_true", help="print a markdown table instead of plain text")
-    p.add_argument("--profile", default=None, metavar="NAME",
-                   help="instead of benchmarking, cProfile W1 steps of ops, fused, micrograd or reference")
-    p.add_argument("--peer-all-sizes", action="store_true",
-                   help="run micrograd at every W2/W3 size, even after it failed at a smaller one (slow)")
+    p.add_argument(
+        "--profile",
+        default=None,
+        metavar="NAME",
+        help="instead of benchmarking, cProfile W1 steps of ops, fused, micrograd or reference",
+    )
+    p.add_argument(
+        "--peer-all-sizes",
+        action="store_true",
+        help="run micrograd at every W2/W3 size, even after it failed at a smaller one (slow)",
+    )
     return p
 
 
@@ -66,15 +76,15 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     try:
-        results = run(quick=args.quick, repeats=args.repeats,
-                      only=only,
-                      peer_all_sizes=args.peer_all_sizes, log=log)
+        results = run(quick=args.quick, repeats=args.repeats, only=only, peer_all_sizes=args.peer_all_sizes, log=log)
     except MicrogradMissing as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except GradientMismatch as error:
-        print("\n!!! GRADIENT CHECK FAILED: timings would compare different computations; aborting.\n"
-              f"!!! {error}\n", file=sys.stderr)
+        print(
+            f"\n!!! GRADIENT CHECK FAILED: timings would compare different computations; aborting.\n!!! {error}\n",
+            file=sys.stderr,
+        )
         return 3
     print(format_markdown(results) if args.markdown else format_text(results))
     if args.json:

@@ -66,6 +66,7 @@ def _step_timer(demo: Any) -> Callable[[], float]:
         t0 = time.perf_counter()
         demo.step()
         return time.perf_counter() - t0
+
     return run
 
 
@@ -77,27 +78,42 @@ def w5(repeats: int, log: Callable[[str], None], lr: float = 0.05) -> list[Row]:
     compiled = CompiledDemo(values, X, y, lr)
     compare("ours, compiled replays", mg.loss_and_grads(), compiled.loss_and_grads())
     compiled = CompiledDemo(values, X, y, lr)  # fresh weights for the timing
-    runners = {"micrograd": _step_timer(micrograd_demo(values, X, y, lr)),
-               "compiled": _step_timer(compiled),
-               "reference": _step_timer(ReferenceDemo(values, X, y, lr))}
+    runners = {
+        "micrograd": _step_timer(micrograd_demo(values, X, y, lr)),
+        "compiled": _step_timer(compiled),
+        "reference": _step_timer(ReferenceDemo(values, X, y, lr)),
+    }
     log(f"W5: {repeats} repeat(s) of {', '.join(runners)}, alternating")
     out = interleave(runners, repeats)
     vs_ref = ratio(out["reference"], out["compiled"])
     seconds = compiled.hinge.stats.compile_seconds + compiled.penalty.stats.compile_seconds  # trace, codegen, compile()
-    info = (f"compile {seconds * 1e3:.0f} ms, {compiled.source_lines} lines of source"
-            + (f"; {1 / vs_ref:.2f}x the float reference's time" if vs_ref else ""))
+    info = f"compile {seconds * 1e3:.0f} ms, {compiled.source_lines} lines of source" + (
+        f"; {1 / vs_ref:.2f}x the float reference's time" if vs_ref else ""
+    )
     size = f"{len(X)} pts"
 
     def row(case: str, peer: Any, ours: Any, note: str) -> Row:
         from .timing import ratio_of_mins
 
-        return {"workload": "W5", "case": case, "size": size, "micrograd": peer, "ours": ours,
-                "ratio": ratio(peer, ours), "ratio_of_mins": ratio_of_mins(peer, ours), "note": note}
+        return {
+            "workload": "W5",
+            "case": case,
+            "size": size,
+            "micrograd": peer,
+            "ours": ours,
+            "ratio": ratio(peer, ours),
+            "ratio_of_mins": ratio_of_mins(peer, ours),
+            "note": note,
+        }
 
     return [
         row("compiled step (nn + compile)", out["micrograd"], out["compiled"], info),
-        row("compiled vs hand-written floats", out["reference"], out["compiled"],
-            "peer column: the float reference (ratio > 1: compiled is faster)"),
+        row(
+            "compiled vs hand-written floats",
+            out["reference"],
+            out["compiled"],
+            "peer column: the float reference (ratio > 1: compiled is faster)",
+        ),
     ]
 
 
@@ -106,5 +122,7 @@ if __name__ == "__main__":  # python -m benchmarks.compiled [repeats]
 
     for r in w5(int(sys.argv[1]) if len(sys.argv) > 1 else 7, lambda m: print(m, file=sys.stderr)):
         peer, ours = r["micrograd"], r["ours"]
-        print(f"{r['case']:34s} peer {peer['median'] * 1e3:8.2f} ms  ours {ours['median'] * 1e3:7.2f} ms  "
-              f"ratio {r['ratio']:7.1f}x (of mins {r['ratio_of_mins']:.1f}x)  {r['note']}")
+        print(
+            f"{r['case']:34s} peer {peer['median'] * 1e3:8.2f} ms  ours {ours['median'] * 1e3:7.2f} ms  "
+            f"ratio {r['ratio']:7.1f}x (of mins {r['ratio_of_mins']:.1f}x)  {r['note']}"
+        )

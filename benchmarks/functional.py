@@ -59,16 +59,33 @@ def measure(repeats: int = 5) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for n, m in ((40, 2), (2, 40)):
         f, xs = _layer(n, m, seed=n), [0.1 * (i % 7) - 0.3 for i in range(n)]
-        forward, reverse = _pair(partial(ac.jacobian, f, xs, mode="forward"),
-                                 partial(ac.jacobian, f, xs, mode="reverse"), repeats)
-        rows.append({"what": f"jacobian n={n} m={m}", "a": "forward", "a_s": forward, "b": "reverse",
-                     "b_s": reverse, "ratio_b_over_a": reverse / forward,
-                     "auto_picks": "forward" if n <= m else "reverse"})
+        forward, reverse = _pair(
+            partial(ac.jacobian, f, xs, mode="forward"), partial(ac.jacobian, f, xs, mode="reverse"), repeats
+        )
+        rows.append(
+            {
+                "what": f"jacobian n={n} m={m}",
+                "a": "forward",
+                "a_s": forward,
+                "b": "reverse",
+                "b_s": reverse,
+                "ratio_b_over_a": reverse / forward,
+                "auto_picks": "forward" if n <= m else "reverse",
+            }
+        )
     for n in (10, 40):
         f, xs, v = _scalar(n), [0.05 * i - 0.4 for i in range(n)], [1.0] * n
         hv, full = _pair(partial(ac.hvp, f, xs, v), partial(_hessian_times_v, f, xs, v), repeats)
-        rows.append({"what": f"H v, n={n}", "a": "hvp", "a_s": hv, "b": "hessian then H v", "b_s": full,
-                     "ratio_b_over_a": full / hv})
+        rows.append(
+            {
+                "what": f"H v, n={n}",
+                "a": "hvp",
+                "a_s": hv,
+                "b": "hessian then H v",
+                "b_s": full,
+                "ratio_b_over_a": full / hv,
+            }
+        )
     return rows
 
 
@@ -80,8 +97,10 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, Any]]:
     rows = measure(args.repeats)
     print(f"{'comparison':<22} {'a':<9} {'a (ms)':>9} {'b':<17} {'b (ms)':>9} {'b / a':>7}  auto")
     for r in rows:
-        print(f"{r['what']:<22} {r['a']:<9} {1e3 * r['a_s']:>9.2f} {r['b']:<17} {1e3 * r['b_s']:>9.2f} "
-              f"{r['ratio_b_over_a']:>7.2f}  {r.get('auto_picks', '')}")
+        print(
+            f"{r['what']:<22} {r['a']:<9} {1e3 * r['a_s']:>9.2f} {r['b']:<17} {1e3 * r['b_s']:>9.2f} "
+            f"{r['ratio_b_over_a']:>7.2f}  {r.get('auto_picks', '')}"
+        )
     if args.json:
         atomic_write_text(args.json, json.dumps(rows, indent=1) + "\n")
         print(f"wrote {args.json}")

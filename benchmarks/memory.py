@@ -20,8 +20,10 @@ __all__ = ["build_tree", "bytes_per_node", "freed_without_gc", "gc_objects_per_n
 def leaves(value_cls: Callable[[float], Any], n: int, seed: int = 0) -> tuple[list[Any], list[Any]]:
     """Two lists of n seeded leaves."""
     rng = random.Random(seed)
-    return ([value_cls(rng.uniform(-1.0, 1.0)) for _ in range(n)],
-            [value_cls(rng.uniform(-1.0, 1.0)) for _ in range(n)])
+    return (
+        [value_cls(rng.uniform(-1.0, 1.0)) for _ in range(n)],
+        [value_cls(rng.uniform(-1.0, 1.0)) for _ in range(n)],
+    )
 
 
 def build_tree(xs: list[Any], ws: list[Any]) -> Any:
@@ -97,7 +99,10 @@ def freed_without_gc(value_cls: type, n: int) -> dict[str, Any]:
 
 def measure(value_cls: type, n: int) -> dict[str, Any]:
     """All W4 numbers for one engine."""
-    return {"n_products": n, "op_nodes": 2 * n - 1,
-            "bytes_per_node": bytes_per_node(value_cls, n),
-            "gc_objects_per_node": gc_objects_per_node(value_cls, n),
-            "drop": freed_without_gc(value_cls, n)}
+    return {
+        "n_products": n,
+        "op_nodes": 2 * n - 1,
+        "bytes_per_node": bytes_per_node(value_cls, n),
+        "gc_objects_per_node": gc_objects_per_node(value_cls, n),
+        "drop": freed_without_gc(value_cls, n),
+    }

@@ -116,8 +116,9 @@ def demo_loss(model: Any, inputs: list[list[Any]], ys: Sequence[float]) -> Any:
 class GraphDemo:
     """micrograd's demo step on any engine with micrograd's operators (inputs wrapped as Values)."""
 
-    def __init__(self, model: Any, value_cls: Callable[[float], Any], X: list[list[float]],
-                 ys: Sequence[float], lr: float) -> None:
+    def __init__(
+        self, model: Any, value_cls: Callable[[float], Any], X: list[list[float]], ys: Sequence[float], lr: float
+    ) -> None:
         self.model, self.value_cls, self.X, self.ys, self.lr = model, value_cls, X, list(ys), lr
         self.params = model.parameters()
 

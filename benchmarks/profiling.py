@@ -34,5 +34,7 @@ def profile_w1(name: str, steps: int = 5, top: int = 20) -> str:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats(pstats.SortKey.TIME).print_stats(top)
-    return f"W1 step of {name!r}, {steps} steps under cProfile (per-call overhead inflates small functions)\n" \
+    return (
+        f"W1 step of {name!r}, {steps} steps under cProfile (per-call overhead inflates small functions)\n"
         + out.getvalue()
+    )

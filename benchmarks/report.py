@@ -23,8 +23,9 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row = _find(rows, "W1", case)
         r = row["ratio"] if row else None
         measured = f"{r:.1f}x" if r else "not run"
-        out.append({"target": f"{label} >= {goal:g}x micrograd", "measured": measured,
-                    "met": None if r is None else r >= goal})
+        out.append(
+            {"target": f"{label} >= {goal:g}x micrograd", "measured": measured, "met": None if r is None else r >= goal}
+        )
 
     ratio_target("Value ops one by one", 20, "W1, Value ops one by one, gc on:")
     ratio_target("fused (nn)", 50, "W1, through nn (fused), gc on:")
@@ -34,8 +35,13 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out.append({"target": f"{label} completes at 1M", "measured": "not run (--quick or --only)", "met": None})
         else:
             ok = row["ours"]["status"] == "ok"
-            out.append({"target": f"{label} completes at 1M",
-                        "measured": _cell(row["ours"]) if ok else row["ours"]["status"], "met": ok})
+            out.append(
+                {
+                    "target": f"{label} completes at 1M",
+                    "measured": _cell(row["ours"]) if ok else row["ours"]["status"],
+                    "met": ok,
+                }
+            )
     if _find(rows, "W5", "compiled step (nn + compile)") is not None:  # optional workload: --only W5
         _compiled_targets(rows, out)
     row = _find(rows, "W4", "bytes per op node, after forward")
@@ -43,20 +49,35 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out.append({"target": "bytes per op node <= 1/4 of micrograd's", "measured": "not run", "met": None})
     else:
         mg, ours = row["micrograd"]["value"], row["ours"]["value"]
-        out.append({"target": "bytes per op node <= 1/4 of micrograd's",
-                    "measured": f"{ours:.0f} B vs {mg:.0f} B ({ours / mg:.2f} of it)", "met": ours <= mg / 4})
+        out.append(
+            {
+                "target": "bytes per op node <= 1/4 of micrograd's",
+                "measured": f"{ours:.0f} B vs {mg:.0f} B ({ours / mg:.2f} of it)",
+                "met": ours <= mg / 4,
+            }
+        )
     return out
 
 
 def _compiled_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:
     row = _find(rows, "W5", "compiled step (nn + compile)")
     r = row["ratio"] if row else None
-    out.append({"target": "W5, compiled step, gc on: >= 250x micrograd", "measured": f"{r:.0f}x" if r else "failed",
-                "met": None if r is None else r >= 250})
+    out.append(
+        {
+            "target": "W5, compiled step, gc on: >= 250x micrograd",
+            "measured": f"{r:.0f}x" if r else "failed",
+            "met": None if r is None else r >= 250,
+        }
+    )
     row = _find(rows, "W5", "compiled vs hand-written floats")
     r = row["ratio"] if row else None
-    out.append({"target": "W5, compiled step no slower than the float reference (goal: 0.6x its time)",
-                "measured": f"{1 / r:.2f}x its time" if r else "failed", "met": None if r is None else r >= 1.0})
+    out.append(
+        {
+            "target": "W5, compiled step no slower than the float reference (goal: 0.6x its time)",
+            "measured": f"{1 / r:.2f}x its time" if r else "failed",
+            "met": None if r is None else r >= 1.0,
+        }
+    )
 
 
 def rows_case(rows: list[dict[str, Any]], workload: str) -> str:
@@ -104,11 +125,16 @@ def _preamble(results: dict[str, Any]) -> list[str]:
     check = results["gradient_check"]
     worst = max(c["max_rel_diff"] for c in check["cases"])
     return [
-        (f"autograd_core {m['autograd_core']} vs micrograd {m['micrograd']} | Python {m['python']} | "
-         f"{m['machine']}, {m.get('cpus')} CPUs, load {m.get('load_average_at_start')}->{m.get('load_average_at_end')}"
-         f" | {m['mode']}, {m['repeats']} repeat(s) (at most 3 from 100k) | gc {m['gc']}"),
-        (f"gradient check vs micrograd: PASSED for {'; '.join(c['name'] for c in check['cases'])} "
-         f"({check['cases'][0]['parameters']} parameters, max rel diff {worst:.1e})"),
+        (
+            f"autograd_core {m['autograd_core']} vs micrograd {m['micrograd']} | Python {m['python']} | "
+            f"{m['machine']}, {m.get('cpus')} CPUs, "
+            f"load {m.get('load_average_at_start')}->{m.get('load_average_at_end')}"
+            f" | {m['mode']}, {m['repeats']} repeat(s) (at most 3 from 100k) | gc {m['gc']}"
+        ),
+        (
+            f"gradient check vs micrograd: PASSED for {'; '.join(c['name'] for c in check['cases'])} "
+            f"({check['cases'][0]['parameters']} parameters, max rel diff {worst:.1e})"
+        ),
         "times: median (min-max) per step / per forward+backward; ratio = micrograd / ours (higher is better)",
     ]
 

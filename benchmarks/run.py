@@ -32,8 +32,13 @@ def _load() -> float | None:
         return None
 
 
-def run(quick: bool = False, repeats: int | None = None, only: Iterable[str] | None = None,
-        peer_all_sizes: bool = False, log: Callable[[str], None] = _quiet) -> dict[str, Any]:
+def run(
+    quick: bool = False,
+    repeats: int | None = None,
+    only: Iterable[str] | None = None,
+    peer_all_sizes: bool = False,
+    log: Callable[[str], None] = _quiet,
+) -> dict[str, Any]:
     """Check gradients against micrograd, then time the workloads in ``only`` (default all).
 
     Raises ``MicrogradMissing`` without micrograd and ``GradientMismatch`` when any contender
@@ -44,8 +49,9 @@ def run(quick: bool = False, repeats: int | None = None, only: Iterable[str] | N
     selected = WORKLOADS if only is None else tuple(dict.fromkeys(name.strip().upper() for name in only))
     unknown = [name for name in selected if name not in WORKLOADS + OPTIONAL]
     if unknown:
-        raise ValueError(f"benchmarks: unknown workload {', '.join(unknown)}; "
-                         f"choose from {', '.join(WORKLOADS + OPTIONAL)}")
+        raise ValueError(
+            f"benchmarks: unknown workload {', '.join(unknown)}; choose from {', '.join(WORKLOADS + OPTIONAL)}"
+        )
     repeats = repeats if repeats is not None else (3 if quick else 7)
     if repeats < 1:
         raise ValueError(f"benchmarks: repeats must be >= 1, got {repeats}")

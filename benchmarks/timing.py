@@ -14,8 +14,14 @@ Outcome = dict[str, Any]
 
 def summarize(times: list[float], **extra: Any) -> Outcome:
     """Median, min and max of ``times`` (seconds)."""
-    return {"status": "ok", "median": statistics.median(times), "min": min(times), "max": max(times),
-            "times": list(times), **extra}
+    return {
+        "status": "ok",
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "times": list(times),
+        **extra,
+    }
 
 
 def failure(status: str, detail: str = "", **extra: Any) -> Outcome:

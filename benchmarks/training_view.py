@@ -106,14 +106,19 @@ def measure(steps: int = 60, repeats: int = 3) -> dict[str, Any]:
 
 def format_text(r: dict[str, Any]) -> str:
     title = f"TrainingView.update on the moons loop (MLP 2-16-16-1, 100 points), {r['steps']} steps x {r['repeats']}"
-    header = (f"{'mode':<8} {'step (ms)':>10} {'update (ms)':>12} {'update/step':>12} "
-              f"{'mean ratio':>11} {'syncs/run':>10}")
+    header = (
+        f"{'mode':<8} {'step (ms)':>10} {'update (ms)':>12} {'update/step':>12} {'mean ratio':>11} {'syncs/run':>10}"
+    )
     lines = [title, header]
     for mode, m in r["modes"].items():
-        lines.append(f"{mode:<8} {1e3 * m['step_median_s']:>10.2f} {1e3 * m['update_median_s']:>12.4f} "
-                     f"{100 * m['ratio_median']:>11.3f}% {100 * m['ratio_mean']:>10.3f}% {m['syncs_per_run']:>10.0f}")
-    lines.append(f"later, on demand: history {1e3 * r['history_per_step_s']:.1f} ms per step (accuracy + grid); "
-                 f"save_html {r['save_html_s']:.2f} s, {r['save_html_bytes'] / 1e6:.2f} MB")
+        lines.append(
+            f"{mode:<8} {1e3 * m['step_median_s']:>10.2f} {1e3 * m['update_median_s']:>12.4f} "
+            f"{100 * m['ratio_median']:>11.3f}% {100 * m['ratio_mean']:>10.3f}% {m['syncs_per_run']:>10.0f}"
+        )
+    lines.append(
+        f"later, on demand: history {1e3 * r['history_per_step_s']:.1f} ms per step (accuracy + grid); "
+        f"save_html {r['save_html_s']:.2f} s, {r['save_html_bytes'] / 1e6:.2f} MB"
+    )
     return "\n".join(lines)
 
 

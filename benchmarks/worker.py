@@ -53,8 +53,7 @@ def sum_of_products(value_cls: Callable[[float], Any], n: int, seed: int = 0) ->
     rng = random.Random(seed)
     xs = [value_cls(rng.uniform(-1.0, 1.0)) for _ in range(n)]
     ws = [value_cls(rng.uniform(-1.0, 1.0)) for _ in range(n)]
-    return _timed(lambda: sum(x * w for x, w in zip(xs, ws)),
-                  lambda: max(abs(x.grad - w.data) for x, w in zip(xs, ws)))
+    return _timed(lambda: sum(x * w for x, w in zip(xs, ws)), lambda: max(abs(x.grad - w.data) for x, w in zip(xs, ws)))
 
 
 CASES: dict[str, Callable[..., dict[str, Any]]] = {"chain": chain, "sum": sum_of_products}
@@ -114,8 +113,15 @@ class Worker:
         code = f"from benchmarks.worker import serve; serve({self.engine!r})"
         # stderr goes to a file, not a pipe, so it can never fill up and block; close() closes it
         self.stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
-        return subprocess.Popen([sys.executable, "-c", code], cwd=root, env=dict(os.environ, PYTHONPATH=path),
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        return subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env=dict(os.environ, PYTHONPATH=path),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            text=True,
+        )
 
     def run(self, case: str, n: int, timeout: float = 900.0) -> dict[str, Any]:
         """:func:`run_case` in the worker; a crash or timeout becomes a status."""

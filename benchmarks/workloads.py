@@ -29,9 +29,16 @@ Log = Callable[[str], None]
 
 
 def _row(workload: str, case: str, size: str, peer: Outcome | None, ours: Outcome | None, note: str = "") -> Row:
-    return {"workload": workload, "case": case, "size": size, "micrograd": peer, "ours": ours,
-            "ratio": ratio(peer, ours) if peer and ours else None,
-            "ratio_of_mins": ratio_of_mins(peer, ours) if peer and ours else None, "note": note}
+    return {
+        "workload": workload,
+        "case": case,
+        "size": size,
+        "micrograd": peer,
+        "ours": ours,
+        "ratio": ratio(peer, ours) if peer and ours else None,
+        "ratio_of_mins": ratio_of_mins(peer, ours) if peer and ours else None,
+        "note": note,
+    }
 
 
 def _contenders(values: list[float], X: list[list[float]], y: list[float]) -> dict[str, Any]:
@@ -49,8 +56,7 @@ def gradient_check() -> dict[str, Any]:
     X, y = two_moons()
     demos = _contenders(initial_parameters(), X, y)
     expected = demos.pop("micrograd").loss_and_grads()
-    names = {"ops": "ours, Value ops one by one", "fused": "ours, fused (nn)",
-             "reference": "hand-written floats"}
+    names = {"ops": "ours, Value ops one by one", "fused": "ours, fused (nn)", "reference": "hand-written floats"}
     cases = [compare(names[key], expected, demo.loss_and_grads()) for key, demo in demos.items()]
     return {"passed": True, "loss": expected[0], "cases": cases}
 
@@ -58,17 +64,20 @@ def gradient_check() -> dict[str, Any]:
 def _steady_step(demo: Any) -> Callable[[], float]:
     """Time one training step in steady state: the previous step's graph was just dropped
     (an untimed warm-up step), as in a training loop; the collector runs as users have it."""
+
     def run() -> float:
         gc.collect()  # untimed: no contender pays for another's garbage
         demo.step()
         t0 = time.perf_counter()
         demo.step()
         return time.perf_counter() - t0
+
     return run
 
 
 def _gc_off_step(demo: Any) -> Callable[[], float]:
     """Same, with the cyclic collector disabled for the two steps (then restored)."""
+
     def run() -> float:
         gc.collect()
         was_enabled = gc.isenabled()
@@ -82,6 +91,7 @@ def _gc_off_step(demo: Any) -> Callable[[], float]:
             if was_enabled:
                 gc.enable()
             gc.collect()
+
     return run
 
 
@@ -108,15 +118,25 @@ def w1(repeats: int, log: Log) -> list[Row]:
         _row("W1", "Value ops one by one", size, mg, out["ops"], "micrograd's graph shape" + floor("ops")),
         _row("W1", "fused (nn)", size, mg, out["fused"], fused_note + floor("fused")),
         _row("W1", "hand-written floats", size, mg, out["reference"], "reference, no graph: the limit"),
-        _row("W1", "Value ops one by one, gc disabled", size, out["micrograd_gc_off"], out["ops_gc_off"],
-             "info only, not how users train"
-             + (f"; micrograd is {speedup:.1f}x slower with gc on" if speedup else "")),
+        _row(
+            "W1",
+            "Value ops one by one, gc disabled",
+            size,
+            out["micrograd_gc_off"],
+            out["ops_gc_off"],
+            "info only, not how users train" + (f"; micrograd is {speedup:.1f}x slower with gc on" if speedup else ""),
+        ),
     ]
 
 
 def _size_label(n: int) -> str:
-    return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else \
-        f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
+    return (
+        f"{n // 1_000_000}M"
+        if n >= 1_000_000 and n % 1_000_000 == 0
+        else f"{n // 1000}k"
+        if n >= 1000 and n % 1000 == 0
+        else str(n)
+    )
 
 
 def _case_runner(worker: Worker, case: str, n: int) -> Callable[[], Outcome]:
@@ -125,11 +145,13 @@ def _case_runner(worker: Worker, case: str, n: int) -> Callable[[], Outcome]:
         if result.get("status") == "ok" and not result.get("grad_rel_err", 0.0) <= 1e-6:
             raise GradientMismatch(f"{case} n={n} on {worker.engine}: gradient off by {result.get('grad_rel_err')}")
         return result
+
     return run
 
 
-def deep(workload: str, case: str, label: str, sizes: tuple[int, ...], repeats: int,
-         peer_all_sizes: bool, log: Log) -> list[Row]:
+def deep(
+    workload: str, case: str, label: str, sizes: tuple[int, ...], repeats: int, peer_all_sizes: bool, log: Log
+) -> list[Row]:
     """W2/W3: each engine in its own worker process, alternating; micrograd is not re-run at
     larger sizes once it failed (the recursion only gets deeper) unless ``peer_all_sizes``."""
     workers = {"micrograd": Worker("micrograd"), "ours": Worker("ours")}
@@ -140,8 +162,16 @@ def deep(workload: str, case: str, label: str, sizes: tuple[int, ...], repeats: 
             worker.close()
 
 
-def _deep(workload: str, label: str, case: str, sizes: tuple[int, ...], repeats: int,
-          peer_all_sizes: bool, log: Log, workers: dict[str, Worker]) -> list[Row]:
+def _deep(
+    workload: str,
+    label: str,
+    case: str,
+    sizes: tuple[int, ...],
+    repeats: int,
+    peer_all_sizes: bool,
+    log: Log,
+    workers: dict[str, Worker],
+) -> list[Row]:
     rows: list[Row] = []
     peer_failed: tuple[str, str] | None = None
     for n in sizes:
@@ -177,17 +207,37 @@ def w4(n: int, log: Log) -> tuple[list[Row], dict[str, Any]]:
         return {"status": "ok", "value": x, "unit": unit}
 
     rows = [
-        _row("W4", "bytes per op node, after forward", size,
-             cell(mg["bytes_per_node"]["forward"], "B"), cell(ours["bytes_per_node"]["forward"], "B"),
-             "tracemalloc"),
-        _row("W4", "bytes per op node, after backward", size,
-             cell(mg["bytes_per_node"]["backward"], "B"), cell(ours["bytes_per_node"]["backward"], "B"),
-             "grads stored"),
-        _row("W4", "GC-tracked objects per op node", size,
-             cell(mg["gc_objects_per_node"], "obj"), cell(ours["gc_objects_per_node"], "obj"),
-             "len(gc.get_objects())"),
-        _row("W4", "op nodes alive after drop, gc off", size,
-             cell(mg["drop"]["left_after_drop"], "nodes"), cell(ours["drop"]["left_after_drop"], "nodes"),
-             "0 = freed by refcounting"),
+        _row(
+            "W4",
+            "bytes per op node, after forward",
+            size,
+            cell(mg["bytes_per_node"]["forward"], "B"),
+            cell(ours["bytes_per_node"]["forward"], "B"),
+            "tracemalloc",
+        ),
+        _row(
+            "W4",
+            "bytes per op node, after backward",
+            size,
+            cell(mg["bytes_per_node"]["backward"], "B"),
+            cell(ours["bytes_per_node"]["backward"], "B"),
+            "grads stored",
+        ),
+        _row(
+            "W4",
+            "GC-tracked objects per op node",
+            size,
+            cell(mg["gc_objects_per_node"], "obj"),
+            cell(ours["gc_objects_per_node"], "obj"),
+            "len(gc.get_objects())",
+        ),
+        _row(
+            "W4",
+            "op nodes alive after drop, gc off",
+            size,
+            cell(mg["drop"]["left_after_drop"], "nodes"),
+            cell(ours["drop"]["left_after_drop"], "nodes"),
+            "0 = freed by refcounting",
+        ),
     ]
     return rows, {"micrograd": mg, "ours": ours}

@@ -27,7 +27,16 @@ from autograd_core import no_grad
 from autograd_core.files import atomic_write, atomic_write_text
 
 __all__ = [
-    "OUTPUT_ROOT", "start", "progress", "counter", "save_png", "write_text", "finish", "grid_scores", "plot_points", "plt",
+    "OUTPUT_ROOT",
+    "start",
+    "progress",
+    "counter",
+    "save_png",
+    "write_text",
+    "finish",
+    "grid_scores",
+    "plot_points",
+    "plt",
 ]
 
 T = TypeVar("T")
@@ -36,20 +45,21 @@ OUTPUT_ROOT = Path(__file__).resolve().parent / "output"
 """Default parent of the output folders: ``demos/output/<name>``."""
 
 
-def start(name: str, description: str, argv: Sequence[str] | None,
-          trains: bool = False) -> tuple[argparse.Namespace, Path]:
+def start(
+    name: str, description: str, argv: Sequence[str] | None, trains: bool = False
+) -> tuple[argparse.Namespace, Path]:
     """Parse ``--quick`` and ``--out`` (and ``--no-compile`` for demos that ``trains``), print
     ``description`` and the output folder, create it."""
-    parser = argparse.ArgumentParser(
-        prog=f"python -m demos.{name}", description=" ".join(description.split())
-    )
+    parser = argparse.ArgumentParser(prog=f"python -m demos.{name}", description=" ".join(description.split()))
     parser.add_argument("--quick", action="store_true", help="a few seconds: small data, few steps (smoke test)")
     if trains:
-        parser.add_argument("--no-compile", dest="compile", action="store_false",
-                            help="train op by op through the engine instead of autograd_core.compile replays")
-    parser.add_argument(
-        "--out", default=None, help=f"output folder (default: {OUTPUT_ROOT / name})"
-    )
+        parser.add_argument(
+            "--no-compile",
+            dest="compile",
+            action="store_false",
+            help="train op by op through the engine instead of autograd_core.compile replays",
+        )
+    parser.add_argument("--out", default=None, help=f"output folder (default: {OUTPUT_ROOT / name})")
     args = parser.parse_args(None if argv is None else list(argv))
     out = Path(args.out) if args.out is not None else OUTPUT_ROOT / name
     out.mkdir(parents=True, exist_ok=True)
@@ -116,5 +126,13 @@ def plot_points(
     for k, color in enumerate(colors):
         pts = [p for p, c in zip(X, y) if c == k]
         if pts:
-            ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=18, c=color, edgecolors="k",
-                       linewidths=0.5, label=names[k] if names else f"class {k}", zorder=3)
+            ax.scatter(
+                [p[0] for p in pts],
+                [p[1] for p in pts],
+                s=18,
+                c=color,
+                edgecolors="k",
+                linewidths=0.5,
+                label=names[k] if names else f"class {k}",
+                zorder=3,
+            )

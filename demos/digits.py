@@ -48,8 +48,9 @@ def evaluate(model: nn.MLP, X: list[list[float]], y: list[int], scorer: Any = No
     ``scorer`` (``compile_forward(model, ...)``) the scores come from compiled replays."""
     if scorer is not None:  # plain floats: L = log Σ_j e^{f_j} - f_t with the max subtracted, argmax f
         scores: list[Any] = scorer.over(X)
-        loss = sum(m + math.log(sum(math.exp(f - m) for f in s)) - s[t]
-                   for s, t, m in zip(scores, y, map(max, scores))) / len(y)
+        loss = sum(
+            m + math.log(sum(math.exp(f - m) for f in s)) - s[t] for s, t, m in zip(scores, y, map(max, scores))
+        ) / len(y)
         preds = [s.index(max(s)) for s in scores]  # the first index on ties, as nn.predict_class
         return loss, nn.accuracy(preds, y), preds
     with no_grad():
@@ -62,6 +63,7 @@ def evaluate(model: nn.MLP, X: list[list[float]], y: list[int], scorer: Any = No
 def compiled_batch_loss(model: nn.MLP) -> tuple[Any, Any]:
     """(batch_loss(xb, yb), compiled): the mean cross-entropy of a minibatch and its gradients
     by replaying one compiled example, L = log Σ_j e^{f_j} - Σ_i y_i f_i with y one-hot."""
+
     def example(x: Any, y: Any) -> Any:
         scores = model(x)
         return nn.logsumexp(scores) - ac.dot(y, scores)
@@ -87,8 +89,14 @@ def _confusion(y: list[int], preds: list[int], k: int = 10) -> list[list[int]]:
     return m
 
 
-def _plots(out: Any, history: dict[str, list[float]], y_test: list[int], preds: list[int],
-           X_test: list[list[float]], accuracy: float) -> None:
+def _plots(
+    out: Any,
+    history: dict[str, list[float]],
+    y_test: list[int],
+    preds: list[int],
+    X_test: list[list[float]],
+    accuracy: float,
+) -> None:
     conf = _confusion(y_test, preds)
     fig, ax = plt.subplots(figsize=(5.6, 5))
     im = ax.imshow(conf, cmap="Blues")
@@ -96,10 +104,22 @@ def _plots(out: Any, history: dict[str, list[float]], y_test: list[int], preds: 
     for t in range(10):
         for p in range(10):
             if conf[t][p]:
-                ax.text(p, t, conf[t][p], ha="center", va="center", fontsize=8,
-                        color="white" if conf[t][p] > top / 2 else "black")
-    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted class", ylabel="true class",
-           title=f"test set confusion matrix (accuracy {accuracy:.1%})")
+                ax.text(
+                    p,
+                    t,
+                    conf[t][p],
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if conf[t][p] > top / 2 else "black",
+                )
+    ax.set(
+        xticks=range(10),
+        yticks=range(10),
+        xlabel="predicted class",
+        ylabel="true class",
+        title=f"test set confusion matrix (accuracy {accuracy:.1%})",
+    )
     fig.colorbar(im, ax=ax, shrink=0.8)
     save_png(fig, out / "digits_confusion.png")
 
@@ -120,12 +140,13 @@ def _plots(out: Any, history: dict[str, list[float]], y_test: list[int], preds: 
     wrong = [i for i, (t, p) in enumerate(zip(y_test, preds)) if t != p]
     shown = (wrong[:8] + [i for i in range(len(y_test)) if i not in wrong])[: len(axes.flat)]
     for ax, i in zip(axes.flat, shown):
-        ax.imshow([X_test[i][r * 8:(r + 1) * 8] for r in range(8)], cmap="gray_r", vmin=0, vmax=1)
+        ax.imshow([X_test[i][r * 8 : (r + 1) * 8] for r in range(8)], cmap="gray_r", vmin=0, vmax=1)
         ok = y_test[i] == preds[i]
-        ax.set_title(f"{preds[i]}" + ("" if ok else f" (true {y_test[i]})"), fontsize=9,
-                     color="black" if ok else "tab:red")
+        ax.set_title(
+            f"{preds[i]}" + ("" if ok else f" (true {y_test[i]})"), fontsize=9, color="black" if ok else "tab:red"
+        )
         ax.axis("off")
-    for ax in list(axes.flat)[len(shown):]:
+    for ax in list(axes.flat)[len(shown) :]:
         ax.axis("off")
     fig.suptitle("test images and predictions (mistakes in red, first)")
     save_png(fig, out / "digits_samples.png")
@@ -141,8 +162,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if args.quick:
         X_train, y_train, X_test, y_test = X_train[:300], y_train[:300], X_test[:100], y_test[:100]
         hidden, epochs = 16, 3
-    print(f"{len(X_train)} training and {len(X_test)} test images, MLP 64-{hidden}-10, {epochs} epochs, "
-          f"{'compiled replays (--no-compile: op by op)' if args.compile else 'op by op'}")
+    print(
+        f"{len(X_train)} training and {len(X_test)} test images, MLP 64-{hidden}-10, {epochs} epochs, "
+        f"{'compiled replays (--no-compile: op by op)' if args.compile else 'op by op'}"
+    )
 
     model = make_model(hidden)
     compiled = scorer = None
@@ -180,8 +203,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         history["train_accuracy"].append(correct / len(y_train))
         history["test_loss"].append(test_loss)
         history["test_accuracy"].append(test_acc)
-        bar.write(f"epoch {epoch + 1:2d}: train loss {total / len(y_train):.4f}, "
-                  f"train acc {correct / len(y_train):.2%}, test acc {test_acc:.2%}")
+        bar.write(
+            f"epoch {epoch + 1:2d}: train loss {total / len(y_train):.4f}, "
+            f"train acc {correct / len(y_train):.2%}, test acc {test_acc:.2%}"
+        )
     bar.close()
     train_seconds, train_cpu = time.perf_counter() - t0, time.process_time() - c0
 

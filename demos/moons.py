@@ -57,8 +57,11 @@ def _micrograd_loss(model: nn.MLP, X: list[list[float]], ys: list[int]) -> tuple
     return nn.hinge_loss(s, ys) + nn.l2_penalty(model.parameters(), ALPHA), s
 
 
-def compiled_loss(model: nn.MLP, example: Callable[[Any, Any], Value], penalty: Callable[[], Value] | None = None,
-                  ) -> Callable[[nn.MLP, list[list[float]], list[int]], tuple[float, list[float]]]:
+def compiled_loss(
+    model: nn.MLP,
+    example: Callable[[Any, Any], Value],
+    penalty: Callable[[], Value] | None = None,
+) -> Callable[[nn.MLP, list[list[float]], list[int]], tuple[float, list[float]]]:
     """A loss function for :func:`train` by compiled replays: mean_i example(x_i, y_i) (+ penalty())
     with its gradients accumulated into ``.grad`` by the same call, and the scores h(x_i)."""
     c = ac.compile(example, [0.0, 0.0], 1)
@@ -135,8 +138,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     micro = micrograd_model()
     opt = nn.SGD(micro.parameters(), lr=1.0)
     decay = nn.LinearDecay(opt, 1.0, 0.1, steps)
-    loss_b = compiled_loss(micro, lambda x, y: (1.0 - y * micro(x)[0]).relu(),  # hinge, y = +-1
-                           lambda: nn.l2_penalty(micro.parameters(), ALPHA)) if args.compile else _micrograd_loss
+    loss_b = (
+        compiled_loss(
+            micro,
+            lambda x, y: (1.0 - y * micro(x)[0]).relu(),  # hinge, y = +-1
+            lambda: nn.l2_penalty(micro.parameters(), ALPHA),
+        )
+        if args.compile
+        else _micrograd_loss
+    )
     hist_b = train(micro, loss_b, opt, X, ys, steps, "(b) relu + hinge loss", decay)
     time_b = time.perf_counter() - t0
 

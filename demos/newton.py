@@ -21,8 +21,15 @@ from autograd_core import Value, viz
 from ._common import finish, plt, progress, save_png, start
 
 __all__ = [
-    "main", "f", "derivatives", "newton", "gradient_descent",
-    "rosenbrock", "rosenbrock_hessian", "newton_2d", "gradient_descent_2d",
+    "main",
+    "f",
+    "derivatives",
+    "newton",
+    "gradient_descent",
+    "rosenbrock",
+    "rosenbrock_hessian",
+    "newton_2d",
+    "gradient_descent_2d",
 ]
 
 DESCRIPTION = """Newton's method against gradient descent on the 1-D function f(x) = x^4 - 3x^2 + x.
@@ -189,15 +196,15 @@ def _plot(out: Any, runs: dict[str, list[float]]) -> Any:
     }
     for name, xs in runs.items():
         left.plot(xs, [f(x) for x in xs], label=f"{name}: {len(xs) - 1} steps", **styles[name])
-        right.semilogy(range(len(xs)), [max(abs(4 * x**3 - 6 * x + 1), 1e-17) for x in xs], label=name,
-                       **styles[name])
+        right.semilogy(range(len(xs)), [max(abs(4 * x**3 - 6 * x + 1), 1e-17) for x in xs], label=name, **styles[name])
     left.set(xlabel="x", ylabel="f(x)", title="iterates on f", ylim=(-4.5, 8))
     left.legend(fontsize=8, loc="upper center")
     right.axhline(TOL, color="0.6", lw=0.8, ls=":")
     right.set(xlabel="step k", ylabel="|f'(x_k)|", title="convergence (|f'| < 1e-10 stops)")
     right.legend(fontsize=8)
-    fig.suptitle("Newton x ← x − f'(x)/f''(x), f'' from grad(..., create_graph=True), "
-                 "vs gradient descent x ← x − 0.02 f'(x)")
+    fig.suptitle(
+        "Newton x ← x − f'(x)/f''(x), f'' from grad(..., create_graph=True), vs gradient descent x ← x − 0.02 f'(x)"
+    )
     return save_png(fig, out / "newton.png")
 
 

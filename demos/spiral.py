@@ -43,6 +43,7 @@ def make_model(seed: int = 0) -> nn.MLP:
 def compiled_batch_loss(model: nn.MLP) -> Any:
     """batch_loss(xb, yb): mean cross-entropy of a minibatch, gradients into ``.grad``, by
     compiled replays of one example, L = log Σ_j e^{f_j} - Σ_i y_i f_i with y one-hot."""
+
     def example(x: Any, y: Any) -> Any:
         scores = model(x)
         return nn.logsumexp(scores) - ac.dot(y, scores)
@@ -52,8 +53,16 @@ def compiled_batch_loss(model: nn.MLP) -> Any:
     return lambda xb, yb: c.over(xb, [one_hot[t] for t in yb], reduce="mean")
 
 
-def train(model: nn.MLP, optimizer: Any, X: list[list[float]], y: list[int], epochs: int, name: str,
-          recorder: Recorder | None = None, compiled: bool = False) -> list[float]:
+def train(
+    model: nn.MLP,
+    optimizer: Any,
+    X: list[list[float]],
+    y: list[int],
+    epochs: int,
+    name: str,
+    recorder: Recorder | None = None,
+    compiled: bool = False,
+) -> list[float]:
     """Minibatch training (by compiled replays if ``compiled``); the mean minibatch loss of
     every epoch (``recorder``: a snapshot per step)."""
     rng = random.Random(1)  # the same batch order for every optimizer
@@ -88,8 +97,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     runs: dict[str, dict[str, Any]] = {}
-    for name, make_opt in (("Adam, lr 0.01", lambda p: nn.Adam(p, lr=0.01)),
-                           ("SGD, lr 0.1", lambda p: nn.SGD(p, lr=0.1))):
+    for name, make_opt in (
+        ("Adam, lr 0.01", lambda p: nn.Adam(p, lr=0.01)),
+        ("SGD, lr 0.1", lambda p: nn.SGD(p, lr=0.1)),
+    ):
         model = make_model()
         replay = Recorder(model, X, y) if name.startswith("Adam") else None
         losses = train(model, make_opt(model.parameters()), X, y, epochs, name, replay, compiled=args.compile)
@@ -99,8 +110,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     fig, ax = plt.subplots(figsize=(6, 4))
     for (name, run), color in zip(runs.items(), ("tab:orange", "tab:gray")):
         ax.plot(range(1, epochs + 1), run["losses"], "o-", ms=3, color=color, label=name)
-    ax.set(xlabel="epoch", ylabel="cross-entropy (mean over the epoch's minibatches)", yscale="log",
-           title="spiral: Adam vs SGD, same start, same minibatches")
+    ax.set(
+        xlabel="epoch",
+        ylabel="cross-entropy (mean over the epoch's minibatches)",
+        yscale="log",
+        title="spiral: Adam vs SGD, same start, same minibatches",
+    )
     ax.legend()
     save_png(fig, out / "spiral_loss.png")
 
@@ -116,8 +131,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         ax.set(title=f"{name}: train accuracy {acc:.0%}", xlabel="x_1", ylabel="x_2", aspect="equal")
         ax.legend(loc="lower right", fontsize=8)
     save_png(fig, out / "spiral_regions.png")
-    page = save_replay(runs["Adam, lr 0.01"]["replay"], out / "spiral_replay.html",
-                       title="Spiral: Adam untangling three arms (minibatches of 32)", max_frames=50)
+    page = save_replay(
+        runs["Adam, lr 0.01"]["replay"],
+        out / "spiral_replay.html",
+        title="Spiral: Adam untangling three arms (minibatches of 32)",
+        max_frames=50,
+    )
     print(f"wrote {page}")
 
     adam, sgd = runs["Adam, lr 0.01"], runs["SGD, lr 0.1"]

@@ -23,8 +23,10 @@ TORCH_ACTIVATIONS = {"tanh": "Tanh", "sigmoid": "Sigmoid", "relu": "ReLU", "line
 
 def _activation(owner: str, name: Any, where: str) -> str:
     if not isinstance(name, str) or name not in TORCH_ACTIVATIONS:
-        raise ValueError(f"{owner}: {where} has activation {name!r}, which has no torch module; "
-                         f"only {', '.join(map(repr, TORCH_ACTIVATIONS))} can be exported")
+        raise ValueError(
+            f"{owner}: {where} has activation {name!r}, which has no torch module; "
+            f"only {', '.join(map(repr, TORCH_ACTIVATIONS))} can be exported"
+        )
     return name
 
 
@@ -83,8 +85,10 @@ def mlp_from_torch(module: Any, cls: type[MLP] = MLP) -> MLP:
         kind = type(m)
         if kind is torch.nn.Linear:
             if linears and m.in_features != linears[-1].out_features:
-                raise ValueError(f"{owner}: {_describe(index, m)} takes {m.in_features} inputs but the layer "
-                                 f"before gives {linears[-1].out_features}")
+                raise ValueError(
+                    f"{owner}: {_describe(index, m)} takes {m.in_features} inputs but the layer "
+                    f"before gives {linears[-1].out_features}"
+                )
             linears.append(m)
             acts.append("linear")
             where.append(index)
@@ -94,18 +98,30 @@ def mlp_from_torch(module: Any, cls: type[MLP] = MLP) -> MLP:
             where[-1] = index
             after_linear = False
         else:
-            why = ("only Linear, Tanh, Sigmoid, ReLU and Identity are supported" if kind not in names else
-                   "an activation must follow a Linear" if not linears else "two activations in a row")
+            why = (
+                "only Linear, Tanh, Sigmoid, ReLU and Identity are supported"
+                if kind not in names
+                else "an activation must follow a Linear"
+                if not linears
+                else "two activations in a row"
+            )
             raise ValueError(f"{owner}: unsupported {_describe(index, m)}: {why}")
     if not linears:
         raise ValueError(f"{owner}: the Sequential has no Linear layer")
     for k in range(1, len(acts) - 1):
         if acts[k] != acts[0]:
             index = where[k]
-            raise ValueError(f"{owner}: unsupported {_describe(index, module[index])}: hidden activation "
-                             f"{acts[k]!r} after {acts[0]!r} before it; an MLP has one hidden activation")
-    model = cls(linears[0].in_features, [m.out_features for m in linears],
-                activation=acts[0] if len(acts) > 1 else "tanh", output_activation=acts[-1], seed=0)
+            raise ValueError(
+                f"{owner}: unsupported {_describe(index, module[index])}: hidden activation "
+                f"{acts[k]!r} after {acts[0]!r} before it; an MLP has one hidden activation"
+            )
+    model = cls(
+        linears[0].in_features,
+        [m.out_features for m in linears],
+        activation=acts[0] if len(acts) > 1 else "tanh",
+        output_activation=acts[-1],
+        seed=0,
+    )
     for layer, linear in zip(model.layers, linears):
         weight = linear.weight.detach().to(torch.float64).tolist()
         bias = linear.bias.detach().to(torch.float64).tolist() if linear.bias is not None else [0.0] * layer.nout
@@ -114,4 +130,3 @@ def mlp_from_torch(module: Any, cls: type[MLP] = MLP) -> MLP:
                 w.data = weight[j][i]
             neuron.b.data = bias[j]
     return model
-

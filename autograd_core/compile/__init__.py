@@ -12,6 +12,13 @@ from .compiled import CheckReport, Compiled, CompiledForward, CompileStats, comp
 from .over import REDUCTIONS
 
 __all__ = [
-    "compile", "compile_forward", "Compiled", "CompiledForward", "CompileStats", "CheckReport", "GuardFailed",
-    "UseEngine", "REDUCTIONS",
+    "compile",
+    "compile_forward",
+    "Compiled",
+    "CompiledForward",
+    "CompileStats",
+    "CheckReport",
+    "GuardFailed",
+    "UseEngine",
+    "REDUCTIONS",
 ]

@@ -87,8 +87,13 @@ class _Generator:
         self.trace = trace
         self.nodes = nodes = trace.nodes
         self.namer = namer = Namer()
-        self.namespace: dict[str, Any] = {"math": math, "Undefined": Undefined, "GuardFailed": GuardFailed,
-                                          "UseEngine": UseEngine, "UNDEFINED": undefined("undefined local derivative")}
+        self.namespace: dict[str, Any] = {
+            "math": math,
+            "Undefined": Undefined,
+            "GuardFailed": GuardFailed,
+            "UseEngine": UseEngine,
+            "UNDEFINED": undefined("undefined local derivative"),
+        }
         self.pnames = [namer.fresh(identifier(lbl, f"p{j}")) for j, lbl in enumerate(trace.param_labels)]
         self.anames = [namer.fresh(identifier(lbl, f"a{i}")) for i, lbl in enumerate(trace.arg_labels)]
         counts: dict[str, int] = {}
@@ -140,8 +145,7 @@ class _Generator:
             position[k] = len(forward)
         placed: dict[int, list[str]] = {}
         for guard in self.trace.guards:
-            at = max((position[r[1]] for r in (guard.left, guard.right) if r is not None and r[0] == "n"),
-                     default=0)
+            at = max((position[r[1]] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=0)
             placed.setdefault(at, []).append(_guard_line(guard, self.text))
         for i in range(len(forward) + 1):
             self.body.extend(placed.get(i, []))
@@ -229,8 +233,11 @@ class _Generator:
         def gated(c: int) -> bool:
             return any("else 0.0" in code for code in getattr(nodes[c].rule, "partials_code", ()))
 
-        self.skippable = {self.gnames[("n", k)] for k in self.backward_nodes
-                          if k in feeds and all(gated(c) for c in feeds[k]) and ("n", k) in self.gnames}
+        self.skippable = {
+            self.gnames[("n", k)]
+            for k in self.backward_nodes
+            if k in feeds and all(gated(c) for c in feeds[k]) and ("n", k) in self.gnames
+        }
 
     def render_backward(self, over: bool) -> list[str]:
         """The backward statements; ``over``: parameter gradients keep adding up across examples."""
@@ -271,7 +278,7 @@ class _Generator:
         if sparse:  # an argument that is exactly 0 adds nothing to its weights' gradients
             grads = list(dict.fromkeys(term.split(" * ", 1)[0] for pushes in sparse.values() for _, term in pushes))
             lines.append("# inputs that are 0 (blank pixels) skip their weights, unless a gradient is inf or nan")
-            chunks = [grads[i:i + _CHUNK] for i in range(0, len(grads), _CHUNK)]
+            chunks = [grads[i : i + _CHUNK] for i in range(0, len(grads), _CHUNK)]
             lines += [f"finite {'=' if j == 0 else '+='} {' + '.join(c)}" for j, c in enumerate(chunks)]
             lines.append("finite = finite - finite == 0.0")
             for x, pushes in sparse.items():
@@ -279,8 +286,11 @@ class _Generator:
                 lines += _indent([f"{target} += {term}" for target, term in pushes], 4)
         return lines
 
-    def _by_argument(self, blocks: list[tuple[str, list[tuple[str, str]], str]], pgrads: dict[str, int],
-                     ) -> tuple[list[tuple[str, list[tuple[str, str]], str]], dict[str, list[tuple[str, str]]]]:
+    def _by_argument(
+        self,
+        blocks: list[tuple[str, list[tuple[str, str]], str]],
+        pgrads: dict[str, int],
+    ) -> tuple[list[tuple[str, list[tuple[str, str]], str]], dict[str, list[tuple[str, str]]]]:
         """Split off ``g_w += g * x`` (parameter gradient, argument x) grouped by x, for sparse inputs."""
         args = set(self.anames)
         groups: dict[str, list[tuple[str, str]]] = {}
@@ -312,13 +322,21 @@ class _Generator:
         writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
         note = "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them)"
         doc = f'"""{root} and d {root} / d parameters, replayed from the trace (autograd_core.compile)."""'
-        call = [f"def {name}(P, A, seed):", "    " + doc,
-                "    # parameters (read on every call) and arguments", *_indent(reads + unpack, 4),
-                "    # forward: one line per node", *_indent(self.body, 4),
-                "    " + note, *_indent(_check(pnames + anames + self.checked), 4)]
+        call = [
+            f"def {name}(P, A, seed):",
+            "    " + doc,
+            "    # parameters (read on every call) and arguments",
+            *_indent(reads + unpack, 4),
+            "    # forward: one line per node",
+            *_indent(self.body, 4),
+            "    " + note,
+            *_indent(_check(pnames + anames + self.checked), 4),
+        ]
         if self.blocks or trace.root[0] == "n":
-            call += ["    # backward: g_v = d out / d v, from the output down (the chain rule, written out)",
-                     *_indent(self.render_backward(False), 4)]
+            call += [
+                "    # backward: g_v = d out / d v, from the output down (the chain rule, written out)",
+                *_indent(self.render_backward(False), 4),
+            ]
         call += ["    # accumulate into .grad, as backward() does", *_indent(writes, 4)]
         if root_is_param:
             call.append(f"    P[{trace.root[1]}].grad += seed")
@@ -326,19 +344,31 @@ class _Generator:
         # Data-set loop: parameter gradients in locals across examples, one write at the end.
         loop_head = ["    outs = []", "    push = outs.append", "    for A in rows:", "        try:"]
         loop_skip = ["        except Exception:", "            push(None)", "            continue"]
-        over = [f"def {name}_over(P, rows, seed):",
-                f'    """Each row replays {root} (forward, backward); returns the values (None: replay it by hand)."""',
-                *_indent(reads + _check(pnames) + [f"{g} = 0.0" for g in pgrads], 4),
-                *loop_head, *_indent(example, 12), *loop_skip,
-                f"        push({root})", *_indent(self.render_backward(True), 8), *_indent(writes, 4)]
+        over = [
+            f"def {name}_over(P, rows, seed):",
+            f'    """Each row replays {root} (forward, backward); returns the values (None: replay it by hand)."""',
+            *_indent(reads + _check(pnames) + [f"{g} = 0.0" for g in pgrads], 4),
+            *loop_head,
+            *_indent(example, 12),
+            *loop_skip,
+            f"        push({root})",
+            *_indent(self.render_backward(True), 8),
+            *_indent(writes, 4),
+        ]
         if root_is_param:
             over.append(f"    P[{trace.root[1]}].grad += seed * (len(outs) - outs.count(None))")
         over.append("    return outs")
         result = "(" + ", ".join(self.text(r) for r in trace.outputs) + ",)" if forward_only else root
-        values = [f"def {name}_values(P, rows):",
-                  f'    """{result} for each row, forward only (None: replay it by hand)."""',
-                  *_indent(reads + _check(pnames), 4), *loop_head, *_indent(example, 12), *loop_skip,
-                  f"        push({result})", "    return outs"]
+        values = [
+            f"def {name}_values(P, rows):",
+            f'    """{result} for each row, forward only (None: replay it by hand)."""',
+            *_indent(reads + _check(pnames), 4),
+            *loop_head,
+            *_indent(example, 12),
+            *loop_skip,
+            f"        push({result})",
+            "    return outs",
+        ]
         values_source = "\n".join(values) + "\n"
         if forward_only:
             return Program(values_source, "", values_source, self.namespace, name)
@@ -349,7 +379,7 @@ def _check(terms: list[str]) -> list[str]:
     """Statements raising UseEngine if any of ``terms`` is inf or nan (their sum is then not finite)."""
     if not terms:
         return []
-    chunks = [terms[i:i + _CHUNK] for i in range(0, len(terms), _CHUNK)]
+    chunks = [terms[i : i + _CHUNK] for i in range(0, len(terms), _CHUNK)]
     lines = [f"fail {'=' if j == 0 else '+='} {' + '.join(c)}" for j, c in enumerate(chunks)]
     return lines + ["if fail - fail != 0.0: raise UseEngine"]
 

@@ -106,8 +106,9 @@ class Compiled:
         except (TypeError, ValueError) as error:  # f's own error on the example, or f's result
             if str(error).startswith("compile"):
                 raise
-            raise type(error)(f"compile: tracing f on the example arguments raised {type(error).__name__}: "
-                              f"{error}") from error
+            raise type(error)(
+                f"compile: tracing f on the example arguments raised {type(error).__name__}: {error}"
+            ) from error
 
     # --- tracing --------------------------------------------------------------------
 
@@ -121,8 +122,10 @@ class Compiled:
         stats.source_lines = program.source.count("\n")
         if tr.float_reads:
             stats.float_reads += tr.float_reads
-            message = (f"f read {tr.float_reads} Value(s) as float during a trace (float(), round(), format): "
-                       "compile cannot guard such branches; c.check(*args) compares with the engine")
+            message = (
+                f"f read {tr.float_reads} Value(s) as float during a trace (float(), round(), format): "
+                "compile cannot guard such branches; c.check(*args) compares with the engine"
+            )
             if message not in stats.warnings:
                 stats.warnings.append(message)
         for what in tr.unsupported:

@@ -25,8 +25,10 @@ def _rows(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[list[float]]:
     """Each example's arguments as one flat list, checked against the example's nesting."""
     expected = len(c.arg_names)
     if len(datasets) != expected:
-        raise TypeError(f"compile over: expected {expected} data sets (one per argument of f: "
-                        f"{', '.join(c.arg_names)}), got {len(datasets)}")
+        raise TypeError(
+            f"compile over: expected {expected} data sets (one per argument of f: "
+            f"{', '.join(c.arg_names)}), got {len(datasets)}"
+        )
     sizes = [len(d) for d in datasets]
     if len(set(sizes)) > 1:
         shown = ", ".join(f"{name}: {n}" for name, n in zip(c.arg_names, sizes))

@@ -19,10 +19,25 @@ from ..rules import RULES, VARIADIC, Rule
 
 __all__ = ["identifier", "Namer", "literal", "symbolic", "fold", "risky", "is_atom"]
 
-_RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
-    "P", "A", "seed", "math", "Undefined", "UNDEFINED", "GuardFailed", "UseEngine", "rows", "outs", "push", "fail",
-    "finite",
-}
+_RESERVED = (
+    set(dir(builtins))
+    | set(keyword.kwlist)
+    | {
+        "P",
+        "A",
+        "seed",
+        "math",
+        "Undefined",
+        "UNDEFINED",
+        "GuardFailed",
+        "UseEngine",
+        "rows",
+        "outs",
+        "push",
+        "fail",
+        "finite",
+    }
+)
 
 
 def identifier(label: str, default: str) -> str:

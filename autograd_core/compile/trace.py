@@ -86,8 +86,9 @@ def shape_of(x: Any, where: str) -> Spec:
                 stack.append((item, True))
                 stack.extend((c, False) for c in item)
         elif isinstance(item, bool) or not isinstance(item, numbers.Real):
-            raise TypeError(f"compile: {where} must be a float or a nested list of floats, "
-                            f"found {_kind(item)} {item!r:.60}")
+            raise TypeError(
+                f"compile: {where} must be a float or a nested list of floats, found {_kind(item)} {item!r:.60}"
+            )
     return specs[id(x)] if isinstance(x, (list, tuple)) else None
 
 
@@ -215,8 +216,14 @@ class _Recorder:
         self.events.append((op, left, right, result))
 
 
-def trace(f: Callable[..., Any], flat: Sequence[float], specs: Sequence[Spec], kinds: Sequence[Any],
-          names: Sequence[str], several: bool = False) -> Trace:
+def trace(
+    f: Callable[..., Any],
+    flat: Sequence[float],
+    specs: Sequence[Spec],
+    kinds: Sequence[Any],
+    names: Sequence[str],
+    several: bool = False,
+) -> Trace:
     """Call ``f`` once on Values holding ``flat`` and return the :class:`Trace` of it.
 
     ``several``: ``f`` returns a Value or a list of Values (outputs for a forward-only replay).
@@ -231,8 +238,11 @@ def trace(f: Callable[..., Any], flat: Sequence[float], specs: Sequence[Spec], k
     outputs = list(out) if several and isinstance(out, (list, tuple)) and out else [out]
     for o in outputs:
         if o.__class__ is not Value:
-            what = f"a {type(out).__name__} of {len(out)}" if isinstance(out, (list, tuple)) else \
-                f"{type(out).__name__} {out!r:.60}"
+            what = (
+                f"a {type(out).__name__} of {len(out)}"
+                if isinstance(out, (list, tuple))
+                else f"{type(out).__name__} {out!r:.60}"
+            )
             expected = "a Value or a list of Values" if several else "one scalar Value"
             raise TypeError(f"compile: f must return {expected}, got {what}")
     result = _convert(outputs, leaves, recorder.events, labels, several)
@@ -241,8 +251,9 @@ def trace(f: Callable[..., Any], flat: Sequence[float], specs: Sequence[Spec], k
     return result
 
 
-def _convert(outputs: list[Value], args: list[Value], events: list[tuple[str, Any, Any, Any]], labels: list[str],
-             several: bool) -> Trace:
+def _convert(
+    outputs: list[Value], args: list[Value], events: list[tuple[str, Any, Any, Any]], labels: list[str], several: bool
+) -> Trace:
     refs: dict[int, Ref] = {id(a): ("a", i) for i, a in enumerate(args)}
     keep: list[Any] = [args]  # ids stay unique while every Value is referenced here
     nodes: list[Node] = []
@@ -288,8 +299,19 @@ def _convert(outputs: list[Value], args: list[Value], events: list[tuple[str, An
             unsupported.append(f"{op} against {type(right).__name__}")
             continue
         guards.append(Guard(op, refs[id(left)], r, bool(result)))
-    trace = Trace(nodes, refs[id(root)], guards, [], [], labels, ancestors, float_reads, unsupported,
-                  root.data, [refs[id(o)] for o in outputs])
+    trace = Trace(
+        nodes,
+        refs[id(root)],
+        guards,
+        [],
+        [],
+        labels,
+        ancestors,
+        float_reads,
+        unsupported,
+        root.data,
+        [refs[id(o)] for o in outputs],
+    )
     trace._leaves = leaves  # type: ignore[attr-defined]
     return trace
 

@@ -69,8 +69,9 @@ def _takes(f: Function, n: int) -> bool:
     return True
 
 
-def _call(op: str, f: Function, values: list[float], shape: str,
-          name: str = "xs") -> tuple[list[Value], list[Any], bool]:
+def _call(
+    op: str, f: Function, values: list[float], shape: str, name: str = "xs"
+) -> tuple[list[Value], list[Any], bool]:
     """(leaves, outputs, whether f returned a list): f evaluated once on fresh leaves."""
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(values)]
     try:
@@ -79,21 +80,27 @@ def _call(op: str, f: Function, values: list[float], shape: str,
     except TypeError as error:  # checked only on failure: no cost on the usual path
         if _takes(f, len(leaves)):
             raise
-        raise ValueError(f"{op}: {name} has {len(leaves)} entries, which f does not take as positional "
-                         f"arguments ({error})") from None
+        raise ValueError(
+            f"{op}: {name} has {len(leaves)} entries, which f does not take as positional arguments ({error})"
+        ) from None
     if result.__class__ is Value or _is_number(result):
         if shape == _LIST:
-            raise TypeError(f"{op}: f must return a list of Values, got one {type(result).__name__}; "
-                            "wrap it in a list (or use vjp/hessian for a scalar function)")
+            raise TypeError(
+                f"{op}: f must return a list of Values, got one {type(result).__name__}; "
+                "wrap it in a list (or use vjp/hessian for a scalar function)"
+            )
         return leaves, [result], False
     if isinstance(result, (list, tuple)):
         if shape == _SCALAR:
-            raise TypeError(f"{op}: f must return one Value (a scalar function), got a {type(result).__name__} "
-                            f"of {len(result)}; use jacobian for a function with several outputs")
+            raise TypeError(
+                f"{op}: f must return one Value (a scalar function), got a {type(result).__name__} "
+                f"of {len(result)}; use jacobian for a function with several outputs"
+            )
         for k, r in enumerate(result):
             if r.__class__ is not Value and not _is_number(r):
-                raise TypeError(f"{op}: f returned a list whose entry {k} is {type(r).__name__} {r!r:.60}, "
-                                "not a Value or a number")
+                raise TypeError(
+                    f"{op}: f returned a list whose entry {k} is {type(r).__name__} {r!r:.60}, not a Value or a number"
+                )
         return leaves, list(result), True
     expected = {_SCALAR: "one Value", _LIST: "a list of Values", _EITHER: "a Value or a list of Values"}[shape]
     raise TypeError(f"{op}: f must return {expected}, got {type(result).__name__} {result!r:.60}")
@@ -135,8 +142,10 @@ def vjp(f: Function, primals: Sequence[float], cotangent: Any) -> tuple[Any, lis
     else:  # a scalar f also takes a list of one number
         us = _numbers("vjp", "cotangent", cotangent)
         if len(us) != 1:
-            raise ValueError(f"vjp: cotangent has {len(us)} entries but f returned one Value (a number, or a list "
-                             "of one, is expected)")
+            raise ValueError(
+                f"vjp: cotangent has {len(us)} entries but f returned one Value (a number, or a list "
+                "of one, is expected)"
+            )
     seeds: dict[Value, float] = {}
     for o, u in zip(outs, us):
         if o.__class__ is Value:

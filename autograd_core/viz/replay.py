@@ -45,13 +45,15 @@ def replay_data(recorder: Recorder, max_frames: int = MAX_FRAMES) -> dict[str, A
     accuracy = [[recorder.steps[k], recorder.accuracy(k)] for k in picks] if recorder.y is not None else []
     frames = []
     for k in picks:
-        frames.append({
-            "step": recorder.steps[k],
-            "loss": _short(recorder.losses[k]),
-            "accuracy": recorder.accuracy(k),
-            "weights": [_short(v) for v in recorder.weights[k]],
-            "grads": [_short(v) for v in recorder.grads[k]],
-        })
+        frames.append(
+            {
+                "step": recorder.steps[k],
+                "loss": _short(recorder.losses[k]),
+                "accuracy": recorder.accuracy(k),
+                "weights": [_short(v) for v in recorder.weights[k]],
+                "grads": [_short(v) for v in recorder.grads[k]],
+            }
+        )
     return {
         "meta": recorder.meta(),
         "curve": {"loss": [_short(v) for v in recorder.losses], "accuracy": accuracy},
@@ -69,12 +71,20 @@ def replay_html(recorder: Recorder, title: str = "Training replay", max_frames: 
         "space: play/pause, ← →: one step · hover a number for its full value</p>\n"
         '<div id="ac-training"></div>'
     )
-    return html_page(title, body, styles=("common.css", "training.css"), scripts=("network.js", "training.js"),
-                     data=replay_data(recorder, max_frames), data_id="ac-training-data", body_class="ac-replay")
+    return html_page(
+        title,
+        body,
+        styles=("common.css", "training.css"),
+        scripts=("network.js", "training.js"),
+        data=replay_data(recorder, max_frames),
+        data_id="ac-training-data",
+        body_class="ac-replay",
+    )
 
 
-def save_replay(recorder: Recorder, path: str | os.PathLike[str], title: str = "Training replay",
-                max_frames: int = MAX_FRAMES) -> Path:
+def save_replay(
+    recorder: Recorder, path: str | os.PathLike[str], title: str = "Training replay", max_frames: int = MAX_FRAMES
+) -> Path:
     """Write the replay page to ``path`` atomically; return the path."""
     if not len(recorder):
         raise ValueError("save_html: nothing recorded yet; call update(loss) after each optimizer step first")

@@ -93,7 +93,7 @@ class ModelShape:
         """The flat parameter list as one matrix per layer, indexed [i][j]: row 0 the biases w_0j."""
         out, k = [], 0
         for d_in, d_out in zip(self.sizes, self.sizes[1:]):
-            cols = [flat[k + j * (d_in + 1): k + (j + 1) * (d_in + 1)] for j in range(d_out)]
+            cols = [flat[k + j * (d_in + 1) : k + (j + 1) * (d_in + 1)] for j in range(d_out)]
             out.append([[cols[j][i] for j in range(d_out)] for i in range(d_in + 1)])
             k += d_out * (d_in + 1)
         return out
@@ -108,8 +108,12 @@ def compile_floats(shape: ModelShape, flat: Sequence[float]) -> list[tuple[Any, 
     layers, k = [], 0
     for d_in, d_out, act in zip(shape.sizes, shape.sizes[1:], shape.activations):
         width = d_in + 1
-        layers.append((_THETA[act], [(flat[k + j * width], list(flat[k + j * width + 1: k + (j + 1) * width]))
-                                     for j in range(d_out)]))
+        layers.append(
+            (
+                _THETA[act],
+                [(flat[k + j * width], list(flat[k + j * width + 1 : k + (j + 1) * width])) for j in range(d_out)],
+            )
+        )
         k += d_out * width
     return layers
 
@@ -134,8 +138,9 @@ class Recorder:
     """Snapshots of a training run of ``model`` on optional data ``X`` (inputs) and ``y``
     (class labels: ±1 or 0/1 for one output, class indices for several)."""
 
-    def __init__(self, model: Any, X: Sequence[Sequence[float]] | None = None, y: Sequence[Any] | None = None,
-                 grid: int = GRID) -> None:
+    def __init__(
+        self, model: Any, X: Sequence[Sequence[float]] | None = None, y: Sequence[Any] | None = None, grid: int = GRID
+    ) -> None:
         self.model = model
         self.shape = ModelShape(model)
         self.X = None if X is None else [[float(v) for v in x] for x in X]
@@ -280,9 +285,11 @@ class Recorder:
         model = self.model
         accuracy, grid = None, None
         with no_grad():
+
             def h(x: Sequence[float]) -> list[float]:
                 out = model(list(x))
                 return [v.data for v in (out if isinstance(out, list) else [out])]
+
             if self.y is not None and self.X:
                 accuracy = sum(1 for x, t in zip(self.X, self.y) if self.predict(h(x)) == t) / len(self.X)
             if self.bounds is not None:

@@ -121,8 +121,15 @@ def _widget_class() -> type:
         example = t.Int(0).tag(sync=True)
         show = t.Unicode("weights").tag(sync=True)
 
-        def __init__(self, model: Any, X: Sequence[Sequence[float]] | None = None, y: Sequence[Any] | None = None,
-                     *, throttle: float = THROTTLE, grid: int = GRID) -> None:
+        def __init__(
+            self,
+            model: Any,
+            X: Sequence[Sequence[float]] | None = None,
+            y: Sequence[Any] | None = None,
+            *,
+            throttle: float = THROTTLE,
+            grid: int = GRID,
+        ) -> None:
             X = _checks.points("TrainingView", "X", X, optional=True)
             y = _checks.items("TrainingView", "y", y, optional=True)
             if isinstance(throttle, bool) or not isinstance(throttle, (int, float)) or not throttle >= 0:
@@ -179,7 +186,9 @@ def _widget_class() -> type:
             self._last_sync = time.perf_counter()
             if n == self._synced and not (complete and self._acc_json and self._filled != n):
                 return
-            self._loss_json.extend(v if v == v and abs(v) != float("inf") else None for v in rec.losses[self._synced:n])
+            self._loss_json.extend(
+                v if v == v and abs(v) != float("inf") else None for v in rec.losses[self._synced : n]
+            )
             last = n - 1
             frame = rec.frame(last)
             if frame["accuracy"] is not None:

@@ -39,7 +39,11 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Complete
     out = tmp_path_factory.mktemp("bench") / "results.json"
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--quick", "--repeats", "1", "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc, json.loads(out.read_text())
@@ -61,8 +65,12 @@ def test_quick_mode_reports_every_workload_with_medians_and_ratios(quick) -> Non
     rows = results["rows"]
     assert {r["workload"] for r in rows} == {"W1", "W2", "W3", "W4"}
     w1 = [r for r in rows if r["workload"] == "W1"]
-    assert [r["case"] for r in w1] == ["Value ops one by one", "fused (nn)", "hand-written floats",
-                                       "Value ops one by one, gc disabled"]
+    assert [r["case"] for r in w1] == [
+        "Value ops one by one",
+        "fused (nn)",
+        "hand-written floats",
+        "Value ops one by one, gc disabled",
+    ]
     for r in w1:
         for cell in (r["micrograd"], r["ours"]):
             assert cell["status"] == "ok"

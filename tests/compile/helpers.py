@@ -42,8 +42,9 @@ def close(a: float, b: float, rtol: float = RTOL, atol: float = 1e-300) -> bool:
     return a == b or abs(a - b) <= rtol * max(abs(a), abs(b)) + atol
 
 
-def assert_same(got: tuple[float, list[float]], expected: tuple[float, list[float]], rtol: float = RTOL,
-                atol: float = 1e-300) -> None:
+def assert_same(
+    got: tuple[float, list[float]], expected: tuple[float, list[float]], rtol: float = RTOL, atol: float = 1e-300
+) -> None:
     (v, gs), (ev, egs) = got, expected
     assert close(v, ev, rtol, atol), f"value {v!r} != {ev!r}"
     for i, (g, e) in enumerate(zip(gs, egs)):

@@ -23,13 +23,16 @@ def test_f_returning_a_list_of_values_is_a_type_error():
         ac.compile(lambda x: [x[0], x[1]], [1.0, 2.0])
 
 
-@pytest.mark.parametrize("args, message", [
-    (([1.0, 2.0, 3.0], 1.0), r"argument 0 \(x\) should be a list of 2 floats like the example's, got a list of 3"),
-    (([1.0], 1.0), r"argument 0 \(x\) should be a list of 2 floats"),
-    ((1.0, 1.0), r"argument 0 \(x\) should be a list of 2 floats like the example's, got float"),
-    (([1.0, 2.0], [1.0]), r"argument 1 \(y\) should be a float like the example's, got a list of 1"),
-    (([[1.0], 2.0], 1.0), r"argument 0 \(x\)\[0\] should be a float"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (([1.0, 2.0, 3.0], 1.0), r"argument 0 \(x\) should be a list of 2 floats like the example's, got a list of 3"),
+        (([1.0], 1.0), r"argument 0 \(x\) should be a list of 2 floats"),
+        ((1.0, 1.0), r"argument 0 \(x\) should be a list of 2 floats like the example's, got float"),
+        (([1.0, 2.0], [1.0]), r"argument 1 \(y\) should be a float like the example's, got a list of 1"),
+        (([[1.0], 2.0], 1.0), r"argument 0 \(x\)\[0\] should be a float"),
+    ],
+)
 def test_mismatched_nesting_or_lengths_are_value_errors_naming_the_position(args, message):
     c = ac.compile(lambda x, y: (x[0] * x[1] + y).tanh(), [1.0, 2.0], 1.0)
     with pytest.raises(ValueError, match=message):

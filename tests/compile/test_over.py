@@ -32,8 +32,11 @@ def _over(c, params, X, Y, reduce):
 
 
 @settings(max_examples=15)
-@given(st.lists(st.tuples(st.floats(-2, 2), st.floats(-2, 2), st.sampled_from([-1.0, 1.0])), min_size=1, max_size=12),
-       st.sampled_from(["relu", "tanh", "sigmoid", "linear"]), st.sampled_from(["mean", "sum"]))
+@given(
+    st.lists(st.tuples(st.floats(-2, 2), st.floats(-2, 2), st.sampled_from([-1.0, 1.0])), min_size=1, max_size=12),
+    st.sampled_from(["relu", "tanh", "sigmoid", "linear"]),
+    st.sampled_from(["mean", "sum"]),
+)
 def test_over_matches_a_python_loop_through_the_engine(rows, activation, reduce):
     model = nn.MLP(2, [5, 4, 1], activation=activation, seed=7)
     params = model.parameters()

@@ -128,8 +128,14 @@ def test_parameters_are_read_on_every_call_and_gradients_accumulate():
 
 
 def test_a_rule_without_templates_is_called_and_stays_exact():
-    cube = Rule("cube_compile_test", 1, lambda x: x * x * x, lambda x, out: (3.0 * x * x,), "x^3; d/dx = 3x^2",
-                (((-2.0, 2.0),),))
+    cube = Rule(
+        "cube_compile_test",
+        1,
+        lambda x: x * x * x,
+        lambda x, out: (3.0 * x * x,),
+        "x^3; d/dx = 3x^2",
+        (((-2.0, 2.0),),),
+    )
     w = Value(0.7, "w")
 
     def f(x):

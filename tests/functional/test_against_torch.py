@@ -30,17 +30,21 @@ def scalar_in_torch(expr):
 
 def vector_in_torch(expr, picks):
     """The nodes ``picks`` of the expression, stacked, as a torch function of one 1-D tensor."""
+
     def fn(x):
         nodes = expr.build_all(list(x.unbind()), torch_op)
         return torch.stack([nodes[j] for j in picks])
+
     return fn
 
 
 def vector_here(expr, picks):
     """The nodes ``picks`` of the expression, as a list of Values: the ``f`` of our transforms."""
+
     def f(*xs):
         nodes = expr.build_all(xs)
         return [nodes[j] for j in picks]
+
     return f
 
 

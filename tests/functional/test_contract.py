@@ -104,8 +104,6 @@ def test_inputs_f_ignores_get_zero_and_a_linear_f_has_a_zero_hessian():
     assert ac.hessian(lambda x, y: x * y, [3.0, 4.0]) == [[0.0, 1.0], [1.0, 0.0]]
 
 
-
-
 def test_jvp_runs_no_backward_pass_and_no_transform_touches_grad():
     seen = []
 
@@ -141,6 +139,7 @@ def test_inside_no_grad_the_transforms_record_as_torch_func_does():
 
 def test_deep_graphs_need_no_recursion():
     """A chain of 10 000 nodes: the sweeps and orders are iterative."""
+
     def chain(x, y):
         for _ in range(5_000):
             x = x * 0.9999 + y * 1e-4
@@ -153,7 +152,7 @@ def test_deep_graphs_need_no_recursion():
 
 
 def test_an_undefined_local_derivative_raises_only_when_a_tangent_flows_through_it():
-    f = lambda x, y: x ** y  # d/dx x^y is undefined at x = 0 for y < 1  # noqa: E731
+    f = lambda x, y: x**y  # d/dx x^y is undefined at x = 0 for y < 1  # noqa: E731
     with pytest.raises(ValueError, match="pow"):
         ac.jvp(f, [0.0, 0.5], [1.0, 0.0])
     e = Value(2.0)  # not an input: no tangent reaches it, so d/de x^e (undefined at x = 0) is never used

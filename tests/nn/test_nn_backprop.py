@@ -43,8 +43,8 @@ def lecture_deltas(model, xs, y):
     for l in range(L, 1, -1):
         d_prev = len(xs[l - 1]) - 1
         deltas[l - 1] = [
-            (1.0 - xs[l - 1][i] ** 2) * sum(weight(model, l, i, j).data * deltas[l][j - 1]
-                                            for j in range(1, len(deltas[l]) + 1))
+            (1.0 - xs[l - 1][i] ** 2)
+            * sum(weight(model, l, i, j).data * deltas[l][j - 1] for j in range(1, len(deltas[l]) + 1))
             for i in range(1, d_prev + 1)
         ]
     return deltas

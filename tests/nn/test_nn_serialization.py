@@ -35,8 +35,13 @@ def test_save_load_round_trip_is_exact_and_human_readable(tmp_path):
     path = tmp_path / "model.json"
     a.save(path)
     doc = json.loads(path.read_text())
-    assert doc["architecture"] == {"type": "MLP", "nin": 2, "nouts": [3, 2], "activation": "relu",
-                                   "output_activation": "linear"}
+    assert doc["architecture"] == {
+        "type": "MLP",
+        "nin": 2,
+        "nouts": [3, 2],
+        "activation": "relu",
+        "output_activation": "linear",
+    }
     assert doc["parameters"]["layers.0.neurons.0.w.0"] == 0.1 + 0.2
     assert "\n" in path.read_text()  # one entry per line
     b.load(str(path))

@@ -89,8 +89,13 @@ def test_a_layer_exports_and_the_copy_is_independent():
 
 def test_from_torch_reads_a_float32_module_built_by_torch_exactly():
     torch.manual_seed(0)
-    module = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 5), torch.nn.Tanh(),
-                                 torch.nn.Linear(5, 2, bias=False))
+    module = torch.nn.Sequential(
+        torch.nn.Linear(3, 5),
+        torch.nn.Tanh(),
+        torch.nn.Linear(5, 5),
+        torch.nn.Tanh(),
+        torch.nn.Linear(5, 2, bias=False),
+    )
     model = nn.MLP.from_torch(module)
     assert repr(model) == "MLP(3, [5, 5, 2], activation='tanh', output_activation='linear')"
     assert [n.b.data for n in model.layers[-1].neurons] == [0.0, 0.0], "no bias: bias weights 0"

@@ -54,8 +54,16 @@ def free_port() -> int:
 
 def notebook(path: Path) -> None:
     nb = {
-        "cells": [{"cell_type": "code", "execution_count": None, "id": "train", "metadata": {}, "outputs": [],
-                   "source": CELL.splitlines(keepends=True)}],
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "train",
+                "metadata": {},
+                "outputs": [],
+                "source": CELL.splitlines(keepends=True),
+            }
+        ],
         "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -69,9 +77,14 @@ def jupyterlab(tmp_path):
     root, home = tmp_path / "work", tmp_path / "jupyter"
     root.mkdir()
     env = dict(os.environ)
-    for name, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                      ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
-                      ("JUPYTERLAB_SETTINGS_DIR", "settings"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")):
+    for name, sub in (
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_DATA_DIR", "data"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("IPYTHONDIR", "ipython"),
+        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+    ):
         (home / sub).mkdir(parents=True)
         env[name] = str(home / sub)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
@@ -80,12 +93,27 @@ def jupyterlab(tmp_path):
     notebook(root / "train.ipynb")
     log = open(tmp_path / "jupyterlab.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root",
-         "--ServerApp.terminals_enabled=False", "--LabApp.extension_manager=readonly",
-         f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-         "jupyterlab.NeverCheckForUpdate"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            "--ServerApp.port_retries=0",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--allow-root",
+            "--ServerApp.terminals_enabled=False",
+            "--LabApp.extension_manager=readonly",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

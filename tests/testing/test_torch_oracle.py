@@ -39,7 +39,7 @@ def _affine(*bwx):
     n = (len(bwx) - 1) // 2
     if n == 0:
         return _t(bwx[0]) * 1.0
-    return _t(bwx[0]) + torch.dot(_stack(bwx[1:n + 1]), _stack(bwx[n + 1:]))
+    return _t(bwx[0]) + torch.dot(_stack(bwx[1 : n + 1]), _stack(bwx[n + 1 :]))
 
 
 TORCH = {

@@ -63,8 +63,13 @@ document.body.dataset.ready = "1";
 
 def stand_in_page(tmp_path, view, frame=0):
     rec = view.recorder
-    state = {"meta": rec.meta(), "curve": {"loss": rec.losses[: frame + 1], "accuracy": []},
-             "frame": rec.frame(frame), "example": 0, "show": "weights"}
+    state = {
+        "meta": rec.meta(),
+        "curve": {"loss": rec.losses[: frame + 1], "accuracy": []},
+        "frame": rec.frame(frame),
+        "example": 0,
+        "show": "weights",
+    }
     page = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><style>" + widget_css() + "</style></head>"
         "<body style='margin:0;padding:8px'><div id='root'></div>"
@@ -131,14 +136,15 @@ def test_clicking_a_neuron_shows_its_weights_and_the_engines_delta(widget, run):
     xs, deltas = engine_x_and_delta(model, weights, X[example], ys[example])
     for node, (l, j) in (("1:2", (1, 2)), ("2:3", (2, 3)), ("3:1", (3, 1))):
         widget.page.click(f"svg.ac-net g.node[data-id='{node}']")
-        widget.page.wait_for_function(
-            f"document.querySelector('.ac-detail-title').textContent.includes('x{j}({l})')")
+        widget.page.wait_for_function(f"document.querySelector('.ac-detail-title').textContent.includes('x{j}({l})')")
         delta = float(widget.page.get_attribute(".ac-train-detail .ac-delta", "data-value"))
         x = float(widget.page.get_attribute(".ac-train-detail .ac-x", "data-value"))
         assert delta == pytest.approx(deltas[l - 1][j - 1], rel=1e-9, abs=1e-12)
         assert x == pytest.approx(xs[l - 1][j - 1], rel=1e-9, abs=1e-12)
-        shown_w = [float(v) for v in widget.page.eval_on_selector_all(
-            ".ac-detail-table .ac-w", "els => els.map(e => e.dataset.value)")]
+        shown_w = [
+            float(v)
+            for v in widget.page.eval_on_selector_all(".ac-detail-table .ac-w", "els => els.map(e => e.dataset.value)")
+        ]
         assert shown_w == [row[j - 1] for row in view.history[0]["weights"][l - 1]]  # w_0j (bias), w_1j, ...
     assert "example 5" in text(widget, ".ac-detail-title")
     widget.check_clean()
@@ -149,7 +155,7 @@ def _model_order(rec, flat):
     out, k = [], 0
     for d_in, d_out in zip(rec.shape.sizes, rec.shape.sizes[1:]):
         for _ in range(d_out):
-            out += flat[k + 1: k + d_in + 1] + [flat[k]]
+            out += flat[k + 1 : k + d_in + 1] + [flat[k]]
             k += d_in + 1
     return out
 
@@ -170,6 +176,7 @@ def test_gradients_on_demand(widget):
 
 
 # --- the replay page -----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def replay_file(run, tmp_path_factory):
@@ -208,7 +215,8 @@ def test_replay_slider_moves_every_panel(browser, replay_file, run):
             shown = panels(page)
             assert f"step {k + 1}" in shown["status"]
             assert float(page.get_attribute(".ac-train-status .ac-loss", "data-value")) == pytest.approx(
-                view.history[k]["loss"], rel=1e-5)
+                view.history[k]["loss"], rel=1e-5
+            )
             seen.append(shown)
         for key in seen[0]:
             assert seen[0][key] != seen[1][key] != seen[2][key], f"the {key} panel did not move"
@@ -264,8 +272,10 @@ def test_pages_fit_the_screen(browser, tmp_path, wide, width, height):
                 box = page.locator(sel).bounding_box()
                 assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, sel
             # the drawing's text is at least ~10 px on screen
-            scale = page.evaluate("(() => { const s = document.querySelector('svg.ac-net');"
-                                  " return s.getBoundingClientRect().width / s.viewBox.baseVal.width; })()")
+            scale = page.evaluate(
+                "(() => { const s = document.querySelector('svg.ac-net');"
+                " return s.getBoundingClientRect().width / s.viewBox.baseVal.width; })()"
+            )
             assert 15 * scale >= 10
             page.screenshot(path=str(ARTIFACTS / f"{name}_{width}x{height}.png"))
             p.check_clean()
