@@ -42,6 +42,13 @@ def best(step, repeats):
     for _ in range(repeats):
         t = time.perf_counter(); step(); times.append(time.perf_counter() - t)
     return min(times)
+
+def sgd(loss, params, lr=0.05):
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
 """
 
 WORKLOADS = {
@@ -53,12 +60,7 @@ params = model.parameters()
 def step():
     scores = [model(x)[0] for x in X]
     losses = [(1 - y * s).relu() for s, y in zip(scores, Y)]
-    loss = ac.sum(losses) * (1.0 / len(losses)) + 1e-4 * ac.sum([p * p for p in params])
-    for p in params:
-        p.grad = 0.0
-    loss.backward()
-    for p in params:
-        p.data -= 0.05 * p.grad
+    sgd(ac.sum(losses) * (1.0 / len(losses)) + 1e-4 * ac.sum([p * p for p in params]), params)
 result = best(step, REPEATS)
 """,
     "W1 op by op": r"""
@@ -81,12 +83,7 @@ def forward(x):
 def step():
     scores = [forward(x) for x in X]
     loss = sum(((1 + -y * s).relu() for s, y in zip(scores, Y)), Value(0.0)) * (1.0 / len(X))
-    loss = loss + 1e-4 * sum((p * p for p in params), Value(0.0))
-    for p in params:
-        p.grad = 0.0
-    loss.backward()
-    for p in params:
-        p.data -= 0.05 * p.grad
+    sgd(loss + 1e-4 * sum((p * p for p in params), Value(0.0)), params)
 result = best(step, REPEATS)
 """,
     "chain 10^6": r"""
