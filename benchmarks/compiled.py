@@ -19,6 +19,7 @@ from .gradcheck import compare
 from .peers import ALPHA, _load, micrograd_demo
 from .reference import ReferenceDemo
 from .timing import interleave, ratio
+from .workloads import steady_step
 
 __all__ = ["CompiledDemo", "w5"]
 
@@ -57,19 +58,6 @@ class CompiledDemo:
         return loss
 
 
-def _step_timer(demo: Any) -> Callable[[], float]:
-    import gc
-
-    def run() -> float:
-        gc.collect()  # untimed: no contender pays for another's garbage
-        demo.step()
-        t0 = time.perf_counter()
-        demo.step()
-        return time.perf_counter() - t0
-
-    return run
-
-
 def w5(repeats: int, log: Callable[[str], None], lr: float = 0.05) -> list[Row]:
     """Rows: the compiled step vs micrograd, and vs the hand-written float reference."""
     X, y = two_moons()
@@ -79,9 +67,9 @@ def w5(repeats: int, log: Callable[[str], None], lr: float = 0.05) -> list[Row]:
     compare("ours, compiled replays", mg.loss_and_grads(), compiled.loss_and_grads())
     compiled = CompiledDemo(values, X, y, lr)  # fresh weights for the timing
     runners = {
-        "micrograd": _step_timer(micrograd_demo(values, X, y, lr)),
-        "compiled": _step_timer(compiled),
-        "reference": _step_timer(ReferenceDemo(values, X, y, lr)),
+        "micrograd": steady_step(micrograd_demo(values, X, y, lr)),
+        "compiled": steady_step(compiled),
+        "reference": steady_step(ReferenceDemo(values, X, y, lr)),
     }
     log(f"W5: {repeats} repeat(s) of {', '.join(runners)}, alternating")
     out = interleave(runners, repeats)

@@ -16,7 +16,7 @@ from .reference import ReferenceDemo
 from .timing import Outcome, failure, interleave, ratio, ratio_of_mins
 from .worker import Worker
 
-__all__ = ["LR", "W2_SIZES", "W3_SIZES", "Row", "deep", "gradient_check", "w1", "w4"]
+__all__ = ["LR", "W2_SIZES", "W3_SIZES", "Row", "deep", "gradient_check", "steady_step", "w1", "w4"]
 
 LR = 0.05
 W2_SIZES = (100, 500, 1_000, 10_000, 100_000, 1_000_000)
@@ -61,7 +61,7 @@ def gradient_check() -> dict[str, Any]:
     return {"passed": True, "loss": expected[0], "cases": cases}
 
 
-def _steady_step(demo: Any) -> Callable[[], float]:
+def steady_step(demo: Any) -> Callable[[], float]:
     """Time one training step in steady state: the previous step's graph was just dropped
     (an untimed warm-up step), as in a training loop; the collector runs as users have it."""
 
@@ -100,7 +100,7 @@ def w1(repeats: int, log: Log) -> list[Row]:
     X, y = two_moons()
     values = initial_parameters()
     demos = _contenders(values, X, y)
-    runners = {key: _steady_step(demo) for key, demo in demos.items()}
+    runners = {key: steady_step(demo) for key, demo in demos.items()}
     runners["micrograd_gc_off"] = _gc_off_step(micrograd_demo(values, X, y, LR))
     runners["ops_gc_off"] = _gc_off_step(ops_demo(values, X, y, LR))
     log(f"W1: {repeats} repeat(s) of {', '.join(runners)}, alternating")

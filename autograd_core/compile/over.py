@@ -10,7 +10,7 @@ non-finite value) go to the other variants' loops, then one by one through ``c(*
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -47,18 +47,19 @@ def _rows(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[list[float]]:
     return rows
 
 
-def run_values(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[Any]:
-    """``f(*example_i)`` for each example, forward only (gradients untouched)."""
-    rows = _rows(c, datasets)
-    pending = list(range(len(rows)))
-    outs: list[Any] = [None] * len(rows)
+def _replay(
+    c: Compiled, pending: list[int], outs: list[Any], run: Callable[[Any, list[Any]], Any], rows: list[Any]
+) -> list[int]:
+    """Run the ``pending`` examples through each traced variant in turn, the current one first;
+    fill ``outs`` and return the examples no variant could replay (a guard flipped, an error, a
+    non-finite value): the caller runs those through the engine."""
     current = c._current
     for variant in [current, *[v for v in reversed(c._variants) if v is not current]]:
         if not pending:
             break
         try:
-            results = variant.values(variant.params, [rows[i] for i in pending])
-        except Exception:
+            results = run(variant, [rows[i] for i in pending])
+        except Exception:  # e.g. a parameter is inf or nan: every example goes through the engine
             continue
         still = []
         for i, out in zip(pending, results):
@@ -67,6 +68,15 @@ def run_values(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[Any]:
             else:
                 outs[i] = out
         pending = still
+    return pending
+
+
+def run_values(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[Any]:
+    """``f(*example_i)`` for each example, forward only (gradients untouched)."""
+    rows = _rows(c, datasets)
+    pending = list(range(len(rows)))
+    outs: list[Any] = [None] * len(rows)
+    pending = _replay(c, pending, outs, lambda v, batch: v.values(v.params, batch), rows)
     for i in pending:
         outs[i] = c._engine_value(rows[i])
     return outs
@@ -83,23 +93,9 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
     # meets them in that order, so the parameter gradients add up in the same order.
     pending = list(range(n - 1, -1, -1))
     outs: list[Any] = [None] * n
-    current = c._current
     params = list({id(p): p for v in c._variants for p in v.params}.values())
     saved = [p.grad for p in params]  # restored if an example raises: no half-accumulated gradients
-    for variant in [current, *[v for v in reversed(c._variants) if v is not current]]:
-        if not pending:
-            break
-        try:
-            results = variant.over(variant.params, [rows[i] for i in pending], seed)
-        except Exception:  # e.g. a parameter is inf or nan: every example goes through the engine
-            continue
-        still = []
-        for i, out in zip(pending, results):
-            if out is None:
-                still.append(i)
-            else:
-                outs[i] = out
-        pending = still
+    pending = _replay(c, pending, outs, lambda v, batch: v.over(v.params, batch, seed), rows)
     stats = c.stats
     stats.calls += n - len(pending)
     stats.replays += n - len(pending)
