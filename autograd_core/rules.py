@@ -3,9 +3,10 @@
 A row is a :class:`Rule`. ``forward`` computes the value on plain floats and raises a
 clear error outside the function's domain. ``partials(*inputs, out)`` returns one local
 derivative per input, written only with arithmetic and the generic helpers below, so the
-very same formula runs on floats (first-order backward) and on Values (``create_graph``,
-higher-order derivatives). Where a derivative does not exist it returns
-:func:`undefined`, which raises only if a gradient is actually pushed through it.
+very same formula runs on floats (first-order backward), on Values (``create_graph``,
+higher-order derivatives) and on symbols (``compile`` writes it out as source). Where a
+derivative does not exist it returns :func:`undefined`, which raises only if a gradient
+is actually pushed through it.
 
 Adding a basic function means adding one row here and, if it should be a method, one
 line in ``value.py``. Nothing else in the engine knows about individual functions.
@@ -36,15 +37,13 @@ class Rule:
     are defined and well conditioned; the gradient checks and the hypothesis strategies
     draw inputs from it.
 
-    ``forward_code`` and ``partials_code`` (optional, used by ``autograd_core.compile``) are
-    the same formulas as Python source templates for ``str.format``: ``{0}``, ``{1}``, ...
-    stand for the inputs and ``{out}`` for the output (names or parenthesised float
-    literals); they may use ``math`` and ``UNDEFINED`` (a derivative that does not exist:
-    an error only if a gradient flows through it). One expression for the value and one
-    per input for the partials, e.g. tanh: ``"math.tanh({0})"``, ``("1.0 - {out} * {out}",)``.
-    They must compute exactly what ``forward``/``partials`` compute on floats. Without
-    them (and for the variadic rows) generated code calls ``forward``/``partials``, or
-    evaluates them on symbols when they are plain arithmetic.
+    ``bounded``: the value is finite for every finite input (compiled code skips its overflow
+    check). ``zero_region``: a local derivative is exactly 0.0 on part of the domain, as
+    relu's (compiled code skips the parents of a node whose gradient is 0 there).
+
+    ``autograd_core.compile`` writes ``forward`` and ``partials`` out as source by running
+    them on symbols (:mod:`autograd_core.symbolic`), so a row needs no second copy of its
+    formulas; a row that cannot run on symbols is called from the generated code instead.
     """
 
     name: str
@@ -54,8 +53,8 @@ class Rule:
     math: str
     domain: tuple[tuple[Interval, ...], ...]
     symbol: str = ""
-    forward_code: str = ""
-    partials_code: tuple[str, ...] = ()
+    bounded: bool = False
+    zero_region: bool = False
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         """Pickle by name: a rule is looked up in :data:`RULES` when unpickled."""
@@ -102,7 +101,8 @@ def undefined(message: str) -> Undefined:
     return Undefined(message)
 
 
-# Generic helpers for derivative formulas: math on floats, the basic function on Values.
+# Generic helpers: math on floats, the method of the same name on anything else (a Value
+# in create_graph, a Symbol when compile writes the formula out as source).
 
 
 def _sin(x: Any) -> Any:
@@ -117,19 +117,29 @@ def _log(x: Any) -> Any:
     return math.log(x) if x.__class__ is float else x.log()
 
 
-# Forward kernels on floats. Each raises with the operation and the offending value.
+def _exp(x: Any) -> Any:
+    return math.exp(x) if x.__class__ is float else x.exp()
 
 
-def _div(x: float, y: float) -> float:
-    if y == 0.0:
-        raise ZeroDivisionError(f"div: division by zero ({x!r} / {y!r})")
-    return x / y
+def _sqrt(x: Any) -> Any:
+    return math.sqrt(x) if x.__class__ is float else x.sqrt()
 
 
-def _pow(x: float, y: float) -> float:
+# Forward kernels. Each raises with the operation and the offending value; where math
+# itself refuses (a domain, an overflow) the kernel only rewrites the message.
+
+
+def _div_forward(x: Any, y: Any) -> Any:
+    try:
+        return x / y
+    except ZeroDivisionError:
+        raise ZeroDivisionError(f"div: division by zero ({x!r} / {y!r})") from None
+
+
+def _pow_forward(x: Any, y: Any) -> Any:
     if x == 0.0 and y < 0.0:
         raise ValueError(f"pow: 0.0 cannot be raised to a negative power ({y!r})")
-    if x < 0.0 and not y.is_integer():
+    if x < 0.0 and y % 1.0 != 0.0:
         raise ValueError(f"pow: negative base {x!r} needs an integer exponent, got {y!r}")
     try:
         return math.pow(x, y)
@@ -147,48 +157,55 @@ def _power(x: Any, e: Any) -> Any:
         return math.copysign(math.inf, x) if e.is_integer() and e % 2 else math.inf
 
 
+def _number(x: Any) -> Any:
+    """The number a Value holds (for a message), anything else as it is."""
+    return getattr(x, "data", x)
+
+
 def _pow_partials(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
     if y.__class__ is float and y == 0.0:
         dx: Any = 0.0  # x ** 0 = 1: no x ** -1 (infinite for tiny x, rebuilt at each order)
     elif x != 0.0 or y >= 1.0:
         dx = y * _power(x, y - 1.0)
     else:
-        dx = undefined(f"pow: derivative with respect to the base is infinite at 0.0 ** {float(y)!r}")
+        dx = undefined(f"pow: derivative with respect to the base is infinite at 0.0 ** {_number(y)!r}")
     if x > 0.0:
         dy: Any = out * _log(x)
     else:
-        dy = undefined(f"pow: derivative with respect to the exponent needs a base > 0, got {float(x)!r}")
+        dy = undefined(f"pow: derivative with respect to the exponent needs a base > 0, got {_number(x)!r}")
     return dx, dy
 
 
-def _exp(x: float) -> float:
+def _exp_forward(x: Any) -> Any:
     try:
-        return math.exp(x)
+        return _exp(x)
     except OverflowError:
         raise OverflowError(f"exp: result overflows for x = {x!r}") from None
 
 
-def _log_forward(x: float) -> float:
-    if x <= 0.0:
-        raise ValueError(f"log: expected x > 0, got {x!r}")
-    return math.log(x)
+def _log_forward(x: Any) -> Any:
+    try:
+        return _log(x)
+    except ValueError:
+        raise ValueError(f"log: expected x > 0, got {x!r}") from None
 
 
-def _sqrt(x: float) -> float:
-    if x < 0.0:
-        raise ValueError(f"sqrt: expected x >= 0, got {x!r}")
-    return math.sqrt(x)
+def _sqrt_forward(x: Any) -> Any:
+    try:
+        return _sqrt(x)
+    except ValueError:
+        raise ValueError(f"sqrt: expected x >= 0, got {x!r}") from None
 
 
-def _sigmoid(x: float) -> float:
+def _sigmoid_forward(x: Any) -> Any:
     # Two branches so that exp never overflows: finite for any finite x.
     if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
+        return 1.0 / (1.0 + _exp(-x))
+    e = _exp(x)
     return e / (1.0 + e)
 
 
-def _relu(x: float) -> float:
+def _relu_forward(x: Any) -> Any:
     return x if x > 0.0 else 0.0
 
 
@@ -233,73 +250,39 @@ RULES: dict[str, Rule] = {
     for rule in (
         # name     arity  forward           partials(*inputs, out)                    math
         Rule("add", 2, operator.add, lambda x, y, out: (1.0, 1.0),
-             "x + y; d/dx = 1, d/dy = 1", (ANY, ANY), "+",
-             forward_code='{0} + {1}',
-             partials_code=('1.0', '1.0')),
+             "x + y; d/dx = 1, d/dy = 1", (ANY, ANY), "+"),
         Rule("sub", 2, operator.sub, lambda x, y, out: (1.0, -1.0),
-             "x - y; d/dx = 1, d/dy = -1", (ANY, ANY), "-",
-             forward_code='{0} - {1}',
-             partials_code=('1.0', '-1.0')),
+             "x - y; d/dx = 1, d/dy = -1", (ANY, ANY), "-"),
         Rule("mul", 2, operator.mul, lambda x, y, out: (y, x),
-             "x * y; d/dx = y, d/dy = x", (ANY, ANY), "*",
-             forward_code='{0} * {1}',
-             partials_code=('{1}', '{0}')),
-        Rule("div", 2, _div, lambda x, y, out: (1.0 / y, -out / y),
-             "x / y; d/dx = 1/y, d/dy = -x/y^2", (ANY, NONZERO), "/",
-             forward_code='{0} / {1}',
-             partials_code=('1.0 / {1}', '-{out} / {1}')),
+             "x * y; d/dx = y, d/dy = x", (ANY, ANY), "*"),
+        Rule("div", 2, _div_forward, lambda x, y, out: (1.0 / y, -out / y),
+             "x / y; d/dx = 1/y, d/dy = -x/y^2", (ANY, NONZERO), "/"),
         Rule("neg", 1, operator.neg, lambda x, out: (-1.0,),
-             "-x; d/dx = -1", (ANY,), "-",
-             forward_code='-{0}',
-             partials_code=('-1.0',)),
-        Rule("pow", 2, _pow, _pow_partials,
-             "x ** y; d/dx = y x^(y-1), d/dy = x^y ln x", (POSITIVE, ANY), "**",
-             forward_code='math.pow({0}, {1})',
-             partials_code=("0.0 if {1} == 0.0 else"
-                            " ({1} * math.pow({0}, {1} - 1.0) if {0} != 0.0 or {1} >= 1.0 else UNDEFINED)",
-                            "{out} * math.log({0}) if {0} > 0.0 else UNDEFINED")),
+             "-x; d/dx = -1", (ANY,), "-", bounded=True),
+        Rule("pow", 2, _pow_forward, _pow_partials,
+             "x ** y; d/dx = y x^(y-1), d/dy = x^y ln x", (POSITIVE, ANY), "**"),
         Rule("square", 1, lambda x: x * x, lambda x, out: (2.0 * x,),
-             "x^2; d/dx = 2x", (ANY,), "²",
-             forward_code='{0} * {0}',
-             partials_code=('2.0 * {0}',)),
-        Rule("exp", 1, _exp, lambda x, out: (out,),
-             "e^x; d/dx = e^x", (ANY,),
-             forward_code='math.exp({0})',
-             partials_code=('{out}',)),
+             "x^2; d/dx = 2x", (ANY,), "²"),
+        Rule("exp", 1, _exp_forward, lambda x, out: (out,),
+             "e^x; d/dx = e^x", (ANY,)),
         Rule("log", 1, _log_forward, lambda x, out: (1.0 / x,),
-             "ln x; d/dx = 1/x", (POSITIVE,),
-             forward_code='math.log({0})',
-             partials_code=('1.0 / {0}',)),
+             "ln x; d/dx = 1/x", (POSITIVE,), bounded=True),
         Rule("tanh", 1, math.tanh, lambda x, out: (1.0 - out * out,),
-             "tanh x; d/dx = 1 - tanh^2 x", (ANY,),
-             forward_code='math.tanh({0})',
-             partials_code=('1.0 - {out} * {out}',)),
-        Rule("sigmoid", 1, _sigmoid, lambda x, out: (out * (1.0 - out),),
-             "1 / (1 + e^-x); d/dx = s(1 - s)", (ANY,),
-             forward_code='1.0 / (1.0 + math.exp(-{0})) if {0} >= 0.0 else math.exp({0}) / (1.0 + math.exp({0}))',
-             partials_code=('{out} * (1.0 - {out})',)),
-        Rule("relu", 1, _relu, lambda x, out: (1.0 if out > 0.0 else 0.0,),
-             "max(0, x); d/dx = [x > 0]", (AWAY_FROM_0,),
-             forward_code='{0} if {0} > 0.0 else 0.0',
-             partials_code=('1.0 if {out} > 0.0 else 0.0',)),
+             "tanh x; d/dx = 1 - tanh^2 x", (ANY,), bounded=True),
+        Rule("sigmoid", 1, _sigmoid_forward, lambda x, out: (out * (1.0 - out),),
+             "1 / (1 + e^-x); d/dx = s(1 - s)", (ANY,), bounded=True),
+        Rule("relu", 1, _relu_forward, lambda x, out: (1.0 if out > 0.0 else 0.0,),
+             "max(0, x); d/dx = [x > 0]", (AWAY_FROM_0,), bounded=True, zero_region=True),
         Rule("abs", 1, abs, lambda x, out: (_sign(x),),
-             "|x|; d/dx = sign x (0 at 0)", (AWAY_FROM_0,),
-             forward_code='abs({0})',
-             partials_code=('1.0 if {0} > 0.0 else (-1.0 if {0} < 0.0 else 0.0)',)),
-        Rule("sqrt", 1, _sqrt,
+             "|x|; d/dx = sign x (0 at 0)", (AWAY_FROM_0,), bounded=True),
+        Rule("sqrt", 1, _sqrt_forward,
              lambda x, out: (0.5 / out if out != 0.0
                              else undefined("sqrt: derivative is infinite at x = 0.0"),),
-             "sqrt x; d/dx = 1 / (2 sqrt x)", (POSITIVE,),
-             forward_code='math.sqrt({0})',
-             partials_code=('0.5 / {out} if {out} != 0.0 else UNDEFINED',)),
+             "sqrt x; d/dx = 1 / (2 sqrt x)", (POSITIVE,), bounded=True),
         Rule("sin", 1, math.sin, lambda x, out: (_cos(x),),
-             "sin x; d/dx = cos x", (ANY,),
-             forward_code='math.sin({0})',
-             partials_code=('math.cos({0})',)),
+             "sin x; d/dx = cos x", (ANY,), bounded=True),
         Rule("cos", 1, math.cos, lambda x, out: (-_sin(x),),
-             "cos x; d/dx = -sin x", (ANY,),
-             forward_code='math.cos({0})',
-             partials_code=('-math.sin({0})',)),
+             "cos x; d/dx = -sin x", (ANY,), bounded=True),
         Rule("sum", VARIADIC, lambda *xs: builtins.sum(xs), lambda *xs: (1.0,) * (len(xs) - 1),
              "x_1 + ... + x_n; d/dx_i = 1", (ANY,)),
         Rule("dot", VARIADIC, _dot, _dot_partials,

@@ -31,6 +31,7 @@ from .modes import (
     watch_comparisons,
 )
 from .rules import RULES, Rule
+from .symbolic import Symbol, apply_symbolic
 
 __all__ = [
     "Value",
@@ -501,6 +502,8 @@ def _constants_only(rule: Any, args: tuple[Any, ...], values: Any, fn: str) -> f
     """A rule applied to plain numbers: its float value, with the same checks and errors."""
     if rule.__class__ is not Rule:
         raise not_a_rule(fn, rule)
+    if any(a.__class__ is Symbol for a in args):  # a rule's formula run on symbols (compile's source)
+        return apply_symbolic(rule, args)
     if values is None:
         at = where(rule, fn)
         values = [as_float(a, at, i if len(args) > 1 else None) for i, a in enumerate(args)]

@@ -2,7 +2,7 @@
 
 - :mod:`.trace`: arguments' nesting, the trace (graph, guards, parameters);
 - :mod:`.codegen`: straight-line source, forward then backward;
-- :mod:`.source`: names, literals, symbolic variadic rows, constant folding;
+- :mod:`.source`: names from labels (expressions come from :mod:`autograd_core.symbolic`);
 - :mod:`.compiled`: the callable (replays, guards, re-tracing, ``check``);
 - :mod:`.over`: replay over a data set with a reduction.
 """

@@ -4,9 +4,10 @@ One statement per node, ``name = expression  # basic function``, with names from
 The backward part is the chain rule written out in reverse order, ``g_v`` = d out / d v:
 for each node, each parent gets ``g_parent (+)= g_node * d node / d parent``, in the
 order the engine's ``backward`` pushes them (so the sums round the same way). Expressions
-come from the rule's source templates (``Rule.forward_code``/``partials_code``); variadic
-rows of the table are evaluated on symbols (``dot`` becomes ``w0 * x0 + w1 * x1 + ...``);
-any other rule is called (``R_name.forward(...)``), which is just as exact.
+come from the rule's own ``forward`` and ``partials`` run on symbols
+(:mod:`autograd_core.symbolic`: ``dot`` becomes ``w0 * x0 + w1 * x1 + ...``, relu's
+derivative ``1.0 if relu0 > 0.0 else 0.0``); a rule that cannot run on symbols is called
+(``R_name.forward(...)``), which is just as exact.
 
 Failure modes stay the engine's: a guard that flips raises :class:`GuardFailed`; any
 other problem (a domain error, an undefined derivative, a non-finite value out of finite
@@ -21,8 +22,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..rules import RULES, Rule, Undefined, undefined
-from .source import Namer, fold, identifier, is_atom, literal, risky, symbolic
+from ..rules import Rule, Undefined, undefined
+from ..symbolic import forward_source, partials_source
+from .source import Namer, identifier, is_atom, literal
 from .trace import Guard, Ref, Trace
 
 __all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
@@ -37,8 +39,6 @@ class UseEngine(Exception):
 
 
 _OPS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
-_BOUNDED = ("tanh", "sigmoid", "relu", "abs", "neg", "sin", "cos", "sqrt", "log")
-"""Rules whose value is finite for finite inputs (the rest get the overflow check)."""
 _SKIP_MIN = 3  # a node pushing to this many parents or more skips them when its gradient is 0
 _CHUNK = 40  # terms per line of the overflow check (long expressions strain the compiler)
 
@@ -156,38 +156,30 @@ class _Generator:
         node, out = self.nodes[k], self.nnames[k]
         rule = node.rule
         operands = [self.text(r) for r in node.inputs]
-        fcode = getattr(rule, "forward_code", "")
-        pcode = getattr(rule, "partials_code", ())
         names_or_constants = [t if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)]
-        sym = None if fcode else symbolic(rule, names_or_constants, out)
-        has_constant = any(r[0] == "c" for r in node.inputs)
-        lines = []
-        if fcode:
-            expr = fcode.format(*operands, out=out)
-            lines.append(f"{out} = {fold(expr) if has_constant else expr}  # {rule.name}")
-        elif sym is not None:
-            lines.append(f"{out} = {sym[0]}  # {rule.name}")
+        value = forward_source(rule, names_or_constants)
+        if value is not None:
+            lines = [f"{out} = {value.text}  # {rule.name}"]
         else:
-            lines.append(f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {rule.name}")
-        if rule.name not in _BOUNDED or RULES.get(rule.name) is not rule:
+            lines = [f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {rule.name}"]
+        if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
             self.checked.append(out)
         if k not in self.trace.ancestors:
             return lines
         edges = [i for i in range(len(node.inputs)) if node.value_parents[i]]
-        if fcode and len(pcode) == len(node.inputs) or sym is not None:
+        partials = partials_source(rule, names_or_constants, out) if edges else None
+        if partials is not None:
             for i in edges:
-                expr = pcode[i].format(*operands, out=out) if fcode else sym[1][i]  # type: ignore[index]
-                if fcode and has_constant:
-                    expr = fold(expr)
-                if not risky(expr):  # written into the backward statement
-                    if is_atom(expr):
-                        self.partial_text[k, i] = expr
+                expr = partials[i]
+                if not expr.risky:  # written into the backward statement
+                    if is_atom(expr.text):
+                        self.partial_text[k, i] = expr.text
                     elif self.wants(node.inputs[i]):
-                        self.partial_text[k, i] = f"({expr})"
+                        self.partial_text[k, i] = f"({expr.text})"
                     continue
                 d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
-                lines.append(f"{d} = {expr}  # d {out} / d input {i}")
-                if "UNDEFINED" in expr:
+                lines.append(f"{d} = {expr.text}  # d {out} / d input {i}")
+                if expr.undefined:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
                 self.partial_text[k, i] = d
@@ -218,7 +210,7 @@ class _Generator:
             for i, r in enumerate(node.inputs):
                 if node.value_parents[i] and self.wants(r):
                     d = self.partial_text[k, i]
-                    pushes.append((self.gname(r), g if d == "1.0" else (f"-{g}" if d == "-1.0" else f"{g} * {d}")))
+                    pushes.append((self.gname(r), g if d == "1.0" else (f"-{g}" if d == "(-1.0)" else f"{g} * {d}")))
             if pushes:
                 self.blocks.append((g, pushes, comment))
         # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
@@ -231,7 +223,7 @@ class _Generator:
                     feeds.setdefault(r[1], []).append(c)
 
         def gated(c: int) -> bool:
-            return any("else 0.0" in code for code in getattr(nodes[c].rule, "partials_code", ()))
+            return nodes[c].rule.zero_region
 
         self.skippable = {
             self.gnames[("n", k)]

@@ -127,7 +127,7 @@ def test_parameters_are_read_on_every_call_and_gradients_accumulate():
     assert c.parameters == [w]
 
 
-def test_a_rule_without_templates_is_called_and_stays_exact():
+def test_a_new_rule_with_forward_and_partials_only_is_inlined_and_exact():
     cube = Rule(
         "cube_compile_test",
         1,
@@ -142,7 +142,50 @@ def test_a_rule_without_templates_is_called_and_stays_exact():
         return ac.apply(cube, w * x).sin()
 
     c = ac.compile(f, 0.5)
-    assert "R_cube_compile_test.forward(" in c.source
+    assert "R_cube" not in c.source and "cube_compile_test.forward" not in c.source
+    assert " * 3.0 * " in c.source or "3.0 * " in c.source  # the derivative, written out
+    for x in (1.5, -0.25, 2.0):
+        assert_same(replay(c, [w], x), engine(f, [w], x))
+
+
+def test_a_rule_with_branches_is_inlined_as_conditional_expressions():
+    leaky = Rule(
+        "leaky_compile_test",
+        1,
+        lambda x: x if x > 0.0 else 0.1 * x,
+        lambda x, out: (1.0 if x > 0.0 else 0.1,),
+        "max(x, x/10); d/dx = 1 or 1/10",
+        (((-2.0, -0.2), (0.2, 2.0)),),
+    )
+    w = Value(0.7, "w")
+
+    def f(x):
+        return ac.apply(leaky, w * x)
+
+    c = ac.compile(f, 0.5)
+    assert "R_leaky" not in c.source
+    assert "1.0 if mul0 > 0.0 else 0.1" in c.source
+    for x in (1.5, -0.25, 0.0):
+        assert_same(replay(c, [w], x), engine(f, [w], x))
+
+
+def test_a_rule_that_calls_math_itself_is_called_and_stays_exact():
+    log1p = Rule(
+        "log1p_compile_test",
+        1,
+        math.log1p,
+        lambda x, out: (1.0 / (1.0 + x),),
+        "ln(1 + x); d/dx = 1 / (1 + x)",
+        (((0.0, 2.0),),),
+    )
+    w = Value(0.7, "w")
+
+    def f(x):
+        return ac.apply(log1p, w * x)
+
+    c = ac.compile(f, 0.5)
+    assert "R_log1p_compile_test.forward(" in c.source
+    assert "1.0 / (1.0 + mul0)" in c.source  # its derivative is plain arithmetic: written out
     assert_same(replay(c, [w], 1.5), engine(f, [w], 1.5))
 
 
