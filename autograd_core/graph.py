@@ -4,6 +4,12 @@ Nothing here recurses and nothing here knows about individual basic functions: t
 local derivatives were recorded at forward time (first order), or are rebuilt from the
 rule table as Values (``create_graph=True``, higher order).
 
+Two loops, each written once. :func:`_push` is the first-order backward pass on the
+nodes' own ``.grad`` slots (``backward``, ``grad``). :func:`pull_back` is the same chain
+rule on a dictionary of adjoints, so it can carry Values: ``grad(create_graph=True)`` runs
+it with local derivatives rebuilt as Values, the functional sweeps (``vjp``, ``jacobian``)
+with the recorded ones.
+
 One traversal (:func:`_walk`) orders nodes for every user: ``backward``, ``grad``,
 ``topological_order`` (drawings, node counts, ``compile``). It keeps its visit marks in
 the node's own ``_mark`` slot, as fresh objects per call, so an interrupted walk leaves
@@ -15,7 +21,7 @@ after the other and both get exact gradients.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._errors import as_float, describe
@@ -23,7 +29,7 @@ from .modes import _mode
 from .rules import Undefined
 from .value import Value
 
-__all__ = ["topological_order", "backward", "grad"]
+__all__ = ["topological_order", "backward", "grad", "pull_back"]
 
 _lock = threading.RLock()
 
@@ -103,10 +109,62 @@ def _push(order: list[Value], observer: Any) -> None:
             else:
                 for p, d in zip(n[0], n[1]):
                     p.grad += d * g
-    except ValueError as error:  # an undefined local derivative was used
-        if v is None or not any(isinstance(d, Undefined) for d in v.local_grads):
-            raise
-        raise type(error)(f"{error}{describe(v.inputs)}") from None
+    except ValueError as error:
+        _name_the_inputs(error, v, v.local_grads if v is not None else ())
+
+
+def _name_the_inputs(error: ValueError, v: Value | None, partials: Any) -> None:
+    """Re-raise ``error``; if it came from an undefined local derivative of ``v``, with ``v``'s inputs named."""
+    if v is None or not any(isinstance(d, Undefined) for d in partials):
+        raise error
+    raise type(error)(f"{error}{describe(v.inputs)}") from None
+
+
+def _recorded(v: Value) -> tuple[tuple[Value, ...], tuple[Any, ...]]:
+    """``v``'s parents and the local derivatives recorded at forward time."""
+    return v.parents, v.local_grads
+
+
+def _rebuilt(v: Value) -> tuple[tuple[Value, ...], tuple[Any, ...]]:
+    """``v``'s parents and its local derivatives computed again from the rule on Values (differentiable)."""
+    rule = v.rule
+    if rule is None:
+        return (), ()
+    args = v.inputs
+    pairs = [(x, d) for x, d in zip(args, rule.partials(*args, v)) if x.__class__ is Value]
+    return tuple(x for x, _ in pairs), tuple(d for _, d in pairs)
+
+
+def pull_back(
+    order: list[Value],
+    seeds: dict[Value, Any],
+    local: Callable[[Value], tuple[tuple[Value, ...], tuple[Any, ...]]] = _recorded,
+) -> dict[Value, Any]:
+    """Adjoints x̄_v of every node in ``order`` that a seeded node depends on: the chain rule
+    x̄_p += (∂v/∂p) x̄_v in reverse topological order, on a dictionary (``.grad`` is not touched).
+
+    ``seeds`` maps output nodes to their cotangents (floats or Values); ``local(v)`` gives
+    ``v``'s parents and local derivatives: recorded at forward time (floats) by default.
+    A node no seed reaches gets no entry, and its local derivatives are never multiplied.
+    """
+    adjoint: dict[Value, Any] = dict(seeds)
+    get = adjoint.get
+    v: Value | None = None
+    partials: tuple[Any, ...] = ()
+    try:
+        for v in reversed(order):
+            g = get(v)
+            if g is None:
+                continue
+            parents, partials = local(v)
+            one = g.__class__ is float and g == 1.0
+            for p, d in zip(parents, partials):
+                term = d if one and d.__class__ is Value else d * g  # no "d * 1.0" node
+                previous = get(p)
+                adjoint[p] = term if previous is None else previous + term
+    except ValueError as error:
+        _name_the_inputs(error, v, partials)
+    return adjoint
 
 
 def backward(root: Value, gradient: float = 1.0) -> None:
@@ -153,7 +211,7 @@ def grad(
     if not isinstance(create_graph, bool):
         raise TypeError(f"grad: create_graph must be a bool, got {type(create_graph).__name__}")
     if create_graph:
-        grads = _grads_as_values(topological_order(output), output)
+        grads = pull_back(topological_order(output), {output: 1.0}, _rebuilt)
         result: list[Any] = [_as_value(grads.get(x, 0.0)) for x in wanted]
     else:
         result = _grads_as_floats(output, wanted)
@@ -175,31 +233,6 @@ def _grads_as_floats(output: Value, wanted: list[Value]) -> list[float]:
         finally:
             for v, g in zip(order, saved):
                 v.grad = g
-
-
-def _grads_as_values(order: list[Value], output: Value) -> dict[Value, Any]:
-    """Backward pass whose local derivatives are rebuilt as Values from the rule table."""
-    grads: dict[Value, Any] = {output: 1.0}
-    get = grads.get
-    for v in reversed(order):
-        g = get(v)
-        rule = v.rule
-        if g is None or rule is None:
-            continue
-        args = v.inputs
-        partials = rule.partials(*args, v)
-        for x, d in zip(args, partials):
-            if x.__class__ is not Value:
-                continue
-            if isinstance(d, Undefined):
-                try:
-                    d.fail()
-                except ValueError as error:
-                    raise ValueError(f"{error}{describe(args)}") from None
-            contribution = d if (g.__class__ is float and g == 1.0) else d * g
-            previous = get(x)
-            grads[x] = contribution if previous is None else previous + contribution
-    return grads
 
 
 def _as_value(x: Any) -> Value:

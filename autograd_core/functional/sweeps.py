@@ -1,7 +1,8 @@
 """The two sweeps over a recorded graph, from the local derivatives each node stored at forward time.
 
 - forward (tangents): in topological order, ẋ_v = Σ_p (∂v/∂p) ẋ_p over the parents p of v;
-- reverse (adjoints): in reverse topological order, x̄_p += (∂v/∂p) x̄_v.
+- reverse (adjoints): in reverse topological order, x̄_p += (∂v/∂p) x̄_v. This is
+  :func:`autograd_core.graph.pull_back`, the loop ``grad(create_graph=True)`` runs too.
 
 Both read only ``Value.parents`` and ``Value.local_grads`` and never touch ``.grad``. A node
 that depends on no seeded node gets no entry (its tangent or adjoint is 0), and its local
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..graph import topological_order
+from ..graph import pull_back, topological_order
 from ..value import Value
 
 __all__ = ["joint_order", "push_forward", "pull_back"]
@@ -44,20 +45,3 @@ def push_forward(order: list[Value], seeds: dict[Value, float]) -> dict[Value, A
         if acc is not None:
             tangent[v] = acc
     return tangent
-
-
-def pull_back(order: list[Value], seeds: dict[Value, float]) -> dict[Value, Any]:
-    """Adjoints x̄_v of every node in ``order`` that a seeded node depends on (one reverse sweep).
-
-    ``seeds`` maps output nodes to their cotangents; ``order`` is topological.
-    """
-    adjoint: dict[Value, Any] = dict(seeds)
-    get = adjoint.get
-    for v in reversed(order):
-        g = get(v)
-        if g is None:
-            continue
-        for p, d in zip(v.parents, v.local_grads):
-            previous = get(p)
-            adjoint[p] = d * g if previous is None else previous + d * g
-    return adjoint
