@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd_core import RULES, Rule, Value, apply_nary, apply_unary
+from autograd_core.shape import ACTIVATIONS as _TABLE
 
 from .init import Init, Seed, make_rng, resolve_init
 from .model_file import check_mlp_architecture, read_model_file
@@ -32,13 +33,9 @@ Inputs = Sequence[Value | float | int]
 
 _AFFINE = RULES["affine"]
 
-ACTIVATIONS: dict[str, Rule | None] = {
-    "tanh": RULES["tanh"],  # θ(s) = tanh s, θ' = 1 - θ²
-    "sigmoid": RULES["sigmoid"],  # θ(s) = 1 / (1 + e^-s), θ' = θ(1 - θ)
-    "relu": RULES["relu"],  # θ(s) = max(0, s), θ' = [s > 0]
-    "linear": None,  # θ(s) = s
-}
-"""Activation functions θ by name (``None``: the identity, no node)."""
+ACTIVATIONS: dict[str, Rule | None] = {name: a.rule for name, a in _TABLE.items()}
+"""Activation functions θ by name (``None``: the identity, no node), from the one table
+:data:`autograd_core.shape.ACTIVATIONS` (tanh: θ' = 1 - θ², sigmoid: θ(1 - θ), relu: [s > 0])."""
 
 
 def _check_activation(owner: str, activation: Any) -> Activation:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core._extras import require
+from autograd_core.shape import ACTIVATIONS
 
 from .layers import MLP, Layer
 
 __all__ = ["to_torch", "mlp_from_torch", "TORCH_ACTIVATIONS"]
 
-TORCH_ACTIVATIONS = {"tanh": "Tanh", "sigmoid": "Sigmoid", "relu": "ReLU", "linear": "Identity"}
+TORCH_ACTIVATIONS = {name: a.torch for name, a in ACTIVATIONS.items()}  # the one activation table
 """Activation name -> ``torch.nn`` module class name."""
 
 

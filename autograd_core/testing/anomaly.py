@@ -19,6 +19,7 @@ from types import FrameType
 from typing import Any
 
 from ..rules import Undefined
+from ..shape import ACTIVATIONS
 from ..value import Value, get_observer, observing
 from ._numeric import describe_input
 
@@ -28,11 +29,13 @@ _ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _library_dirs() -> tuple[str, ...]:
-    """autograd_core, and the sibling ``nn`` package of this project if it sits next to it."""
+    """autograd_core, and this project's ``nn`` if it is imported (the ``nn`` whose layers read
+    the activation table of :mod:`autograd_core.shape`): their frames are not creation sites."""
     dirs = [_ENGINE_DIR + os.sep]
-    sibling = os.path.join(os.path.dirname(_ENGINE_DIR), "nn")
-    if os.path.isdir(sibling):
-        dirs.append(sibling + os.sep)
+    layers = sys.modules.get("nn.layers")
+    path = getattr(layers, "__file__", None)
+    if path and getattr(layers, "_TABLE", None) is ACTIVATIONS:
+        dirs.append(os.path.dirname(os.path.abspath(path)) + os.sep)
     return tuple(dirs)
 
 

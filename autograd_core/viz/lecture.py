@@ -23,6 +23,7 @@ from ..files import atomic_write_text
 from ..functions import affine, square
 from ..graph import grad
 from ..rules import RULES
+from ..shape import ACTIVATIONS
 from ..value import Value, apply_unary, is_grad_enabled
 from .assets import html_page
 
@@ -33,12 +34,8 @@ LECTURE_MAX_WIDTH = 10
 LECTURE_MAX_LAYERS = 6
 """Most layers (L) that :func:`lecture_html` draws readably."""
 
-THETA = {  # activation name -> (θ as written, θ' as written in the lecture's terms)
-    "tanh": ("tanh", "1 \u2212 (x)\u00b2"),
-    "sigmoid": ("\u03c3", "x(1 \u2212 x)"),
-    "relu": ("relu", "[s > 0]"),
-    "linear": ("identity", "1"),
-}
+THETA = {name: (a.symbol, a.derivative) for name, a in ACTIVATIONS.items()}
+"""Activation name -> (θ as written, θ' as written in the lecture's terms), from :mod:`autograd_core.shape`."""
 
 
 def _activation(where: str, layer: Any) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _checks
+from ..shape import forward_floats, walk
 from .draw import color_ramp, dot_text, grad_color
 from .render import digraph
 from .trace import format_number, unicode_math
@@ -31,26 +32,7 @@ def edge_color(x: float, scale: float) -> str:
 
 
 def _layers(model: Any) -> list[Sequence[Any]]:
-    if hasattr(model, "layers"):
-        layers = [layer.neurons for layer in model.layers]
-    elif hasattr(model, "neurons"):
-        layers = [model.neurons]
-    elif hasattr(model, "w") and hasattr(model, "b"):
-        layers = [[model]]
-    else:
-        raise TypeError(
-            "draw_network: expected an nn model (MLP with .layers, Layer with .neurons, or Neuron with .w "
-            f"and .b), got {type(model).__name__}"
-        )
-    if not layers or any(len(neurons) == 0 for neurons in layers):
-        raise ValueError("draw_network: the model has an empty layer")
-    size = len(layers[0][0].w)
-    for l, neurons in enumerate(layers):
-        for j, n in enumerate(neurons):
-            if len(n.w) != size:
-                raise ValueError(f"draw_network: neuron {j} of layer {l} has {len(n.w)} weights, expected {size}")
-        size = len(neurons)
-    return layers
+    return walk(model, "draw_network").layers
 
 
 def _pin(rankdir: str, along: float, across: float) -> str:
@@ -72,19 +54,10 @@ def _forward_values(model: Any, layers: list[Sequence[Any]], x: Any, y: Any) -> 
 
     if y is not None:
         return lecture_steps(model, x, y)
-    from ..functions import affine
-    from ..rules import RULES
-    from ..value import apply_unary
-
-    xs = [[float(v) for v in x]]
-    for neurons in layers:
-        act = _activation(neurons[0])
-        out = []
-        for n in neurons:
-            s = affine(n.b.data, [w.data for w in n.w], xs[-1])
-            out.append(float(s if act in ("", "linear") or act not in RULES else apply_unary(RULES[act], s)))
-        xs.append(out)
-    return {"x": xs}
+    network = walk(model, "draw_network")
+    if not network.floats_ok:
+        raise ValueError(f"draw_network: x needs activations of the table, the model has {network.activations}")
+    return {"x": forward_floats(network, x)}
 
 
 def draw_network(

@@ -24,6 +24,7 @@ from operator import attrgetter, mul
 from typing import Any
 
 from autograd_core import Value, no_grad
+from autograd_core.shape import ACTIVATIONS, walk
 
 __all__ = ["ModelShape", "Recorder", "forward_floats", "compile_floats", "run_floats", "GRID", "MAX_POINTS"]
 
@@ -32,32 +33,8 @@ GRID = 24
 MAX_POINTS = 1000
 """At most this many data points are sent to a front end (accuracy still uses all of them)."""
 
-_THETA = {
-    "tanh": math.tanh,
-    "sigmoid": lambda s: 1.0 / (1.0 + math.exp(-s)) if s >= 0 else math.exp(s) / (1.0 + math.exp(s)),
-    "relu": lambda s: s if s > 0.0 else 0.0,
-    "linear": None,
-}
 _DATA = attrgetter("data")
 _GRAD = attrgetter("grad")
-
-
-def _neuron_layers(model: Any) -> list[Sequence[Any]]:
-    if hasattr(model, "layers"):
-        return [layer.neurons for layer in model.layers]
-    if hasattr(model, "neurons"):
-        return [model.neurons]
-    if hasattr(model, "w") and hasattr(model, "b"):
-        return [[model]]
-    raise TypeError(
-        "TrainingView: expected an nn model (MLP with .layers, Layer with .neurons, or Neuron with .w and .b), "
-        f"got {type(model).__name__}"
-    )
-
-
-def _activation_name(neuron: Any) -> str:
-    a = getattr(neuron, "activation", "linear")
-    return a if isinstance(a, str) else "callable"
 
 
 class ModelShape:
@@ -65,20 +42,11 @@ class ModelShape:
     layer by layer, neuron by neuron, (w_0j = bias, w_1j, ..., w_dj)."""
 
     def __init__(self, model: Any) -> None:
-        layers = _neuron_layers(model)
-        if not layers or any(len(neurons) == 0 for neurons in layers):
-            raise ValueError("TrainingView: the model has an empty layer")
-        self.sizes = [len(layers[0][0].w)] + [len(neurons) for neurons in layers]
-        for l, neurons in enumerate(layers):
-            for j, n in enumerate(neurons):
-                if len(n.w) != self.sizes[l]:
-                    raise ValueError(
-                        f"TrainingView: neuron {j + 1} of layer {l + 1} has {len(n.w)} weights, "
-                        f"expected {self.sizes[l]}"
-                    )
-        self.activations = [_activation_name(neurons[0]) for neurons in layers]
-        self.params: list[Value] = [p for neurons in layers for n in neurons for p in (n.b, *n.w)]
-        self.floats_ok = all(a in _THETA for a in self.activations)
+        network = walk(model, "TrainingView")
+        self.sizes = network.sizes
+        self.activations = network.activations
+        self.params: list[Value] = network.params
+        self.floats_ok = network.floats_ok
         """True when θ of every layer is known by name, so predictions need no graph."""
 
     @property
@@ -102,6 +70,12 @@ class ModelShape:
         return {"sizes": list(self.sizes), "activations": list(self.activations), "n_params": len(self.params)}
 
 
+def _theta(name: str) -> Any:
+    """θ on floats: the forward of the activation's rule (None for the identity)."""
+    rule = ACTIVATIONS[name].rule
+    return None if rule is None else rule.forward
+
+
 def compile_floats(shape: ModelShape, flat: Sequence[float]) -> list[tuple[Any, list[tuple[float, list[float]]]]]:
     """Per layer: θ (None for linear) and, per neuron, (w_0j, [w_1j, ..., w_dj]); sliced once,
     so evaluating many inputs (a grid, a data set) costs only the arithmetic."""
@@ -110,7 +84,7 @@ def compile_floats(shape: ModelShape, flat: Sequence[float]) -> list[tuple[Any, 
         width = d_in + 1
         layers.append(
             (
-                _THETA[act],
+                _theta(act),
                 [(flat[k + j * width], list(flat[k + j * width + 1 : k + (j + 1) * width])) for j in range(d_out)],
             )
         )

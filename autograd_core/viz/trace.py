@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..graph import topological_order
+from ..shape import lecture_names
 from ..value import Value
 
 __all__ = ["Edge", "Trace", "trace", "path_counts", "lecture_labels", "unicode_math", "format_number", "op_label"]
@@ -88,15 +89,6 @@ def path_counts(t: Trace) -> list[int]:
     return paths
 
 
-_NN_NAME = re.compile(r"(?:layers\.(\d+)\.)?neurons\.(\d+)\.(?:w\.(\d+)|b)")
-_ACTIVATIONS = ("tanh", "sigmoid", "relu")
-
-
-def _w(i: int, j: int, layer: int) -> str:
-    sep = "," if i >= 10 or j >= 10 else ""
-    return f"w_{{{i}{sep}{j}}}^({layer})"
-
-
 def lecture_labels(t: Trace) -> list[str]:
     """Labels in the lecture's notation for a graph built by ``nn``, for drawing only (no Value changes).
 
@@ -104,44 +96,12 @@ def lecture_labels(t: Trace) -> list[str]:
     ``w_{03}^(1)``: i = 0 is the bias, i = 1..d the inputs); an unlabelled ``affine`` or ``dot`` node
     on neuron j's weights is s_j^(l), an activation node on it x_j^(l); a root ``square`` node
     is e and its input h - y. Other labels stay as they are. Written with ``_`` and ``^( )``;
-    :func:`unicode_math` turns them into sub- and superscripts.
+    :func:`unicode_math` turns them into sub- and superscripts. The names come from
+    :func:`autograd_core.shape.lecture_names`, as ``compile``'s do.
     """
-    labels = [v.label for v in t.nodes]
-    neuron: dict[int, tuple[int, int]] = {}  # node index -> (layer, j) of the neuron whose weights it holds
-    for k, v in enumerate(t.nodes):
-        m = _NN_NAME.fullmatch(v.label) if v.is_leaf() else None
-        if m:
-            layer, j = int(m.group(1) or 0) + 1, int(m.group(2)) + 1
-            i = int(m.group(3)) + 1 if m.group(3) is not None else 0
-            labels[k] = _w(i, j, layer)
-            neuron[k] = (layer, j)
     index = {v: k for k, v in enumerate(t.nodes)}
-    s_of: dict[int, tuple[int, int]] = {}
-    for k, v in enumerate(t.nodes):
-        if v.label or v.is_leaf():
-            continue
-        parents = [index[p] for p in v.parents]
-        if v.op in ("affine", "dot"):
-            owners = {neuron[p] for p in parents if p in neuron}
-            if len(owners) == 1:
-                ((layer, j),) = owners
-                labels[k] = f"s_{j}^({layer})"
-                s_of[k] = (layer, j)
-                inputs = [p for p in parents if p not in neuron]
-                if layer == 1 and len(inputs) == len(parents) // 2:  # affine(w_0, w, x): x = the data
-                    for i, p in enumerate(inputs, start=1):
-                        if t.nodes[p].is_leaf() and not t.nodes[p].label:
-                            labels[p] = f"x_{i}^(0)"
-        elif v.op in _ACTIVATIONS and len(parents) == 1 and parents[0] in s_of:
-            layer, j = s_of[parents[0]]
-            labels[k] = f"x_{j}^({layer})"
-    root = len(t.nodes) - 1
-    if root >= 0 and t.nodes[root].op == "square" and not t.nodes[root].label:
-        labels[root] = "e"
-        (p,) = [index[q] for q in t.nodes[root].parents]
-        if not t.nodes[p].label and t.nodes[p].op == "sub":
-            labels[p] = "h \u2212 y"
-    return labels
+    items = [(v.label, v.op, [index[p] for p in v.parents]) for v in t.nodes]
+    return [name or v.label for name, v in zip(lecture_names(items), t.nodes)]
 
 
 _SUB = str.maketrans(

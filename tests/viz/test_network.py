@@ -83,7 +83,7 @@ def test_accepts_a_layer_or_a_neuron_and_validates():
             SimpleNamespace(neurons=[SimpleNamespace(w=[Value(1.0), Value(2.0)], b=Value(0.0))]),
         ]
     )
-    with pytest.raises(ValueError, match="neuron 0 of layer 1 has 2 weights, expected 1"):
+    with pytest.raises(ValueError, match="neuron 1 of layer 2 has 2 weights, expected 1"):
         draw_network(bad)
 
 
