@@ -148,9 +148,10 @@ def _w(i: int, j: int, layer: int) -> str:
     return f"w_{{{i}{sep}{j}}}^({layer})"
 
 
-def lecture_names(items: Sequence[tuple[str, str, Sequence[int]]]) -> list[str]:
+def lecture_names(items: Sequence[tuple[str, str, Sequence[int]]], root: int = -1) -> list[str]:
     """The lecture's names for a graph given as ``(label, op, parent indices)`` per node, parents
-    first and the root last (``op`` is ``""`` for a leaf); ``""`` where the lecture has no name.
+    first, ``root`` the index of the output (``op`` is ``""`` for a leaf); ``""`` where the
+    lecture has no name.
 
     nn's weights are w_ij^(l) (``w_{13}^(1)``; i = 0 the bias); an unlabelled ``affine`` or ``dot``
     on the weights of one neuron j of layer l is s_j^(l), and its data inputs (layer 1) x_i^(0);
@@ -185,9 +186,9 @@ def lecture_names(items: Sequence[tuple[str, str, Sequence[int]]]) -> list[str]:
         elif op in activations and len(parents) == 1 and parents[0] in s_of:
             layer, j = s_of[parents[0]]
             names[k] = f"x_{j}^({layer})"
-    if items and items[-1][1] == "square" and not items[-1][0]:
-        names[-1] = "e"
-        parents = items[-1][2]
+    if items and items[root][1] == "square" and not items[root][0]:
+        names[root] = "e"
+        parents = items[root][2]
         if len(parents) == 1 and items[parents[0]][1] == "sub" and not items[parents[0]][0]:
             names[parents[0]] = "h \u2212 y"
     return names

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..rules import Rule, Undefined, undefined
+from ..shape import code_name, lecture_names
 from ..symbolic import forward_source, partials_source
 from .source import Namer, identifier, is_atom, literal
 from .trace import Guard, Ref, Trace
@@ -39,8 +40,11 @@ class UseEngine(Exception):
 
 
 _OPS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
+_LECTURE_NOTE = [
+    "    # the lecture's names: w_ij_l = w_ij^(l) (i = 0: the bias, its input x_0 = 1), x_i_l0 = x_i^(0) the data,",
+    "    # s_j_l = s_j^(l), x_j_l = x_j^(l) = θ(s_j^(l)), e the loss, delta_j_l = δ_j^(l) = ∂e/∂s_j^(l)",
+]
 _SKIP_MIN = 3  # a node pushing to this many parents or more skips them when its gradient is 0
-_CHUNK = 40  # terms per line of the overflow check (long expressions strain the compiler)
 
 
 @dataclass
@@ -93,15 +97,25 @@ class _Generator:
             "GuardFailed": GuardFailed,
             "UseEngine": UseEngine,
             "UNDEFINED": undefined("undefined local derivative"),
+            "finite": finite,
         }
-        self.pnames = [namer.fresh(identifier(lbl, f"p{j}")) for j, lbl in enumerate(trace.param_labels)]
-        self.anames = [namer.fresh(identifier(lbl, f"a{i}")) for i, lbl in enumerate(trace.arg_labels)]
+        lecture = [code_name(name) for name in _lecture_names(trace)]  # "" where the lecture has no name
+        n_p, n_a = len(trace.params), len(trace.arg_labels)
+        self.lecture = any(lecture)
+        self.pnames = [namer.fresh(lecture[j] or identifier(lbl, f"p{j}")) for j, lbl in enumerate(trace.param_labels)]
+        self.anames = [
+            namer.fresh(lecture[n_p + i] or identifier(lbl, f"a{i}")) for i, lbl in enumerate(trace.arg_labels)
+        ]
         counts: dict[str, int] = {}
         self.nnames: list[str] = []
-        for node in nodes:  # unlabelled nodes: the rule's name and a count per rule (tanh0, tanh1, ...)
+        self.deltas: set[int] = set()  # nodes s_j^(l): their gradient is δ_j^(l)
+        for k, node in enumerate(nodes):  # unlabelled nodes: the rule's name and a count per rule (tanh0, ...)
             base = identifier(node.rule.name, "f")
             counts[base] = counts.get(base, -1) + 1
-            self.nnames.append(namer.fresh(identifier(node.label, f"{base}{counts[base]}")))
+            name = lecture[n_p + n_a + k]
+            if name.startswith("s_"):
+                self.deltas.add(k)
+            self.nnames.append(namer.fresh(name or identifier(node.label, f"{base}{counts[base]}")))
         self.rule_names: dict[int, str] = {}
         # Nodes that need a gradient: they depend on a parameter and the root depends on them.
         self.depends = depends = [False] * len(nodes)
@@ -195,8 +209,11 @@ class _Generator:
     # --- backward --------------------------------------------------------------------------
 
     def gname(self, r: Ref) -> str:
+        """``g_v`` = d out / d v; for the lecture's s_j^(l), ``delta_j_l`` (δ_j^(l) = ∂e/∂s_j^(l))."""
         if r not in self.gnames:
-            self.gnames[r] = self.namer.fresh(f"g_{self.text(r)}")
+            text = self.text(r)
+            delta = r[0] == "n" and r[1] in self.deltas and text.startswith("s_")
+            self.gnames[r] = self.namer.fresh(f"delta{text[1:]}" if delta else f"g_{text}")
         return self.gnames[r]
 
     def backward(self) -> None:
@@ -270,11 +287,9 @@ class _Generator:
         if sparse:  # an argument that is exactly 0 adds nothing to its weights' gradients
             grads = list(dict.fromkeys(term.split(" * ", 1)[0] for pushes in sparse.values() for _, term in pushes))
             lines.append("# inputs that are 0 (blank pixels) skip their weights, unless a gradient is inf or nan")
-            chunks = [grads[i : i + _CHUNK] for i in range(0, len(grads), _CHUNK)]
-            lines += [f"finite {'=' if j == 0 else '+='} {' + '.join(c)}" for j, c in enumerate(chunks)]
-            lines.append("finite = finite - finite == 0.0")
+            lines += _call("ok = finite", grads, "")
             for x, pushes in sparse.items():
-                lines.append(f"if {x} or not finite:")
+                lines.append(f"if {x} or not ok:")
                 lines += _indent([f"{target} += {term}" for target, term in pushes], 4)
         return lines
 
@@ -317,6 +332,7 @@ class _Generator:
         call = [
             f"def {name}(P, A, seed):",
             "    " + doc,
+            *(_LECTURE_NOTE if self.lecture else []),
             "    # parameters (read on every call) and arguments",
             *_indent(reads + unpack, 4),
             "    # forward: one line per node",
@@ -367,13 +383,43 @@ class _Generator:
         return Program("\n".join(call) + "\n", "\n".join(over) + "\n", values_source, self.namespace, name)
 
 
+def finite(*xs: float) -> bool:
+    """False if an x is inf or nan (their sum is then not finite; so is an overflowing sum):
+    the generated code's one check before it trusts a value."""
+    total = sum(xs)
+    return total - total == 0.0
+
+
+def _call(head: str, args: list[str], tail: str) -> list[str]:
+    """``head(a, b, ...)tail``, the arguments wrapped over lines of at most about 100 characters."""
+    one = f"{head}({', '.join(args)}){tail}"
+    if len(one) <= 110:
+        return [one]
+    lines, line = [f"{head}("], "   "
+    for a in args:
+        if len(line) + len(a) > 100:
+            lines.append(line.rstrip())
+            line = "   "
+        line += f" {a},"
+    return [*lines, line.rstrip(), f"){tail}"]
+
+
 def _check(terms: list[str]) -> list[str]:
-    """Statements raising UseEngine if any of ``terms`` is inf or nan (their sum is then not finite)."""
-    if not terms:
-        return []
-    chunks = [terms[i : i + _CHUNK] for i in range(0, len(terms), _CHUNK)]
-    lines = [f"fail {'=' if j == 0 else '+='} {' + '.join(c)}" for j, c in enumerate(chunks)]
-    return lines + ["if fail - fail != 0.0: raise UseEngine"]
+    """One call of :func:`finite`: UseEngine if any of ``terms`` is inf or nan."""
+    return _call("if not finite", terms, ": raise UseEngine") if terms else []
+
+
+def _lecture_names(trace: Trace) -> list[str]:
+    """The lecture's names (:func:`autograd_core.shape.lecture_names`) of parameters, arguments, nodes."""
+    n_p, n_a = len(trace.params), len(trace.arg_labels)
+    offset = {"p": 0, "a": n_p, "n": n_p + n_a}
+    items: list[tuple[str, str, list[int]]] = [(label, "", []) for label in trace.param_labels]
+    items += [("", "", []) for _ in trace.arg_labels]
+    for node in trace.nodes:
+        parents = [offset[r[0]] + int(r[1]) for r in node.inputs if r[0] != "c"]
+        items.append((node.label, node.rule.name, parents))
+    root = offset[trace.root[0]] + int(trace.root[1]) if trace.root[0] != "c" else -1
+    return lecture_names(items, root)
 
 
 def _guard_line(g: Guard, text: Any) -> str:

@@ -31,6 +31,7 @@ _RESERVED = (
         "push",
         "fail",
         "finite",
+        "ok",
     }
 )
 

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 import autograd_core as ac
 import nn
 from autograd_core import RULES, Rule, Value
+from autograd_core.compile.codegen import UseEngine, finite
 from autograd_core.testing.strategies import expressions
+from autograd_core.viz import lecture_steps
 
 from .helpers import assert_same, engine, replay
 
@@ -73,23 +75,11 @@ def test_nn_models_with_every_activation_and_loss_match_the_engine(activation, l
 
 
 def lecture_network():
-    """The lecture's 4-layer tanh network (3 inputs; 3, 3, 3, 1 neurons), lecture labels."""
+    """The lecture's 4-layer tanh network (3 inputs; 3, 3, 3, 1 neurons) and e = (h(x) - y)²; no labels set."""
     model = nn.MLP(3, [3, 3, 3, 1], activation="tanh", output_activation="tanh", seed=10)
-    for l, layer in enumerate(model.layers, start=1):
-        for j, neuron in enumerate(layer.neurons, start=1):
-            neuron.b.label = f"w_0{j}^({l})"
-            for i, w in enumerate(neuron.w, start=1):
-                w.label = f"w_{i}{j}^({l})"
 
     def e(x, y):
-        h = x
-        for l, layer in enumerate(model.layers, start=1):
-            h = layer(h)
-            for j, out in enumerate(h, start=1):
-                out.label, out.parents[0].label = f"x_{j}^({l})", f"s_{j}^({l})"
-        loss = nn.square_loss(h[0], y)
-        loss.label = "e"
-        return loss
+        return nn.square_loss(model(x)[0], y)
 
     return model, e
 
@@ -102,11 +92,36 @@ def test_the_lecture_network_matches_the_engine_and_reads_like_the_delta_recursi
         assert_same(replay(c, params, x, y), engine(e, params, x, y))
     src = c.source
     forward, backward = src.split("# backward")
-    assert "x_1_4 = math.tanh(s_1_4)  # tanh" in forward
-    assert "s_1_1 = w_01_1 + (w_11_1 * x_0 + w_21_1 * x_1 + w_31_1 * x_2)" in forward
-    assert "g_s_1_4 = g_x_1_4 * (1.0 - x_1_4 * x_1_4)" in backward  # delta_1^(4) = (1 - x^2) de/dx
-    assert "g_w_11_1 = g_s_1_1 * x_0" in backward  # de/dw_ij = x_i delta_j
-    assert "x0" not in src  # nn's bias input x_0 = 1 is a constant, folded away
+    assert "x_1_l4 = math.tanh(s_1_l4)  # tanh" in forward
+    assert "s_1_l1 = w_01_l1 + (w_11_l1 * x_1_l0 + w_21_l1 * x_2_l0 + w_31_l1 * x_3_l0)" in forward
+    assert "delta_1_l4 = g_x_1_l4 * (1.0 - x_1_l4 * x_1_l4)" in backward  # δ_1^(4) = (1 - x²) ∂e/∂x
+    assert "g_w_11_l1 = delta_1_l1 * x_1_l0" in backward  # ∂e/∂w_ij = x_i δ_j
+    assert "e = h_minus_y * h_minus_y  # square" in forward
+    assert "x_0_l0" not in src and " 1.0 * " not in src  # the bias input x_0 = 1 is folded away
+
+
+def test_the_names_in_the_source_hold_the_lectures_numbers():
+    model, e = lecture_network()
+    x, y = [0.5, -1.0, 2.0], 1.0
+    steps = lecture_steps(model, x, y)
+    c = ac.compile(e, x, y)
+    program = c.source.replace("    return e\n", "    return locals()\n")  # the replay, every name kept
+    namespace = {"math": math, "finite": finite, "UseEngine": UseEngine}
+    exec(compile(program, "<lecture>", "exec"), namespace)  # noqa: S102
+    names = namespace["replay"](c.parameters, [*x, y], 1.0)
+    sizes = [3, 3, 3, 3, 1]
+    for l in range(1, 5):
+        for j in range(1, sizes[l] + 1):
+            assert names[f"s_{j}_l{l}"] == steps["s"][l - 1][j - 1]
+            assert names[f"x_{j}_l{l}"] == steps["x"][l][j - 1]
+            assert names[f"delta_{j}_l{l}"] == steps["delta"][l - 1][j - 1]
+            neuron = model.layers[l - 1].neurons[j - 1]
+            for i, w in enumerate([neuron.b, *neuron.w]):  # w_0j is the bias
+                assert names[f"w_{i}{j}_l{l}"] == w.data
+                assert names[f"g_w_{i}{j}_l{l}"] == steps["grad"][l - 1][i][j - 1]
+    for i in range(1, 4):
+        assert names[f"x_{i}_l0"] == steps["x"][0][i - 1]
+    assert names["e"] == steps["e"]
 
 
 def test_each_node_is_one_statement_in_the_forward_part():
@@ -224,4 +239,4 @@ def test_the_parameters_are_the_models_and_nns_bias_inputs_are_constants():
     model = nn.MLP(3, [4, 2], activation="relu", seed=5)
     c = ac.compile(lambda x: nn.logsumexp(model(x)), [0.1, 0.2, 0.3])
     assert {id(p) for p in c.parameters} == {id(p) for p in model.parameters()}
-    assert "L0_n3_w_2" in c.source and "L1_n1_b" in c.source  # names from nn's parameter labels
+    assert "w_34_l1" in c.source and "w_02_l2" in c.source  # w_ij^(l) from nn's parameter labels
