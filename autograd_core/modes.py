@@ -118,8 +118,8 @@ def set_observer(observer: Any) -> Any:
 def watch_comparisons(callback: Callable[[str, Any, Any, Any], None]) -> Iterator[None]:
     """Inside this block, ``callback(op, left, right, result)`` sees how Python code reads Values.
 
-    ``op`` is ``"lt" "le" "gt" "ge" "eq" "ne"`` for a comparison (``left`` is the Value whose
-    method ran), ``"bool"`` for ``bool(v)`` and ``"float"`` for ``float(v)``, ``round``,
+    ``op`` is ``"lt" "le" "gt" "ge"`` for a comparison (``left`` is the Value whose method ran;
+    ``==`` is identity and not watched), ``"bool"`` for ``bool(v)`` and ``"float"`` for ``float(v)``, ``round``,
     format specs and ``v.item()`` (``right`` is ``None``). ``compile`` records these as guards.
     """
     if not callable(callback):

@@ -165,7 +165,7 @@ def _number(x: Any) -> Any:
 def _pow_partials(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
     if y.__class__ is float and y == 0.0:
         dx: Any = 0.0  # x ** 0 = 1: no x ** -1 (infinite for tiny x, rebuilt at each order)
-    elif x != 0.0 or y >= 1.0:
+    elif x < 0.0 or x > 0.0 or y >= 1.0:  # ordering, not !=: a Value's == is identity
         dx = y * _power(x, y - 1.0)
     else:
         dx = undefined(f"pow: derivative with respect to the base is infinite at 0.0 ** {_number(y)!r}")
@@ -276,7 +276,7 @@ RULES: dict[str, Rule] = {
         Rule("abs", 1, abs, lambda x, out: (_sign(x),),
              "|x|; d/dx = sign x (0 at 0)", (AWAY_FROM_0,), bounded=True),
         Rule("sqrt", 1, _sqrt_forward,
-             lambda x, out: (0.5 / out if out != 0.0
+             lambda x, out: (0.5 / out if out > 0.0 or out != out  # out >= 0 (nan: nan)
                              else undefined("sqrt: derivative is infinite at x = 0.0"),),
              "sqrt x; d/dx = 1 / (2 sqrt x)", (POSITIVE,), bounded=True),
         Rule("sin", 1, math.sin, lambda x, out: (_cos(x),),

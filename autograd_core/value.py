@@ -246,13 +246,9 @@ class Value:
         """cos x"""
         return apply_unary(_COS, self)
 
-    # --- comparisons compare data and return bools; hashing stays by identity ----------
-
-    def __eq__(self, other: object) -> bool:
-        return _watch("eq", self, other, self.data == _data(other)) if _modes._active else self.data == _data(other)
-
-    def __ne__(self, other: object) -> bool:
-        return _watch("ne", self, other, self.data != _data(other)) if _modes._active else self.data != _data(other)
+    # --- comparisons: <, <=, >, >= compare data and return bools; == and hash are identity ---
+    # (as in micrograd: [a, b].index(b) finds b and `b in [a]` is False even when a.data == b.data;
+    # compare numbers with a.data == b.data)
 
     def __lt__(self, other: Value | Number) -> bool:
         return _watch("lt", self, other, self.data < _data(other)) if _modes._active else self.data < _data(other)
@@ -266,6 +262,8 @@ class Value:
     def __ge__(self, other: Value | Number) -> bool:
         return _watch("ge", self, other, self.data >= _data(other)) if _modes._active else self.data >= _data(other)
 
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
     __hash__ = object.__hash__
 
     # --- Python conventions: a Value reads like a PyTorch scalar tensor ----------------

@@ -39,7 +39,7 @@ class UseEngine(Exception):
     """This replay must go through the engine (non-finite value, undefined derivative...)."""
 
 
-_OPS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
+_OPS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _LECTURE_NOTE = [
     "    # the lecture's names: w_ij_l = w_ij^(l) (i = 0: the bias, its input x_0 = 1), x_i_l0 = x_i^(0) the data,",
     "    # s_j_l = s_j^(l), x_j_l = x_j^(l) = θ(s_j^(l)), e the loss, delta_j_l = δ_j^(l) = ∂e/∂s_j^(l)",

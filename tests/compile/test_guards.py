@@ -57,7 +57,7 @@ def test_labels_compared_as_values_select_variants_in_a_data_set():
 
     def f(x, y):
         s = model(x)[0]
-        return (1.0 - s).relu() if y == 1.0 else (1.0 + s).relu()  # y is a Value: a guard
+        return (1.0 - s).relu() if y > 0.0 else (1.0 + s).relu()  # y is a Value: a guard (== is identity)
 
     X = [[0.1, 0.2], [0.5, -0.3], [-0.4, 0.9], [0.3, 0.3]]
     Y = [1.0, -1.0, 1.0, -1.0]

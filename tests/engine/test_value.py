@@ -127,17 +127,19 @@ def test_result_data_is_a_float():
 # --- comparisons and hashing ---------------------------------------------------------------
 
 
-def test_comparisons_compare_data_and_return_bool():
+def test_ordering_compares_data_and_returns_bool():
     a, b = Value(1.0), Value(2.0)
-    results = [a < b, a <= b, b > a, b >= a, a == Value(1.0), a != b, a < 1.5, a == 1, 2 > a]
+    results = [a < b, a <= b, b > a, b >= a, a < 1.5, 2 > a, a <= 1, a >= Value(1.0)]
     assert all(type(r) is bool for r in results)
     assert all(results)
-    assert (a > b) is False and (a == b) is False and (a >= 2.0) is False
+    assert (a > b) is False and (a >= 2.0) is False and (b <= a) is False
 
 
-def test_equal_values_are_distinct_set_members_and_dict_keys():
+def test_equality_is_identity_and_agrees_with_hash():
     a, b = Value(1.0), Value(1.0)
-    assert a == b
+    assert a == a and (a == b) is False and a != b and (a != a) is False
+    assert (a == 1.0) is False and (a != 1.0) is True  # a number is never a node: compare a.data
+    assert [a, b].index(b) == 1 and b not in [a] and b in [a, b]
     assert len({a, b}) == 2
     d = {a: "a", b: "b"}
     assert d[a] == "a" and d[b] == "b"
