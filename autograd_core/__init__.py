@@ -4,10 +4,11 @@ Build expressions from :class:`Value` nodes, call ``backward()`` on the result, 
 ``.grad``. Every basic function lives in one table, :data:`autograd_core.rules.RULES`.
 """
 
-from .compile import compile  # noqa: A004 - trace once, replay as generated Python
+from typing import TYPE_CHECKING, Any
+
 from .functional import hessian, hvp, jacobian, jvp, vjp
+from .functions import abs as abs  # noqa: A004 - by name only, not in __all__ (see below)
 from .functions import (
-    abs,
     affine,
     cos,
     dot,
@@ -18,9 +19,9 @@ from .functions import (
     sin,
     sqrt,
     square,
-    sum,
     tanh,
 )
+from .functions import sum as sum  # noqa: A004
 from .graph import backward, grad, topological_order
 from .rules import RULES, Rule, undefined
 from .value import (
@@ -34,10 +35,16 @@ from .value import (
     no_grad,
 )
 
+if TYPE_CHECKING:
+    from .compile import compile as compile  # noqa: A004 - loaded on first use, see __getattr__
+
 __version__ = "0.2.0"
 
+# ``sum``, ``abs`` and ``compile`` are importable by name (``from autograd_core import sum``,
+# ``ac.compile``) but left out of ``__all__``: ``from autograd_core import *`` must not replace
+# the builtins. The compiler is imported the first time ``compile`` is asked for.
+
 __all__ = [
-    "compile",
     "Value",
     "backward",
     "grad",
@@ -58,11 +65,9 @@ __all__ = [
     "tanh",
     "sigmoid",
     "relu",
-    "abs",
     "sqrt",
     "sin",
     "cos",
-    "sum",
     "dot",
     "affine",
     "jvp",
@@ -71,3 +76,13 @@ __all__ = [
     "hessian",
     "hvp",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``autograd_core.compile``, imported on first use (``import autograd_core`` stays light)."""
+    if name == "compile":
+        from .compile import compile as fn
+
+        globals()["compile"] = fn
+        return fn
+    raise AttributeError(f"module 'autograd_core' has no attribute {name!r}")

@@ -7,6 +7,10 @@
 - :mod:`.over`: replay over a data set with a reduction.
 """
 
+import sys
+import types
+from typing import Any
+
 from .codegen import GuardFailed, UseEngine
 from .compiled import CheckReport, Compiled, CompiledForward, CompileStats, compile, compile_forward
 from .over import REDUCTIONS
@@ -22,3 +26,14 @@ __all__ = [
     "UseEngine",
     "REDUCTIONS",
 ]
+
+
+class _CallableModule(types.ModuleType):
+    """This package, callable as :func:`compile`: importing a submodule sets ``autograd_core.compile``
+    to the package, and ``autograd_core.compile(f, ...)`` must keep working then too."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return compile(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
