@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numbers
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import compress
@@ -183,7 +183,7 @@ def _as_float(x: Any, where: str | tuple[str, str], position: int | None = None)
 
 
 def _describe(args: tuple[Any, ...]) -> str:
-    labels = [f"'{a.label}'" for a in args if a.__class__ is Value and a.label]
+    labels = [f"'{a.label}'" for a in args if isinstance(a, Value) and a.label]
     return f" (input {', '.join(labels)})" if labels else ""
 
 
@@ -205,7 +205,7 @@ def _reraise(rule: Any, error: Exception, args: tuple[Any, ...], stage: str, fn:
         raise _not_a_rule(fn, rule) from None
     if type(error) in _OWN_ERRORS and len(error.args) == 1 and isinstance(error.args[0], str):
         raise type(error)(f"{error}{_describe(args)}") from None
-    shown = ", ".join(repr(a.data) if a.__class__ is Value else repr(a) for a in args)
+    shown = ", ".join(repr(a.data) if isinstance(a, Value) else repr(a) for a in args)
     error.add_note(f"raised by rule {rule.name!r}.{stage} on inputs ({shown}){_describe(args)}")
     raise error
 
@@ -233,6 +233,10 @@ class Value:
     ``Value(data, label="")``: ``data`` is stored as a float; ``grad`` starts at 0.0 and
     holds d(root)/d(self) after ``root.backward()``. Plain numbers in expressions are
     constants, not nodes.
+
+    micrograd's signature ``Value(data, _children=(), _op='', label='')`` works too (a str as
+    second argument is the label): with children, the node is a *custom node*, whose maker
+    sets ``out._backward = closure`` (see :mod:`autograd_core.custom`).
     """
 
     # One node is ONE object tracked by the garbage collector (no per-node tuples for
@@ -244,7 +248,8 @@ class Value:
     #   _in1, _d1    the same for argument position 1 of a binary rule
     #   _const       the constant argument of a binary rule (its position is the _in slot
     #                that is None); None when every argument is a Value
-    #   _nary        an n-ary rule's (parents, local derivatives, all inputs); else None
+    #   _nary        an n-ary rule's (parents, local derivatives, all inputs); else None;
+    #                a custom node's (parents, (), parents, closure) (custom.py)
     #   _mark        scratch for graph traversal (graph.py), never read anywhere else
     __slots__ = (
         "data",
@@ -269,10 +274,14 @@ class Value:
     _in1: Value | None
     _d1: Any
     _const: float | None
-    _nary: tuple[tuple[Value, ...], tuple[Any, ...], tuple[Any, ...]] | None
+    _nary: tuple[Any, ...] | None
     _mark: object
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    def __init__(self, data: Number, _children: Iterable[Value] | str = (), _op: str = "", label: str = "") -> None:
+        if _children.__class__ is str:  # Value(0.5, "w"): the label
+            if label or _op:
+                raise TypeError(f"Value: got the label twice ({_children!r} and {label or _op!r})")
+            _children, label = (), _children  # type: ignore[assignment]
         self.data = _as_float(data, "Value")
         self.grad = 0.0
         if not isinstance(label, str):
@@ -280,6 +289,10 @@ class Value:
         self.label = label
         self._rule = None
         self._in0 = self._d0 = self._in1 = self._d1 = self._const = self._nary = self._mark = None
+        if _children or _op:
+            from .custom import make_custom
+
+            make_custom(self, _children, _op)
 
     # --- structure: the only way code outside value.py/graph.py reads a node ----------
 
@@ -305,8 +318,13 @@ class Value:
 
     @property
     def local_grads(self) -> tuple[Any, ...]:
-        """d self / d parent for each entry of :attr:`parents`, as computed at forward time."""
+        """d self / d parent for each entry of :attr:`parents`, as computed at forward time
+        (for a custom node, by one probe call of its closure: :func:`autograd_core.custom.probe`)."""
         if self._nary is not None:
+            if len(self._nary) == 4:
+                from .custom import probe
+
+                return probe(self)
             return self._nary[1]
         if self._in0 is None:
             return () if self._in1 is None else (self._d1,)
@@ -335,6 +353,47 @@ class Value:
         from .graph import backward
 
         backward(self, gradient)
+
+    def propagate(self) -> None:
+        """One step of the backward loop: each parent p gets ``p.grad += (d self/d p) * self.grad``.
+
+        ``backward()`` runs this for every node, children before parents; calling it node by
+        node, from the root down, is backpropagation by hand (micrograd's ``_backward()``).
+        """
+        from .graph import propagate
+
+        propagate(self)
+
+    # --- micrograd's names: views of the slots above (custom.py) ------------------------
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's ``_prev``: the set of this node's parents (empty for a leaf)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's ``_op``: ``'+'``, ``'*'``, ``'**2'``, ``'ReLU'``, ``'tanh'``, ...; ``''`` for a leaf."""
+        from .custom import micrograd_op
+
+        return micrograd_op(self)
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """micrograd's ``_backward``: this node's step of the backward loop (see :meth:`propagate`).
+
+        Assignable only on a custom node (``Value(data, _children, _op)``): the closure then
+        is its step, run by ``backward()`` in topological order.
+        """
+        from .custom import closure_of, is_custom
+
+        return closure_of(self) if is_custom(self) else self.propagate
+
+    @_backward.setter
+    def _backward(self, closure: Callable[[], None]) -> None:
+        from .custom import set_closure
+
+        set_closure(self, closure)
 
     # --- arithmetic ------------------------------------------------------------------
 
@@ -481,7 +540,11 @@ class Value:
             if v._rule is None:
                 records.append(v)  # leaves keep their identity across one pickle
             else:
-                inputs = tuple(("node", index[id(a)]) if a.__class__ is Value else a for a in v.inputs)
+                if len(v._nary or ()) == 4:
+                    from .custom import custom_error
+
+                    raise custom_error("pickle", v, "is code, not data")
+                inputs = tuple(("node", index[id(a)]) if isinstance(a, Value) else a for a in v.inputs)
                 records.append((v._rule, v.data, v.grad, v.label, inputs, v.local_grads))
         return (_graph, (records,))
 
@@ -505,7 +568,7 @@ def _graph(records: list[Any]) -> Value:
     """Rebuild a pickled graph from its flat records; returns the root (the last one)."""
     nodes: list[Value] = []
     for record in records:
-        if record.__class__ is Value:
+        if isinstance(record, Value):
             nodes.append(record)
             continue
         rule, data, grad, label, inputs, local = record
@@ -514,12 +577,12 @@ def _graph(records: list[Any]) -> Value:
         node.data, node.grad, node.label, node._rule, node._mark = data, grad, label, rule, None
         node._in0 = node._d0 = node._in1 = node._d1 = node._const = node._nary = None
         if rule.arity < 0:
-            parents = tuple(a for a in args if a.__class__ is Value)
+            parents = tuple(a for a in args if isinstance(a, Value))
             node._nary = (parents, tuple(local), args)
         else:
             slots = iter(local)
             for position, a in enumerate(args):
-                if a.__class__ is not Value:
+                if not isinstance(a, Value):
                     node._const = float(a)
                 elif position == 0:
                     node._in0, node._d0 = a, next(slots)
@@ -553,12 +616,12 @@ def apply(rule: Rule, *args: Value | Number) -> Value | float:
     if n == 2:
         return apply_binary(rule, args[0], args[1])
     where = _where(rule, "apply")
-    return apply_nary(rule, tuple(a if a.__class__ is Value else _as_float(a, where, i) for i, a in enumerate(args)))
+    return apply_nary(rule, tuple(a if isinstance(a, Value) else _as_float(a, where, i) for i, a in enumerate(args)))
 
 
 def apply_unary(rule: Rule, x: Any) -> Any:
     """:func:`apply` for a rule of one input (one Python call fewer, for hot loops)."""
-    if x.__class__ is not Value:
+    if x.__class__ is not Value and not isinstance(x, Value):  # a subclass's instance is a Value too
         return _constants_only(rule, (x,), None, "apply_unary")
     a = x.data
     try:
@@ -591,8 +654,11 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
     """:func:`apply` for a rule of two inputs."""
     xv = x.__class__ is Value
     yv = y.__class__ is Value
-    if not (xv or yv):
-        return _constants_only(rule, (x, y), None, "apply_binary")
+    if not (xv and yv):  # a constant, or an instance of a subclass of Value
+        xv = xv or (x.__class__ is not float and isinstance(x, Value))
+        yv = yv or (y.__class__ is not float and isinstance(y, Value))
+        if not (xv or yv):
+            return _constants_only(rule, (x, y), None, "apply_binary")
     a = x.data if xv else (x if x.__class__ is float else _as_float(x, _where(rule, "apply_binary"), 0))
     b = y.data if yv else (y if y.__class__ is float else _as_float(y, _where(rule, "apply_binary"), 1))
     try:
@@ -700,7 +766,7 @@ def _classify(rule: Any, args: tuple[Any, ...]) -> Any:
         raise _not_a_rule("apply_nary", rule)
     if not isinstance(args, (tuple, list)):
         raise TypeError(f"apply_nary: inputs must be a tuple, got {type(args).__name__} {args!r:.60}")
-    mask = [a.__class__ is Value for a in args]
+    mask = [isinstance(a, Value) for a in args]
     where = _where(rule, "apply_nary")
     values = [a.data if m else _as_float(a, where, i) for i, (a, m) in enumerate(zip(args, mask))]
     if not any(mask):
