@@ -105,7 +105,8 @@ def is_custom(node: Value) -> bool:
 
 def make_custom(node: Value, children: Iterable[Any], op: Any) -> None:
     """Turn the new leaf ``node`` into a custom node over ``children`` (each parent once, in order)."""
-    from .value import Value, _in_mode, _mode
+    from .modes import _mode
+    from .value import Value, _in_mode
 
     if not isinstance(op, str):
         raise TypeError(f"Value: _op must be a str, got {type(op).__name__} {op!r:.60}")
@@ -133,7 +134,7 @@ def make_custom(node: Value, children: Iterable[Any], op: Any) -> None:
 def set_closure(node: Value, closure: Any) -> None:
     """``node._backward = closure``: the backward step of a custom node."""
     if not is_custom(node):
-        from .value import is_grad_enabled
+        from .modes import is_grad_enabled
 
         if node._rule is None and not is_grad_enabled():
             return  # made inside no_grad(): a leaf, nothing to push
