@@ -375,7 +375,7 @@ def test_a_subclass_builds_graphs_mixes_with_values_and_backpropagates():
     y = (a.double() * b + a.cube()).tanh() + a / b - ac.sigmoid(a) + 2.0 * a + b**2
     y.backward()
     assert isinstance(y, Value)
-    assert a in topological_order(y) and a in (a * b)._prev
+    assert any(v is a for v in topological_order(y)) and a in (a * b)._prev
     assert gradcheck(lambda a, b: (a.double() * b + MyValue.cube(a)).tanh() + a / b - ac.sigmoid(a) + b**2, [a, b])
     assert grad(y, [a, b]) == pytest.approx([a.grad, b.grad])
 
