@@ -45,6 +45,8 @@ def micrograd_op(node: Value) -> str:
     rule = node._rule
     if rule is None:
         return ""
+    if is_custom(node):
+        return rule.name  # the string its maker gave
     if rule is _POW and node._in1 is None and node._const is not None:
         return f"**{_number(node._const)}"
     if rule.arity == 2 and rule.symbol:

@@ -121,7 +121,9 @@ def test_op_is_micrograds_string(build, op):
 
 
 def test_micrograd_style_tracing_through_prev_and_op_sees_the_whole_graph():
-    x1, w1, x2, w2, b = (Value(v, label=n) for v, n in [(2.0, "x1"), (-3.0, "w1"), (0.0, "x2"), (1.0, "w2"), (6.9, "b")])
+    x1, w1, x2, w2, b = (
+        Value(v, label=n) for v, n in [(2.0, "x1"), (-3.0, "w1"), (0.0, "x2"), (1.0, "w2"), (6.9, "b")]
+    )
     n = x1 * w1 + x2 * w2 + b
     o = n.tanh()
     nodes, edges = trace(o)
@@ -226,6 +228,7 @@ def test_micrograd_constructor_with_children_makes_a_custom_node():
     assert out._op == "*" and out.op == "*"
     assert out._prev == {a, b} and out.parents == (a, b)
     assert Value(4.0, (a, a), "sq").parents == (a,)  # children form a set, as in micrograd
+    assert Value(2.0, (a,), "relu")._op == "relu"  # a custom node keeps its maker's string
 
 
 @pytest.mark.parametrize(
