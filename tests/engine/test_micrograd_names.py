@@ -315,6 +315,23 @@ def test_gradcheck_names_the_custom_node_whose_closure_is_wrong():
     assert "custom node 'cube'" in message and "'x'=0.9" in message
 
 
+def test_gradcheck_blames_the_wrong_closure_not_a_correct_one_before_it():
+    def wrong_square(v):
+        out = Value(v.data**2, (v,), "sq")
+
+        def _backward():
+            v.grad += v.data * out.grad  # the planted mistake: v instead of 2v
+
+        out._backward = _backward
+        return out
+
+    x = Value(0.8, label="x")
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: wrong_square(cube(x) + x), [x])
+    blame = str(info.value).split("disagrees:", 1)[1]
+    assert "custom node 'sq'" in blame and "'cube'" not in blame
+
+
 def test_higher_order_through_a_closure_names_the_node_and_points_at_rule():
     x = Value(0.5)
     y = cube(x)
