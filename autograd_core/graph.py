@@ -29,7 +29,7 @@ from .modes import _mode
 from .rules import Undefined
 from .value import Value
 
-__all__ = ["topological_order", "backward", "grad", "pull_back"]
+__all__ = ["topological_order", "backward", "grad", "propagate", "pull_back"]
 
 _lock = threading.RLock()
 
@@ -40,14 +40,14 @@ def topological_order(root: Value | Sequence[Value]) -> list[Value]:
     Iterative depth-first post-order over parents in argument order: deterministic. Given
     several roots, one walk over all of them: each node once, shared subgraphs walked once.
     """
-    if root.__class__ is Value:
+    if isinstance(root, Value):
         return _walk([root], True)
     if isinstance(root, (str, bytes)) or not isinstance(root, Sequence):
         raise TypeError(
             f"topological_order: expected a Value or a sequence of Values, got {type(root).__name__} {root!r:.60}"
         )
     for k, r in enumerate(root):
-        if r.__class__ is not Value:
+        if not isinstance(r, Value):
             raise TypeError(f"topological_order: root {k} is {type(r).__name__} {r!r:.60}, not a Value")
     return _walk(list(root), True)
 
@@ -109,7 +109,11 @@ def _push(order: list[Value], observer: Any) -> None:
             else:
                 for p, d in zip(n[0], n[1]):
                     p.grad += d * g
-    except ValueError as error:
+                if len(n) == 4:  # a custom node (see custom.py): its maker's closure does the step
+                    n[3]()
+    except ValueError as error:  # an undefined local derivative was used
+        if v is not None and len(v._nary or ()) == 4:
+            raise
         _name_the_inputs(error, v, v.local_grads if v is not None else ())
 
 
@@ -131,7 +135,7 @@ def _rebuilt(v: Value) -> tuple[tuple[Value, ...], tuple[Any, ...]]:
     if rule is None:
         return (), ()
     args = v.inputs
-    pairs = [(x, d) for x, d in zip(args, rule.partials(*args, v)) if x.__class__ is Value]
+    pairs = [(x, d) for x, d in zip(args, rule.partials(*args, v)) if isinstance(x, Value)]
     return tuple(x for x, _ in pairs), tuple(d for _, d in pairs)
 
 
@@ -159,12 +163,26 @@ def pull_back(
             parents, partials = local(v)
             one = g.__class__ is float and g == 1.0
             for p, d in zip(parents, partials):
-                term = d if one and d.__class__ is Value else d * g  # no "d * 1.0" node
+                term = d if one and isinstance(d, Value) else d * g  # no "d * 1.0" node
                 previous = get(p)
                 adjoint[p] = term if previous is None else previous + term
     except ValueError as error:
         _name_the_inputs(error, v, partials)
     return adjoint
+
+
+def propagate(node: Value) -> None:
+    """One step of the backward loop: ``p.grad += (d node/d p) * node.grad`` for each parent p.
+
+    micrograd's ``node._backward()``; the loop of :func:`backward` runs it for every node,
+    children before parents. A leaf has nothing to push.
+    """
+    if not isinstance(node, Value):
+        raise TypeError(f"propagate: expected a Value, got {type(node).__name__} {node!r:.60}")
+    if node._rule is None:
+        return
+    with _lock:
+        _push([node], None)
 
 
 def backward(root: Value, gradient: float = 1.0) -> None:
@@ -173,7 +191,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     Interior nodes are overwritten (a second call does not double-count); leaves
     accumulate, as in PyTorch, so two roots that share leaves add up in them.
     """
-    if root.__class__ is not Value:
+    if not isinstance(root, Value):
         raise TypeError(f"backward: expected a Value, got {type(root).__name__} {root!r:.60}")
     seed = as_float(gradient, "backward: gradient")
     mode = _mode()
@@ -201,12 +219,12 @@ def grad(
     gives a single result; a sequence gives a list. An input ``output`` does not depend
     on gets 0.
     """
-    single = inputs.__class__ is Value
+    single = isinstance(inputs, Value)
     if not single and (isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence)):
         raise TypeError(f"grad: inputs must be a Value or a sequence of Values, got {type(inputs).__name__}")
     wanted: list[Value] = [inputs] if isinstance(inputs, Value) else list(inputs)
     for x in [output, *wanted]:
-        if x.__class__ is not Value:
+        if not isinstance(x, Value):
             raise TypeError(f"grad: expected Values, got {type(x).__name__} {x!r:.60}")
     if not isinstance(create_graph, bool):
         raise TypeError(f"grad: create_graph must be a bool, got {type(create_graph).__name__}")
@@ -236,4 +254,4 @@ def _grads_as_floats(output: Value, wanted: list[Value]) -> list[float]:
 
 
 def _as_value(x: Any) -> Value:
-    return x if x.__class__ is Value else Value(x)
+    return x if isinstance(x, Value) else Value(x)
