@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
+
 import autograd_core as ac
 import nn
 from autograd_core import Value
@@ -50,6 +52,33 @@ def test_bool_of_a_value_is_a_guard():
     c = ac.compile(f, 0.0)
     assert_same(replay(c, [w], 1.0), engine(f, [w], 1.0))  # d == 0: the other branch
     assert c.stats.guard_failures == 1
+
+
+@pytest.mark.parametrize("op", ["le", "ge", "lt", "gt"])
+@pytest.mark.parametrize("traced_at", [0.5, 3.0])  # below and above the boundary h = 2
+def test_a_guard_replayed_exactly_at_its_boundary_matches_the_engine(op, traced_at):
+    w = Value(1.0, "w")
+
+    def f(x):
+        h = w * x
+        hit = {"le": h <= 2.0, "ge": h >= 2.0, "lt": h < 2.0, "gt": h > 2.0}[op]
+        return h * 2.0 if hit else h * 20.0
+
+    c = ac.compile(f, traced_at)
+    for x in (2.0, traced_at, 2.0):  # h == 2.0 exactly: the equality case of the guard
+        assert_same(replay(c, [w], x), engine(f, [w], x), rtol=0.0)
+
+
+def test_equality_of_values_is_identity_and_no_guard():
+    w = Value(1.0, "w")
+
+    def f(x):
+        h = w * x
+        return h * 2.0 if h == h else h * 20.0  # identity: always the first branch
+
+    c = ac.compile(f, 1.0)
+    assert "GuardFailed  # guard" not in c.source
+    assert_same(replay(c, [w], 5.0), engine(f, [w], 5.0), rtol=0.0)
 
 
 def test_labels_compared_as_values_select_variants_in_a_data_set():

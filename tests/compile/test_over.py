@@ -54,10 +54,23 @@ def test_over_reads_parameters_once_per_call_and_sees_updates_between_calls():
     w = Value(0.5, "w")
     c = ac.compile(lambda x, y: (w * x - y) * (w * x - y), 1.0, 0.0)
     X, Y = [1.0, 2.0], [0.0, 1.0]
+
+    def by_engine(reduce_mean: bool) -> tuple[float, float]:
+        w.grad = 0.0
+        loss = ac.sum([(w * x - y) * (w * x - y) for x, y in zip(X, Y)])
+        loss = loss * (1.0 / len(X)) if reduce_mean else loss
+        loss.backward()
+        return loss.data, w.grad
+
+    expected = by_engine(False)
     w.grad = 0.0
-    assert c.over(X, Y, reduce="sum") == 0.25 + 0.0
-    w.data = 1.0
-    assert c.over(X, Y, reduce="mean") == (1.0 + 1.0) / 2
+    assert c.over(X, Y, reduce="sum") == expected[0] == 0.25 + 0.0
+    assert w.grad == expected[1] != 0.0  # d/dw at w = 0.5
+    w.data = 1.0  # a new value between calls: read by the next one, for the value and the gradient
+    expected = by_engine(True)
+    w.grad = 0.0
+    assert c.over(X, Y, reduce="mean") == expected[0] == (1.0 + 1.0) / 2
+    assert w.grad == expected[1]
 
 
 def test_over_examples_that_need_the_engine_are_replayed_one_by_one():

@@ -82,7 +82,7 @@ def test_rule_derivative_matches_central_difference_across_its_domain(name, data
         assert_close(leaf.grad, expected, scale=fx, what=f"d{name}/dx{i} at {xs}")
 
 
-@pytest.mark.parametrize("name", sorted(RULES))
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r.arity != 1))  # a unary rule has no other input
 @given(data=st.data())
 def test_rule_derivative_with_constant_inputs_matches_all_value_inputs(name, data):
     rule = RULES[name]

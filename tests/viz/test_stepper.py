@@ -40,8 +40,27 @@ def test_last_step_equals_engine_grads_exactly(expr):
             grads[step["node"]] = step["upstream"]
         for c in step["contribs"]:
             assert c["before"] == grads[c["parent"]]
+            assert float(c["after"]) == float(c["before"]) + float(c["contribution"])  # a running sum
             grads[c["parent"]] = c["after"]
     assert grads == data["final"]
+
+
+@pytest.mark.parametrize(
+    ("build", "sums", "final"),
+    [
+        (lambda x: x * x, [(0.0, 3.0), (3.0, 6.0)], 6.0),  # d(x²)/dx = x + x at x = 3: 0 -> 3 -> 6
+        (lambda x: x * x * x, [(0.0, 9.0), (9.0, 18.0), (18.0, 27.0)], 27.0),  # (x*x)*x: 9 directly, then 9 + 9
+    ],
+)
+def test_a_node_used_twice_shows_its_running_sum(build, sums, final):
+    x = Value(3.0, "x")
+    data = backprop_steps(build(x))
+    xi = next(i for i, n in enumerate(data["nodes"]) if n["label"] == "x")
+    shown = [
+        (float(c["before"]), float(c["after"])) for step in data["steps"] for c in step["contribs"] if c["parent"] == xi
+    ]
+    assert shown == sums
+    assert float(data["final"][xi]) == final
 
 
 def test_steps_follow_the_engines_reverse_topological_order():
