@@ -76,7 +76,7 @@ class RendererNotFound(RuntimeError):
 
 def _dot_source(obj: Any, draw_kwargs: dict[str, Any]) -> str:
     if isinstance(obj, Value):
-        from .draw import draw_graph
+        from .dot import draw_graph
 
         return str(draw_graph(obj, **draw_kwargs).source)
     if draw_kwargs:
@@ -186,7 +186,7 @@ def show(obj: Any, **draw_kwargs: Any) -> SVGGraph:
     wraps any graphviz graph (for example from :func:`draw_network`)."""
     _drawable("show", obj)
     if isinstance(obj, Value):
-        from .draw import draw_graph
+        from .dot import draw_graph
 
         require("graphviz", "viz", "show")
         obj = draw_graph(obj, **draw_kwargs)
