@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     print("Demos (run one with python -m demos.<name>; --quick for a fast run, --out DIR for its files):")
     for name, summary in rows:
         print(f"  {name.ljust(width)}  {summary}")
-    print('They need the demos extra: pip install -e ".[demos,viz]"')
+    print("They need two extras, demos (matplotlib, scikit-learn, tqdm) and viz (graphviz):")
+    print('pip install -e ".[demos,viz]"')
     return 0
 
 

@@ -24,3 +24,15 @@ def test_python_m_demos_rejects_arguments_with_the_usage():
         [sys.executable, "-m", "demos", "moons"], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert done.returncode == 2 and "python -m demos.<name>" in done.stderr
+
+
+def test_python_m_demos_names_every_extra_its_install_command_installs():
+    import re
+    import tomllib
+
+    done = subprocess.run([sys.executable, "-m", "demos"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    (extras,) = re.findall(r'pip install -e "\.\[([a-z,]+)\]"', done.stdout)
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    for extra in extras.split(","):
+        assert extra in declared
+        assert f"{extra} (" in done.stdout, f"the listing installs {extra} without naming it"
