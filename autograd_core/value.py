@@ -233,6 +233,9 @@ class Value:
     ``Value(data, label="")``: ``data`` is stored as a float; ``grad`` starts at 0.0 and
     holds d(root)/d(self) after ``root.backward()``. Plain numbers in expressions are
     constants, not nodes.
+
+    :param data: the number (an int, float or anything ``float()`` accepts exactly); stored as ``float``.
+    :param label: a name for drawings and error messages, e.g. ``"w_11^(1)"``.
     """
 
     # One node is ONE object tracked by the garbage collector (no per-node tuples for

@@ -157,7 +157,10 @@ def save_svg(obj: Any, path: str | os.PathLike[str], renderer: str = "auto", **d
 
 class SVGGraph:
     """A graph that shows itself inline in Jupyter (``_repr_svg_``) through :func:`render_svg`,
-    so no system Graphviz is needed. ``.source`` is the DOT text, ``.svg`` the rendered SVG."""
+    so no system Graphviz is needed. ``.source`` is the DOT text, ``.svg`` the rendered SVG.
+
+    :param graph: a ``graphviz.Digraph`` (e.g. from :func:`draw_graph`) or DOT source text.
+    """
 
     def __init__(self, graph: Any) -> None:
         _drawable("SVGGraph", graph)
