@@ -49,7 +49,8 @@ class Rule:
     :param name: the key of the row in :data:`RULES`, e.g. ``"tanh"``.
     :param arity: the number of inputs, or ``VARIADIC`` (-1) for any number.
     :param forward: ``forward(*xs) -> float`` on plain floats; raises outside the domain.
-    :param partials: ``partials(*xs, out) -> tuple``: one local derivative per input, arithmetic only, so it runs on floats and on Values.
+    :param partials: ``partials(*xs, out) -> tuple``: one local derivative per input,
+        arithmetic only, so it runs on floats and on Values.
     :param math: ``"formula; d/dx = ..."``: the function and its derivatives, for people (docs, drawings).
     :param domain: per input, the intervals the gradient checks and strategies draw from.
     :param symbol: an operator symbol for drawings (``"+"``, ``"²"``), empty for a named function.

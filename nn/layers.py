@@ -119,7 +119,8 @@ class Neuron(Module):
     :param nin: d, the number of inputs (the bias w_0 comes on top).
     :param activation: θ: ``"tanh"``, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
     :param seed: an int or ``random.Random`` for the initial weights (``None``: fresh randomness).
-    :param init: ``"xavier"``, ``"he"``, ``"uniform"`` or ``f(rng, fan_in, fan_out)``; ``None``: He for relu, Xavier otherwise.
+    :param init: ``"xavier"``, ``"he"``, ``"uniform"`` or ``f(rng, fan_in, fan_out)``;
+        ``None``: He for relu, Xavier otherwise.
     :param fan_out: the number of neurons of the layer (Xavier's fan-out).
     """
 
