@@ -12,11 +12,13 @@ from pathlib import Path
 
 from autograd_core import RULES
 
+from .conftest import Site
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_mkdocs_build_strict_passes(site: Path) -> None:
-    api = (site / "api" / "index.html").read_text(encoding="utf-8")
+def test_mkdocs_build_strict_passes(site: Site) -> None:
+    api = (site.path / "api" / "index.html").read_text(encoding="utf-8")
     for name in ("gradcheck", "MLP", "backward", "Value"):
         assert name in api, f"the API reference lacks {name}"
 
@@ -25,8 +27,8 @@ def _text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
-def test_the_api_reference_shows_constructor_signatures(site: Path) -> None:
-    api = _text((site / "api" / "index.html").read_text(encoding="utf-8"))
+def test_the_api_reference_shows_constructor_signatures(site: Site) -> None:
+    api = _text((site.path / "api" / "index.html").read_text(encoding="utf-8"))
     assert re.search(
         r"MLP\(\s*nin: int,\s*nouts: Sequence\[int\],.*?init: str \| Init \| None = None,?\s*\)", api, re.S
     )
@@ -34,8 +36,8 @@ def test_the_api_reference_shows_constructor_signatures(site: Path) -> None:
     assert re.search(r"SGD\(\s*params: Iterable\[Value\],\s*lr: float = 0\.01,", api)
 
 
-def test_the_api_reference_has_rules_as_a_table_of_every_row(site: Path) -> None:
-    page = (site / "api" / "index.html").read_text(encoding="utf-8")
+def test_the_api_reference_has_rules_as_a_table_of_every_row(site: Site) -> None:
+    page = (site.path / "api" / "index.html").read_text(encoding="utf-8")
     tables = [t for t in re.findall(r"<table>.*?</table>", page, re.S) if "<th>derivative</th>" in t]
     assert len(tables) == 1, "one table of basic functions"
     rows = re.findall(r"<tr>\s*<td><code>([\w.]+)</code></td>", tables[0])
@@ -58,4 +60,5 @@ def test_every_docs_page_is_in_the_nav() -> None:
             else:
                 listed.add(value)
     pages = {p.name for p in (ROOT / "docs").glob("*.md")}
-    assert pages == listed
+    notebooks = {f"notebooks/{p.stem}.md" for p in (ROOT / "docs" / "notebooks").glob("*.ipynb")}  # generated
+    assert pages | notebooks == listed
