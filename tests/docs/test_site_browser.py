@@ -2,7 +2,8 @@
 
 - no page requests anything from another host (fonts, scripts, styles: all served by the site);
 - no request to the site itself fails;
-- math is typeset: every ``.arithmatex`` element holds KaTeX's rendering and no KaTeX error;
+- math is typeset: every ``.arithmatex`` element holds KaTeX's rendering and no KaTeX error, and
+  no prose writes math as text (``x^(l)``, ``Σ``, ``∂``);
 - no code block scrolls sideways at 1280 px (results are printed output under a block, not
   comments at the end of long lines).
 """
@@ -23,6 +24,13 @@ from .conftest import Site
 OVERFLOWING = """() => Array.from(document.querySelectorAll("pre > code"))
     .filter((code) => code.scrollWidth > code.clientWidth + 1)
     .map((code) => code.textContent.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), ""))"""
+ASCII_MATH = """() => {
+    const article = document.querySelector("article").cloneNode(true);
+    article.querySelectorAll("pre, code, .arithmatex, .doc").forEach((e) => e.remove());
+    return (article.textContent.match(/[A-Za-z]\\w*\\^\\(|_\\{|Σ|∂|θ\\(/g) || []);
+}"""
+"""Math written as text outside code and typeset math: x^(l), w_{ij}, Σ, ∂, θ(. Docstrings (the
+API reference's ``.doc`` blocks) are exempt: they are read as plain text in ``help()`` too."""
 UNTYPESET = """() => Array.from(document.querySelectorAll(".arithmatex"))
     .filter((m) => !m.querySelector(".katex") || m.querySelector(".katex-error"))
     .map((m) => m.textContent.slice(0, 80))"""
@@ -81,6 +89,7 @@ def _visit(browser: Any, base: str, path: str) -> dict[str, Any]:
         "failed": [f for f in failed if not (path == "404.html" and f.endswith("/404.html"))],
         "overflowing": page.evaluate(OVERFLOWING),
         "untypeset": page.evaluate(UNTYPESET),
+        "ascii_math": page.evaluate(ASCII_MATH),
         "math": math,
     }
     context.close()
@@ -105,6 +114,8 @@ def test_math_is_typeset_by_katex_on_every_page_that_has_math(crawl: dict[str, d
     found = {page: r["untypeset"] for page, r in crawl.items() if r["untypeset"]}
     assert not found
     assert crawl["lecture/index.html"]["math"] >= 10, "the lecture page writes its math as math"
+    written_as_text = {page: r["ascii_math"] for page, r in crawl.items() if r["ascii_math"]}
+    assert not written_as_text, "math written as text, not typeset"
 
 
 def test_no_code_block_scrolls_sideways_at_1280_px(crawl: dict[str, dict[str, Any]]) -> None:
