@@ -30,6 +30,7 @@ from autograd_core._checks import choice, describe, positive_int, real
 from autograd_core.viz.lecture import THETA, lecture_html
 
 from .layers import ACTIVATIONS
+from .losses import softmax
 
 __all__ = ["DEFAULTS", "DATASETS", "FEATURES", "LOSSES", "OPTIMIZERS", "check_config", "script", "Playground"]
 
@@ -355,8 +356,8 @@ class Playground:
         ]
 
     def grids(self, res: int = 32) -> bytes:
-        """Every neuron's output x_j^(l) over a ``res`` x ``res`` grid of the plane (row by row from
-        the top), layer after layer, then the output as one map in [-1, 1] (h, or 2 p_1 - 1):
+        """Every input x_i^(0) and neuron output x_j^(l) over a ``res`` x ``res`` grid of the plane (row
+        by row from the top), layer after layer, then the output as one map in [-1, 1] (h, or 2 p_1 - 1):
         float64 values, packed. Plain floats through the rule table's forward functions."""
         res = positive_int(_WHERE, "res", res, minimum=2)
         x0, x1, y0, y1 = self.data()["extent"]
@@ -365,6 +366,8 @@ class Playground:
         ]
         cols = _columns([self.ns["features"](p) for p in points])
         out = array.array("d")
+        for col in cols:
+            out.extend(col)
         for layer in self.model.layers:
             rule = ACTIVATIONS[layer.activation]
             f = None if rule is None else rule.forward
@@ -425,6 +428,7 @@ class Playground:
             "theta": {a: list(THETA[a]) for a in set(acts)},
             "w": self.weights(),
             "loss": self.config["loss"],
+            "p": [float(p) for p in softmax([v.data for v in xs[-1]])] if len(xs[-1]) > 1 else None,
         }
 
     def lecture_page(self, k: int = 0) -> str:
