@@ -27,7 +27,6 @@ from urllib.parse import urlencode
 
 from autograd_core import Value, grad
 from autograd_core._checks import choice, describe, positive_int, real
-from autograd_core.viz.lecture import THETA, lecture_html
 
 from .layers import ACTIVATIONS
 from .losses import softmax
@@ -392,9 +391,7 @@ class Playground:
         target and the loss e, from the engine's backward pass over the model's own forward
         graph. The model is not changed."""
         ns = self.ns
-        k = positive_int(_WHERE, "k", k, minimum=0)
-        if k >= len(ns["X_train"]):
-            raise ValueError(f"{_WHERE}: example {k} out of range (0..{len(ns['X_train']) - 1})")
+        k = self._example(k)
         x, y = ns["X_train"][k], ns["y_train"][k]
         inputs = [Value(v) for v in x]
         out = self.model(inputs)
@@ -411,6 +408,8 @@ class Playground:
         return self._steps(e, xs, ss, y, k)
 
     def _steps(self, e: Any, xs: list[list[Value]], ss: list[list[Value]], y: Any, k: int) -> dict[str, Any]:
+        from autograd_core.viz.lecture import THETA  # the viz package only when a page asks
+
         flat = [s for layer in ss for s in layer]
         g = dict(zip(flat, grad(e, flat)))
         acts = [layer.activation for layer in self.model.layers]
@@ -431,6 +430,12 @@ class Playground:
             "p": [float(p) for p in softmax([v.data for v in xs[-1]])] if len(xs[-1]) > 1 else None,
         }
 
+    def _example(self, k: Any) -> int:
+        k = positive_int(_WHERE, "k", k, minimum=0)
+        if k >= len(self.ns["X_train"]):
+            raise ValueError(f"{_WHERE}: training example {k} out of range (0..{len(self.ns['X_train']) - 1})")
+        return k
+
     def lecture_page(self, k: int = 0) -> str:
         """The lecture page (:func:`autograd_core.viz.lecture_html`) of the current model on training
         example ``k`` with the configured learning rate, as HTML text. Square loss only."""
@@ -438,7 +443,10 @@ class Playground:
             raise ValueError(
                 f"{_WHERE}: the lecture page follows the square loss; this network uses {self.config['loss']}"
             )
+        from autograd_core.viz.lecture import lecture_html
+
         ns = self.ns
+        k = self._example(k)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "lecture.html"
             lecture_html(self.model, ns["X_train"][k], ns["y_train"][k], path, lr=self.config["lr"])
