@@ -30,7 +30,9 @@ from .browser import ARTIFACTS, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 if not (ROOT / "node_modules" / "pyodide" / "pyodide.asm.wasm").is_file():
-    pytest.skip("node_modules/pyodide is missing: run `npm ci` (package-lock.json pins pyodide)", allow_module_level=True)
+    pytest.skip(
+        "node_modules/pyodide is missing: run `npm ci` (package-lock.json pins pyodide)", allow_module_level=True
+    )
 if importlib.util.find_spec("mkdocs") is None:
     pytest.skip('mkdocs is not installed (pip install -e ".[docs]")', allow_module_level=True)
 

@@ -10,7 +10,8 @@
  *   train(n)         a Promise of the state after n more mini-batch steps
  *   configure(obj)   new configuration (the URL's keys: data, noise, points, test, features,
  *                    layers, activation, loss, lr, batch, optimizer, seed, compile); returns the state
- *   stats()          {loadMs, frames, steps, playingMs}: what the page measured
+ *   stats()          {loadMs, frames, lightFrames, steps, playingMs}: what the page measured (frames:
+ *                    full redraws; lightFrames: weights only)
  */
 var playground = (function () {
   "use strict";
@@ -42,6 +43,8 @@ var playground = (function () {
     "    _pg.train(n)",
     "def _frame():",
     "    return _json({'state': _pg.state(), 'w': _pg.weights()})",
+    "def _weights():",
+    "    return _json({'step': _pg.step, 'w': _pg.weights()})",
     "def _grids(res):",
     "    return _pg.grids(res)",
     "def _neuron(k):",
@@ -56,7 +59,7 @@ var playground = (function () {
 
   var py = null, fn = {}, data = null, frameData = null, config = null;
   var playing = false, selected = null, example = 0, history = [], lastDetail = 0;
-  var stats = {loadMs: null, frames: 0, steps: 0, playingMs: 0};
+  var stats = {loadMs: null, frames: 0, lightFrames: 0, steps: 0, playingMs: 0};
   var net = null;  // the drawn network: {edges: [...], canvases: [...], boxes: {...}}
   var readyResolve, readyReject;
   var ready = new Promise(function (res, rej) { readyResolve = res; readyReject = rej; });
@@ -497,7 +500,7 @@ var playground = (function () {
   }
 
   /* ---------- frames ---------- */
-  function draw(all) {
+  function draw(all) {  // everything: losses, edges, heatmaps, curve, the neuron panel
     var s = frameData.state;
     $("step-counter").textContent = "step " + s.step;
     $("loss-train").textContent = V.fmt(s.loss === null ? NaN : s.loss);
@@ -510,14 +513,25 @@ var playground = (function () {
     if (selected && (all || !playing || now - lastDetail > 400)) { lastDetail = now; showNeuron(); }
   }
 
-  var budget = 30;  // ms of training per animation frame
+  /* While playing, each animation frame trains for `budget` ms and redraws the weights; the
+   * losses, heatmaps and boundary (a forward pass over the data and the grid) every HEAVY ms. */
+  var budget = 25, HEAVY = 150, lastHeavy = 0;
   function loop() {
     if (playing) {
       var t0 = performance.now();
       try {
-        while (performance.now() - t0 < budget) { call("_train", 1); stats.steps++; }
-        refresh();
-        draw(false);
+        do { call("_train", 1); stats.steps++; } while (performance.now() - t0 < budget);
+        if (t0 - lastHeavy > HEAVY) {
+          refresh();
+          draw(false);
+          lastHeavy = performance.now();
+        } else {
+          var light = callJSON("_weights");
+          frameData.w = light.w;
+          $("step-counter").textContent = "step " + light.step;
+          updateEdges();
+          stats.lightFrames++;
+        }
       } catch (e) { setPlaying(false); status(String(e.message || e).split("\n").slice(-2).join(" "), true); }
       stats.playingMs += performance.now() - t0;
     }
@@ -539,13 +553,14 @@ var playground = (function () {
       readyReject(new Error("pyodide missing"));
       return;
     }
+    var engine = fetch("engine.zip").then(function (r) { return r.arrayBuffer(); });
     loadPyodide({indexURL: new URL("pyodide/", location.href).href}).then(function (p) {
       py = p;
-      return fetch("engine.zip").then(function (r) { return r.arrayBuffer(); });
+      return engine;
     }).then(function (buf) {
       py.unpackArchive(buf, "zip", {extractDir: "/engine"});
       py.runPython(BRIDGE);
-      ["_new", "_train", "_frame", "_grids", "_neuron", "_lecture", "_code", "_defaults"].forEach(function (n) { fn[n] = py.globals.get(n); });
+      ["_new", "_train", "_frame", "_weights", "_grids", "_neuron", "_lecture", "_code", "_defaults"].forEach(function (n) { fn[n] = py.globals.get(n); });
       var cfg = urlConfig();
       try { callJSON("_defaults", JSON.stringify(cfg)); } catch (e) {
         status("The address's configuration was not understood; using the defaults. " + String(e.message).split("\n").slice(-2).join(" "), true);
@@ -566,7 +581,7 @@ var playground = (function () {
 
   var api = {
     ready: ready,
-    state: function () { return frameData ? JSON.parse(JSON.stringify(frameData.state)) : null; },
+    state: function () { return fn._frame && config ? callJSON("_frame").state : null; },
     train: function (n) {
       return ready.then(function () {
         call("_train", n === undefined ? 1 : n);
