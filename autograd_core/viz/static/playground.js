@@ -208,7 +208,7 @@ var playground = (function () {
     Array.prototype.slice.call(stage.querySelectorAll("canvas, .col-buttons")).forEach(function (c) { c.remove(); });
     var sizes = layerSizes(), L = sizes.length - 1;
     var W = Math.max(320, stage.clientWidth), most = Math.max.apply(null, sizes);
-    var top = 34, S = Math.max(22, Math.min(44, Math.floor((stage.clientHeight - top - 30) / (most + 1) - 8)));
+    var top = 48, S = Math.max(22, Math.min(44, Math.floor((Math.max(340, 0.5 * window.innerHeight) - top - 30) / (most + 1) - 8)));
     var gap = Math.max(6, Math.min(16, S / 3));
     var H = top + (most + 1) * (S + gap) + 10;
     svg.setAttribute("width", W); svg.setAttribute("height", H);
@@ -241,11 +241,11 @@ var playground = (function () {
         V.el("text", {x: colX[l] + S / 2, y: pos[l][0] + 11, "text-anchor": "middle"}, b).textContent = "1";
         V.el("title", {}, b).textContent = "x_0 = 1, the bias input of layer " + (l + 1);
       }
-      var label = V.el("text", {x: colX[l] + S / 2, y: top - 20, "text-anchor": "middle", "class": "col-title"}, nodeG);
+      var label = V.el("text", {x: colX[l] + S / 2, y: top - 26, "text-anchor": "middle", "class": "col-title"}, nodeG);
       label.textContent = l === 0 ? "input" : l === L ? "output" : "layer " + l;
       for (var j = 1; j <= n; j++) {
         var id = l + ":" + j, g = V.el("g", {"class": l === 0 ? "node input" : "node neuron", "data-id": id}, nodeG);
-        V.el("rect", {x: colX[l] - 1, y: pos[l][j] - 1, width: S + 2, height: S + 2, rx: 3}, g);
+        V.el("rect", {x: colX[l] - 3, y: pos[l][j] - 3, width: S + 6, height: S + 6, rx: 4}, g);
         var name = l === 0 ? featureLabel(config.features[j - 1]) + " = x_" + j + "^(0)" : "x_" + j + "^(" + l + ")";
         V.el("title", {}, g).textContent = name + (l > 0 ? ": click for s, x, δ" : "");
         if (l === 0) {
@@ -272,7 +272,7 @@ var playground = (function () {
         var box = document.createElement("div");
         box.className = "col-buttons";
         box.style.left = (colX[l] + S / 2 - 26) + "px";
-        box.style.top = (top - 16) + "px";
+        box.style.top = (top - 40) + "px";
         [["+", 1, "Add a neuron to layer "], ["\u2212", -1, "Remove a neuron from layer "]].forEach(function (d) {
           var b = document.createElement("button");
           b.type = "button"; b.textContent = d[0]; b.title = d[2] + l;
@@ -284,7 +284,6 @@ var playground = (function () {
           box.appendChild(b);
         });
         stage.appendChild(box);
-        label.setAttribute("y", top - 22);
         label.textContent = "";
       }
     });
@@ -584,9 +583,14 @@ var playground = (function () {
     state: function () { return fn._frame && config ? callJSON("_frame").state : null; },
     train: function (n) {
       return ready.then(function () {
-        call("_train", n === undefined ? 1 : n);
-        stats.steps += n === undefined ? 1 : n;
-        refresh();
+        var left = n === undefined ? 1 : n, chunk = Math.max(1, Math.ceil(left / 25));
+        while (left > 0) {  // the loss curve gets a point every chunk
+          var k = Math.min(chunk, left);
+          call("_train", k);
+          stats.steps += k;
+          left -= k;
+          refresh();
+        }
         draw(true);
         return api.state();
       });
