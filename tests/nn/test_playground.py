@@ -118,6 +118,7 @@ def test_softmax_output_delta_is_p_minus_y():
     pg.train(3)
     st = pg.neuron_steps(2)
     y = st["y"]
+    assert st["e"] == pytest.approx(nn.cross_entropy(pg.model(pg.ns["X_train"][2]), int(y)).data, rel=1e-12)
     assert st["delta"][-1] == pytest.approx([st["p"][0] - (1 - y), st["p"][1] - y], rel=1e-12, abs=1e-15)
     hidden = [
         st["theta_prime"][0][j] * sum(st["w"][1][j + 1][k] * st["delta"][1][k] for k in range(2)) for j in range(3)

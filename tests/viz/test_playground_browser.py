@@ -13,6 +13,7 @@ import functools
 import http.server
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -106,11 +107,20 @@ def test_page_loads_python_from_the_site_only_and_trains_fast(browser: Any, site
         after = p.js("playground.stats()")
         assert after["steps"] > 0 and after["frames"] > stats["frames"]
         p.check_clean()
+    reference = Playground()  # the same training in CPython, in this process: the peer
+    t = time.perf_counter()
+    reference.train(100)
+    cpython = 100 / (time.perf_counter() - t)
     speed = {
         "load_seconds_in_page": round(stats["loadMs"] / 1000, 2),
+        "of_which_pyodide_seconds": round(stats["pyodideMs"] / 1000, 2),
+        "of_which_engine_import_seconds": round(stats["importMs"] / 1000, 2),
         "load_seconds_wall": round(wall, 2),
         "steps_per_second": round(after["steps"] / (after["playingMs"] / 1000), 1),
-        "frames_per_second": round((after["frames"] - stats["frames"]) / (after["playingMs"] / 1000), 1),
+        "full_frames_per_second": round((after["frames"] - stats["frames"]) / (after["playingMs"] / 1000), 1),
+        "weight_frames_per_second": round(after["lightFrames"] / (after["playingMs"] / 1000), 1),
+        "cpython_steps_per_second_same_run": round(cpython, 1),
+        "load_average": [round(v, 1) for v in os.getloadavg()],
         "network": "two moons, 200 points, 2-8-8-1 tanh, batch 10, compiled step",
     }
     ARTIFACTS.mkdir(exist_ok=True)

@@ -10,8 +10,8 @@
  *   train(n)         a Promise of the state after n more mini-batch steps
  *   configure(obj)   new configuration (the URL's keys: data, noise, points, test, features,
  *                    layers, activation, loss, lr, batch, optimizer, seed, compile); returns the state
- *   stats()          {loadMs, frames, lightFrames, steps, playingMs}: what the page measured (frames:
- *                    full redraws; lightFrames: weights only)
+ *   stats()          {loadMs, pyodideMs, importMs, frames, lightFrames, steps, playingMs}: what the page
+ *                    measured (ms; frames: full redraws, lightFrames: weights only)
  */
 var playground = (function () {
   "use strict";
@@ -59,7 +59,7 @@ var playground = (function () {
 
   var py = null, fn = {}, data = null, frameData = null, config = null;
   var playing = false, selected = null, example = 0, history = [], lastDetail = 0;
-  var stats = {loadMs: null, frames: 0, lightFrames: 0, steps: 0, playingMs: 0};
+  var stats = {loadMs: null, pyodideMs: null, importMs: null, frames: 0, lightFrames: 0, steps: 0, playingMs: 0};
   var net = null;  // the drawn network: {edges: [...], canvases: [...], boxes: {...}}
   var readyResolve, readyReject;
   var ready = new Promise(function (res, rej) { readyResolve = res; readyReject = rej; });
@@ -555,10 +555,12 @@ var playground = (function () {
     var engine = fetch("engine.zip").then(function (r) { return r.arrayBuffer(); });
     loadPyodide({indexURL: new URL("pyodide/", location.href).href}).then(function (p) {
       py = p;
+      stats.pyodideMs = performance.now() - t0;
       return engine;
     }).then(function (buf) {
       py.unpackArchive(buf, "zip", {extractDir: "/engine"});
       py.runPython(BRIDGE);
+      stats.importMs = performance.now() - t0 - stats.pyodideMs;
       ["_new", "_train", "_frame", "_weights", "_grids", "_neuron", "_lecture", "_code", "_defaults"].forEach(function (n) { fn[n] = py.globals.get(n); });
       var cfg = urlConfig();
       try { callJSON("_defaults", JSON.stringify(cfg)); } catch (e) {
