@@ -44,13 +44,19 @@ class Playground:
 
     def train(self, n: int = 1) -> dict[str, Any]:
         """Run ``n`` more mini-batch steps; the :meth:`state` after them."""
+        self.advance(n)
+        return self.state()
+
+    def advance(self, n: int = 1) -> int:
+        """Run ``n`` more mini-batch steps and return the step count (no loss over the data sets:
+        what the page calls between two drawings)."""
         n = positive_int(_WHERE, "n", n, minimum=0)
         train_step = self.ns["train_step"]
         for _ in range(n):
             train_step()
             self.step += 1
             self._state = None
-        return self.state()
+        return self.step
 
     def state(self) -> dict[str, Any]:
         """``{"step", "loss", "testLoss", "config"}``: the mean loss over the training and the

@@ -89,6 +89,12 @@ def test_compiled_training_equals_the_engine_step_by_step(config):
         assert _weights(fast) == pytest.approx(_weights(slow), rel=1e-12, abs=1e-12)
 
 
+def test_advance_steps_like_train_without_the_losses():
+    a, b = Playground(), Playground()
+    assert a.advance(7) == 7 and a.advance(0) == 7
+    assert a.state() == b.train(7)
+
+
 def test_training_lowers_the_loss():
     pg = Playground({"lr": 0.1})
     before = pg.state()["loss"]

@@ -10,13 +10,14 @@
  *   train(n)         a Promise of the state after n more mini-batch steps
  *   configure(obj)   new configuration (the URL's keys: data, noise, points, test, features,
  *                    layers, activation, loss, lr, batch, optimizer, seed, compile); returns the state
- *   stats()          {loadMs, pyodideMs, importMs, frames, lightFrames, steps, playingMs}: what the page
- *                    measured (ms; frames: full redraws, lightFrames: weights only)
+ *   stats()          {loadMs, pyodideMs, importMs, frames, lightFrames, steps, trainMs, wallMs}: what
+ *                    the page measured (ms; frames: full redraws, lightFrames: weights only; wallMs:
+ *                    time spent playing, trainMs: the part of it in training steps)
  */
 var playground = (function () {
   "use strict";
   var V = ACViz;
-  var RES = 24;  // heatmap resolution per neuron
+  var RES = 20;  // heatmap resolution per neuron (and of the boundary, drawn smoothed)
   var OPTIONS = {
     lr: ["0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3"],
     activation: ["tanh", "sigmoid", "relu"],
@@ -40,7 +41,7 @@ var playground = (function () {
     "    _pg = Playground(json.loads(text))",
     "    return _json({'data': _pg.data(), 'query': query(_pg.config)})",
     "def _train(n):",
-    "    _pg.train(n)",
+    "    return _pg.advance(n)",
     "def _frame():",
     "    return _json({'state': _pg.state(), 'w': _pg.weights()})",
     "def _weights():",
@@ -59,7 +60,7 @@ var playground = (function () {
 
   var py = null, fn = {}, data = null, frameData = null, config = null;
   var playing = false, selected = null, example = 0, history = [], lastDetail = 0;
-  var stats = {loadMs: null, pyodideMs: null, importMs: null, frames: 0, lightFrames: 0, steps: 0, playingMs: 0};
+  var stats = {loadMs: null, pyodideMs: null, importMs: null, frames: 0, lightFrames: 0, steps: 0, trainMs: 0, wallMs: 0, wallBefore: 0};
   var net = null;  // the drawn network: {edges: [...], canvases: [...], boxes: {...}}
   var readyResolve, readyReject;
   var ready = new Promise(function (res, rej) { readyResolve = res; readyReject = rej; });
@@ -190,7 +191,9 @@ var playground = (function () {
       : "The lecture page follows the square loss: choose it under Loss";
   }
 
+  var playStart = 0;
   function setPlaying(on) {
+    if (on && !playing) { playStart = performance.now(); stats.wallBefore = stats.wallMs; }
     playing = on && !!py;
     $("btn-play").innerHTML = playing ? "&#x23F8; Pause" : "&#x25B6; Play";
     $("btn-play").setAttribute("aria-pressed", String(playing));
@@ -513,13 +516,15 @@ var playground = (function () {
   }
 
   /* While playing, each animation frame trains for `budget` ms and redraws the weights; the
-   * losses, heatmaps and boundary (a forward pass over the data and the grid) every HEAVY ms. */
-  var budget = 25, HEAVY = 150, lastHeavy = 0;
+   * losses, heatmaps and boundary (a forward pass over the data and the grid) every HEAVY ms.
+   * The budget follows the drawing's cost, so training keeps about a third of the time. */
+  var budget = 12, HEAVY = 100, lastHeavy = 0;
   function loop() {
     if (playing) {
-      var t0 = performance.now();
+      var t0 = performance.now(), t1 = t0;
       try {
-        do { call("_train", 1); stats.steps++; } while (performance.now() - t0 < budget);
+        do { call("_train", 1); stats.steps++; } while ((t1 = performance.now()) - t0 < budget);
+        stats.trainMs += t1 - t0;
         if (t0 - lastHeavy > HEAVY) {
           refresh();
           draw(false);
@@ -532,7 +537,9 @@ var playground = (function () {
           stats.lightFrames++;
         }
       } catch (e) { setPlaying(false); status(String(e.message || e).split("\n").slice(-2).join(" "), true); }
-      stats.playingMs += performance.now() - t0;
+      var t2 = performance.now();
+      budget = Math.min(40, Math.max(8, 0.7 * budget + 0.15 * (t2 - t1)));
+      stats.wallMs = t2 - playStart + stats.wallBefore;
     }
     requestAnimationFrame(loop);
   }
