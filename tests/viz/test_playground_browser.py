@@ -245,3 +245,16 @@ def test_lecture_button_opens_the_lecture_page_of_this_network(browser: Any, sit
             assert all(_close(a, b) for a, b in zip(flat_got, flat_want)), key
         assert popup.evaluate("document.querySelector('#net') !== null")
         p.check_clean()
+
+
+def test_a_bad_address_or_configure_call_is_reported_not_run(browser: Any, site: str) -> None:
+    url = site + "?layers=99&data=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"
+    with SitePage(browser, url) as p:
+        assert p.js("playground.state()")["config"]["layers"] == [8, 8]  # the defaults
+        assert "not understood" in p.page.inner_text("#status")
+        assert p.js("document.querySelectorAll('img').length") == 0
+        with pytest.raises(Exception, match="lr"):
+            p.js("playground.configure({lr: 'fast'})")
+        assert p.js("playground.state()")["config"]["lr"] == 0.03
+        assert p.js("playground.train(2)")["step"] == 2
+        p.check_clean()
