@@ -198,5 +198,9 @@ class Playground:
         k = self._example(k)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "lecture.html"
-            lecture_html(self.model, ns["X_train"][k], ns["y_train"][k], path, lr=self.config["lr"])
+            sizes = "-".join(map(str, [self.model.nin, *self.model.nouts]))
+            title = (
+                f"Backprop, as in the lecture: the Playground's {sizes} network after {self.step} steps, example {k}"
+            )
+            lecture_html(self.model, ns["X_train"][k], ns["y_train"][k], path, lr=self.config["lr"], title=title)
             return path.read_text(encoding="utf-8")

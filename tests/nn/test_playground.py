@@ -164,7 +164,7 @@ def test_lecture_page_is_for_the_current_model():
     pg = Playground({"layers": [2]})
     pg.train(3)
     html = pg.lecture_page(4)
-    assert "lecture-data" in html and "2-2-1" in html
+    assert "lecture-data" in html and "2-2-1 network after 3 steps, example 4" in html
     with pytest.raises(ValueError, match="out of range"):
         pg.lecture_page(10_000)
     with pytest.raises(ValueError, match="square loss"):

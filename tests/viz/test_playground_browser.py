@@ -207,6 +207,11 @@ def test_controls_change_the_network_and_training_continues(browser: Any, site: 
         p.page.click("#btn-play")
         p.page.click("#btn-remove-layer")
         assert p.js("playground.state()")["config"]["layers"] == [8, 8]
+        p.page.click("#code-panel summary")
+        code = p.page.inner_text("#code")
+        assert 'activation="relu"' in code and "def train_step():" in code and "c.source" in code
+        p.page.click("#copy-code")
+        assert p.page.inner_text("#copy-code") in ("copied", "selected: Ctrl+C")
         p.check_clean()
 
 
