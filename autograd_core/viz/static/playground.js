@@ -417,11 +417,10 @@ var playground = (function () {
     });
   }
 
-  function thetaPrime(act, s, x) {  // θ'(s) written with the numbers, as the lecture does
-    if (act === "tanh") { return "(1 \u2212 (" + V.fmt(x) + ")\u00b2)"; }
-    if (act === "sigmoid") { return V.fmt(x) + " (1 \u2212 " + V.fmt(x) + ")"; }
-    if (act === "relu") { return "[" + V.fmt(s) + " > 0]"; }
-    return "1";
+  /* θ'(s) as the lecture writes it (st.theta, from autograd_core.viz.lecture.THETA: "1 − (x)²",
+   * "x(1 − x)", "[s > 0]", "1"), with the neuron's numbers put in for x and s */
+  function thetaPrime(formula, s, x) {
+    return "(" + formula.replace(/\bx\b/g, V.fmt(x)).replace(/\bs\b/g, V.fmt(s)) + ")";
   }
 
   function line(parent, parts) {  // parts: strings in lecture notation, or numbers
@@ -451,7 +450,7 @@ var playground = (function () {
     line(box, terms.concat([s])).setAttribute("data-s", V.full(s));
     line(box, ["x_" + j + "^(" + l + ") = θ(s_" + j + "^(" + l + ")) = ", x]).setAttribute("data-x", V.full(x));
     var dl = "δ_" + j + "^(" + l + ")";
-    var tp = thetaPrime(act, s, x);
+    var tp = thetaPrime(st.theta[act][1], s, x);
     var rec;
     if (l === L && st.loss === "square") {
       rec = line(box, [dl + " = 2(x_1^(" + L + ") − y) θ'(s_1^(" + L + ")) = 2 × (" + V.fmt(x) + " − (" + V.fmt(st.y) + ")) × " + tp + " = ", d]);
