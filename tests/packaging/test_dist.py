@@ -33,6 +33,7 @@ SKIP_DIRS = {
     ".hypothesis",
     ".ruff_cache",
     ".mypy_cache",
+    "node_modules",
 }
 
 pytestmark = pytest.mark.skipif(
