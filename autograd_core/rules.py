@@ -44,6 +44,17 @@ class Rule:
     ``autograd_core.compile`` writes ``forward`` and ``partials`` out as source by running
     them on symbols (:mod:`autograd_core.symbolic`), so a row needs no second copy of its
     formulas; a row that cannot run on symbols is called from the generated code instead.
+
+    :param name: the key of the row in :data:`RULES`, e.g. ``"tanh"``.
+    :param arity: the number of inputs, or ``VARIADIC`` (-1) for any number.
+    :param forward: ``forward(*xs) -> float`` on plain floats; raises outside the domain.
+    :param partials: ``partials(*xs, out) -> tuple``: one local derivative per input,
+        arithmetic only, so it runs on floats and on Values.
+    :param math: ``"formula; d/dx = ..."``: the function and its derivatives, for people (docs, drawings).
+    :param domain: per input, the intervals the gradient checks and strategies draw from.
+    :param symbol: an operator symbol for drawings (``"+"``, ``"²"``), empty for a named function.
+    :param bounded: finite for every finite input (``compile`` skips the overflow check).
+    :param zero_region: a partial is exactly 0.0 on part of the domain (relu).
     """
 
     name: str
