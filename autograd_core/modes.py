@@ -39,12 +39,15 @@ _current_mode = _MODE.get
 # the default mode, and the hot paths skip the context-variable look-up altogether.
 _active = 0
 _active_lock = threading.Lock()
+_followers: list[Callable[[int], None]] = []  # told the new count (value.py keeps it in a global)
 
 
 def _count(delta: int) -> None:
     global _active
     with _active_lock:
         _active += delta
+        for follow in _followers:
+            follow(_active)
 
 
 def _mode() -> _Mode | None:

@@ -314,16 +314,16 @@ class Value:
     # compare numbers with a.data == b.data)
 
     def __lt__(self, other: Value | Number) -> bool:
-        return _watch("lt", self, other, self.data < _data(other)) if _modes._active else self.data < _data(other)
+        return _watch("lt", self, other, self.data < _data(other)) if _active else self.data < _data(other)
 
     def __le__(self, other: Value | Number) -> bool:
-        return _watch("le", self, other, self.data <= _data(other)) if _modes._active else self.data <= _data(other)
+        return _watch("le", self, other, self.data <= _data(other)) if _active else self.data <= _data(other)
 
     def __gt__(self, other: Value | Number) -> bool:
-        return _watch("gt", self, other, self.data > _data(other)) if _modes._active else self.data > _data(other)
+        return _watch("gt", self, other, self.data > _data(other)) if _active else self.data > _data(other)
 
     def __ge__(self, other: Value | Number) -> bool:
-        return _watch("ge", self, other, self.data >= _data(other)) if _modes._active else self.data >= _data(other)
+        return _watch("ge", self, other, self.data >= _data(other)) if _active else self.data >= _data(other)
 
     __eq__ = object.__eq__
     __ne__ = object.__ne__
@@ -374,6 +374,18 @@ def data_of(x: Value | Number) -> float:
 
 
 _new = object.__new__
+
+# How many mode blocks are open (see modes.py): a global here, so the hot paths below read it
+# with one look-up; modes.py tells it every change.
+_active = _modes._active
+
+
+def _follow_modes(count: int) -> None:
+    global _active
+    _active = count
+
+
+_modes._followers.append(_follow_modes)
 
 
 # --- applying a rule: the only place a basic function makes a node ----------------------
@@ -427,7 +439,7 @@ def apply_unary(rule: Rule, x: Any) -> Any:
         raise wrong_partials(rule, partials, 1) from None
     node._rule = rule
     node._in0 = x
-    if _modes._active:
+    if _active:
         _in_mode(node)
     return node
 
@@ -478,7 +490,7 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
         node._in1 = y
         node._d1 = d1
         node._const = a
-    if _modes._active:
+    if _active:
         _in_mode(node)
     return node
 
@@ -526,7 +538,7 @@ def apply_nary(rule: Rule, args: tuple[Any, ...]) -> Any:
     else:
         inputs = tuple([a if m else v for a, v, m in zip(args, values, mask)])
         node._nary = (parents, tuple(compress(partials, mask)), inputs)
-    if _modes._active:
+    if _active:
         _in_mode(node)
     return node
 
