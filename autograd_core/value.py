@@ -434,13 +434,26 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
     """:func:`apply` for a rule of two inputs."""
     xv = x.__class__ is Value
     yv = y.__class__ is Value
-    if not (xv and yv):  # a constant, or an instance of a subclass of Value
-        xv = xv or (x.__class__ is not float and isinstance(x, Value))
-        yv = yv or (y.__class__ is not float and isinstance(y, Value))
+    if not (xv or yv):
+        xv, yv = isinstance(x, Value), isinstance(y, Value)  # instances of a subclass are Values too
         if not (xv or yv):
             return _constants_only(rule, (x, y), None, "apply_binary")
-    a = x.data if xv else (x if x.__class__ is float else as_float(x, where(rule, "apply_binary"), 0))
-    b = y.data if yv else (y if y.__class__ is float else as_float(y, where(rule, "apply_binary"), 1))
+    if xv:
+        a = x.data
+    elif x.__class__ is float:
+        a = x
+    elif isinstance(x, Value):
+        xv, a = True, x.data
+    else:
+        a = as_float(x, where(rule, "apply_binary"), 0)
+    if yv:
+        b = y.data
+    elif y.__class__ is float:
+        b = y
+    elif isinstance(y, Value):
+        yv, b = True, y.data
+    else:
+        b = as_float(y, where(rule, "apply_binary"), 1)
     try:
         out = rule.forward(a, b)
     except Exception as error:

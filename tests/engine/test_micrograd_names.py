@@ -415,6 +415,11 @@ def test_a_subclass_root_and_subclass_inputs_of_nn_layers():
 def test_a_subclass_value_as_a_constant_error_is_gone():
     a = MyValue(2.0)
     assert (a * a).data == 4.0 and (3.0 - a).data == 1.0 and ac.tanh(a).data == math.tanh(2.0)
+    b = Value(3.0)
+    for y, parents in [(b * a, (b, a)), (a - b, (a, b)), (b / a, (b, a)), (a * a, (a, a))]:
+        assert [id(p) for p in y.parents] == [id(p) for p in parents]
+    (b * a).backward()
+    assert (a.grad, b.grad) == (3.0, 2.0)
 
 
 # --- against micrograd's own engine (the bench extra) --------------------------------------
