@@ -109,10 +109,11 @@ class Value:
     _mark: object
 
     def __init__(self, data: Number, _children: Iterable[Value] | str = (), _op: str = "", label: str = "") -> None:
+        custom = _children.__class__ is not tuple or _children or _op  # () and "": a leaf (the usual case)
         if _children.__class__ is str:  # Value(0.5, "w"): the label
             if label or _op:
                 raise TypeError(f"Value: got the label twice ({_children!r} and {label or _op!r})")
-            _children, label = (), _children  # type: ignore[assignment]
+            custom, _children, label = False, (), _children  # type: ignore[assignment]
         self.data = as_float(data, "Value")
         self.grad = 0.0
         if not isinstance(label, str):
@@ -120,7 +121,7 @@ class Value:
         self.label = label
         self._rule = None
         self._in0 = self._d0 = self._in1 = self._d1 = self._const = self._nary = self._mark = None
-        if _children or _op:
+        if custom:
             from .custom import make_custom
 
             make_custom(self, _children, _op)

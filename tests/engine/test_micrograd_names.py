@@ -237,6 +237,7 @@ def test_micrograd_constructor_with_children_makes_a_custom_node():
         ((1.0, (), "x"), ValueError, "_op 'x' given without _children"),
         ((1.0, (2.0,), "x"), TypeError, r"_children\[0\] must be a Value, got float"),
         ((1.0, 5, "x"), TypeError, "_children must be a tuple of Values"),
+        ((1.0, None), TypeError, "_children must be a tuple of Values, got NoneType"),
         ((1.0, (Value(1.0),), 3), TypeError, "_op must be a str"),
         ((1.0, "a", "", "b"), TypeError, "label twice"),
     ],
