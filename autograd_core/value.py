@@ -70,6 +70,8 @@ class Value:
     sets ``out._backward = closure`` (see :mod:`autograd_core.custom`).
 
     :param data: the number (an int, float or anything ``float()`` accepts exactly); stored as ``float``.
+    :param _children: micrograd's: the Values a custom node was computed from (``()``: a leaf).
+    :param _op: micrograd's: the custom node's operation, a short string for drawings (``"cube"``).
     :param label: a name for drawings and error messages, e.g. ``"w_11^(1)"``.
     """
 
