@@ -65,8 +65,8 @@ def _outputs(owner: str, neurons: Sequence[Neuron], x: Inputs) -> list[Value]:
 class Neuron(Module):
     """relu(b + Σ_i w_i x_i) (``nonlin=True``) or b + Σ_i w_i x_i; w_i ~ U(-1, 1) from ``random``, b = 0.
 
-    :param nin: the number of inputs x_1..x_nin (and weights).
-    :param nonlin: apply ReLU to the sum (True) or not (False: a linear neuron).
+    :param nin: the number of inputs.
+    :param nonlin: ReLU on top (micrograd's default) or linear.
     """
 
     def __init__(self, nin: int, nonlin: bool = True) -> None:
@@ -94,9 +94,9 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons on the same inputs; returns a list of Values, or one Value when ``nout == 1``.
 
-    :param nin: the number of inputs of every neuron.
-    :param nout: the number of neurons (outputs).
-    :param kwargs: passed to every :class:`Neuron` (``nonlin=``).
+    :param nin: the number of inputs of each neuron.
+    :param nout: the number of neurons.
+    :param kwargs: passed to each :class:`Neuron` (``nonlin``).
     """
 
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
@@ -129,7 +129,7 @@ class MLP(Module):
     layer of one neuron also works (micrograd would fail on it).
 
     :param nin: the number of inputs.
-    :param nouts: the layer sizes, the last one the number of outputs (``[16, 16, 1]``).
+    :param nouts: the layer sizes; the last is the number of outputs.
     """
 
     def __init__(self, nin: int, nouts: Sequence[int]) -> None:
