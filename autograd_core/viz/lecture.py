@@ -142,7 +142,7 @@ def _trace(where: str, model: Any, x: Any, y: Any, loss: str = "square") -> dict
         m = max(f.data for f in xs[-1])
         shifted = [f - m for f in xs[-1]]
         z = vsum([exp(g) for g in shifted])
-        probs = [exp(g) / z for g in shifted]
+        probs = [v for v in (exp(g) / z for g in shifted) if isinstance(v, Value)]
         e = log(z) - shifted[int(target)]
     assert isinstance(e, Value)  # the outputs are Values: so is e
     params = [[[n.b, *n.w] for n in layer.neurons] for layer in layers]
