@@ -316,10 +316,10 @@ _BODY = """<header class="top"><h1>{title}</h1>
 <button id="btn-next" type="button" title="Next step (Right arrow)">Next &#x25B6;</button>
 <span id="step-counter"></span></nav>
 <span class="keys">&larr; &rarr; step &middot; &uarr; &darr; neuron in focus &middot; Enter: its graph \
-&middot; + &minus; 0 zoom &middot; p presentation</span></header>
-<div class="stage" id="stage"><svg id="net" xmlns="http://www.w3.org/2000/svg" role="img" \
-aria-label="the network"></svg></div>
-<section class="panel" id="explain" aria-live="polite"></section>
+&middot; a all neurons &middot; + &minus; 0 zoom &middot; p presentation</span></header>
+<div class="main" id="main"><div class="stage" id="stage"><svg id="net" xmlns="http://www.w3.org/2000/svg" \
+role="img" aria-label="the network"></svg></div>
+<section class="panel" id="explain" aria-live="polite"></section></div>
 <div id="node-dialog" class="dialog" hidden><div class="dialog-box" role="dialog" aria-modal="true">
 <div class="dialog-head"><h2 id="node-title"></h2><button id="btn-close" type="button" title="Close (Escape)">\
 &#x2715; Close</button></div><p id="node-text"></p><div class="dialog-stage" id="node-stage">\
