@@ -47,6 +47,7 @@
   function dUp(l) {  // d^(l) for an upper index: "d⁽ˡ⁻¹⁾"
     return "d" + ("(" + l + ")").replace(/ /g, "").split("").map(function (c) { return SUPER[c] || c; }).join("");
   }
+  function subDigits(n) { return String(n).replace(/\d/g, function (c) { return String.fromCharCode(0x2080 + +c); }); }
   function classOf(k) { return "class " + (k - 1); }  // neuron k of the output layer scores class k - 1 (y = 0..K-1)
   function yk(k) { return D.onehot[k - 1]; }
 
@@ -72,14 +73,15 @@
     return st.l + ":" + focus[st.l];
   }
 
-  /* the digits that show the SGD step's change: the fewest (4..10) at which before and after differ */
+  /* the digits that show the SGD step's change: the fewest (4..10) at which before and after differ
+   * in at least two digits (they differ at one digit fewer) */
   function sgdDigits(l) {
     for (var d = 4; d <= 10; d++) {
       var ok = true;
       for (var i = 0; i <= sizes[l - 1] && ok; i++) {
         for (var j = 1; j <= sizes[l] && ok; j++) {
           var a = wAt(l, i, j), b = S.w_new[l - 1][i][j - 1];
-          if (typeof a === "number" && typeof b === "number" && a !== b && a.toPrecision(d) === b.toPrecision(d)) { ok = false; }
+          if (typeof a === "number" && typeof b === "number" && a !== b && a.toPrecision(d - 1) === b.toPrecision(d - 1)) { ok = false; }
         }
       }
       if (ok) { return d; }
@@ -165,7 +167,7 @@
         var pe = {from: L + ":" + j, to: "e", value: 0, title: "L = \u2212\u03a3_k y_k log p_k, p_k = e^{f_k} / \u03a3_j e^{f_j}"};
         if (st.kind === "loss") { pe.cls = "active"; pe.dir = "forward"; }
         if (st.kind === "delta" && st.l === L && j === focus[L]) {
-          pe.cls = "back"; pe.dir = "backward"; pe.data = S.delta[L - 1][j - 1]; pe.text = "p_" + j + " \u2212 y_" + j;
+          pe.cls = "back"; pe.dir = "backward"; pe.data = S.delta[L - 1][j - 1]; pe.text = "p" + subDigits(j) + " \u2212 y" + subDigits(j);
         }
         edges.push(pe);
       }
@@ -275,7 +277,7 @@
       line(explain, ["Layer sizes d^(0..L) = " + sizes.join(", ") + "; bias input x_0 = 1 in every layer; x = (" +
         S.x[0].map(fmt).join(", ") + ")" + (CE ? ", class y = " + D.y + " of K = " + K + "; softmax and cross-entropy " +
         "L = \u2212\u03a3_k y_k log p_k" : ", y = " + fmt(D.y) + ", square loss e = (h(x) \u2212 y)\u00b2") +
-        "; SGD step \u03b7 = " + fmt(D.lr) + "."], "");
+        "; SGD step \u03b7 = " + ACViz.full(D.lr) + "."], "");
       line(explain, ["Edges are the weights w_ij^(l) (blue > 0, red < 0, thicker = larger). " +
         "\u2192 steps forward, then backward; \u2191 \u2193 pick the neuron in focus; click a neuron or press Enter " +
         "for its node-level graph; a: all neurons."], "muted");
@@ -352,7 +354,7 @@
       });
     } else if (st.kind === "sgd") {
       var dg = sgdDigits(l);
-      ACViz.mathHTML(h2, "SGD step, layer " + l + ", \u03b7 = " + fmt(D.lr));
+      ACViz.mathHTML(h2, "SGD step, layer " + l + ", \u03b7 = " + ACViz.full(D.lr));
       general(w("i", "j", "l") + " \u2190 " + w("i", "j", "l") + " \u2212 \u03b7 " + xn("i", "l-1") + " " + dn("j", "l") +
         ",   \u0394w = \u2212\u03b7 " + xn("i", "l-1") + " " + dn("j", "l"));
       which(l).forEach(function (jj) {
