@@ -60,7 +60,7 @@ def _activation(where: str, layer: Any) -> str:
     return act
 
 
-def _layers(where: str, model: Any, loss: str) -> list[Any]:
+def _layers(where: str, model: Any, loss: str, any_output: bool = False) -> list[Any]:
     layers = getattr(model, "layers", None)
     if not isinstance(layers, (list, tuple)) or not layers or not all(hasattr(la, "neurons") for la in layers):
         raise TypeError(f"{where}: expected an nn.MLP (with .layers of neurons), got {type(model).__name__}")
@@ -73,7 +73,7 @@ def _layers(where: str, model: Any, loss: str) -> list[Any]:
     if loss == "cross_entropy":
         if k < 2:
             raise ValueError(f"{where}: softmax and cross-entropy need K >= 2 outputs (scores f_k), the model has {k}")
-        if _activation(where, layers[-1]) != "linear":
+        if not any_output and _activation(where, layers[-1]) != "linear":
             raise ValueError(
                 f"{where}: the cross-entropy loss needs a linear output layer (the scores f_k = s_k^(L)), "
                 f"got activation {_activation(where, layers[-1])!r}; build the model with output_activation='linear'"
@@ -109,12 +109,15 @@ def _inputs(where: str, model: Any, layers: list[Any], x: Any) -> list[float]:
     return [_real(where, f"x[{i}]", v) for i, v in enumerate(x)]
 
 
-def _trace(where: str, model: Any, x: Any, y: Any, loss: str = "square") -> dict[str, Any]:
-    """The forward pass on the model's weights as engine nodes, and the engine's ∂e/∂(every node)."""
+def _trace(where: str, model: Any, x: Any, y: Any, loss: str = "square", any_output: bool = False) -> dict[str, Any]:
+    """The forward pass on the model's weights as engine nodes, and the engine's ∂e/∂(every node).
+
+    ``any_output``: cross-entropy on the outputs x_k^(L) = θ(s_k^(L)) of any θ (softmax of them),
+    as a training run's view uses it; the lecture's pages keep the scores linear."""
     _checks.choice(where, "loss", loss, LOSSES)
     if not is_grad_enabled():
         raise ValueError(f"{where}: called inside no_grad(); the backward pass needs a recorded graph")
-    layers = _layers(where, model, loss)
+    layers = _layers(where, model, loss, any_output)
     acts = [_activation(where, la) for la in layers]
     xv = _inputs(where, model, layers, x)
     target = _target(where, y, loss, len(layers[-1].neurons))
@@ -178,9 +181,15 @@ def lecture_steps(model: Any, x: Any, y: Any, lr: float = 0.1, loss: str = "squa
     and ``"prediction"`` (argmax_k f_k, a class index). Does not change the model (no weight,
     gradient or label is touched).
     """
-    where = "lecture_steps"
+    return _steps("lecture_steps", model, x, y, lr, loss)[1]
+
+
+def _steps(
+    where: str, model: Any, x: Any, y: Any, lr: float, loss: str, any_output: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The engine's trace and :func:`lecture_steps`' dict computed from it."""
     eta = _real(where, "lr", lr)
-    t = _trace(where, model, x, y, loss)
+    t = _trace(where, model, x, y, loss, any_output)
     g = t["grads"]
     grads = [[[g[row[i]] for row in layer] for i in range(len(layer[0]))] for layer in t["params"]]
     w_new = [
@@ -200,6 +209,25 @@ def lecture_steps(model: Any, x: Any, y: Any, lr: float = 0.1, loss: str = "squa
         out["f"] = list(f)
         out["p"] = [p.data for p in t["p"]]
         out["prediction"] = max(range(len(f)), key=lambda k: (f[k], -k))  # the first of equal scores
+    return t, out
+
+
+def theta_primes(t: dict[str, Any]) -> list[list[float]]:
+    """θ'(s_j^(l)) per layer and neuron: the engine's local derivative of each θ node (1 for linear)."""
+    return [
+        [out.local_grads[0] if out is not s else 1.0 for s, out in zip(sl, xl)] for sl, xl in zip(t["ss"], t["xs"][1:])
+    ]
+
+
+def example_backprop(model: Any, x: Any, y: Any, loss: str) -> dict[str, Any]:
+    """For a training view: :func:`lecture_steps`' ``x``, ``s``, ``delta``, ``grad`` (∂e/∂w of this
+    example), ``e`` (and ``p`` with cross-entropy, which here may follow any output θ), plus
+    ``theta_prime``, all from the engine's backward pass."""
+    t, out = _steps("TrainingView", model, x, y, 0.0, loss, any_output=True)
+    if loss == "cross_entropy":
+        out["p"] = [p.data for p in t["p"]]
+    out["theta_prime"] = theta_primes(t)
+    del out["w_new"]
     return out
 
 
@@ -258,9 +286,8 @@ def _loss_value(loss: str, outputs: list[float], y: float) -> float:
 
 def _page_data(model: Any, x: Any, y: Any, lr: float, loss: str = "square") -> dict[str, Any]:
     where = "lecture_html"
-    t = _trace(where, model, x, y, loss)  # checks the arguments, naming lecture_html
+    t, steps = _steps(where, model, x, y, lr, loss)  # checks the arguments, naming lecture_html
     eta = _real(where, "lr", lr)
-    steps = lecture_steps(model, x, y, lr, loss)
     layers, acts = t["layers"], t["acts"]
     sizes = [len(layers[0].neurons[0].w)] + [len(la.neurons) for la in layers]
     if max(sizes) > LECTURE_MAX_WIDTH or len(layers) > LECTURE_MAX_LAYERS:
@@ -280,10 +307,7 @@ def _page_data(model: Any, x: Any, y: Any, lr: float, loss: str = "square") -> d
             nxt.append(s_new if act == "linear" else apply_unary(RULES[act], s_new))
         xv = nxt
     e_after = _loss_value(loss, [float(v) for v in xv], t["y"])
-    theta_prime = [
-        [_j(out.local_grads[0]) if out is not s else 1.0 for s, out in zip(sl, xl)]
-        for sl, xl in zip(t["ss"], t["xs"][1:])
-    ]
+    theta_prime = _jl(theta_primes(t))
     # Δw = -η ∂e/∂w, the change the SGD step makes (w_new = w + Δw)
     dw = [[[-eta * gij for gij in row] for row in layer] for layer in steps["grad"]]
     data: dict[str, Any] = {

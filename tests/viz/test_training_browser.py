@@ -67,6 +67,7 @@ def stand_in_page(tmp_path, view, frame=0):
         "meta": rec.meta(),
         "curve": {"loss": rec.losses[: frame + 1], "accuracy": []},
         "frame": rec.frame(frame),
+        "detail": rec.example_detail(frame, 0),
         "example": 0,
         "show": "weights",
     }
@@ -132,6 +133,8 @@ def test_clicking_a_neuron_shows_its_weights_and_the_engines_delta(widget, run):
     example = 5
     widget.page.click(f"svg.ac-boundary circle.pt[data-index='{example}']")
     assert widget.page.evaluate("window.model.get('example')") == example
+    # the kernel's answer to the change of `example`: that example's δ and θ' from the engine
+    widget.page.evaluate("d => window.model.set('detail', d)", rec.example_detail(0, example))
     weights = _model_order(rec, rec.weights[0])
     xs, deltas = engine_x_and_delta(model, weights, X[example], ys[example])
     for node, (l, j) in (("1:2", (1, 2)), ("2:3", (2, 3)), ("3:1", (3, 1))):

@@ -11,10 +11,12 @@
  *   curve {loss: [per step], accuracy: [[step, acc], ...]}
  *   frame {step, loss, accuracy, weights: [...], grads: [...]}   flat, per layer, per neuron j:
  *         (w_0j = bias, w_1j, ..., w_dj)
+ *   detail {x, s, delta, theta_prime, grad, e, p} of the chosen example, from the engine's
+ *         backward pass in Python (null when θ is not known by name): this file computes no
+ *         derivative; it only draws what Python sent
  *   example (index of the chosen data point), show ("weights" | "grads")
- * Everything else (activations x^(l), δ^(l) of the chosen example, the decision boundary) is
- * computed here from the weights: x^(l) = θ(s^(l)), s_j^(l) = Σ_i w_ij^(l) x_i^(l-1) with x_0 = 1,
- * δ_i^(l-1) = θ'(s_i^(l-1)) Σ_j w_ij^(l) δ_j^(l).
+ * The decision boundary is drawn from the weights by a forward pass on a grid,
+ * x^(l) = θ(s^(l)), s_j^(l) = Σ_i w_ij^(l) x_i^(l-1) with x_0 = 1.
  */
 var ACTraining = (function () {
   "use strict";
@@ -26,14 +28,6 @@ var ACTraining = (function () {
     relu: function (s) { return s > 0 ? s : 0; },
     linear: function (s) { return s; }
   };
-  /* θ'(s) written with x = θ(s), as in the lecture */
-  var DTHETA = {
-    tanh: function (s, x) { return 1 - x * x; },
-    sigmoid: function (s, x) { return x * (1 - x); },
-    relu: function (s) { return s > 0 ? 1 : 0; },
-    linear: function () { return 1; }
-  };
-  var DTHETA_TEXT = {tanh: "1 − x²", sigmoid: "x(1 − x)", relu: "[s > 0]", linear: "1"};
   var CLASS_COLORS = ["#c92a2a", "#1864ab", "#2b8a3e", "#e67700", "#862e9c", "#0b7285", "#5c940d", "#a61e4d"];
 
   /* index of w_ij^(l) (l from 1) in the flat weight list */
@@ -57,30 +51,6 @@ var ACTraining = (function () {
       ss.push(s); xs.push(out);
     }
     return {x: xs, s: ss};
-  }
-
-  /* δ^(1..L) for the chosen example: one output, e = (h - y)² (δ^(L) = 2(h - y) θ'(s));
-   * several outputs, softmax cross-entropy (∂e/∂x_k^(L) = p_k - [k = y]). */
-  function deltas(meta, w, fw, y) {
-    var sizes = meta.sizes, L = sizes.length - 1, offs = offsets(sizes), out = new Array(L);
-    var h = fw.x[L], g;
-    if (sizes[L] === 1) { g = [2 * (h[0] - y)]; } else {
-      var mx = Math.max.apply(null, h), ex = h.map(function (v) { return Math.exp(v - mx); });
-      var z = ex.reduce(function (a, b) { return a + b; }, 0);
-      g = ex.map(function (e, k) { return e / z - (k === y ? 1 : 0); });
-    }
-    var dth = DTHETA[meta.activations[L - 1]] || DTHETA.linear;
-    out[L - 1] = g.map(function (gk, k) { return dth(fw.s[L - 1][k], fw.x[L][k]) * gk; });
-    for (var l = L; l > 1; l--) {
-      var d = [], dt = DTHETA[meta.activations[l - 2]] || DTHETA.linear;
-      for (var i = 1; i <= sizes[l - 1]; i++) {
-        var sum = 0;
-        for (var j = 1; j <= sizes[l]; j++) { sum += w[wIndex(sizes, offs, l, i, j)] * out[l - 1][j - 1]; }
-        d.push(dt(fw.s[l - 2][i - 1], fw.x[l - 1][i - 1]) * sum);
-      }
-      out[l - 2] = d;
-    }
-    return out;
   }
 
   /* the model's outputs on the meta.grid x meta.grid grid over meta.bounds: [row][col] */
@@ -199,11 +169,12 @@ var ACTraining = (function () {
       if (document.activeElement !== exInput) { exInput.value = String(ex); }
       var x = hasX ? X[ex] : [];
       if (!hasX) { for (var i = 0; i < m.sizes[0]; i++) { x.push(0); } }
-      var fw = forward(m, w, x);
       var y = hasX && m.y && m.y.length ? m.y[ex] : null;
-      var ds = y === null ? null : deltas(m, w, fw, y);
-      drawNet(m, f, fw, ds, show);
-      drawDetail(m, f, fw, ds, x, y);
+      var d = model.get("detail") || null;  // x, s, δ, θ' of the example: the engine's, from Python
+      var fw = d && d.x ? {x: d.x, s: d.s} : forward(m, w, x);
+      var ds = d && d.delta ? d.delta : null;
+      drawNet(m, f, fw, ds, show, d);
+      drawDetail(m, f, fw, ds, x, y, d);
       drawBoundary(m, w, ex);
     }
 
@@ -220,7 +191,7 @@ var ACTraining = (function () {
       }
     }
 
-    function drawNet(m, f, fw, ds, show) {
+    function drawNet(m, f, fw, ds, show, d) {
       var sizes = m.sizes, L = sizes.length - 1, offs = offsets(sizes), vals = show === "grads" ? f.grads : f.weights;
       var widest = Math.max.apply(null, sizes), rows = widest <= 6;
       var cols = [], edges = [];
@@ -229,14 +200,17 @@ var ACTraining = (function () {
         if (l < L) { nodes.push({id: l + ":0", label: "x_0 = 1", kind: "bias", title: "bias input x_0 = 1"}); }
         for (var j = 1; j <= sizes[l]; j++) {
           var xv = fw.x[l][j - 1], dv = l > 0 && ds ? ds[l - 1][j - 1] : null, name = "x_" + j + "^(" + l + ")";
-          var node = {id: l + ":" + j, label: l === L && sizes[L] === 1 ? "h = x_1^(" + L + ")" : name,
+          var multi = l === L && sizes[L] > 1;
+          var node = {id: l + ":" + j, label: l === L && sizes[L] === 1 ? "h = x_1^(" + L + ")" : multi ? "f_" + j : name,
             kind: l === 0 ? "input" : "neuron",
             title: name.replace(/[_^()]/g, "") + " = " + V.full(xv) + (dv === null ? "" : ", δ = " + V.full(dv)) +
               (l > 0 ? " (click for its weights)" : "")};
           if (rows) { node.rows = l === 0 ? [["x", xv]] : (dv === null ? [["x", xv]] : [["x", xv], ["δ", dv]]); }
+          if (rows && multi && d && d.p) { node.rows.splice(1, 0, ["p", d.p[j - 1]]); }
           nodes.push(node);
         }
-        cols.push({title: l === 0 ? "input" : (l === L ? "h" : "layer " + l) + " · " + m.activations[l - 1], nodes: nodes});
+        cols.push({title: l === 0 ? "input" : (l === L ? (sizes[L] > 1 ? "scores f_k" : "h") : "layer " + l) + " · " +
+          m.activations[l - 1], nodes: nodes});
       }
       var labels = sizes.slice(1).reduce(function (a, d, k) { return a + d * (sizes[k] + 1); }, 0) <= 16;
       for (var l2 = 1; l2 <= L; l2++) {
@@ -281,29 +255,33 @@ var ACTraining = (function () {
         " (blue > 0, red < 0, width ∝ |value|) · fill: activation x of the example · click a neuron for its weights and δ");
     }
 
-    function drawDetail(m, f, fw, ds, x, y) {
+    function drawDetail(m, f, fw, ds, x, y, d) {
       var sizes = m.sizes, L = sizes.length - 1, offs = offsets(sizes);
       var l = +selected.split(":")[0], j = +selected.split(":")[1], act = m.activations[l - 1];
       detail.textContent = "";
       var title = h("div", "ac-detail-title", detail);
       mathSpan(title, "neuron x_" + j + "^(" + l + ")");
-      h("span", "lbl", title, "  θ = " + act + ", θ' = " + (DTHETA_TEXT[act] || "?") + " · example " + example() +
+      h("span", "lbl", title, "  θ = " + act + ", θ' = " + ((m.theta_prime_text || {})[act] || "?") + " · example " + example() +
         (y === null ? "" : ", y = " + y));
       var facts = h("div", "ac-detail-facts", detail);
       function fact(name, v, cls) { var s = h("span", "fact", facts); mathSpan(s, name); h("span", "", s, " = "); V.num(s, v, cls); }
       fact("s_" + j + "^(" + l + ")", fw.s[l - 1][j - 1], "ac-s");
       fact("x_" + j + "^(" + l + ")", fw.x[l][j - 1], "ac-x");
+      if (d && d.theta_prime) { fact("θ'(s_" + j + "^(" + l + "))", d.theta_prime[l - 1][j - 1], "ac-dtheta"); }
       if (ds) {
         fact("δ_" + j + "^(" + l + ")", ds[l - 1][j - 1], "ac-delta");
         var how = h("div", "ac-detail-formula", detail);
         if (l === L) {
           mathSpan(how, sizes[L] === 1 ? "δ = ∂e/∂s = 2(h − y) θ'(s), e = (h − y)²" :
-            "δ_k = ∂e/∂s_k = θ'(s_k)(p_k − [k = y]), e = −log p_y (softmax)");
+            "δ_k = ∂e/∂s_k = θ'(s_k)(p_k − y_k), e = −log p_y, p_k = e^{f_k} / Σ_j e^{f_j} (softmax of the scores f_k)");
         } else {
           mathSpan(how, "δ_" + j + "^(" + l + ") = θ'(s_" + j + "^(" + l + ")) Σ_k w_" + j + "k^(" + (l + 1) + ") δ_k^(" + (l + 1) + ")");
         }
-      } else {
+      } else if (y === null) {
         h("div", "ac-detail-formula", detail, "δ needs labels: TrainingView(model, X, y)");
+      } else {
+        h("div", "ac-detail-formula", detail, d === null && m.recorded ? "δ is stored for the first " + m.recorded +
+          " examples of a replay" : "δ comes from the engine for θ known by name (tanh, sigmoid, relu, linear)");
       }
       var table = h("table", "ac-detail-table", detail), tr = h("tr", "", h("thead", "", table));
       ["", "weight", "∂L/∂w (step)", "input x_i", "x_i δ_j (example)"].forEach(function (c) { mathSpan(h("th", "", tr), c); });
@@ -316,7 +294,7 @@ var ACTraining = (function () {
         V.num(h("td", "", row), f.grads[k] === null ? NaN : f.grads[k], "ac-g");
         var xi = i === 0 ? 1 : fw.x[l - 1][i - 1];
         V.num(h("td", "", row), xi);
-        if (ds) { V.num(h("td", "", row), xi * ds[l - 1][j - 1]); } else { h("td", "", row, "–"); }
+        if (ds && d.grad) { V.num(h("td", "", row), d.grad[l - 1][i][j - 1]); } else { h("td", "", row, "–"); }
       }
     }
 
@@ -433,14 +411,14 @@ var ACTraining = (function () {
       note.textContent = one ? "colour: sign of h(x) − " + m.threshold : "colour: argmax class";
     }
 
-    ["meta", "curve", "frame", "example", "show"].forEach(function (name) { model.on("change:" + name, schedule); });
+    ["meta", "curve", "frame", "detail", "example", "show"].forEach(function (name) { model.on("change:" + name, schedule); });
     var resize = window.ResizeObserver ? new ResizeObserver(schedule) : null;
     if (resize) { resize.observe(netBox); }
     draw();
     return function cleanup() {
       alive = false;
       if (resize) { resize.disconnect(); }
-      if (model.off) { ["meta", "curve", "frame", "example", "show"].forEach(function (name) { model.off("change:" + name, schedule); }); }
+      if (model.off) { ["meta", "curve", "frame", "detail", "example", "show"].forEach(function (name) { model.off("change:" + name, schedule); }); }
     };
   }
 
@@ -464,7 +442,15 @@ var ACTraining = (function () {
   /* The replay page: the same view, driven by a slider over the recorded frames. */
   function replay(container, data) {
     var frames = data.frames, last = frames.length - 1;
-    var model = localModel({meta: data.meta, curve: data.curve, frame: frames[last] || {}, example: 0, show: "weights"});
+    var meta = data.meta;
+    meta.recorded = frames.length && frames[0].details ? frames[0].details.length : 0;
+    var model = localModel({meta: meta, curve: data.curve, frame: frames[last] || {}, example: 0, show: "weights",
+      detail: null});
+    function detailOf(k) {  // the engine's δ and θ' of the chosen example, recorded by Python for this frame
+      var fr = frames[k] || {}, ex = model.get("example") || 0;
+      return fr.details && fr.details[ex] ? fr.details[ex] : null;
+    }
+    model.on("change:example", function () { model.set("detail", detailOf(+slider.value)); });
     var bar = h("div", "ac-replay-bar", container);
     var play = h("button", "ac-btn ac-play", bar, "▶ play");
     play.type = "button"; play.id = "ac-play";
@@ -480,6 +466,7 @@ var ACTraining = (function () {
       slider.value = String(k);
       label.textContent = "step " + (frames[k] ? frames[k].step : "–") + " of " + data.curve.loss.length;
       document.body.setAttribute("data-frame", String(k));
+      model.set("detail", detailOf(k));
       model.set("frame", frames[k] || {});
     }
     function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = "▶ play"; }
@@ -503,7 +490,7 @@ var ACTraining = (function () {
     return {model: model, go: go};
   }
 
-  var api = {render: render, forward: forward, deltas: deltas, gridOutputs: gridOutputs, localModel: localModel, replay: replay};
+  var api = {render: render, forward: forward, gridOutputs: gridOutputs, localModel: localModel, replay: replay};
 
   if (typeof document !== "undefined") {
     var dataEl = document.getElementById("ac-training-data");
