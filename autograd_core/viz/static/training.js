@@ -170,7 +170,8 @@ var ACTraining = (function () {
       var x = hasX ? X[ex] : [];
       if (!hasX) { for (var i = 0; i < m.sizes[0]; i++) { x.push(0); } }
       var y = hasX && m.y && m.y.length ? m.y[ex] : null;
-      var d = model.get("detail") || null;  // x, s, δ, θ' of the example: the engine's, from Python
+      var d = model.get("detail");  // x, s, δ, θ' of the example: the engine's, from Python
+      if (!d || !d.x) { d = null; }
       var fw = d && d.x ? {x: d.x, s: d.s} : forward(m, w, x);
       var ds = d && d.delta ? d.delta : null;
       drawNet(m, f, fw, ds, show, d);
