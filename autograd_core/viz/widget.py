@@ -111,8 +111,8 @@ def _widget_class() -> type:
         Synced state (read by ``static/training.js``): ``meta`` (shape, data, grid extent),
         ``curve`` (loss per step, accuracy per sync), ``frame`` (the newest step's flat weights
         and gradients), ``detail`` (x, s, δ, θ' and ∂e/∂w of the chosen example, by the engine's
-        backward pass: the front end computes no derivative; ``{}`` for a θ not known by name), ``example`` and ``show`` (set by
-        the front end).
+        backward pass: the front end computes no derivative; ``{}`` for a θ not known by name),
+        ``example`` and ``show`` (set by the front end).
         """
 
         _esm = widget_esm()

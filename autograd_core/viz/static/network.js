@@ -29,7 +29,9 @@
  *                cls: "active", dir: "forward" | "backward", at: 0.3, data: 0.1 } ],
  *     focus: "1:1" }
  *   kinds: "input", "bias" (the constant x_0 = 1, drawn small), "neuron", "loss", "target", "param", "op".
- *   A node's gapBefore (in font sizes) leaves room above it, for the label of an edge inside a column.
+ *   A node's gapBefore (in font sizes) leaves room above it, for the label of an edge inside a column;
+ *   its thumb (an image URL, thumbTitle its tooltip) is drawn as a square at the box's right
+ *   (opts.onThumbClick(id) on a click).
  *   Only "neuron" nodes are clickable (opts.onNodeClick). An edge's `data` (a number) is kept
  *   as the label's data-value attribute (its full value, for tests and tooltips).
  *   Edge colour and width follow `value` (blue > 0, red < 0); `text` is drawn in a label box at
@@ -147,6 +149,9 @@ var ACViz = (function () {
       h: lines.length * 1.25 * f};
   }
 
+  /* a node's picture (nd.thumb, an image URL): a square as high as its text, at the box's right */
+  function thumbSize(nd, f) { return (1 + (nd.rows || []).length) * 1.3 * f; }
+
   /* the sizes of a drawing, measured over every spec it will show (so nothing moves between
    * steps): box width per column, the bias box width, node heights, and per gap between
    * columns the widest edge label in it */
@@ -165,6 +170,7 @@ var ACViz = (function () {
           (nd.rows || []).forEach(function (r) {
             w = Math.max(w, textWidth(plain(r[0]), 0.9 * f) + 0.5 * f + textWidth(fmt(r[1], digits), f) + 2 * pad);
           });
+          if (nd.thumb) { w += thumbSize(nd, f) + pad; }
           if (nd.kind === "bias") { biasW = Math.max(biasW, w); } else { colW[ci] = Math.max(colW[ci], w); }
         });
       });
@@ -335,7 +341,16 @@ var ACViz = (function () {
           (spec.focus === nd.id ? " focus" : ""), "data-id": nd.id}, gNodes);
         if (nd.title) { el("title", {}, g).textContent = nd.title; }
         el("rect", {x: b.x, y: b.y, width: b.w, height: b.h, rx: bias ? b.h / 2 : 0.4 * f, "class": "box"}, g);
-        var label = el("text", {x: b.x + b.w / 2, y: b.y + pad / 2 + 0.98 * f, "text-anchor": "middle", "class": "label"}, g);
+        var ts = nd.thumb ? thumbSize(nd, f) : 0, textW = b.w - (ts ? ts + pad : 0);
+        if (ts) {
+          var im = el("image", {href: nd.thumb, x: b.x + b.w - pad / 2 - ts, y: b.y + pad / 2, width: ts, height: ts,
+            preserveAspectRatio: "none", "class": "thumb"}, g);
+          if (nd.thumbTitle) { el("title", {}, im).textContent = nd.thumbTitle; }
+          if (opts.onThumbClick) {
+            im.addEventListener("click", function (ev) { ev.stopPropagation(); opts.onThumbClick(nd.id); });
+          }
+        }
+        var label = el("text", {x: b.x + textW / 2, y: b.y + pad / 2 + 0.98 * f, "text-anchor": "middle", "class": "label"}, g);
         mathText(label, nd.label);
         (nd.rows || []).forEach(function (r, ri) {
           var ry = b.y + pad / 2 + (ri + 1) * line + 0.98 * f;
@@ -343,7 +358,7 @@ var ACViz = (function () {
           mathText(key, r[0]);
           var vg = el("g", {"class": "num", "data-key": r[0], "data-value": full(r[1])}, g);
           el("title", {}, vg).textContent = r[0] + " = " + full(r[1]);
-          el("text", {x: b.x + b.w - pad, y: ry, "text-anchor": "end", "class": "val"}, vg).textContent = fmt(r[1], digits);
+          el("text", {x: b.x + textW - pad, y: ry, "text-anchor": "end", "class": "val"}, vg).textContent = fmt(r[1], digits);
         });
         if (opts.onNodeClick && nd.kind === "neuron") {
           g.setAttribute("tabindex", "0");

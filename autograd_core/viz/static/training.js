@@ -177,6 +177,7 @@ var ACTraining = (function () {
       drawNet(m, f, fw, ds, show, d);
       drawDetail(m, f, fw, ds, x, y, d);
       drawBoundary(m, w, ex);
+      if (enlarged) { showMap(enlarged); }  // the enlarged picture follows the network
     }
 
     function drawStatus(m, f) {
@@ -192,8 +193,59 @@ var ACTraining = (function () {
       }
     }
 
+    /* each neuron's activation x_j^(l) over the input plane (2-D inputs), as small pictures:
+     * blue > 0, red < 0, as in TensorFlow Playground; a forward pass on a grid, no derivative */
+    var THUMB = 20;
+    function neuronMaps(m, w) {
+      if (!m.bounds || m.sizes[0] !== 2) { return null; }
+      var n = THUMB, bx = m.bounds[0], by = m.bounds[1], grid = [];
+      for (var r = 0; r < n; r++) {
+        var gy = by[0] + (by[1] - by[0]) * r / (n - 1);
+        for (var c = 0; c < n; c++) { grid.push(forward(m, w, [bx[0] + (bx[1] - bx[0]) * c / (n - 1), gy]).x); }
+      }
+      var maps = {};
+      for (var l = 1; l < m.sizes.length; l++) {
+        for (var j = 1; j <= m.sizes[l]; j++) {
+          var vals = grid.map(function (xs) { return xs[l][j - 1]; });
+          maps[l + ":" + j] = {n: n, vals: vals};
+        }
+      }
+      return maps;
+    }
+    function mapURL(mp, scale) {  // the picture, scaled up smoothly (no staircase, no beads)
+      var n = mp.n, cv = document.createElement("canvas"); cv.width = n; cv.height = n;
+      var c2 = cv.getContext("2d"), img = c2.createImageData(n, n);
+      var top = mp.vals.reduce(function (a, v) { return isFinite(v) ? Math.max(a, Math.abs(v)) : a; }, 0) || 1;
+      mp.vals.forEach(function (v, k) {
+        var r = Math.floor(k / n), c = k % n, at = 4 * ((n - 1 - r) * n + c);
+        var rgb = isFinite(v) && v !== 0 ? rgbOf(v > 0 ? "#2166ac" : "#b2182b", 0.1 + 0.85 * Math.abs(v) / top) : [241, 243, 245];
+        img.data[at] = rgb[0]; img.data[at + 1] = rgb[1]; img.data[at + 2] = rgb[2]; img.data[at + 3] = 255;
+      });
+      c2.putImageData(img, 0, 0);
+      var big = document.createElement("canvas"); big.width = big.height = n * (scale || 4);
+      var bc = big.getContext("2d"); bc.imageSmoothingEnabled = true; bc.drawImage(cv, 0, 0, big.width, big.height);
+      return big.toDataURL("image/png");
+    }
+    var maps = null, enlarged = null;
+    var zoomBox = h("div", "ac-map-big", root);
+    zoomBox.hidden = true;
+    zoomBox.title = "click to close";
+    zoomBox.addEventListener("click", function () { enlarged = null; zoomBox.hidden = true; });
+    function showMap(id) {
+      enlarged = id;
+      zoomBox.textContent = "";
+      if (!maps || !maps[id]) { zoomBox.hidden = true; return; }
+      var p = id.split(":"), cap = h("div", "ac-map-cap", zoomBox);
+      mathSpan(cap, "x_" + p[1] + "^(" + p[0] + ") over the input plane (blue > 0, red < 0; click to close)");
+      var im = h("img", "", zoomBox);
+      im.src = mapURL(maps[id], 14);
+      im.alt = "activation of neuron " + id + " over the input plane";
+      zoomBox.hidden = false;
+    }
+
     function drawNet(m, f, fw, ds, show, d) {
       var sizes = m.sizes, L = sizes.length - 1, offs = offsets(sizes), vals = show === "grads" ? f.grads : f.weights;
+      maps = neuronMaps(m, f.weights);
       var widest = Math.max.apply(null, sizes), rows = widest <= 6;
       var cols = [], edges = [];
       for (var l = 0; l <= L; l++) {
@@ -208,6 +260,8 @@ var ACTraining = (function () {
               (l > 0 ? " (click for its weights)" : "")};
           if (rows) { node.rows = l === 0 ? [["x", xv]] : (dv === null ? [["x", xv]] : [["x", xv], ["δ", dv]]); }
           if (rows && multi && d && d.p) { node.rows.splice(1, 0, ["p", d.p[j - 1]]); }
+          if (maps && l > 0) { node.thumb = mapURL(maps[l + ":" + j]); node.thumbTitle = name.replace(/[_^()]/g, "") +
+            " over the input plane (click to enlarge)"; }
           nodes.push(node);
         }
         cols.push({title: l === 0 ? "input" : (l === L ? (sizes[L] > 1 ? "scores f_k" : "h") : "layer " + l) + " · " +
@@ -228,10 +282,12 @@ var ACTraining = (function () {
           +selected.split(":")[1] > sizes[+selected.split(":")[0]]) { selected = L + ":1"; }
       var avail = Math.max(320, netBox.clientWidth - 8), height = Math.max(300, netBox.clientHeight - 8);
       var font = 15, res = V.drawNetwork(net, {columns: cols, edges: edges, focus: selected},
-        {font: font, width: avail, height: height, onNodeClick: function (id) { selected = id; draw(); }});
+        {font: font, width: avail, height: height, onNodeClick: function (id) { selected = id; draw(); },
+          onThumbClick: function (id) { selected = id; draw(); showMap(id); }});
       if (res.scale * font < 10) {  // too many neurons to fit: keep the text readable and scroll
         res = V.drawNetwork(net, {columns: cols, edges: edges, focus: selected},
-          {font: font, width: avail * font / 11, zoom: 11 / font, onNodeClick: function (id) { selected = id; draw(); }});
+          {font: font, width: avail * font / 11, zoom: 11 / font, onNodeClick: function (id) { selected = id; draw(); },
+            onThumbClick: function (id) { selected = id; draw(); showMap(id); }});
       }
       if (!scrolled && netBox.scrollHeight > netBox.clientHeight) {  // a tall network: start at its middle
         netBox.scrollTop = (netBox.scrollHeight - netBox.clientHeight) / 2;
@@ -276,7 +332,8 @@ var ACTraining = (function () {
           mathSpan(how, sizes[L] === 1 ? "δ = ∂e/∂s = 2(h − y) θ'(s), e = (h − y)²" :
             "δ_k = ∂e/∂s_k = θ'(s_k)(p_k − y_k), e = −log p_y, p_k = e^{f_k} / Σ_j e^{f_j} (softmax of the scores f_k)");
         } else {
-          mathSpan(how, "δ_" + j + "^(" + l + ") = θ'(s_" + j + "^(" + l + ")) Σ_k w_" + j + "k^(" + (l + 1) + ") δ_k^(" + (l + 1) + ")");
+          mathSpan(how, "δ_" + j + "^(" + l + ") = θ'(s_" + j + "^(" + l + ")) Σ_j w_{" + j + "j}^(" + (l + 1) + ") δ_j^(" + (l + 1) +
+            ")   (the lecture's δ_i^(l-1) = θ'(s_i^(l-1)) Σ_j w_ij^(l) δ_j^(l))");
         }
       } else if (y === null) {
         h("div", "ac-detail-formula", detail, "δ needs labels: TrainingView(model, X, y)");
@@ -454,6 +511,7 @@ var ACTraining = (function () {
     model.on("change:example", function () { model.set("detail", detailOf(+slider.value)); });
     var bar = h("div", "ac-replay-bar", container);
     var play = h("button", "ac-btn ac-play", bar, "▶ play");
+    play.title = "play the recorded steps at the stated rate (space)";
     play.type = "button"; play.id = "ac-play";
     var slider = h("input", "ac-slider", bar);
     slider.type = "range"; slider.id = "ac-slider"; slider.min = "0"; slider.max = String(Math.max(0, last));
@@ -461,7 +519,11 @@ var ACTraining = (function () {
     var label = h("span", "ac-replay-label", bar);
     var view = h("div", "ac-replay-view", container);
     render({model: model, el: view});
-    var timer = null;
+    // the stated rate: steps per second; playing follows the clock (a slow redraw skips frames, it never slows the replay)
+    var interval = Math.max(40, Math.min(250, 8000 / Math.max(1, last))), rate = Math.round(1000 / interval);
+    document.body.setAttribute("data-rate", String(rate));
+    document.body.setAttribute("data-frame-ms", String(interval));
+    var playing = false, raf = null, t0 = 0, k0 = 0;
     function go(k) {
       k = Math.max(0, Math.min(last, k));
       slider.value = String(k);
@@ -470,16 +532,26 @@ var ACTraining = (function () {
       model.set("detail", detailOf(k));
       model.set("frame", frames[k] || {});
     }
-    function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = "▶ play"; }
+    function stop() {
+      playing = false;
+      if (raf !== null) { cancelAnimationFrame(raf); raf = null; }
+      play.textContent = "▶ play · " + rate + " frames/s";
+    }
+    function tick(now) {
+      if (!playing) { return; }
+      if (!t0) { t0 = now; }
+      var k = Math.min(last, k0 + Math.floor((now - t0) / interval));
+      if (k !== +slider.value) { go(k); }
+      if (k >= last) { stop(); return; }
+      raf = requestAnimationFrame(tick);
+    }
     slider.addEventListener("input", function () { stop(); go(+slider.value); });
     play.addEventListener("click", function () {
-      if (timer) { stop(); return; }
+      if (playing) { stop(); return; }
       if (+slider.value >= last) { go(0); }
+      playing = true; t0 = 0; k0 = +slider.value;
       play.textContent = "❚❚ pause";
-      timer = setInterval(function () {
-        if (+slider.value >= last) { stop(); return; }
-        go(+slider.value + 1);
-      }, Math.max(40, Math.min(250, 8000 / Math.max(1, last))));
+      raf = requestAnimationFrame(tick);
     });
     document.addEventListener("keydown", function (ev) {
       if (ev.target && ev.target.tagName === "INPUT" && ev.target !== slider) { return; }
@@ -488,6 +560,7 @@ var ACTraining = (function () {
       else if (ev.target !== slider && ev.key === "ArrowLeft") { stop(); go(+slider.value - 1); }
     });
     go(last);
+    stop();
     return {model: model, go: go};
   }
 
