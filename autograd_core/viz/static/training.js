@@ -93,6 +93,8 @@ var ACTraining = (function () {
 
   /* ------------------------------------------------------------------------------------------ */
 
+  var views = 0;  // ids unique per view on a page (several widgets in one notebook)
+
   function render(ctx) {
     var model = ctx.model, el = ctx.el;
     var root = h("div", "ac-train", el);
@@ -120,7 +122,7 @@ var ACTraining = (function () {
     var bdBox = h("div", "ac-train-boundary", right);
     var boundary = V.el("svg", {"class": "ac-boundary", viewBox: "0 0 360 300", role: "img"}, bdBox);
 
-    var selected = null, pending = false, alive = true, scrolled = false;
+    var selected = null, pending = false, alive = true, scrolled = false, uid = ++views;
 
     function meta() { return model.get("meta") || {}; }
     function frame() { return model.get("frame") || {}; }
@@ -438,9 +440,12 @@ var ACTraining = (function () {
             var d = o - m.threshold, cls = d > 0 ? pos : neg, mag = Math.tanh(Math.abs(d) * (m.threshold ? 6 : 2.5));
             rgb = rgbOf(CLASS_COLORS[classIndex(m, cls) % CLASS_COLORS.length], 0.6 * mag);
           } else {
-            var best = 0;
+            // the argmax class, white where the two best scores are equal: continuous across a boundary
+            var best = 0, second = -1;
             for (var q = 1; q < o.length; q++) { if (o[q] > o[best]) { best = q; } }
-            rgb = rgbOf(CLASS_COLORS[best % CLASS_COLORS.length], 0.35);
+            for (q = 0; q < o.length; q++) { if (q !== best && (second < 0 || o[q] > o[second])) { second = q; } }
+            var margin = second < 0 ? 1 : Math.tanh(2.5 * (o[best] - o[second]));
+            rgb = rgbOf(CLASS_COLORS[best % CLASS_COLORS.length], 0.5 * margin);
           }
           var at = 4 * ((n - 1 - r) * n + c);
           img.data[at] = rgb[0]; img.data[at + 1] = rgb[1]; img.data[at + 2] = rgb[2]; img.data[at + 3] = 255;
@@ -451,8 +456,11 @@ var ACTraining = (function () {
       var big = document.createElement("canvas"); big.width = 4 * n; big.height = 4 * n;
       var bc = big.getContext("2d"); bc.imageSmoothingEnabled = true; bc.drawImage(cv, 0, 0, big.width, big.height);
       var half = 0.5 / (n - 1);  // the grid's points are cell centres
+      var clip = V.el("clipPath", {id: "ac-field-clip-" + uid}, V.el("defs", {}, boundary));
+      V.el("rect", {x: ox, y: oy, width: pw, height: ph}, clip);
       V.el("image", {href: big.toDataURL("image/png"), x: px(bx[0] - half * (bx[1] - bx[0])), y: py(by[1] + half * (by[1] - by[0])),
-        width: pw * (1 + 2 * half), height: ph * (1 + 2 * half), preserveAspectRatio: "none", "class": "field"}, boundary);
+        width: pw * (1 + 2 * half), height: ph * (1 + 2 * half), preserveAspectRatio: "none", "class": "field",
+        "clip-path": "url(#ac-field-clip-" + uid + ")"}, boundary);
       V.el("rect", {x: ox, y: oy, width: pw, height: ph, "class": "frame"}, boundary);
       var X = m.X || [], Y = m.y || [], gPts = V.el("g", {"class": "points"}, boundary);
       X.forEach(function (p, k) {
