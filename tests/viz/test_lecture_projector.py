@@ -172,3 +172,15 @@ def test_save_step_holds_the_drawing_and_the_formula_panel(browser, pages):
         )
         assert size and size[0] > 1000 and size[1] > 600  # one slide: drawing and panel, as on the screen
         p.check_clean()
+
+
+def test_softmax_line_writes_the_scores_as_exponents(browser, pages):
+    path, steps, _, _ = pages["2-4-3"]
+    with Page(browser, path, 1920, 1080) as p:
+        kinds = p.page.evaluate("ACLecture.steps.map(s => s.kind)")
+        p.page.evaluate(f"ACLecture.show({kinds.index('softmax')})")
+        text = p.page.inner_text("#explain")
+        assert "}" not in text and "{" not in text  # no unparsed braces
+        sups = p.page.eval_on_selector_all("#explain p.formula sup", "els => els.map(e => e.textContent)")
+        assert f"{steps['f'][0]:.4g}" in sups
+        p.check_clean()

@@ -292,8 +292,9 @@
       ACViz.mathHTML(h2, "Softmax: the scores as probabilities");
       general("p_k = e^{f\u2096} / \u03a3_{j=1}^{K} e^{f\u2c7c}");
       which(L).forEach(function (kk) {
-        var parts = ["p_" + kk + " = e^{", {n: S.f[kk - 1], bare: true}, "} / ("];
-        for (j = 1; j <= K; j++) { if (j > 1) { parts.push(" + "); } parts.push("e^{", {n: S.f[j - 1], bare: true}, "}"); }
+        // e^{f_j} with the score as an exponent (the scores' full values are in the table below)
+        var parts = ["p_" + kk + " = e^{" + fmt(S.f[kk - 1]) + "} / ("];
+        for (j = 1; j <= K; j++) { parts.push((j > 1 ? " + " : "") + "e^{" + fmt(S.f[j - 1]) + "}"); }
         line(explain, parts.concat([") = ", {n: S.p[kk - 1], bare: true, hl: true}]));
       });
       d = [];
