@@ -42,7 +42,7 @@ LECTURE_MAX_LAYERS = 6
 """Most layers (L) that :func:`lecture_html` draws readably."""
 
 THETA = {  # activation name -> (θ as written, θ' as written in the lecture's terms)
-    "tanh": ("tanh", "1 \u2212 x\u00b2"),
+    "tanh": ("tanh", "1 \u2212 (x)\u00b2"),
     "sigmoid": ("\u03c3", "x(1 \u2212 x)"),
     "relu": ("relu", "[s > 0]"),
     "linear": ("identity", "1"),
