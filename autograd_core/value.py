@@ -71,6 +71,8 @@ class Value:
     sets ``out._backward = closure`` (see :mod:`autograd_core.custom`).
 
     :param data: the number (an int, float or anything ``float()`` accepts exactly); stored as ``float``.
+    :param _children: micrograd's: the Values a custom node was computed from (``()``: a leaf).
+    :param _op: micrograd's: the custom node's operation, a short string for drawings (``"cube"``).
     :param label: a name for drawings and error messages, e.g. ``"w_11^(1)"``.
     """
 
@@ -113,10 +115,11 @@ class Value:
     _mark: object
 
     def __init__(self, data: Number, _children: Iterable[Value] | str = (), _op: str = "", label: str = "") -> None:
+        custom = _children.__class__ is not tuple or _children or _op  # () and "": a leaf (the usual case)
         if _children.__class__ is str:  # Value(0.5, "w"): the label
             if label or _op:
                 raise TypeError(f"Value: got the label twice ({_children!r} and {label or _op!r})")
-            _children, label = (), _children  # type: ignore[assignment]
+            custom, _children, label = False, (), _children  # type: ignore[assignment]
         self.data = as_float(data, "Value")
         self.grad = 0.0
         if not isinstance(label, str):
@@ -124,7 +127,7 @@ class Value:
         self.label = label
         self._rule = None
         self._in0 = self._d0 = self._in1 = self._d1 = self._const = self._nary = self._mark = None
-        if _children or _op:
+        if custom:
             from .custom import make_custom
 
             make_custom(self, _children, _op)
@@ -448,13 +451,26 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
     """:func:`apply` for a rule of two inputs."""
     xv = x.__class__ is Value
     yv = y.__class__ is Value
-    if not (xv and yv):  # a constant, or an instance of a subclass of Value
-        xv = xv or (x.__class__ is not float and isinstance(x, Value))
-        yv = yv or (y.__class__ is not float and isinstance(y, Value))
+    if not (xv or yv):
+        xv, yv = isinstance(x, Value), isinstance(y, Value)  # instances of a subclass are Values too
         if not (xv or yv):
             return _constants_only(rule, (x, y), None, "apply_binary")
-    a = x.data if xv else (x if x.__class__ is float else as_float(x, where(rule, "apply_binary"), 0))
-    b = y.data if yv else (y if y.__class__ is float else as_float(y, where(rule, "apply_binary"), 1))
+    if xv:
+        a = x.data
+    elif x.__class__ is float:
+        a = x
+    elif isinstance(x, Value):
+        xv, a = True, x.data
+    else:
+        a = as_float(x, where(rule, "apply_binary"), 0)
+    if yv:
+        b = y.data
+    elif y.__class__ is float:
+        b = y
+    elif isinstance(y, Value):
+        yv, b = True, y.data
+    else:
+        b = as_float(y, where(rule, "apply_binary"), 1)
     try:
         out = rule.forward(a, b)
     except Exception as error:

@@ -26,7 +26,8 @@ to rounding); de/dw_ij = x_i^(l-1) delta_j^(l) beside the engine's weight gradie
 SGD step and the loss before and after. Writes the computation graph (SVG), the network
 coloured by gradient (SVG), a page that steps through the backward pass node by node (HTML), and
 the lecture page: forward propagation, the loss, the delta recursion and the SGD update on the
-network, one step at a time (HTML)."""
+network, one step at a time (HTML), and the same for a 2-4-3 network with softmax and the
+cross-entropy loss, where delta^(L) = p - y (HTML)."""
 
 SIZES = (3, 3, 3, 1)
 """d^(1), ..., d^(4); d^(0) = 3."""
@@ -37,6 +38,11 @@ Y = 1.0
 LR = 0.1
 """SGD step size η."""
 SEED = 10
+SOFTMAX_SIZES = (2, 4, 3)
+"""The multiclass page's network: d^(0) = 2 inputs, 4 tanh neurons, K = 3 scores (linear)."""
+SOFTMAX_X = (0.5, -1.0)
+SOFTMAX_CLASS = 2
+"""Its example and class label y (0..K-1)."""
 
 
 def _row(values: Sequence[float], width: int = 10) -> str:
@@ -156,6 +162,17 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         title="Backpropagation, as in the lecture: the 3-3-3-1 tanh network",
     )
     print(f"wrote {lecture_page}  (forward, the loss, the \u03b4 recursion and the SGD step, one step at a time)")
+    softmax_model = nn.MLP(*SOFTMAX_SIZES[:1], list(SOFTMAX_SIZES[1:]), activation="tanh", seed=1)
+    softmax_page = viz.lecture_html(
+        softmax_model,
+        SOFTMAX_X,
+        SOFTMAX_CLASS,
+        out / "lecture_softmax_steps.html",
+        lr=LR,
+        loss="cross_entropy",
+        title="Backpropagation, as in the lecture: a 2-4-3 network with softmax and cross-entropy",
+    )
+    print(f"wrote {softmax_page}  (scores f_k, softmax p_k, L = -log p_y, delta^(L) = p - y, then the same recursion)")
 
     print(f"\n== one SGD step, eta = {LR}: w <- w - eta x_i^(l-1) delta_j^(l) ==")
     before = {w: w.data for w in params}

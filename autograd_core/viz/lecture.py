@@ -1,8 +1,11 @@
-"""Backprop the way the lecture teaches it, for an ``nn.MLP`` with one output and e = (h(x) - y)².
+"""Backprop the way the lecture teaches it, for an ``nn.MLP``: one output with the square loss
+e = (h(x) - y)², or K >= 2 scores with softmax and the cross-entropy loss.
 
 Notation: x_i^(l) for i = 1..d^(l) (x_0 = 1 is the bias input), s_j^(l) = Σ_{i=0}^{d^(l-1)} w_ij^(l) x_i^(l-1),
 x_j^(l) = θ(s_j^(l)), h = x_1^(L), δ_j^(l) = ∂e/∂s_j^(l), ∂e/∂w_ij^(l) = x_i^(l-1) δ_j^(l), and the
-recursion δ_i^(l-1) = θ'(s_i^(l-1)) Σ_j w_ij^(l) δ_j^(l) with δ_1^(L) = 2(h - y) θ'(s_1^(L)).
+recursion δ_i^(l-1) = θ'(s_i^(l-1)) Σ_j w_ij^(l) δ_j^(l) with δ_1^(L) = 2(h - y) θ'(s_1^(L)) (square loss).
+Multiclass: the scores f_k = x_k^(L) = s_k^(L) (linear output layer), p_k = e^{f_k} / Σ_j e^{f_j},
+L = -Σ_k y_k log p_k = -log p_y (y one-hot) and δ_k^(L) = ∂L/∂s_k^(L) = p_k - y_k.
 
 Every number comes from the engine: the forward pass records one ``affine`` node and one θ
 node per neuron on the model's own weights, and δ and ∂e/∂w are what
@@ -14,20 +17,25 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 import os
 from pathlib import Path
 from typing import Any
 
 from .. import _checks
 from ..files import atomic_write_text
-from ..functions import affine, square
+from ..functions import affine, exp, log, square
+from ..functions import sum as vsum
 from ..graph import grad
 from ..rules import RULES
 from ..shape import ACTIVATIONS
 from ..value import Value, apply_unary, is_grad_enabled
 from .assets import html_page
 
-__all__ = ["lecture_steps", "lecture_html", "LECTURE_MAX_WIDTH", "LECTURE_MAX_LAYERS"]
+__all__ = ["lecture_steps", "lecture_html", "LECTURE_MAX_WIDTH", "LECTURE_MAX_LAYERS", "LOSSES"]
+
+LOSSES = ("square", "cross_entropy")
+"""The losses the lecture pages know: e = (h - y)² (one output), softmax + cross-entropy (K >= 2)."""
 
 LECTURE_MAX_WIDTH = 10
 """Most neurons (or inputs) per layer that :func:`lecture_html` draws readably."""
@@ -49,15 +57,40 @@ def _activation(where: str, layer: Any) -> str:
     return act
 
 
-def _layers(where: str, model: Any) -> list[Any]:
+def _layers(where: str, model: Any, loss: str, any_output: bool = False) -> list[Any]:
     layers = getattr(model, "layers", None)
     if not isinstance(layers, (list, tuple)) or not layers or not all(hasattr(la, "neurons") for la in layers):
         raise TypeError(f"{where}: expected an nn.MLP (with .layers of neurons), got {type(model).__name__}")
-    if len(layers[-1].neurons) != 1:
+    k = len(layers[-1].neurons)
+    if loss == "square" and k != 1:
         raise ValueError(
-            f"{where}: the lecture's square loss needs one output, the model has {len(layers[-1].neurons)}"
+            f"{where}: the lecture's square loss needs one output, the model has {k}; "
+            "for K >= 2 class scores pass loss='cross_entropy'"
         )
+    if loss == "cross_entropy":
+        if k < 2:
+            raise ValueError(f"{where}: softmax and cross-entropy need K >= 2 outputs (scores f_k), the model has {k}")
+        if not any_output and _activation(where, layers[-1]) != "linear":
+            raise ValueError(
+                f"{where}: the cross-entropy loss needs a linear output layer (the scores f_k = s_k^(L)), "
+                f"got activation {_activation(where, layers[-1])!r}; build the model with output_activation='linear'"
+            )
     return list(layers)
+
+
+def _target(where: str, y: Any, loss: str, k: int) -> float:
+    """y for the square loss (a real number), or the class index 0..K-1 for cross-entropy."""
+    if loss == "square":
+        return _real(where, "y", y)
+    if isinstance(y, Value):
+        y = y.data
+    if isinstance(y, bool) or not isinstance(y, (numbers.Integral, float)):
+        raise TypeError(f"{where}: y must be a class index 0..{k - 1} for the cross-entropy loss, got {y!r:.60}")
+    if isinstance(y, float) and not y.is_integer():
+        raise ValueError(f"{where}: y must be a whole class index 0..{k - 1}, got {y!r}")
+    if not 0 <= int(y) < k:
+        raise ValueError(f"{where}: class index y = {int(y)} out of range for K = {k} scores (expected 0..{k - 1})")
+    return float(int(y))
 
 
 def _real(where: str, name: str, v: Any) -> float:
@@ -73,14 +106,18 @@ def _inputs(where: str, model: Any, layers: list[Any], x: Any) -> list[float]:
     return [_real(where, f"x[{i}]", v) for i, v in enumerate(x)]
 
 
-def _trace(where: str, model: Any, x: Any, y: Any) -> dict[str, Any]:
-    """The forward pass on the model's weights as engine nodes, and the engine's ∂e/∂(every node)."""
+def _trace(where: str, model: Any, x: Any, y: Any, loss: str = "square", any_output: bool = False) -> dict[str, Any]:
+    """The forward pass on the model's weights as engine nodes, and the engine's ∂e/∂(every node).
+
+    ``any_output``: cross-entropy on the outputs x_k^(L) = θ(s_k^(L)) of any θ (softmax of them),
+    as a training run's view uses it; the lecture's pages keep the scores linear."""
+    _checks.choice(where, "loss", loss, LOSSES)
     if not is_grad_enabled():
         raise ValueError(f"{where}: called inside no_grad(); the backward pass needs a recorded graph")
-    layers = _layers(where, model)
+    layers = _layers(where, model, loss, any_output)
     acts = [_activation(where, la) for la in layers]
     xv = _inputs(where, model, layers, x)
-    target = _real(where, "y", y)
+    target = _target(where, y, loss, len(layers[-1].neurons))
     xs: list[list[Value]] = [[Value(v, f"x_{i}^(0)") for i, v in enumerate(xv, start=1)]]
     ss: list[list[Value]] = []
     for l, (layer, act) in enumerate(zip(layers, acts), start=1):
@@ -98,9 +135,16 @@ def _trace(where: str, model: Any, x: Any, y: Any) -> dict[str, Any]:
             x_l.append(out)
         ss.append(s_l)
         xs.append(x_l)
-    h = xs[-1][0]
-    e = square(h - target)
-    assert isinstance(e, Value)  # h is a Value: so is e
+    probs: list[Value] = []
+    if loss == "square":
+        e = square(xs[-1][0] - target)
+    else:  # p_k = e^{f_k - m} / Σ_j e^{f_j - m} with the constant m = max_k f_k; L = log Σ_j e^{f_j - m} - (f_y - m)
+        m = max(f.data for f in xs[-1])
+        shifted = [f - m for f in xs[-1]]
+        z = vsum([exp(g) for g in shifted])
+        probs = [v for v in (exp(g) / z for g in shifted) if isinstance(v, Value)]
+        e = log(z) - shifted[int(target)]
+    assert isinstance(e, Value)  # the outputs are Values: so is e
     params = [[[n.b, *n.w] for n in layer.neurons] for layer in layers]
     flat_params = [w for layer in params for row in layer for w in row]
     flat_s = [s for layer in ss for s in layer]
@@ -113,29 +157,43 @@ def _trace(where: str, model: Any, x: Any, y: Any) -> dict[str, Any]:
         "xs": xs,
         "ss": ss,
         "e": e,
+        "p": probs,
+        "loss": loss,
         "params": params,
         "grads": dict(zip([*flat_s, *flat_x, *flat_params], g)),
     }
 
 
-def lecture_steps(model: Any, x: Any, y: Any, lr: float = 0.1) -> dict[str, Any]:
+def lecture_steps(model: Any, x: Any, y: Any, lr: float = 0.1, loss: str = "square") -> dict[str, Any]:
     """The lecture's quantities for one example (x, y), JSON-ready, from the engine's backward pass.
 
     Keys: ``"x"`` (x^(0..L), x_0 = 1 left out), ``"s"`` and ``"delta"`` (layers 1..L, δ = ∂e/∂s),
     ``"grad"`` (layers 1..L, ``[i][j]`` = ∂e/∂w_ij = x_i^(l-1) δ_j^(l), row i = 0 the bias),
-    ``"w_new"`` (the same after one SGD step w - lr ∂e/∂w) and ``"e"`` = (h(x) - y)².
-    Does not change the model (no weight, gradient or label is touched).
+    ``"w_new"`` (the same after one SGD step w - lr ∂e/∂w) and ``"e"``: (h(x) - y)² for
+    ``loss="square"`` (one output, y a number).
+
+    With ``loss="cross_entropy"`` (K >= 2 outputs, linear output layer, y a class index 0..K-1)
+    ``"e"`` is L = -Σ_k y_k log p_k = -log p_y, ``"delta"[L-1]`` is δ_k^(L) = p_k - y_k, and there
+    are three more keys: ``"f"`` (the scores f_k = x_k^(L)), ``"p"`` (softmax p_k = e^{f_k} / Σ_j e^{f_j})
+    and ``"prediction"`` (argmax_k f_k, a class index). Does not change the model (no weight,
+    gradient or label is touched).
     """
-    where = "lecture_steps"
+    return _steps("lecture_steps", model, x, y, lr, loss)[1]
+
+
+def _steps(
+    where: str, model: Any, x: Any, y: Any, lr: float, loss: str, any_output: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The engine's trace and :func:`lecture_steps`' dict computed from it."""
     eta = _real(where, "lr", lr)
-    t = _trace(where, model, x, y)
+    t = _trace(where, model, x, y, loss, any_output)
     g = t["grads"]
     grads = [[[g[row[i]] for row in layer] for i in range(len(layer[0]))] for layer in t["params"]]
     w_new = [
         [[row[i].data - eta * gl[i][j] for j, row in enumerate(layer)] for i in range(len(layer[0]))]
         for layer, gl in zip(t["params"], grads)
     ]
-    return {
+    out: dict[str, Any] = {
         "x": [[v.data for v in layer] for layer in t["xs"]],
         "s": [[s.data for s in layer] for layer in t["ss"]],
         "delta": [[g[s] for s in layer] for layer in t["ss"]],
@@ -143,6 +201,31 @@ def lecture_steps(model: Any, x: Any, y: Any, lr: float = 0.1) -> dict[str, Any]
         "w_new": w_new,
         "e": t["e"].data,
     }
+    if loss == "cross_entropy":
+        f = out["x"][-1]
+        out["f"] = list(f)
+        out["p"] = [p.data for p in t["p"]]
+        out["prediction"] = max(range(len(f)), key=lambda k: (f[k], -k))  # the first of equal scores
+    return t, out
+
+
+def theta_primes(t: dict[str, Any]) -> list[list[float]]:
+    """θ'(s_j^(l)) per layer and neuron: the engine's local derivative of each θ node (1 for linear)."""
+    return [
+        [out.local_grads[0] if out is not s else 1.0 for s, out in zip(sl, xl)] for sl, xl in zip(t["ss"], t["xs"][1:])
+    ]
+
+
+def example_backprop(model: Any, x: Any, y: Any, loss: str) -> dict[str, Any]:
+    """For a training view: :func:`lecture_steps`' ``x``, ``s``, ``delta``, ``grad`` (∂e/∂w of this
+    example), ``e`` (and ``p`` with cross-entropy, which here may follow any output θ), plus
+    ``theta_prime``, all from the engine's backward pass."""
+    t, out = _steps("TrainingView", model, x, y, 0.0, loss, any_output=True)
+    if loss == "cross_entropy":
+        out["p"] = [p.data for p in t["p"]]
+    out["theta_prime"] = theta_primes(t)
+    del out["w_new"]
+    return out
 
 
 def _j(x: float) -> float | str:
@@ -189,11 +272,19 @@ def _neuron_graph(t: dict[str, Any], l: int, j: int) -> dict[str, Any]:
     return result
 
 
-def _page_data(model: Any, x: Any, y: Any, lr: float) -> dict[str, Any]:
+def _loss_value(loss: str, outputs: list[float], y: float) -> float:
+    """e for the outputs x^(L) as plain floats, by the same engine functions (no graph)."""
+    if loss == "square":
+        return float(square(outputs[0] - y))
+    m = max(outputs)
+    z = float(vsum([exp(f - m) for f in outputs]))
+    return float(log(z)) - (outputs[int(y)] - m)
+
+
+def _page_data(model: Any, x: Any, y: Any, lr: float, loss: str = "square") -> dict[str, Any]:
     where = "lecture_html"
-    t = _trace(where, model, x, y)  # checks the arguments, naming lecture_html
-    _real(where, "lr", lr)
-    steps = lecture_steps(model, x, y, lr)
+    t, steps = _steps(where, model, x, y, lr, loss)  # checks the arguments, naming lecture_html
+    eta = _real(where, "lr", lr)
     layers, acts = t["layers"], t["acts"]
     sizes = [len(layers[0].neurons[0].w)] + [len(la.neurons) for la in layers]
     if max(sizes) > LECTURE_MAX_WIDTH or len(layers) > LECTURE_MAX_LAYERS:
@@ -203,7 +294,6 @@ def _page_data(model: Any, x: Any, y: Any, lr: float) -> dict[str, Any]:
             "instead, autograd_core.viz.draw_network(model, show='grads') after backward(), or step through a "
             "smaller model"
         )
-    eta = _real(where, "lr", lr)
     # the loss after the step, by the same engine functions on the new weights (floats: no graph)
     xv = steps["x"][0]
     for l, act in enumerate(acts):
@@ -213,14 +303,15 @@ def _page_data(model: Any, x: Any, y: Any, lr: float) -> dict[str, Any]:
             s_new = affine(rows[0][j], [rows[i][j] for i in range(1, len(rows))], xv)
             nxt.append(s_new if act == "linear" else apply_unary(RULES[act], s_new))
         xv = nxt
-    e_after = float(square(float(xv[0]) - t["y"]))
-    theta_prime = [
-        [_j(out.local_grads[0]) if out is not s else 1.0 for s, out in zip(sl, xl)]
-        for sl, xl in zip(t["ss"], t["xs"][1:])
-    ]
-    return {
+    e_after = _loss_value(loss, [float(v) for v in xv], t["y"])
+    theta_prime = _jl(theta_primes(t))
+    # Δw = -η ∂e/∂w, the change the SGD step makes (w_new = w + Δw)
+    dw = [[[-eta * gij for gij in row] for row in layer] for layer in steps["grad"]]
+    data: dict[str, Any] = {
+        "loss": loss,
         "steps": {k: _jl(v) if isinstance(v, list) else _j(v) for k, v in steps.items()},
         "w": [[[_j(row[i].data) for row in layer] for i in range(len(layer[0]))] for layer in t["params"]],
+        "dw": _jl(dw),
         "theta_prime": theta_prime,
         "activations": acts,
         "theta": {a: list(THETA[a]) for a in set(acts)},
@@ -228,9 +319,14 @@ def _page_data(model: Any, x: Any, y: Any, lr: float) -> dict[str, Any]:
         "y": _j(t["y"]),
         "lr": _j(eta),
         "e_after": _j(e_after),
-        "dedh": _j(t["grads"][t["xs"][-1][0]]),
         "neurons": [[_neuron_graph(t, l, j) for j in range(1, sizes[l] + 1)] for l in range(1, len(sizes))],
     }
+    if loss == "square":
+        data["dedh"] = _j(t["grads"][t["xs"][-1][0]])  # ∂e/∂h = 2(h - y), from the backward pass
+    else:
+        data["onehot"] = [1.0 if k == int(t["y"]) else 0.0 for k in range(sizes[-1])]
+        data["prediction_after"] = max(range(len(xv)), key=lambda k: (float(xv[k]), -k))
+    return data
 
 
 _BODY = """<header class="top"><h1>{title}</h1>
@@ -241,10 +337,10 @@ _BODY = """<header class="top"><h1>{title}</h1>
 <button id="btn-next" type="button" title="Next step (Right arrow)">Next &#x25B6;</button>
 <span id="step-counter"></span></nav>
 <span class="keys">&larr; &rarr; step &middot; &uarr; &darr; neuron in focus &middot; Enter: its graph \
-&middot; + &minus; 0 zoom &middot; p presentation</span></header>
-<div class="stage" id="stage"><svg id="net" xmlns="http://www.w3.org/2000/svg" role="img" \
-aria-label="the network"></svg></div>
-<section class="panel" id="explain" aria-live="polite"></section>
+&middot; a all neurons &middot; + &minus; 0 zoom &middot; p presentation</span></header>
+<div class="main" id="main"><div class="stage" id="stage"><svg id="net" xmlns="http://www.w3.org/2000/svg" \
+role="img" aria-label="the network"></svg></div>
+<section class="panel" id="explain" aria-live="polite"></section></div>
 <div id="node-dialog" class="dialog" hidden><div class="dialog-box" role="dialog" aria-modal="true">
 <div class="dialog-head"><h2 id="node-title"></h2><button id="btn-close" type="button" title="Close (Escape)">\
 &#x2715; Close</button></div><p id="node-text"></p><div class="dialog-stage" id="node-stage">\
@@ -253,10 +349,21 @@ aria-label="the network"></svg></div>
 
 
 def lecture_html(
-    model: Any, x: Any, y: Any, path: str | os.PathLike[str], lr: float = 0.1, title: str | None = None
+    model: Any,
+    x: Any,
+    y: Any,
+    path: str | os.PathLike[str],
+    lr: float = 0.1,
+    loss: str = "square",
+    title: str | None = None,
 ) -> Path:
     """Write one self-contained page that steps through forward propagation, the loss, the δ
     recursion, ∂e/∂w = x_i δ_j on the edges and the SGD update, for ``model`` on (x, y).
+
+    ``loss="square"``: one output h, e = (h - y)². ``loss="cross_entropy"``: K >= 2 scores f_k
+    (linear output layer), y a class index; the page adds the softmax p_k, the loss
+    L = -log p_y, δ_k^(L) = p_k - y_k with its chain-rule derivation, and the prediction argmax_k f_k.
+    Every number is :func:`lecture_steps`' (the engine's backward pass).
 
     Keys: arrows step (Up/Down pick the neuron in focus), Enter opens the focused neuron's
     part of the node-level graph, + / - / 0 zoom, p presentation mode, s / i save the step as
@@ -264,8 +371,9 @@ def lecture_html(
     """
     _checks.path("lecture_html", "path", path)
     _checks.text("lecture_html", "title", title, optional=True)
-    data = _page_data(model, x, y, lr)
-    name = title or "Backpropagation, as in the lecture: a {} network".format("-".join(map(str, data["sizes"])))
+    data = _page_data(model, x, y, lr, loss)
+    kind = " softmax" if loss == "cross_entropy" else ""
+    name = title or "Backpropagation, as in the lecture: a {}{} network".format("-".join(map(str, data["sizes"])), kind)
     data["title"] = name
     body = _BODY.format(title=html.escape(name))
     page = html_page(

@@ -14,7 +14,7 @@ from typing import Any
 from autograd_core.files import atomic_write_text
 
 from .assets import html_page
-from .snapshots import Recorder
+from .snapshots import DETAIL_EXAMPLES, Recorder
 
 __all__ = ["MAX_FRAMES", "replay_data", "replay_html", "save_replay"]
 
@@ -37,13 +37,15 @@ def frame_indices(n: int, max_frames: int = MAX_FRAMES) -> list[int]:
 
 
 def replay_data(recorder: Recorder, max_frames: int = MAX_FRAMES) -> dict[str, Any]:
-    """The page's JSON: ``meta``, ``curve`` (every step) and ``frames`` (weights and gradients)."""
+    """The page's JSON: ``meta``, ``curve`` (every step) and ``frames`` (weights, gradients, and
+    the engine's x, s, δ, θ' of the first :data:`DETAIL_EXAMPLES` examples)."""
     if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 2:
         raise ValueError(f"save_html: max_frames must be an int >= 2, got {max_frames!r}")
     n = len(recorder)
     picks = frame_indices(n, max_frames)
     accuracy = [[recorder.steps[k], recorder.accuracy(k)] for k in picks] if recorder.y is not None else []
     frames = []
+    examples = min(DETAIL_EXAMPLES, len(recorder.shown()))
     for k in picks:
         frames.append(
             {
@@ -52,6 +54,7 @@ def replay_data(recorder: Recorder, max_frames: int = MAX_FRAMES) -> dict[str, A
                 "accuracy": recorder.accuracy(k),
                 "weights": [_short(v) for v in recorder.weights[k]],
                 "grads": [_short(v) for v in recorder.grads[k]],
+                "details": [recorder.example_detail(k, ex) for ex in range(examples)],
             }
         )
     return {

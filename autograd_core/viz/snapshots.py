@@ -21,18 +21,30 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from operator import attrgetter, mul
+from types import SimpleNamespace
 from typing import Any
 
 from autograd_core import Value, no_grad
 from autograd_core.shape import ACTIVATIONS, walk
 
-__all__ = ["ModelShape", "Recorder", "forward_floats", "compile_floats", "run_floats", "GRID", "MAX_POINTS"]
+__all__ = [
+    "ModelShape",
+    "Recorder",
+    "forward_floats",
+    "compile_floats",
+    "run_floats",
+    "GRID",
+    "MAX_POINTS",
+    "DETAIL_EXAMPLES",
+]
 
 GRID = 24
 """Grid points per axis for the model's output over 2-D inputs."""
 MAX_POINTS = 1000
 """At most this many data points are sent to a front end (accuracy still uses all of them)."""
 
+DETAIL_EXAMPLES = 8
+"""A replay page carries the engine's δ and θ' of the first this many examples in every frame."""
 _DATA = attrgetter("data")
 _GRAD = attrgetter("grad")
 
@@ -196,6 +208,41 @@ class Recorder:
             return (1 if positive else -1) if self.classes == [-1, 1] else int(positive)
         return max(range(len(h)), key=h.__getitem__)
 
+    def shown(self) -> list[int]:
+        """Which data points a front end gets (at most :data:`MAX_POINTS`, evenly spaced)."""
+        n = len(self.X) if self.X is not None else 0
+        return list(range(n) if n <= MAX_POINTS else range(0, n, -(-n // MAX_POINTS)))
+
+    def example_detail(self, index: int, example: int) -> dict[str, Any] | None:
+        """For shown data point ``example`` and the weights of snapshot ``index``, by the engine's
+        backward pass (:func:`autograd_core.viz.lecture.example_backprop`): x^(l), s^(l), δ^(l) =
+        ∂e/∂s^(l), θ'(s^(l)) and ∂e/∂w of this example's loss: e = (h - y)² for one output,
+        softmax cross-entropy -log p_y for several. Without labels, x and s only (δ, θ'... None).
+        None when a θ is not known by name or the point does not exist. JSON-safe numbers."""
+        from .lecture import example_backprop
+
+        shown = self.shown()
+        if not 0 <= example < len(shown) or not self.shape.floats_ok:
+            return None
+        x = self.X[shown[example]]  # type: ignore[index]
+        labelled = self.y is not None
+        y: Any = self.y[shown[example]] if self.y is not None else 0
+        one = self.shape.n_out == 1
+        if not one and not (isinstance(y, int) and 0 <= y < self.shape.n_out):
+            return None
+        flat, k, layers = self.weights[index], 0, []
+        for d_in, d_out, act in zip(self.shape.sizes, self.shape.sizes[1:], self.shape.activations):
+            neurons = []
+            for _ in range(d_out):
+                neurons.append(SimpleNamespace(b=Value(flat[k]), w=[Value(v) for v in flat[k + 1 : k + d_in + 1]]))
+                k += d_in + 1
+            layers.append(SimpleNamespace(neurons=neurons, activation=act))
+        out = example_backprop(
+            SimpleNamespace(layers=layers), x, float(y) if one else y, "square" if one else "cross_entropy"
+        )
+        keep = ("x", "s", "delta", "theta_prime", "grad", "e", "p") if labelled else ("x", "s", "theta_prime")
+        return {key: _json(out[key]) for key in keep if key in out}
+
     def grid_outputs(self, index: int) -> list[list[Any]] | None:
         """For 2-D inputs: ``grid[r][c]``, the output (a float, or the list of outputs) at
         (xs[c], ys[r]) of :meth:`grid_axes` with the weights of snapshot ``index`` (cached)."""
@@ -233,14 +280,16 @@ class Recorder:
     def meta(self) -> dict[str, Any]:
         """What a front end needs once: the network's shape, the data, the grid's extent."""
         out: dict[str, Any] = self.shape.describe()
-        n = len(self.X) if self.X is not None else 0
-        keep = range(n) if n <= MAX_POINTS else range(0, n, -(-n // MAX_POINTS))
+        keep = self.shown()
         out["X"] = [self.X[i] for i in keep] if self.X is not None else []
         out["y"] = [self.y[i] for i in keep] if self.y is not None else []
         out["classes"] = self.classes
         out["bounds"] = self.bounds
         out["grid"] = self.grid
         out["threshold"] = 0.5 if self.shape.activations[-1] == "sigmoid" else 0.0
+        from .lecture import THETA
+
+        out["theta_prime_text"] = {a: THETA[a][1] for a in self.shape.activations if a in THETA}
         return out
 
     def frame(self, index: int) -> dict[str, Any]:
@@ -296,6 +345,11 @@ def _bounds(X: list[list[float]]) -> tuple[tuple[float, float], tuple[float, flo
         pad = max(0.1 * (hi - lo), 0.1)
         out.append((lo - pad, hi + pad))
     return out[0], out[1]
+
+
+def _json(v: Any) -> Any:
+    """Nested lists of floats with non-finite numbers as None."""
+    return [_json(u) for u in v] if isinstance(v, list) else _finite(v)
 
 
 def _finite(x: float) -> float | None:

@@ -205,8 +205,8 @@ def backprop_html(
         '<span class="sw leaf"></span>leaf <span class="sw param"></span>parameter '
         '<span class="sigma">&Sigma;</span> used several times: gradients from its paths add up here '
         '&nbsp; fill: <span class="sw pos"></span>grad &gt; 0 '
-        '<span class="sw neg"></span>grad &lt; 0 &nbsp; numbers: 4 significant digits, hover for the full value'
-        "</footer>"
+        '<span class="sw neg"></span>grad &lt; 0 &nbsp; <span title="hover a number or a dot for its full value">'
+        "4 significant digits</span></footer>"
     )
     page = html_page(
         name,

@@ -110,7 +110,9 @@ def _widget_class() -> type:
 
         Synced state (read by ``static/training.js``): ``meta`` (shape, data, grid extent),
         ``curve`` (loss per step, accuracy per sync), ``frame`` (the newest step's flat weights
-        and gradients), ``example`` and ``show`` (set by the front end).
+        and gradients), ``detail`` (x, s, δ, θ' and ∂e/∂w of the chosen example, by the engine's
+        backward pass: the front end computes no derivative; ``{}`` for a θ not known by name),
+        ``example`` and ``show`` (set by the front end).
         """
 
         _esm = widget_esm()
@@ -118,6 +120,7 @@ def _widget_class() -> type:
         meta = t.Dict().tag(sync=True)
         curve = t.Dict().tag(sync=True)
         frame = t.Dict().tag(sync=True)
+        detail = t.Dict().tag(sync=True)
         example = t.Int(0).tag(sync=True)
         show = t.Unicode("weights").tag(sync=True)
 
@@ -201,7 +204,14 @@ def _widget_class() -> type:
             with self.hold_sync():
                 self.curve = {"loss": list(self._loss_json), "accuracy": list(self._acc_json)}
                 self.frame = frame
+                self.detail = rec.example_detail(last, self.example) or {}
             self.syncs += 1
+
+        @t.observe("example")
+        def _example_changed(self, change: Any) -> None:
+            """The front end picked another example: its δ and θ' from the engine, for the frame shown."""
+            if self._synced:
+                self.detail = self._recorder.example_detail(self._synced - 1, int(change["new"])) or {}
 
         def _filled_accuracy(self) -> list[list[float]]:
             rec = self._recorder

@@ -59,6 +59,8 @@ def test_lecture_recursion_matches_engine_and_writes_graph_and_stepper(tmp_path,
     assert_svg(tmp_path / "lecture_network_grads.svg")
     page = (tmp_path / "lecture_backprop.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and 'id="backprop-data"' in page and "w_11^(1)" in page
+    softmax = (tmp_path / "lecture_softmax_steps.html").read_text(encoding="utf-8")
+    assert '"loss":"cross_entropy"' in softmax and '"sizes":[2,4,3]' in softmax
 
 
 def test_lecture_deltas_by_hand_on_a_one_neuron_network():

@@ -237,6 +237,7 @@ def test_micrograd_constructor_with_children_makes_a_custom_node():
         ((1.0, (), "x"), ValueError, "_op 'x' given without _children"),
         ((1.0, (2.0,), "x"), TypeError, r"_children\[0\] must be a Value, got float"),
         ((1.0, 5, "x"), TypeError, "_children must be a tuple of Values"),
+        ((1.0, None), TypeError, "_children must be a tuple of Values, got NoneType"),
         ((1.0, (Value(1.0),), 3), TypeError, "_op must be a str"),
         ((1.0, "a", "", "b"), TypeError, "label twice"),
     ],
@@ -415,6 +416,11 @@ def test_a_subclass_root_and_subclass_inputs_of_nn_layers():
 def test_a_subclass_value_as_a_constant_error_is_gone():
     a = MyValue(2.0)
     assert (a * a).data == 4.0 and (3.0 - a).data == 1.0 and ac.tanh(a).data == math.tanh(2.0)
+    b = Value(3.0)
+    for y, parents in [(b * a, (b, a)), (a - b, (a, b)), (b / a, (b, a)), (a * a, (a, a))]:
+        assert [id(p) for p in y.parents] == [id(p) for p in parents]
+    (b * a).backward()
+    assert (a.grad, b.grad) == (3.0, 2.0)
 
 
 # --- against micrograd's own engine (the bench extra) --------------------------------------

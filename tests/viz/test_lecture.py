@@ -146,3 +146,99 @@ def test_page_is_one_self_contained_file(tmp_path):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
     assert "<script>alert(1)" not in page
     assert page.count("</script>") == 2
+
+
+def softmax_by_hand(model, x, k, lr):
+    """Scores f, p_k = e^{f_k} / Σ_j e^{f_j}, L = -log p_y, δ_k^(L) = p_k - y_k, then the recursion."""
+    W = [[[n.b.data, *(w.data for w in n.w)] for n in layer.neurons] for layer in model.layers]
+    acts = [layer.activation for layer in model.layers]
+    xs, ss = [list(x)], []
+    for l, rows in enumerate(W):
+        s = [row[0] + sum(w * v for w, v in zip(row[1:], xs[-1])) for row in rows]
+        ss.append(s)
+        xs.append([theta(acts[l], v) for v in s])
+    f = xs[-1]
+    z = sum(math.exp(v) for v in f)
+    p = [math.exp(v) / z for v in f]
+    L = len(W)
+    deltas = [None] * L
+    deltas[L - 1] = [p[c] - (1.0 if c == k else 0.0) for c in range(len(f))]
+    for l in range(L - 1, 0, -1):
+        deltas[l - 1] = [
+            theta_prime(acts[l - 1], ss[l - 1][i], xs[l][i])
+            * sum(W[l][j][i + 1] * deltas[l][j] for j in range(len(W[l])))
+            for i in range(len(xs[l]))
+        ]
+    grads = [
+        [[([1.0] + xs[l])[i] * deltas[l][j] for j in range(len(W[l]))] for i in range(len(W[l][0]))] for l in range(L)
+    ]
+    w_new = [
+        [[W[l][j][i] - lr * grads[l][i][j] for j in range(len(W[l]))] for i in range(len(W[l][0]))] for l in range(L)
+    ]
+    prediction = max(range(len(f)), key=lambda c: f[c])
+    return {
+        "x": xs,
+        "s": ss,
+        "delta": deltas,
+        "grad": grads,
+        "w_new": w_new,
+        "e": -math.log(p[k]),
+        "f": f,
+        "p": p,
+        "prediction": prediction,
+    }
+
+
+def near(a, b):
+    if isinstance(a, list):
+        return len(a) == len(b) and all(near(p, q) for p, q in zip(a, b))
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "act,nin,sizes,seed,k",
+    [("tanh", 2, [4, 3], 1, 0), ("tanh", 2, [4, 3], 1, 2), ("sigmoid", 3, [3, 3, 4], 5, 1), ("relu", 3, [5, 2], 7, 1)],
+)
+def test_cross_entropy_steps_equal_p_minus_y_and_the_recursion_by_hand(act, nin, sizes, seed, k):
+    model = nn.MLP(nin, sizes, activation=act, output_activation="linear", seed=seed)
+    x = [0.5, -1.0, 2.0][:nin]
+    got = lecture_steps(model, x, k, lr=0.2, loss="cross_entropy")
+    assert set(got) == {"x", "s", "delta", "grad", "w_new", "e", "f", "p", "prediction"}
+    want = softmax_by_hand(model, x, k, 0.2)
+    for key in ("x", "s", "delta", "grad", "w_new", "e", "f", "p"):
+        assert near(got[key], want[key]), key
+    assert got["prediction"] == want["prediction"] and isinstance(got["prediction"], int)
+    assert got["f"] == got["x"][-1] == got["s"][-1]  # linear output: the scores are s^(L) = x^(L)
+    assert near(got["delta"][-1], [p - (c == k) for c, p in enumerate(got["p"])])
+    assert math.isclose(sum(got["p"]), 1.0)
+
+
+def test_cross_entropy_needs_a_class_index_and_k_linear_outputs():
+    ce = nn.MLP(3, [3, 3], activation="tanh", seed=0)
+    for y, error, match in [
+        (3, ValueError, "out of range"),
+        (-1, ValueError, "out of range"),
+        (0.5, ValueError, "whole class index"),
+        (True, TypeError, "class index"),
+        ("a", TypeError, "class index"),
+    ]:
+        with pytest.raises(error, match=match):
+            lecture_steps(ce, X, y, loss="cross_entropy")
+    with pytest.raises(ValueError, match="K >= 2"):
+        lecture_steps(nn.MLP(3, [2, 1], seed=0), X, 0, loss="cross_entropy")
+    with pytest.raises(ValueError, match="linear output layer"):
+        lecture_steps(nn.MLP(3, [2, 3], output_activation="tanh", seed=0), X, 0, loss="cross_entropy")
+    with pytest.raises(ValueError, match="loss"):
+        lecture_steps(ce, X, 0, loss="hinge")
+    with pytest.raises(ValueError, match="cross_entropy"):  # the square loss points at the other one
+        lecture_steps(ce, X, 1.0)
+    assert lecture_steps(ce, X, 2.0, loss="cross_entropy")["e"] == lecture_steps(ce, X, 2, loss="cross_entropy")["e"]
+
+
+def test_softmax_page_carries_the_engine_numbers(tmp_path):
+    model = nn.MLP(2, [4, 3], activation="tanh", seed=1)
+    path = lecture_html(model, [0.5, -1.0], 2, tmp_path / "softmax.html", loss="cross_entropy")
+    page = path.read_text(encoding="utf-8")
+    assert "softmax" in page and '"loss":"cross_entropy"' in page
+    with pytest.raises(ValueError, match="one output"):
+        lecture_html(model, [0.5, -1.0], 2, tmp_path / "square.html")

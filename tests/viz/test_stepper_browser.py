@@ -5,6 +5,7 @@ no console errors, no network requests. Saves a screenshot of a middle step to a
 import pytest
 
 import autograd_core as ac
+import nn
 from autograd_core.viz import backprop_html, lecture_example
 from autograd_core.viz.trace import format_number
 
@@ -38,10 +39,12 @@ class StepperPage(Page):
         )
 
     def shown_grads(self):
-        """What each node shows (4 significant digits) and its full value on hover."""
+        """Per node: its index, the gradient it shows (4 significant digits; None for a node out of
+        focus, drawn as a dot) and its tooltip, which always has the full value."""
         return self.page.eval_on_selector_all(
             "g.node",
-            "els => els.map(e => [e.querySelector('text.grad').textContent, e.querySelector('title').textContent])",
+            "els => els.map(e => [Number(e.dataset.index), e.querySelector('text.grad') && "
+            "e.querySelector('text.grad').textContent, e.querySelector('title').textContent])",
         )
 
 
@@ -65,8 +68,10 @@ def test_next_button_steps_to_the_engines_gradients(page, example):
     assert [i for i, _ in grads] == list(range(len(engine)))
     assert [float(s) for _, s in grads] == engine  # bit for bit
     assert [s for _, s in grads] == [repr(g) for g in engine]
-    for (shown, tip), g in zip(page.shown_grads(), engine):
-        assert shown == format_number(g) and f"grad = {g!r}" in tip
+    shown_grads = page.shown_grads()
+    assert sum(1 for _, shown, _ in shown_grads if shown is not None) >= 2  # the node in focus and its inputs
+    for (i, shown, tip), g in zip(shown_grads, engine):
+        assert shown in (None, format_number(g)) and f"grad = {g!r}" in tip, i
     assert "Backward pass complete" in page.page.inner_text("#explain")
     page.check_clean()
 
@@ -162,6 +167,43 @@ def test_node_in_focus_stays_on_screen_and_arrows_point_backward(browser, exampl
           return Math.min(...[...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * k));
         }""")
         assert size >= 18
+        p.check_clean()
+    finally:
+        p.close()
+
+
+NODE_LEVEL = """() => {
+  const svg = document.getElementById('graph'), k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const font = Math.min(...[...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * k));
+  const stage = document.getElementById('graph-wrap'), panel = document.getElementById('explain');
+  const de = document.documentElement, out = [];
+  const boxes = [...svg.querySelectorAll('g.node rect.box')].map(r => r.getBoundingClientRect());
+  const labels = [...svg.querySelectorAll('g.elabel rect')].map(r => r.getBoundingClientRect());
+  const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5
+                        && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+  labels.forEach((a, n) => { boxes.forEach(b => { if (hit(a, b)) out.push('label over a box'); });
+                             labels.slice(n + 1).forEach(b => { if (hit(a, b)) out.push('label over a label'); }); });
+  if (stage.scrollWidth > stage.clientWidth || stage.scrollHeight > stage.clientHeight) out.push('drawing scrolls');
+  if (panel.scrollHeight > panel.clientHeight + 1) out.push('panel scrolls');
+  if (de.scrollHeight > window.innerHeight || de.scrollWidth > window.innerWidth) out.push('page scrolls');
+  return {font, problems: out};
+}"""
+
+
+def test_a_small_mlp_reads_at_14px_without_scrolling_or_labels_over_boxes(browser, tmp_path):
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    loss = (model([0.5, -1.0])[0] - 1.0) ** 2
+    path = backprop_html(loss, tmp_path / "mlp.html", params=model.parameters())
+    p = StepperPage(browser, path, 1280, 800)
+    try:
+        for k in range(p.last() + 1):
+            seen = p.page.evaluate(NODE_LEVEL)
+            assert seen["font"] >= 14 and seen["problems"] == [], (k, seen)
+            p.page.keyboard.press("ArrowRight")
+        p.page.keyboard.press("Home")
+        code = p.page.eval_on_selector_all("#explain code", "els => els.map(e => e.textContent)")
+        assert "zero_grad()" in code  # shown as code, not as "zero" with a subscript "grad"
+        assert p.page.eval_on_selector_all("#explain sub", "els => els.map(e => e.textContent)").count("grad") == 0
         p.check_clean()
     finally:
         p.close()

@@ -67,6 +67,7 @@ def stand_in_page(tmp_path, view, frame=0):
         "meta": rec.meta(),
         "curve": {"loss": rec.losses[: frame + 1], "accuracy": []},
         "frame": rec.frame(frame),
+        "detail": rec.example_detail(frame, 0),
         "example": 0,
         "show": "weights",
     }
@@ -132,6 +133,8 @@ def test_clicking_a_neuron_shows_its_weights_and_the_engines_delta(widget, run):
     example = 5
     widget.page.click(f"svg.ac-boundary circle.pt[data-index='{example}']")
     assert widget.page.evaluate("window.model.get('example')") == example
+    # the kernel's answer to the change of `example`: that example's δ and θ' from the engine
+    widget.page.evaluate("d => window.model.set('detail', d)", rec.example_detail(0, example))
     weights = _model_order(rec, rec.weights[0])
     xs, deltas = engine_x_and_delta(model, weights, X[example], ys[example])
     for node, (l, j) in (("1:2", (1, 2)), ("2:3", (2, 3)), ("3:1", (3, 1))):
@@ -299,4 +302,50 @@ def test_module_renders_other_shapes(browser, tmp_path, case):
         else:
             assert not p.page.locator(".ac-train-boundary").is_visible()
             assert "δ needs labels" in p.page.inner_text(".ac-train-detail")
+        p.check_clean()
+
+
+def test_each_neuron_has_a_picture_over_the_input_plane_and_the_widget_fits_800px(browser, run, tmp_path):
+    with Page(browser, stand_in_page(tmp_path, run[0]).as_uri(), 1280, 800) as p:
+        p.page.wait_for_selector("body[data-ready='1']")
+        sizes = run[0].recorder.shape.sizes
+        thumbs = p.page.eval_on_selector_all(
+            "svg.ac-net g.node image.thumb", "els => els.map(e => e.closest('g.node').dataset.id)"
+        )
+        assert sorted(thumbs) == sorted(f"{l}:{j}" for l in range(1, len(sizes)) for j in range(1, sizes[l] + 1))
+        assert p.page.is_hidden(".ac-map-big")
+        p.page.click("svg.ac-net g.node[data-id='1:2'] image.thumb")
+        assert p.page.is_visible(".ac-map-big img")
+        assert "x2(1)" in p.page.inner_text(".ac-map-cap").replace("\n", "")
+        assert p.page.get_attribute(".ac-train-detail .ac-detail-title", "class") is not None
+        assert "x2(1)" in p.page.inner_text(".ac-detail-title").replace("\n", "")  # and that neuron's table
+        p.page.click(".ac-map-big")
+        assert p.page.is_hidden(".ac-map-big")
+        box = p.page.eval_on_selector(".ac-train", "e => e.getBoundingClientRect().height")
+        assert box <= 800, box  # the whole widget, with the clicked neuron's table
+        p.check_clean()
+
+
+def test_replay_states_its_rate_and_keeps_it(browser, replay_file, run):
+    with Page(browser, replay_file.as_uri()) as p:
+        page = p.page
+        page.wait_for_selector("body[data-frame]")
+        rate = int(page.get_attribute("body", "data-rate"))
+        assert f"{rate} frames/s" in page.inner_text("#ac-play")
+        # the frame shown follows the clock, not the number of redraws: with a stand-in clock,
+        # 3.5 frame lengths after the start the replay shows frame 3, however few redraws ran
+        ms = float(page.get_attribute("body", "data-frame-ms"))
+        page.evaluate(
+            """() => { window.__q = []; window.requestAnimationFrame = cb => { window.__q.push(cb); return 1; };
+                       window.cancelAnimationFrame = () => {}; }"""
+        )
+        page.evaluate("() => { const s = document.getElementById('ac-slider'); s.value = '0'; }")
+        page.eval_on_selector("#ac-slider", "s => s.dispatchEvent(new Event('input'))")
+        page.click("#ac-play")
+        run_at = "(t) => { const q = window.__q; window.__q = []; q.forEach(cb => cb(t)); }"
+        page.evaluate(run_at, 1000.0)
+        page.evaluate(run_at, 1000.0 + 3.5 * ms)
+        assert page.get_attribute("body", "data-frame") == "3"
+        page.evaluate(run_at, 1000.0 + 5.2 * ms)
+        assert page.get_attribute("body", "data-frame") == "5"
         p.check_clean()

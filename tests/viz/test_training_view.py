@@ -336,3 +336,66 @@ def test_a_custom_activation_is_predicted_by_the_model_itself():
     xs, gy = view.recorder.grid_axes()
     with no_grad():
         assert history[1]["grid"][4][7] == model([xs[7], gy[4]])[0].data
+
+
+def rows(v):
+    return [q for r in v for q in r]
+
+
+def engine_deltas(model, weights, x, y, multi=False):
+    """δ_j^(l) = ∂e/∂s_j^(l) by the engine's backward() on the model: the bias gradient (x_0 = 1)."""
+    for p, v in zip(model.parameters(), weights):
+        p.data = v
+    model.zero_grad()
+    out = model(x)
+    e = nn.cross_entropy(out, y) if multi else (out[0] - y) ** 2
+    e.backward()
+    return [[n.b.grad for n in layer.neurons] for layer in model.layers]
+
+
+def test_the_chosen_examples_delta_and_theta_prime_come_from_the_engine(run):
+    view, model, X, ys, _ = run
+    view.flush()
+    assert view.detail is not None
+    for example in (0, 5):
+        view.example = example  # as the front end sets it: the kernel answers with that example's numbers
+        d = view.detail
+        want = engine_deltas(model, flat(view.history[-1]["weights"]), X[example], ys[example])
+        assert rows(d["delta"]) == pytest.approx(rows(want), rel=1e-9, abs=1e-12)
+        acts = [layer.activation for layer in model.layers]
+        for l, act in enumerate(acts):  # θ'(s) as the lecture writes it, from the x the engine computed
+            xl = d["x"][l + 1]
+            want_tp = [1 - v * v if act == "tanh" else 1.0 for v in xl]
+            assert d["theta_prime"][l] == pytest.approx(want_tp, rel=1e-12)
+        x_prev = [1.0, *d["x"][0]]
+        assert d["grad"][0][2][1] == pytest.approx(x_prev[2] * d["delta"][0][1], rel=1e-12)  # x_i δ_j
+
+
+def test_softmax_outputs_get_p_minus_y_from_the_engine():
+    X = [[0.5, -1.0], [1.0, 0.2], [-0.3, 0.7]]
+    model = nn.MLP(2, [4, 3], activation="tanh", seed=1)
+    rec = Recorder(model, X, [2, 0, 1])
+    rec.record(1.0)
+    d = rec.example_detail(0, 1)
+    want = engine_deltas(model, [p.data for p in model.parameters()], X[1], 0, multi=True)
+    assert rows(d["delta"]) == pytest.approx(rows(want), rel=1e-9, abs=1e-12)
+    assert d["delta"][-1] == pytest.approx([p - (k == 0) for k, p in enumerate(d["p"])], rel=1e-12)
+    assert rec.example_detail(0, 3) is None  # no such example
+
+
+def test_the_front_end_computes_no_derivative():
+    from autograd_core.viz.assets import read_static
+
+    js = read_static("training.js")
+    assert not re.search(r"1 - x \* x|x \* \(1 - x\)|DTHETA|function deltas", js)
+
+
+def test_a_replay_carries_the_engines_delta_for_the_first_examples(run):
+    from autograd_core.viz.snapshots import DETAIL_EXAMPLES
+
+    view, model, X, ys, _ = run
+    data = replay_data(view.recorder, max_frames=4)
+    frame = data["frames"][-1]
+    assert len(frame["details"]) == DETAIL_EXAMPLES
+    want = engine_deltas(model, flat(view.history[-1]["weights"]), X[3], ys[3])
+    assert rows(frame["details"][3]["delta"]) == pytest.approx(rows(want), rel=1e-9, abs=1e-12)

@@ -3,7 +3,8 @@
  * Needs network.js first (adds ACViz.controls to the same object; same plain-script format).
  *
  *   var view = ACViz.controls({bar: element, redraw: function () {...}, svg: function () { return svgEl; },
- *                              name: function () { return "step-3"; }});
+ *                              name: function () { return "step-3"; },
+ *                              slide: function () { return [svgEl, panelEl]; }});  // optional: save both
  *   view.zoom     1 = the page's own fit (readable text, never wider than the window); -/+ step it
  *   view.fitAll   true after Fit (key 0): the whole drawing in the window, however small its text
  *   view.font     the on-screen text size in px: 16, or 21 in presentation mode
@@ -36,8 +37,18 @@ ACViz.controls = function (opts) {
     if (i < 0) { i = 3; }
     setZoom(ZOOMS[Math.max(0, Math.min(ZOOMS.length - 1, i + dir))]);
   }
-  function saveSVG() { ACViz.download(opts.name() + ".svg", ACViz.svgMarkup(opts.svg(), css()), "image/svg+xml"); }
-  function savePNG() { ACViz.exportPNG(opts.svg(), css(), opts.name() + ".png"); }
+  /* the step as a slide: the drawing with the step's panel (opts.slide() -> [svg, panel]), or the drawing alone */
+  function slide() { return opts.slide ? opts.slide() : null; }
+  function svgText() {
+    var parts = slide();
+    return parts ? ACViz.slideMarkup(parts[0], parts[1], css()) : ACViz.svgMarkup(opts.svg(), css());
+  }
+  function saveSVG() { ACViz.download(opts.name() + ".svg", svgText(), "image/svg+xml"); }
+  function savePNG() {
+    var text = svgText(), m = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(text);
+    if (m) { ACViz.pngOf(text, parseFloat(m[1]), parseFloat(m[2]), opts.name() + ".png"); }
+    else { ACViz.exportPNG(opts.svg(), css(), opts.name() + ".png"); }
+  }
   var group = document.createElement("span");
   group.className = "view-controls";
   opts.bar.appendChild(group);
@@ -68,7 +79,7 @@ ACViz.controls = function (opts) {
     pending = requestAnimationFrame(function () { pending = null; opts.redraw(); });
   });
   state.apply = apply;
-  state.svgText = function () { return ACViz.svgMarkup(opts.svg(), css()); };
+  state.svgText = svgText;
   apply();
   return state;
 };

@@ -8,7 +8,7 @@
  * Other static scripts add to the same object (`ACViz.controls` in controls.js).
  *
  * Stable API (other pages and the training widget rely on these names):
- *   ACViz.fmt(x)            4 significant digits ("0.5000", "-1.235e4"); strings pass through
+ *   ACViz.fmt(x, digits)    4 (or digits) significant digits ("0.5000", "-1.235e4"); strings pass through
  *   ACViz.full(x)           the full value (shortest round-trip), for title tooltips
  *   ACViz.el(name, attrs, parent)         an SVG element
  *   ACViz.mathText(node, "x_1^(0)")       lecture notation in SVG text (sub/superscripts)
@@ -19,6 +19,8 @@
  *   ACViz.svgMarkup(svg, css)             a standalone SVG document of svg (for export)
  *   ACViz.download(name, text, type)      save text as a file (Blob URL, no network)
  *   ACViz.exportPNG(svg, css, name)       save svg as a PNG (2x)
+ *   ACViz.slideMarkup(svg, panel, css)    the drawing and an HTML panel together, as laid out, one SVG
+ *   ACViz.pngOf(text, w, h, name)         save an SVG document's text as a PNG (2x)
  *
  * drawNetwork spec:
  *   { columns: [ { title: "layer 1", nodes: [ { id: "1:1", label: "x_1^(1)", kind: "neuron",
@@ -27,6 +29,9 @@
  *                cls: "active", dir: "forward" | "backward", at: 0.3, data: 0.1 } ],
  *     focus: "1:1" }
  *   kinds: "input", "bias" (the constant x_0 = 1, drawn small), "neuron", "loss", "target", "param", "op".
+ *   A node's gapBefore (in font sizes) leaves room above it, for the label of an edge inside a column;
+ *   its thumb (an image URL, thumbTitle its tooltip) is drawn as a square at the box's right
+ *   (opts.onThumbClick(id) on a click).
  *   Only "neuron" nodes are clickable (opts.onNodeClick). An edge's `data` (a number) is kept
  *   as the label's data-value attribute (its full value, for tests and tooltips).
  *   Edge colour and width follow `value` (blue > 0, red < 0); `text` is drawn in a label box at
@@ -34,20 +39,24 @@
  * opts: { font: px, width: px, height: px (room to fit into: the drawing is scaled to fit, at most
  *         maxScale = 1.6 times; the height gives way before text falls below minFont px, the width
  *         never does), zoom: 1 (times the fitted size), minGap: px between layers (6 font),
- *         onNodeClick: function (id) }
+ *         digits: significant digits of the numbers in the boxes (4), onNodeClick: function (id), specs: [every spec this svg will show: sizes are measured over
+ *         all of them, so boxes and columns keep their places from one step to the next] }
+ *   An edge label sits in the middle of the gap its edge crosses (clear of every box); the labels
+ *   of one gap are stacked so that none overlaps another.
  * Returns { width, height, scale, nodes: {id: g}, boxes: {id: {x, y, w, h}} } in screen pixels.
  */
 var ACViz = (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
 
-  function fmt(x) {
+  function fmt(x, digits) {
     if (typeof x === "string") { return x; }
     if (typeof x !== "number" || isNaN(x)) { return "nan"; }
     if (!isFinite(x)) { return x > 0 ? "inf" : "-inf"; }
     if (x === 0) { return "0"; }
-    // as Python's format(x, "#.4g"): scientific below 1e-4 and from 1e4 on
-    return (Math.abs(x) < 1e-4 ? x.toExponential(3) : x.toPrecision(4)).replace("e+", "e");
+    // as Python's format(x, "#.4g"): scientific below 1e-4 and from 1e4 on (digits: other than 4)
+    var d = digits || 4;
+    return (Math.abs(x) < 1e-4 ? x.toExponential(d - 1) : x.toPrecision(d)).replace("e+", "e");
   }
 
   function full(x) { return String(x); }
@@ -133,47 +142,90 @@ var ACViz = (function () {
   }
 
   function textWidth(s, f) { return String(s).length * 0.6 * f; }
+  function plain(s) { return String(s).replace(/[_^{}]/g, "").replace(/\((\d+|l|L)\)/g, "$1"); }
+  function labelBox(text, f) {
+    var lines = String(text).split("\n");
+    return {lines: lines, w: Math.max.apply(null, lines.map(function (s) { return textWidth(s, f); })) + 0.6 * f,
+      h: lines.length * 1.25 * f};
+  }
+
+  /* a node's picture (nd.thumb, an image URL): a square as high as its text, at the box's right */
+  function thumbSize(nd, f) { return (1 + (nd.rows || []).length) * 1.3 * f; }
+
+  /* the sizes of a drawing, measured over every spec it will show (so nothing moves between
+   * steps): box width per column, the bias box width, node heights, and per gap between
+   * columns the widest edge label in it */
+  function measure(specs, f, digits) {
+    var pad = 0.35 * f, first = specs[0], n = first.columns.length;
+    var colW = first.columns.map(function () { return 5.5 * f; }), biasW = 3.2 * f;
+    var titleW = first.columns.map(function () { return 0; }), gapNeed = [];
+    for (var g = 0; g < n - 1; g++) { gapNeed.push(0); }
+    specs.forEach(function (spec) {
+      var colOf = {};
+      spec.columns.forEach(function (c, ci) {
+        if (c.title) { titleW[ci] = Math.max(titleW[ci], textWidth(plain(c.title), 1.0 * f)); }
+        c.nodes.forEach(function (nd) {
+          colOf[nd.id] = ci;
+          var w = textWidth(plain(nd.label), f * 1.1) + 2 * pad;
+          (nd.rows || []).forEach(function (r) {
+            w = Math.max(w, textWidth(plain(r[0]), 0.9 * f) + 0.5 * f + textWidth(fmt(r[1], digits), f) + 2 * pad);
+          });
+          if (nd.thumb) { w += thumbSize(nd, f) + pad; }
+          if (nd.kind === "bias") { biasW = Math.max(biasW, w); } else { colW[ci] = Math.max(colW[ci], w); }
+        });
+      });
+      (spec.edges || []).forEach(function (e) {
+        var a = colOf[e.from], b = colOf[e.to];
+        if (e.text && a !== undefined && b === a + 1) { gapNeed[a] = Math.max(gapNeed[a], labelBox(e.text, f).w); }
+      });
+    });
+    return {colW: colW, biasW: biasW, titleW: titleW, gapNeed: gapNeed};
+  }
 
   function drawNetwork(svg, spec, opts) {
     opts = opts || {};
     var f = opts.font || 16, zoom = opts.zoom || 1;
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var cols = spec.columns, line = 1.3 * f, pad = 0.35 * f;
-    var biasW = 3.2 * f, colW = cols.map(function () { return 5.5 * f; });  // box width per column
-    cols.forEach(function (c, ci) {
-      if (c.title) {  // a title may reach 1.5 font sizes into the gaps on either side (gaps are >= 4)
-        colW[ci] = Math.max(colW[ci], textWidth(String(c.title).replace(/[_^(){}]/g, ""), 1.08 * f) - 3 * f);
-      }
-      c.nodes.forEach(function (n) {
-        var w = textWidth(n.label.replace(/[_^(){}]/g, ""), f * 1.15) + 2 * pad;
-        (n.rows || []).forEach(function (r) { w = Math.max(w, textWidth(r[0] + " " + fmt(r[1]), f) + 2 * pad); });
-        if (n.kind === "bias") { biasW = Math.max(biasW, w); } else { colW[ci] = Math.max(colW[ci], w); }
-      });
-    });
+    var digits = opts.digits || 4;
+    var M = measure(opts.specs && opts.specs.length ? opts.specs : [spec], f, digits);
+    var colW = M.colW.slice(), biasW = M.biasW;
     var biasH = line + pad;
     function nodeH(nd) { return nd.kind === "bias" ? biasH : (1 + (nd.rows || []).length) * line + pad; }
+    function above(nd) { return (nd.gapBefore || 0) * f; }  // room for a label on an edge inside the column
     function heights(vg) {
-      return cols.map(function (c) { return c.nodes.reduce(function (h, nd) { return h + nodeH(nd) + vg; }, -vg); });
+      return cols.map(function (c) { return c.nodes.reduce(function (h, nd) { return h + above(nd) + nodeH(nd) + vg; }, -vg); });
     }
     var m = 0.6 * f, titleH = 1.6 * f, vgap = 0.7 * f, n = cols.length;
     var minGap = opts.minGap || 6 * f, maxScale = opts.maxScale || 1.6;
+    // a gap holds its widest edge label with 0.5 font sizes to spare on either side
+    var need = [];
+    for (var gi = 0; gi < n - 1; gi++) { need.push(Math.max(minGap, M.gapNeed[gi] + 0.6 * f)); }
+    // a column title may reach into the gaps beside it, up to 0.3 font sizes short of their middle
+    cols.forEach(function (c, ci) {
+      var left = ci > 0 ? need[ci - 1] : 2 * m, right = ci < n - 1 ? need[ci] : 2 * m;
+      var reach = Math.min(left, right) - 0.6 * f;
+      colW[ci] = Math.max(colW[ci], M.titleW[ci] - reach);
+    });
     var colH = heights(vgap), innerH = Math.max.apply(null, colH);
     var boxesW = colW.reduce(function (a, b) { return a + b; }, 0);
-    var W = 2 * m + boxesW + (n - 1) * minGap, H = titleH + innerH + 2 * m;
+    var needW = need.reduce(function (a, b) { return a + b; }, 0);
+    var W = 2 * m + boxesW + needW, H = titleH + innerH + 2 * m;
     var availW = opts.width || 0, availH = opts.height || 0, fit = 1;
-    // fit the box, but keep text at least minFont px high by scrolling vertically (never horizontally)
+    // fit the box; with minFont, keep text at least minFont px high by scrolling vertically (never horizontally)
     if (availW > 0 && availH > 0) { fit = Math.min(availW / W, Math.max(availH / H, (opts.minFont || 0) / f), maxScale); }
     else if (availW > 0) { fit = Math.min(availW / W, 1); }
-    // use the room the fitted drawing leaves: wider gaps between layers, rows spread apart
-    var gap = minGap;
-    if (availW > 0 && n > 1) { gap = Math.min(Math.max(14 * f, minGap), Math.max(minGap, (availW / fit - 2 * m - boxesW) / (n - 1))); }
+    // use the room the fitted drawing leaves: wider gaps between layers (up to 14 font sizes), rows spread apart
+    var extra = 0;
+    if (availW > 0 && n > 1) { extra = Math.max(0, Math.min(14 * f * (n - 1) - needW, availW / fit - W) / (n - 1)); }
+    var gaps = need.map(function (g) { return g + Math.max(0, extra); });
     if (availH > 0) {
       var most = Math.max.apply(null, cols.map(function (c) { return c.nodes.length; }));
       vgap += Math.max(0, Math.min(2 * f, (availH / fit - H) / Math.max(1, most)));
       colH = heights(vgap);
       innerH = Math.max.apply(null, colH);
     }
-    W = 2 * m + boxesW + (n - 1) * gap;
+    W = 2 * m + boxesW + gaps.reduce(function (a, b) { return a + b; }, 0);
     H = titleH + innerH + 2 * m;
     var scale = fit * zoom;
     svg.setAttribute("viewBox", "0 0 " + W.toFixed(1) + " " + H.toFixed(1));
@@ -190,7 +242,8 @@ var ACViz = (function () {
     var gEdges = el("g", {"class": "edges"}, svg), gNodes = el("g", {"class": "nodes"}, svg);
     var gLabels = el("g", {"class": "edge-labels"}, svg);
 
-    var pos = {}, boxes = {}, result = {width: W * scale, height: H * scale, scale: scale, nodes: {}, boxes: boxes};
+    var pos = {}, boxes = {}, colOf = {}, gapMid = [], result = {width: W * scale, height: H * scale, scale: scale,
+      nodes: {}, boxes: boxes};
     var colX = m;
     cols.forEach(function (c, ci) {
       var boxW = colW[ci], x = colX, y = titleH + m + (innerH - colH[ci]) / 2;
@@ -201,10 +254,13 @@ var ACViz = (function () {
       c.nodes.forEach(function (nd) {
         var bias = nd.kind === "bias", w = bias ? biasW : boxW, h = nodeH(nd);
         var nx = bias ? x + (boxW - w) : x;
+        y += above(nd);
         pos[nd.id] = {x: nx, y: y, w: w, h: h, out: 0, inn: 0, nOut: 0, nIn: 0};
+        colOf[nd.id] = ci;
         y += h + vgap;
       });
-      colX += boxW + gap;
+      colX += boxW;
+      if (ci < n - 1) { gapMid.push(colX + gaps[ci] / 2); colX += gaps[ci]; }
     });
     var edges = spec.edges || [], scaleW = 0;
     edges.forEach(function (e) {
@@ -220,6 +276,11 @@ var ACViz = (function () {
       // spread the ends over the box sides, so edges and their labels do not pile up
       var x1 = a.x + a.w, y1 = a.y + a.h * a.out / (a.nOut + 1);
       var x2 = b.x, y2 = b.y + b.h * b.inn / (b.nIn + 1);
+      var within = colOf[e.from] === colOf[e.to];
+      if (within) {  // an edge inside a column runs from one box's bottom (or top) to the other's
+        x1 = a.x + a.w / 2; x2 = b.x + b.w / 2;
+        y1 = b.y > a.y ? a.y + a.h : a.y; y2 = b.y > a.y ? b.y : b.y + b.h;
+      }
       var cls = "edge" + (e.cls ? " " + e.cls : "");
       var attrs = {x1: x1, y1: y1, x2: x2, y2: y2, "class": cls, stroke: edgeColor(e.value, scaleW),
         "stroke-width": (0.08 * f + 0.22 * f * (scaleW > 0 && typeof e.value === "number" ? Math.min(1, Math.abs(e.value) / scaleW) : 0)).toFixed(2),
@@ -229,37 +290,46 @@ var ACViz = (function () {
       var lineEl = el("line", attrs, gEdges);
       if (e.title) { el("title", {}, lineEl).textContent = e.title; }
       if (e.text) {
-        var t = e.at === undefined ? 0.5 : e.at, lx = x1 + (x2 - x1) * t, ly = y1 + (y2 - y1) * t;
-        labels.push({e: e, x: lx, y: ly});
+        // in the middle of the gap the edge crosses (clear of every box), else at fraction `at`
+        var ca = colOf[e.from], adjacent = colOf[e.to] === ca + 1;
+        var lx = adjacent ? gapMid[ca] : x1 + (x2 - x1) * (e.at === undefined || within ? 0.5 : e.at);
+        var ly = y1 + (y2 - y1) * (x2 === x1 ? 0.5 : (lx - x1) / (x2 - x1));
+        var box = labelBox(e.text, f);
+        labels.push({e: e, x: lx, y: ly, w: box.w, h: box.h, lines: box.lines, gap: adjacent ? ca : -1 - labels.length,
+          fixed: within});
       }
     });
-    // edge labels: boxes centred on the edge, nudged apart vertically where they would overlap
-    var lh = 1.25 * f;
-    // label boxes (a "\n" starts a new line) centred on their edges, pushed apart where they would
-    // overlap, then moved together so the stack stays centred where the edges are
-    var meanBefore = 0, meanAfter = 0, sep = 0.15 * f;
-    labels.forEach(function (lb) {
-      lb.lines = String(lb.e.text).split("\n");
-      lb.w = Math.max.apply(null, lb.lines.map(function (s) { return textWidth(s, f); })) + 0.6 * f;
-      lb.h = lb.lines.length * lh;
-      meanBefore += lb.y / labels.length;
-    });
-    labels.sort(function (p, q) { return p.y - q.y || p.x - q.x; });
-    for (var i = 1; i < labels.length; i++) {
-      for (var k = 0; k < i; k++) {
-        var p = labels[k], q = labels[i], need = (p.h + q.h) / 2 + sep;
-        if (Math.abs(p.x - q.x) < (p.w + q.w) / 2 && q.y < p.y + need && q.y > p.y - need) { q.y = p.y + need; }
+    // labels of one gap: sorted by height, pushed down where they would overlap, then up from the
+    // bottom where the stack would leave the drawing (never into the column titles)
+    var lh = 1.25 * f, sep = 0.2 * f, top = titleH + m, bottom = H - 0.2 * f, byGap = {};
+    labels.forEach(function (lb) { (byGap[lb.gap] = byGap[lb.gap] || []).push(lb); });
+    Object.keys(byGap).forEach(function (key) {
+      if (byGap[key][0].fixed) { return; }  // inside a column: in the room left for it between the boxes
+      var list = byGap[key].sort(function (p, q) { return p.y - q.y; }), i;
+      var total = list.reduce(function (a, lb) { return a + lb.h + sep; }, -sep);
+      var mean = list.reduce(function (a, lb) { return a + lb.y; }, 0) / list.length;
+      var y = Math.max(top, Math.min(bottom - total, mean - total / 2));  // a centred stack, as a fallback
+      var prevBottom = top - sep;
+      for (i = 0; i < list.length; i++) {
+        list[i].y = Math.max(list[i].y, prevBottom + sep + list[i].h / 2, top + list[i].h / 2);
+        prevBottom = list[i].y + list[i].h / 2;
       }
-    }
-    labels.forEach(function (lb) { meanAfter += lb.y / labels.length; });
+      var limit = bottom;
+      for (i = list.length - 1; i >= 0; i--) {
+        list[i].y = Math.min(list[i].y, limit - list[i].h / 2);
+        limit = list[i].y - list[i].h / 2 - sep;
+      }
+      if (list[0].y - list[0].h / 2 < top - 0.01) {  // too many to keep near their edges: stack them evenly
+        list.forEach(function (lb) { lb.y = y + lb.h / 2; y += lb.h + sep; });
+      }
+    });
     labels.forEach(function (lb) {
-      lb.y = Math.max(lb.h / 2, Math.min(H - lb.h / 2, lb.y + meanBefore - meanAfter));
       var g = el("g", {"class": "elabel" + (lb.e.cls ? " " + lb.e.cls : ""), "data-from": lb.e.from, "data-to": lb.e.to,
         "data-value": lb.e.data === undefined ? null : full(lb.e.data)}, gLabels);
       el("rect", {x: lb.x - lb.w / 2, y: lb.y - lb.h / 2, width: lb.w, height: lb.h, rx: 0.25 * f}, g);
       var t = el("text", {x: lb.x, y: lb.y - lb.h / 2 + 0.5 * lh + 0.33 * f, "text-anchor": "middle", "font-size": f}, g);
-      lb.lines.forEach(function (line, n) {
-        el("tspan", {x: lb.x, dy: n === 0 ? 0 : lh}, t).textContent = line;
+      lb.lines.forEach(function (line, k) {
+        el("tspan", {x: lb.x, dy: k === 0 ? 0 : lh}, t).textContent = line;
       });
       if (lb.e.title) { el("title", {}, g).textContent = lb.e.title; }
     });
@@ -271,7 +341,16 @@ var ACViz = (function () {
           (spec.focus === nd.id ? " focus" : ""), "data-id": nd.id}, gNodes);
         if (nd.title) { el("title", {}, g).textContent = nd.title; }
         el("rect", {x: b.x, y: b.y, width: b.w, height: b.h, rx: bias ? b.h / 2 : 0.4 * f, "class": "box"}, g);
-        var label = el("text", {x: b.x + b.w / 2, y: b.y + pad / 2 + 0.98 * f, "text-anchor": "middle", "class": "label"}, g);
+        var ts = nd.thumb ? thumbSize(nd, f) : 0, textW = b.w - (ts ? ts + pad : 0);
+        if (ts) {
+          var im = el("image", {href: nd.thumb, x: b.x + b.w - pad / 2 - ts, y: b.y + pad / 2, width: ts, height: ts,
+            preserveAspectRatio: "none", "class": "thumb"}, g);
+          if (nd.thumbTitle) { el("title", {}, im).textContent = nd.thumbTitle; }
+          if (opts.onThumbClick) {
+            im.addEventListener("click", function (ev) { ev.stopPropagation(); opts.onThumbClick(nd.id); });
+          }
+        }
+        var label = el("text", {x: b.x + textW / 2, y: b.y + pad / 2 + 0.98 * f, "text-anchor": "middle", "class": "label"}, g);
         mathText(label, nd.label);
         (nd.rows || []).forEach(function (r, ri) {
           var ry = b.y + pad / 2 + (ri + 1) * line + 0.98 * f;
@@ -279,7 +358,7 @@ var ACViz = (function () {
           mathText(key, r[0]);
           var vg = el("g", {"class": "num", "data-key": r[0], "data-value": full(r[1])}, g);
           el("title", {}, vg).textContent = r[0] + " = " + full(r[1]);
-          el("text", {x: b.x + b.w - pad, y: ry, "text-anchor": "end", "class": "val"}, vg).textContent = fmt(r[1]);
+          el("text", {x: b.x + textW - pad, y: ry, "text-anchor": "end", "class": "val"}, vg).textContent = fmt(r[1], digits);
         });
         if (opts.onNodeClick && nd.kind === "neuron") {
           g.setAttribute("tabindex", "0");
@@ -317,12 +396,51 @@ var ACViz = (function () {
     setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
   }
 
-  function exportPNG(svg, css, name) {
-    var text = svgMarkup(svg, css), img = new Image();
-    var vb = (svg.getAttribute("viewBox") || "0 0 800 600").split(" ");
+  /* an HTML element's text as SVG <text> elements, word by word where the browser laid it out
+   * (font, size, weight and colour as computed), relative to the point (ox, oy) */
+  function htmlText(elm, ox, oy) {
+    var out = [], walker = document.createTreeWalker(elm, NodeFilter.SHOW_TEXT), t, range = document.createRange();
+    while ((t = walker.nextNode())) {
+      var cs = getComputedStyle(t.parentNode), re = /\S+/g, m;
+      var attrs = 'font-family="' + cs.fontFamily.replace(/"/g, "'") + '" font-size="' + cs.fontSize + '" font-weight="' +
+        cs.fontWeight + '" fill="' + cs.color + '"';
+      while ((m = re.exec(t.data))) {
+        range.setStart(t, m.index);
+        range.setEnd(t, m.index + m[0].length);
+        var r = range.getBoundingClientRect();
+        if (!r.width) { continue; }
+        var word = m[0].replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+        out.push('<text x="' + (r.left - ox).toFixed(1) + '" y="' + (r.top - oy + 0.8 * r.height).toFixed(1) + '" ' +
+          attrs + ">" + word + "</text>");
+      }
+    }
+    return out.join("\n");
+  }
+
+  /* one slide: the drawing and the panel as they sit on the screen, as a standalone SVG document */
+  function slideMarkup(svg, panel, css) {
+    var a = svg.getBoundingClientRect(), b = panel.getBoundingClientRect(), pad = 12;
+    var x0 = Math.min(a.left, b.left) - pad, y0 = Math.min(a.top, b.top) - pad;
+    var W = Math.max(a.right, b.right) + pad - x0, H = Math.max(a.bottom, b.bottom) + pad - y0;
+    var clone = svg.cloneNode(true);
+    clone.setAttribute("x", (a.left - x0).toFixed(1));
+    clone.setAttribute("y", (a.top - y0).toFixed(1));
+    clone.setAttribute("width", a.width.toFixed(1));
+    clone.setAttribute("height", a.height.toFixed(1));
+    clone.removeAttribute("xmlns");
+    var style = "<style>" + (css || "").replace(/</g, "\\3c ") + "</style>";
+    return '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="' + NS + '" width="' + W.toFixed(0) + '" height="' +
+      H.toFixed(0) + '" viewBox="0 0 ' + W.toFixed(1) + " " + H.toFixed(1) + '">' + style +
+      '<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>' + new XMLSerializer().serializeToString(clone) +
+      '<g class="panel-text">' + htmlText(panel, x0, y0) + "</g></svg>";
+  }
+
+  /* an SVG document's text (of width w, height h) saved as a PNG at twice the size */
+  function pngOf(text, w, h, name) {
+    var img = new Image();
     img.onload = function () {
       var c = document.createElement("canvas");
-      c.width = Math.ceil(2 * parseFloat(vb[2])); c.height = Math.ceil(2 * parseFloat(vb[3]));
+      c.width = Math.ceil(2 * w); c.height = Math.ceil(2 * h);
       var ctx = c.getContext("2d");
       ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, c.width, c.height);
       ctx.drawImage(img, 0, 0, c.width, c.height);
@@ -331,6 +449,12 @@ var ACViz = (function () {
     img.src = "data:image/svg+xml;base64," + btoa(unescape(encodeURIComponent(text)));
   }
 
+  function exportPNG(svg, css, name) {
+    var vb = (svg.getAttribute("viewBox") || "0 0 800 600").split(" ");
+    pngOf(svgMarkup(svg, css), parseFloat(vb[2]), parseFloat(vb[3]), name);
+  }
+
   return {fmt: fmt, full: full, el: el, parseMath: parseMath, mathText: mathText, mathHTML: mathHTML, num: num,
-    ramp: ramp, edgeColor: edgeColor, drawNetwork: drawNetwork, svgMarkup: svgMarkup, download: download, exportPNG: exportPNG};
+    ramp: ramp, edgeColor: edgeColor, drawNetwork: drawNetwork, measure: measure, svgMarkup: svgMarkup,
+    slideMarkup: slideMarkup, pngOf: pngOf, download: download, exportPNG: exportPNG};
 })();

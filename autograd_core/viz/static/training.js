@@ -11,10 +11,12 @@
  *   curve {loss: [per step], accuracy: [[step, acc], ...]}
  *   frame {step, loss, accuracy, weights: [...], grads: [...]}   flat, per layer, per neuron j:
  *         (w_0j = bias, w_1j, ..., w_dj)
+ *   detail {x, s, delta, theta_prime, grad, e, p} of the chosen example, from the engine's
+ *         backward pass in Python (null when θ is not known by name): this file computes no
+ *         derivative; it only draws what Python sent
  *   example (index of the chosen data point), show ("weights" | "grads")
- * Everything else (activations x^(l), δ^(l) of the chosen example, the decision boundary) is
- * computed here from the weights: x^(l) = θ(s^(l)), s_j^(l) = Σ_i w_ij^(l) x_i^(l-1) with x_0 = 1,
- * δ_i^(l-1) = θ'(s_i^(l-1)) Σ_j w_ij^(l) δ_j^(l).
+ * The decision boundary is drawn from the weights by a forward pass on a grid,
+ * x^(l) = θ(s^(l)), s_j^(l) = Σ_i w_ij^(l) x_i^(l-1) with x_0 = 1.
  */
 var ACTraining = (function () {
   "use strict";
@@ -26,14 +28,6 @@ var ACTraining = (function () {
     relu: function (s) { return s > 0 ? s : 0; },
     linear: function (s) { return s; }
   };
-  /* θ'(s) written with x = θ(s), as in the lecture */
-  var DTHETA = {
-    tanh: function (s, x) { return 1 - x * x; },
-    sigmoid: function (s, x) { return x * (1 - x); },
-    relu: function (s) { return s > 0 ? 1 : 0; },
-    linear: function () { return 1; }
-  };
-  var DTHETA_TEXT = {tanh: "1 − x²", sigmoid: "x(1 − x)", relu: "[s > 0]", linear: "1"};
   var CLASS_COLORS = ["#c92a2a", "#1864ab", "#2b8a3e", "#e67700", "#862e9c", "#0b7285", "#5c940d", "#a61e4d"];
 
   /* index of w_ij^(l) (l from 1) in the flat weight list */
@@ -57,30 +51,6 @@ var ACTraining = (function () {
       ss.push(s); xs.push(out);
     }
     return {x: xs, s: ss};
-  }
-
-  /* δ^(1..L) for the chosen example: one output, e = (h - y)² (δ^(L) = 2(h - y) θ'(s));
-   * several outputs, softmax cross-entropy (∂e/∂x_k^(L) = p_k - [k = y]). */
-  function deltas(meta, w, fw, y) {
-    var sizes = meta.sizes, L = sizes.length - 1, offs = offsets(sizes), out = new Array(L);
-    var h = fw.x[L], g;
-    if (sizes[L] === 1) { g = [2 * (h[0] - y)]; } else {
-      var mx = Math.max.apply(null, h), ex = h.map(function (v) { return Math.exp(v - mx); });
-      var z = ex.reduce(function (a, b) { return a + b; }, 0);
-      g = ex.map(function (e, k) { return e / z - (k === y ? 1 : 0); });
-    }
-    var dth = DTHETA[meta.activations[L - 1]] || DTHETA.linear;
-    out[L - 1] = g.map(function (gk, k) { return dth(fw.s[L - 1][k], fw.x[L][k]) * gk; });
-    for (var l = L; l > 1; l--) {
-      var d = [], dt = DTHETA[meta.activations[l - 2]] || DTHETA.linear;
-      for (var i = 1; i <= sizes[l - 1]; i++) {
-        var sum = 0;
-        for (var j = 1; j <= sizes[l]; j++) { sum += w[wIndex(sizes, offs, l, i, j)] * out[l - 1][j - 1]; }
-        d.push(dt(fw.s[l - 2][i - 1], fw.x[l - 1][i - 1]) * sum);
-      }
-      out[l - 2] = d;
-    }
-    return out;
   }
 
   /* the model's outputs on the meta.grid x meta.grid grid over meta.bounds: [row][col] */
@@ -123,6 +93,8 @@ var ACTraining = (function () {
 
   /* ------------------------------------------------------------------------------------------ */
 
+  var views = 0;  // ids unique per view on a page (several widgets in one notebook)
+
   function render(ctx) {
     var model = ctx.model, el = ctx.el;
     var root = h("div", "ac-train", el);
@@ -150,7 +122,7 @@ var ACTraining = (function () {
     var bdBox = h("div", "ac-train-boundary", right);
     var boundary = V.el("svg", {"class": "ac-boundary", viewBox: "0 0 360 300", role: "img"}, bdBox);
 
-    var selected = null, pending = false, alive = true, scrolled = false;
+    var selected = null, pending = false, alive = true, scrolled = false, uid = ++views;
 
     function meta() { return model.get("meta") || {}; }
     function frame() { return model.get("frame") || {}; }
@@ -199,12 +171,15 @@ var ACTraining = (function () {
       if (document.activeElement !== exInput) { exInput.value = String(ex); }
       var x = hasX ? X[ex] : [];
       if (!hasX) { for (var i = 0; i < m.sizes[0]; i++) { x.push(0); } }
-      var fw = forward(m, w, x);
       var y = hasX && m.y && m.y.length ? m.y[ex] : null;
-      var ds = y === null ? null : deltas(m, w, fw, y);
-      drawNet(m, f, fw, ds, show);
-      drawDetail(m, f, fw, ds, x, y);
+      var d = model.get("detail");  // x, s, δ, θ' of the example: the engine's, from Python
+      if (!d || !d.x) { d = null; }
+      var fw = d && d.x ? {x: d.x, s: d.s} : forward(m, w, x);
+      var ds = d && d.delta ? d.delta : null;
+      drawNet(m, f, fw, ds, show, d);
+      drawDetail(m, f, fw, ds, x, y, d);
       drawBoundary(m, w, ex);
+      if (enlarged) { showMap(enlarged); }  // the enlarged picture follows the network
     }
 
     function drawStatus(m, f) {
@@ -220,8 +195,59 @@ var ACTraining = (function () {
       }
     }
 
-    function drawNet(m, f, fw, ds, show) {
+    /* each neuron's activation x_j^(l) over the input plane (2-D inputs), as small pictures:
+     * blue > 0, red < 0, as in TensorFlow Playground; a forward pass on a grid, no derivative */
+    var THUMB = 20;
+    function neuronMaps(m, w) {
+      if (!m.bounds || m.sizes[0] !== 2) { return null; }
+      var n = THUMB, bx = m.bounds[0], by = m.bounds[1], grid = [];
+      for (var r = 0; r < n; r++) {
+        var gy = by[0] + (by[1] - by[0]) * r / (n - 1);
+        for (var c = 0; c < n; c++) { grid.push(forward(m, w, [bx[0] + (bx[1] - bx[0]) * c / (n - 1), gy]).x); }
+      }
+      var maps = {};
+      for (var l = 1; l < m.sizes.length; l++) {
+        for (var j = 1; j <= m.sizes[l]; j++) {
+          var vals = grid.map(function (xs) { return xs[l][j - 1]; });
+          maps[l + ":" + j] = {n: n, vals: vals};
+        }
+      }
+      return maps;
+    }
+    function mapURL(mp, scale) {  // the picture, scaled up smoothly (no staircase, no beads)
+      var n = mp.n, cv = document.createElement("canvas"); cv.width = n; cv.height = n;
+      var c2 = cv.getContext("2d"), img = c2.createImageData(n, n);
+      var top = mp.vals.reduce(function (a, v) { return isFinite(v) ? Math.max(a, Math.abs(v)) : a; }, 0) || 1;
+      mp.vals.forEach(function (v, k) {
+        var r = Math.floor(k / n), c = k % n, at = 4 * ((n - 1 - r) * n + c);
+        var rgb = isFinite(v) && v !== 0 ? rgbOf(v > 0 ? "#2166ac" : "#b2182b", 0.1 + 0.85 * Math.abs(v) / top) : [241, 243, 245];
+        img.data[at] = rgb[0]; img.data[at + 1] = rgb[1]; img.data[at + 2] = rgb[2]; img.data[at + 3] = 255;
+      });
+      c2.putImageData(img, 0, 0);
+      var big = document.createElement("canvas"); big.width = big.height = n * (scale || 4);
+      var bc = big.getContext("2d"); bc.imageSmoothingEnabled = true; bc.drawImage(cv, 0, 0, big.width, big.height);
+      return big.toDataURL("image/png");
+    }
+    var maps = null, enlarged = null;
+    var zoomBox = h("div", "ac-map-big", root);
+    zoomBox.hidden = true;
+    zoomBox.title = "click to close";
+    zoomBox.addEventListener("click", function () { enlarged = null; zoomBox.hidden = true; });
+    function showMap(id) {
+      enlarged = id;
+      zoomBox.textContent = "";
+      if (!maps || !maps[id]) { zoomBox.hidden = true; return; }
+      var p = id.split(":"), cap = h("div", "ac-map-cap", zoomBox);
+      mathSpan(cap, "x_" + p[1] + "^(" + p[0] + ") over the input plane (blue > 0, red < 0; click to close)");
+      var im = h("img", "", zoomBox);
+      im.src = mapURL(maps[id], 14);
+      im.alt = "activation of neuron " + id + " over the input plane";
+      zoomBox.hidden = false;
+    }
+
+    function drawNet(m, f, fw, ds, show, d) {
       var sizes = m.sizes, L = sizes.length - 1, offs = offsets(sizes), vals = show === "grads" ? f.grads : f.weights;
+      maps = neuronMaps(m, f.weights);
       var widest = Math.max.apply(null, sizes), rows = widest <= 6;
       var cols = [], edges = [];
       for (var l = 0; l <= L; l++) {
@@ -229,14 +255,19 @@ var ACTraining = (function () {
         if (l < L) { nodes.push({id: l + ":0", label: "x_0 = 1", kind: "bias", title: "bias input x_0 = 1"}); }
         for (var j = 1; j <= sizes[l]; j++) {
           var xv = fw.x[l][j - 1], dv = l > 0 && ds ? ds[l - 1][j - 1] : null, name = "x_" + j + "^(" + l + ")";
-          var node = {id: l + ":" + j, label: l === L && sizes[L] === 1 ? "h = x_1^(" + L + ")" : name,
+          var multi = l === L && sizes[L] > 1;
+          var node = {id: l + ":" + j, label: l === L && sizes[L] === 1 ? "h = x_1^(" + L + ")" : multi ? "f_" + j : name,
             kind: l === 0 ? "input" : "neuron",
             title: name.replace(/[_^()]/g, "") + " = " + V.full(xv) + (dv === null ? "" : ", δ = " + V.full(dv)) +
               (l > 0 ? " (click for its weights)" : "")};
           if (rows) { node.rows = l === 0 ? [["x", xv]] : (dv === null ? [["x", xv]] : [["x", xv], ["δ", dv]]); }
+          if (rows && multi && d && d.p) { node.rows.splice(1, 0, ["p", d.p[j - 1]]); }
+          if (maps && l > 0) { node.thumb = mapURL(maps[l + ":" + j]); node.thumbTitle = name.replace(/[_^()]/g, "") +
+            " over the input plane (click to enlarge)"; }
           nodes.push(node);
         }
-        cols.push({title: l === 0 ? "input" : (l === L ? "h" : "layer " + l) + " · " + m.activations[l - 1], nodes: nodes});
+        cols.push({title: l === 0 ? "input" : (l === L ? (sizes[L] > 1 ? "scores f_k" : "h") : "layer " + l) + " · " +
+          m.activations[l - 1], nodes: nodes});
       }
       var labels = sizes.slice(1).reduce(function (a, d, k) { return a + d * (sizes[k] + 1); }, 0) <= 16;
       for (var l2 = 1; l2 <= L; l2++) {
@@ -253,10 +284,12 @@ var ACTraining = (function () {
           +selected.split(":")[1] > sizes[+selected.split(":")[0]]) { selected = L + ":1"; }
       var avail = Math.max(320, netBox.clientWidth - 8), height = Math.max(300, netBox.clientHeight - 8);
       var font = 15, res = V.drawNetwork(net, {columns: cols, edges: edges, focus: selected},
-        {font: font, width: avail, height: height, onNodeClick: function (id) { selected = id; draw(); }});
+        {font: font, width: avail, height: height, onNodeClick: function (id) { selected = id; draw(); },
+          onThumbClick: function (id) { selected = id; draw(); showMap(id); }});
       if (res.scale * font < 10) {  // too many neurons to fit: keep the text readable and scroll
         res = V.drawNetwork(net, {columns: cols, edges: edges, focus: selected},
-          {font: font, width: avail * font / 11, zoom: 11 / font, onNodeClick: function (id) { selected = id; draw(); }});
+          {font: font, width: avail * font / 11, zoom: 11 / font, onNodeClick: function (id) { selected = id; draw(); },
+            onThumbClick: function (id) { selected = id; draw(); showMap(id); }});
       }
       if (!scrolled && netBox.scrollHeight > netBox.clientHeight) {  // a tall network: start at its middle
         netBox.scrollTop = (netBox.scrollHeight - netBox.clientHeight) / 2;
@@ -281,29 +314,34 @@ var ACTraining = (function () {
         " (blue > 0, red < 0, width ∝ |value|) · fill: activation x of the example · click a neuron for its weights and δ");
     }
 
-    function drawDetail(m, f, fw, ds, x, y) {
+    function drawDetail(m, f, fw, ds, x, y, d) {
       var sizes = m.sizes, L = sizes.length - 1, offs = offsets(sizes);
       var l = +selected.split(":")[0], j = +selected.split(":")[1], act = m.activations[l - 1];
       detail.textContent = "";
       var title = h("div", "ac-detail-title", detail);
       mathSpan(title, "neuron x_" + j + "^(" + l + ")");
-      h("span", "lbl", title, "  θ = " + act + ", θ' = " + (DTHETA_TEXT[act] || "?") + " · example " + example() +
+      h("span", "lbl", title, "  θ = " + act + ", θ' = " + ((m.theta_prime_text || {})[act] || "?") + " · example " + example() +
         (y === null ? "" : ", y = " + y));
       var facts = h("div", "ac-detail-facts", detail);
       function fact(name, v, cls) { var s = h("span", "fact", facts); mathSpan(s, name); h("span", "", s, " = "); V.num(s, v, cls); }
       fact("s_" + j + "^(" + l + ")", fw.s[l - 1][j - 1], "ac-s");
       fact("x_" + j + "^(" + l + ")", fw.x[l][j - 1], "ac-x");
+      if (d && d.theta_prime) { fact("θ'(s_" + j + "^(" + l + "))", d.theta_prime[l - 1][j - 1], "ac-dtheta"); }
       if (ds) {
         fact("δ_" + j + "^(" + l + ")", ds[l - 1][j - 1], "ac-delta");
         var how = h("div", "ac-detail-formula", detail);
         if (l === L) {
           mathSpan(how, sizes[L] === 1 ? "δ = ∂e/∂s = 2(h − y) θ'(s), e = (h − y)²" :
-            "δ_k = ∂e/∂s_k = θ'(s_k)(p_k − [k = y]), e = −log p_y (softmax)");
+            "δ_k = ∂e/∂s_k = θ'(s_k)(p_k − y_k), e = −log p_y, p_k = e^{f_k} / Σ_j e^{f_j} (softmax of the scores f_k)");
         } else {
-          mathSpan(how, "δ_" + j + "^(" + l + ") = θ'(s_" + j + "^(" + l + ")) Σ_k w_" + j + "k^(" + (l + 1) + ") δ_k^(" + (l + 1) + ")");
+          mathSpan(how, "δ_" + j + "^(" + l + ") = θ'(s_" + j + "^(" + l + ")) Σ_j w_{" + j + "j}^(" + (l + 1) + ") δ_j^(" + (l + 1) +
+            ")   (the lecture's δ_i^(l-1) = θ'(s_i^(l-1)) Σ_j w_ij^(l) δ_j^(l))");
         }
-      } else {
+      } else if (y === null) {
         h("div", "ac-detail-formula", detail, "δ needs labels: TrainingView(model, X, y)");
+      } else {
+        h("div", "ac-detail-formula", detail, d === null && m.recorded ? "δ is stored for the first " + m.recorded +
+          " examples of a replay" : "δ comes from the engine for θ known by name (tanh, sigmoid, relu, linear)");
       }
       var table = h("table", "ac-detail-table", detail), tr = h("tr", "", h("thead", "", table));
       ["", "weight", "∂L/∂w (step)", "input x_i", "x_i δ_j (example)"].forEach(function (c) { mathSpan(h("th", "", tr), c); });
@@ -316,7 +354,7 @@ var ACTraining = (function () {
         V.num(h("td", "", row), f.grads[k] === null ? NaN : f.grads[k], "ac-g");
         var xi = i === 0 ? 1 : fw.x[l - 1][i - 1];
         V.num(h("td", "", row), xi);
-        if (ds) { V.num(h("td", "", row), xi * ds[l - 1][j - 1]); } else { h("td", "", row, "–"); }
+        if (ds && d.grad) { V.num(h("td", "", row), d.grad[l - 1][i][j - 1]); } else { h("td", "", row, "–"); }
       }
     }
 
@@ -402,9 +440,12 @@ var ACTraining = (function () {
             var d = o - m.threshold, cls = d > 0 ? pos : neg, mag = Math.tanh(Math.abs(d) * (m.threshold ? 6 : 2.5));
             rgb = rgbOf(CLASS_COLORS[classIndex(m, cls) % CLASS_COLORS.length], 0.6 * mag);
           } else {
-            var best = 0;
+            // the argmax class, white where the two best scores are equal: continuous across a boundary
+            var best = 0, second = -1;
             for (var q = 1; q < o.length; q++) { if (o[q] > o[best]) { best = q; } }
-            rgb = rgbOf(CLASS_COLORS[best % CLASS_COLORS.length], 0.35);
+            for (q = 0; q < o.length; q++) { if (q !== best && (second < 0 || o[q] > o[second])) { second = q; } }
+            var margin = second < 0 ? 1 : Math.tanh(2.5 * (o[best] - o[second]));
+            rgb = rgbOf(CLASS_COLORS[best % CLASS_COLORS.length], 0.5 * margin);
           }
           var at = 4 * ((n - 1 - r) * n + c);
           img.data[at] = rgb[0]; img.data[at + 1] = rgb[1]; img.data[at + 2] = rgb[2]; img.data[at + 3] = 255;
@@ -415,8 +456,11 @@ var ACTraining = (function () {
       var big = document.createElement("canvas"); big.width = 4 * n; big.height = 4 * n;
       var bc = big.getContext("2d"); bc.imageSmoothingEnabled = true; bc.drawImage(cv, 0, 0, big.width, big.height);
       var half = 0.5 / (n - 1);  // the grid's points are cell centres
+      var clip = V.el("clipPath", {id: "ac-field-clip-" + uid}, V.el("defs", {}, boundary));
+      V.el("rect", {x: ox, y: oy, width: pw, height: ph}, clip);
       V.el("image", {href: big.toDataURL("image/png"), x: px(bx[0] - half * (bx[1] - bx[0])), y: py(by[1] + half * (by[1] - by[0])),
-        width: pw * (1 + 2 * half), height: ph * (1 + 2 * half), preserveAspectRatio: "none", "class": "field"}, boundary);
+        width: pw * (1 + 2 * half), height: ph * (1 + 2 * half), preserveAspectRatio: "none", "class": "field",
+        "clip-path": "url(#ac-field-clip-" + uid + ")"}, boundary);
       V.el("rect", {x: ox, y: oy, width: pw, height: ph, "class": "frame"}, boundary);
       var X = m.X || [], Y = m.y || [], gPts = V.el("g", {"class": "points"}, boundary);
       X.forEach(function (p, k) {
@@ -433,14 +477,14 @@ var ACTraining = (function () {
       note.textContent = one ? "colour: sign of h(x) − " + m.threshold : "colour: argmax class";
     }
 
-    ["meta", "curve", "frame", "example", "show"].forEach(function (name) { model.on("change:" + name, schedule); });
+    ["meta", "curve", "frame", "detail", "example", "show"].forEach(function (name) { model.on("change:" + name, schedule); });
     var resize = window.ResizeObserver ? new ResizeObserver(schedule) : null;
     if (resize) { resize.observe(netBox); }
     draw();
     return function cleanup() {
       alive = false;
       if (resize) { resize.disconnect(); }
-      if (model.off) { ["meta", "curve", "frame", "example", "show"].forEach(function (name) { model.off("change:" + name, schedule); }); }
+      if (model.off) { ["meta", "curve", "frame", "detail", "example", "show"].forEach(function (name) { model.off("change:" + name, schedule); }); }
     };
   }
 
@@ -464,9 +508,18 @@ var ACTraining = (function () {
   /* The replay page: the same view, driven by a slider over the recorded frames. */
   function replay(container, data) {
     var frames = data.frames, last = frames.length - 1;
-    var model = localModel({meta: data.meta, curve: data.curve, frame: frames[last] || {}, example: 0, show: "weights"});
+    var meta = data.meta;
+    meta.recorded = frames.length && frames[0].details ? frames[0].details.length : 0;
+    var model = localModel({meta: meta, curve: data.curve, frame: frames[last] || {}, example: 0, show: "weights",
+      detail: null});
+    function detailOf(k) {  // the engine's δ and θ' of the chosen example, recorded by Python for this frame
+      var fr = frames[k] || {}, ex = model.get("example") || 0;
+      return fr.details && fr.details[ex] ? fr.details[ex] : null;
+    }
+    model.on("change:example", function () { model.set("detail", detailOf(+slider.value)); });
     var bar = h("div", "ac-replay-bar", container);
     var play = h("button", "ac-btn ac-play", bar, "▶ play");
+    play.title = "play the recorded steps at the stated rate (space)";
     play.type = "button"; play.id = "ac-play";
     var slider = h("input", "ac-slider", bar);
     slider.type = "range"; slider.id = "ac-slider"; slider.min = "0"; slider.max = String(Math.max(0, last));
@@ -474,24 +527,39 @@ var ACTraining = (function () {
     var label = h("span", "ac-replay-label", bar);
     var view = h("div", "ac-replay-view", container);
     render({model: model, el: view});
-    var timer = null;
+    // the stated rate: steps per second; playing follows the clock (a slow redraw skips frames, it never slows the replay)
+    var interval = Math.max(40, Math.min(250, 8000 / Math.max(1, last))), rate = Math.round(1000 / interval);
+    document.body.setAttribute("data-rate", String(rate));
+    document.body.setAttribute("data-frame-ms", String(interval));
+    var playing = false, raf = null, t0 = 0, k0 = 0;
     function go(k) {
       k = Math.max(0, Math.min(last, k));
       slider.value = String(k);
       label.textContent = "step " + (frames[k] ? frames[k].step : "–") + " of " + data.curve.loss.length;
       document.body.setAttribute("data-frame", String(k));
+      model.set("detail", detailOf(k));
       model.set("frame", frames[k] || {});
     }
-    function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = "▶ play"; }
+    function stop() {
+      playing = false;
+      if (raf !== null) { cancelAnimationFrame(raf); raf = null; }
+      play.textContent = "▶ play · " + rate + " frames/s";
+    }
+    function tick(now) {
+      if (!playing) { return; }
+      if (!t0) { t0 = now; }
+      var k = Math.min(last, k0 + Math.floor((now - t0) / interval));
+      if (k !== +slider.value) { go(k); }
+      if (k >= last) { stop(); return; }
+      raf = requestAnimationFrame(tick);
+    }
     slider.addEventListener("input", function () { stop(); go(+slider.value); });
     play.addEventListener("click", function () {
-      if (timer) { stop(); return; }
+      if (playing) { stop(); return; }
       if (+slider.value >= last) { go(0); }
+      playing = true; t0 = 0; k0 = +slider.value;
       play.textContent = "❚❚ pause";
-      timer = setInterval(function () {
-        if (+slider.value >= last) { stop(); return; }
-        go(+slider.value + 1);
-      }, Math.max(40, Math.min(250, 8000 / Math.max(1, last))));
+      raf = requestAnimationFrame(tick);
     });
     document.addEventListener("keydown", function (ev) {
       if (ev.target && ev.target.tagName === "INPUT" && ev.target !== slider) { return; }
@@ -500,10 +568,11 @@ var ACTraining = (function () {
       else if (ev.target !== slider && ev.key === "ArrowLeft") { stop(); go(+slider.value - 1); }
     });
     go(last);
+    stop();
     return {model: model, go: go};
   }
 
-  var api = {render: render, forward: forward, deltas: deltas, gridOutputs: gridOutputs, localModel: localModel, replay: replay};
+  var api = {render: render, forward: forward, gridOutputs: gridOutputs, localModel: localModel, replay: replay};
 
   if (typeof document !== "undefined") {
     var dataEl = document.getElementById("ac-training-data");
