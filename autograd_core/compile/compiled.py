@@ -10,9 +10,11 @@ gradients, same exception.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +78,20 @@ class _Variant:
         return fn
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic collector off while a trace is made and turned into source: every object
+    they allocate lives until then, so each collection would rescan the growing graph
+    (compile time would grow faster than the graph). Its previous state is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _rel(a: float, b: float) -> float:
     if a == b or (a != a and b != b):
         return 0.0
@@ -114,8 +130,9 @@ class Compiled:
 
     def _new_variant(self, flat: list[float]) -> _Variant:
         t0 = time.perf_counter()
-        tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
-        program = generate(tr, "replay", self._several)
+        with _collector_paused():
+            tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
+            program = generate(tr, "replay", self._several)
         variant = _Variant(tr, program, self.stats)
         stats = self.stats
         stats.compile_seconds += time.perf_counter() - t0

@@ -269,22 +269,28 @@ def _convert(
             tops.append(left)
             if right.__class__ is Value:
                 tops.append(right)
+    # One walk over the output and every guard's operands (each node once): the output comes
+    # first, so the nodes it depends on are exactly those ordered up to and including it.
+    order = topological_order(tops)
+    keep.append(order)
     ancestors: set[int] = set()
-    for t, top in enumerate(tops):
-        order = topological_order(top)
-        keep.append(order)
-        for v in order:
-            if id(v) in refs:
-                continue
+    root_done = several
+    for v in order:
+        if id(v) not in refs:
             if v.is_leaf():
                 refs[id(v)] = ("l", len(leaves))
                 leaves.append((weakref.ref(v), v.data, v.label))
-                continue
-            inputs = [refs[id(x)] if x.__class__ is Value else ("c", x) for x in v.inputs]
-            refs[id(v)] = ("n", len(nodes))
-            nodes.append(Node(cast(Rule, v.rule), inputs, [x.__class__ is Value for x in v.inputs], v.label, v.data))
-        if t == 0 and not several:
-            ancestors = {r[1] for r in (refs[id(v)] for v in order) if r[0] == "n"}
+            else:
+                inputs = [refs[id(x)] if x.__class__ is Value else ("c", x) for x in v.inputs]
+                refs[id(v)] = ("n", len(nodes))
+                nodes.append(
+                    Node(cast(Rule, v.rule), inputs, [x.__class__ is Value for x in v.inputs], v.label, v.data)
+                )
+        if not root_done:
+            r = refs[id(v)]
+            if r[0] == "n":
+                ancestors.add(r[1])
+            root_done = v is root
     guards: list[Guard] = []
     for op, left, right, result in events:
         if op == "float":
