@@ -287,9 +287,9 @@ def _convert(
                     Node(cast(Rule, v.rule), inputs, [x.__class__ is Value for x in v.inputs], v.label, v.data)
                 )
         if not root_done:
-            r = refs[id(v)]
-            if r[0] == "n":
-                ancestors.add(r[1])
+            kind, k = refs[id(v)]
+            if kind == "n":
+                ancestors.add(k)
             root_done = v is root
     guards: list[Guard] = []
     for op, left, right, result in events:
