@@ -14,6 +14,8 @@ batch. ``c.stats.split_batches`` counts batches split by such rows and
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .._extras import require
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["BACKENDS", "numpy_module", "program_of", "run_over_numpy"]
 
 BACKENDS = ("python", "numpy")
+_NUMBERS = {float, int}
+_ROWS = {list, tuple}
+_data = attrgetter("data")
 
 
 def numpy_module() -> Any:
@@ -78,12 +83,8 @@ def _plain(data: Any, spec: Any) -> bool:
     """Whether ``data`` is a list of floats (ints) or of flat lists of them: bools, Values and
     anything else take the per-example path, which names what is wrong."""
     if spec is None:
-        return all(v.__class__ is float or v.__class__ is int for v in data)
-    return all(
-        (row.__class__ is list or row.__class__ is tuple)
-        and all(v.__class__ is float or v.__class__ is int for v in row)
-        for row in data
-    )
+        return set(map(type, data)) <= _NUMBERS
+    return set(map(type, data)) <= _ROWS and set(map(type, chain.from_iterable(data))) <= _NUMBERS
 
 
 def run_over_numpy(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> float:
@@ -100,8 +101,7 @@ def run_over_numpy(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) 
     outs = np.zeros(n)
     pending = np.arange(n)
     tried: set[int] = set()
-    params = list({id(p): p for v in c._variants for p in v.params}.values())
-    saved = [p.grad for p in params]  # restored if an example raises: no half-accumulated gradients
+    saved: list[tuple[Any, float]] = []  # restored if an example raises: no half-accumulated gradients
     grads: dict[int, tuple[list[Any], Any]] = {}
     try:
         while pending.size:
@@ -114,11 +114,14 @@ def run_over_numpy(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) 
                 break
             i = int(pending[-1])  # one by one, last first (the order of the engine's backward)
             pending = pending[:-1]
+            if not saved:  # .grad is written one example at a time from here on
+                params = {id(p): p for v in c._variants for p in v.params}.values()
+                saved = [(p, p.grad) for p in params]
             stats.examples_one_by_one += 1
             outs[i] = c._run(A[i].tolist(), seed)
             stats.calls -= 1  # counted below with the batch
     except BaseException:
-        for p, g in zip(params, saved):
+        for p, g in saved:
             p.grad = g
         raise
     for variant_params, gtheta in grads.values():
@@ -140,7 +143,7 @@ def _run_variant(
     if program is None:
         return pending
     fn = program.function()
-    theta = np.array([p.data for p in variant.params], dtype=float)
+    theta = np.fromiter(map(_data, variant.params), float, len(variant.params))
     rows = A if len(pending) == len(A) else A[pending]
     w = np.full(len(pending), seed)
     with np.errstate(all="ignore"):

@@ -71,6 +71,16 @@ class _ToNumpy(ast.NodeTransformer):
 
     def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
         node = self.generic_visit(node)  # type: ignore[assignment]
+        body, orelse = node.body, node.orelse
+        if (
+            isinstance(body, ast.Constant)
+            and isinstance(orelse, ast.Constant)
+            and (body.value, orelse.value) == (1.0, 0.0)
+        ):
+            if isinstance(
+                node.test, ast.Compare
+            ):  # 1.0 if c else 0.0: the mask c (True * g == g, False * g == 0.0 * g)
+                return node.test
         return ast.Call(func=self._np("where"), args=[node.test, node.body, node.orelse], keywords=[])
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
@@ -307,6 +317,8 @@ class _Numpy:
             return lines
         if refs[0][0] == "p":
             idx = [int(r[1]) for r in refs]
+            for j in idx:
+                self.written[j] = True
             total = f"{_wrap(g)}.sum(0)" if batched else f"{_wrap(g)}[0]"
             if len(set(idx)) < len(idx):
                 return [f"np.add.at(gtheta, {self.const(self.np.array(idx))}, {total})"]
@@ -349,16 +361,26 @@ class _Numpy:
                 W = self.namer.fresh(f"W{block.layer}")
                 bias = self.namer.fresh(f"b{block.layer}")
                 wi = [[int(r[1]) for r in block.positions[1 + i]] for i in range(n)]
-                widx = self.const(self.np.array(wi).T, self.namer.fresh(f"at_{W}"))
-                m = len(block.members)
-                self.setup.append(f"{W} = theta[{widx}]  # layer {block.layer}: {m} neuron(s) x {n} input(s)")
                 bidx = [int(r[1]) for r in block.positions[0]]
-                where = (
-                    self.const(self.np.array(bidx), self.namer.fresh(f"at_{bias}"))
-                    if len(bidx) > 1
-                    else f"{bidx[0]}:{bidx[0] + 1}"
-                )
-                self.setup.append(f"{bias} = theta[{where}]")
+                m = len(block.members)
+                shown = f"# layer {block.layer}: {m} neuron(s) x {n} input(s)"
+                span = _span(bidx, wi)
+                if span is not None:  # each neuron's bias and weights side by side in theta: views
+                    start, first = span
+                    Wb = self.namer.fresh(f"Wb{block.layer}")
+                    self.setup.append(f"{Wb} = theta[{start}:{start + m * (n + 1)}].reshape({m}, {n + 1})  {shown}")
+                    cols = ("1:", "0") if first else (f":{n}", f"{n}")
+                    self.setup.append(f"{W}, {bias} = {Wb}[:, {cols[0]}], {Wb}[:, {cols[1]}]")
+                    widx, where = Wb, f"{start}:{start + m * (n + 1)}"
+                else:
+                    widx = self.const(self.np.array(wi).T, self.namer.fresh(f"at_{W}"))
+                    self.setup.append(f"{W} = theta[{widx}]  {shown}")
+                    where = (
+                        self.const(self.np.array(bidx), self.namer.fresh(f"at_{bias}"))
+                        if len(bidx) > 1
+                        else f"{bidx[0]}:{bidx[0] + 1}"
+                    )
+                    self.setup.append(f"{bias} = theta[{where}]")
                 xs = [block.positions[n + 1 + i][0] for i in range(n)]
                 x = self.gather(xs)
                 if not x.isidentifier():
@@ -429,12 +451,16 @@ class _Numpy:
     def backward(self) -> list[str]:
         lines: list[str] = []
         self.ready: set[str] = set()  # gradients assigned so far
+        self.written = [False] * len(self.trace.params)  # theta entries whose gradient has a term
         root = self.trace.root
         if root[0] == "n" and self.blocks[self.where[root[1]][0]].grad:
             b, c = self.where[root[1]]
             block = self.blocks[b]
-            lines.append(f"g_{block.name} = np.zeros_like({block.name})")
-            lines.append(f"g_{block.name}[:, {c}] = {'w' if block.batched else 'w.sum()'}  # d out / d out")
+            if block.batched and len(block.members) == 1:
+                lines.append(f"g_{block.name} = w.reshape(rows, 1)  # d out / d out, times each row's weight")
+            else:
+                lines.append(f"g_{block.name} = np.zeros_like({block.name})")
+                lines.append(f"g_{block.name}[:, {c}] = {'w' if block.batched else 'w.sum()'}  # d out / d out")
             self.ready.add(f"g_{block.name}")
         elif root[0] == "p":
             lines.append(f"gtheta[{root[1]}] += w.sum()")
@@ -446,12 +472,28 @@ class _Numpy:
                 n = (len(block.positions) - 1) // 2
                 W, bias, x, widx, where = block.matrix_names
                 lines.append(f"# {block.name} = {x} @ {W}.T + {bias}: g_W = g_s^T x, g_b = sum of g_s, g_x = g_s W")
-                flat = [int(r[1]) for i in range(n) for r in block.positions[1 + i]]
-                if len(set(flat)) < len(flat):
-                    lines.append(f"np.add.at(gtheta, {widx}, {g}.T @ {x})")
+                total = f"{g}.sum(0)" if block.batched else f"{g}[0]"
+                wi = [[int(r[1]) for r in block.positions[1 + i]] for i in range(n)]
+                span = _span([int(r[1]) for r in block.positions[0]], wi)
+                if span is not None:
+                    m = len(block.members)
+                    cols = ("1:", "0") if span[1] else (f":{n}", f"{n}")
+                    start = span[0]
+                    fresh = not any(self.written[start : start + m * (n + 1)])
+                    self.written[start : start + m * (n + 1)] = [True] * (m * (n + 1))
+                    op = "=" if fresh else "+="  # gtheta starts at 0: the first write is an assignment
+                    lines.append(f"g_{widx} = gtheta[{where}].reshape({m}, {n + 1})  # a view: [b | W] per neuron")
+                    lines.append(f"g_{widx}[:, {cols[0]}] {op} {g}.T @ {x}")
+                    lines.append(f"g_{widx}[:, {cols[1]}] {op} {total}")
                 else:
-                    lines.append(f"gtheta[{widx}] += {g}.T @ {x}")
-                lines.append(f"gtheta[{where}] += {g}.sum(0)" if block.batched else f"gtheta[{where}] += {g}[0]")
+                    flat = [j for row in wi for j in row]
+                    for j in flat + [int(r[1]) for r in block.positions[0]]:
+                        self.written[j] = True
+                    if len(set(flat)) < len(flat):
+                        lines.append(f"np.add.at(gtheta, {widx}, {g}.T @ {x})")
+                    else:
+                        lines.append(f"gtheta[{widx}] += {g}.T @ {x}")
+                    lines.append(f"gtheta[{where}] += {total}")
                 xs = [block.positions[n + 1 + i][0] for i in range(n)]
                 if any(self.wants(r) for r in xs):
                     lines += self.scatter(xs, f"{g} @ {W}", block.batched)
@@ -473,10 +515,22 @@ class _Numpy:
         self.forward()
         root = self.trace.root
         out = self.column(root)
-        sums = [f"{name}.sum(1)" if batched else f"{name}.sum()" for name, batched in self.checks]
-        # a sum is inf or nan if any of its terms is (or, rarely, if it overflows: then one by one)
-        checks = ["bad = np.zeros(rows, dtype=bool)"]
-        checks += [f"bad |= ~np.isfinite({' + '.join(sums[i : i + 20])})" for i in range(0, len(sums), 20)]
+        # A sum is inf or nan if any of its terms is (or, rarely, if it overflows: then those rows
+        # go one by one): one scalar test, and only when it fails the rows are looked for.
+        totals = [f"{name}.sum()" for name, _ in self.checks]
+        rowwise = [f"{name}.sum(1)" if batched else f"{name}.sum()" for name, batched in self.checks]
+        guards = self.guards()
+        checks = ["bad = np.zeros(rows, dtype=bool)", *guards] if guards else []
+        if totals:
+            checks += [
+                f"if not np.isfinite({' + '.join(totals)}):  # some value is inf or nan: in which rows?",
+                f"    return {'bad | ' if guards else ''}~np.isfinite({' + '.join(rowwise)})",
+            ]
+        if guards:
+            checks += ["if bad.any():", "    return bad"]
+        root_block = self.blocks[self.where[root[1]][0]] if root[0] == "n" else None
+        if root_block is None or not root_block.batched:
+            out = f"np.broadcast_to({out}, (rows,))"
         params = self.trace.param_labels
         head = [
             "def replay_batch(theta, A, w):",
@@ -490,10 +544,8 @@ class _Numpy:
             "    # forward: one line per layer-wide operation",
             *_indent(self.lines, 4),
             "    # rows the batch cannot replay: a guard flips, or a value is inf or nan",
-            *_indent(checks + self.guards(), 4),
-            "    if bad.any():",
-            "        return bad",
-            f"    out = np.broadcast_to({out}, (rows,))",
+            *_indent(checks, 4),
+            f"    out = {out}",
             "    # backward: g_v = d (sum_i w_i f_i) / d v, layer by layer from the output down",
             "    gtheta = np.zeros_like(theta)",
             *_indent(self.backward(), 4),
@@ -501,6 +553,22 @@ class _Numpy:
         ]
         self.namespace["_columns"] = _columns
         return NumpyProgram("\n".join(head) + "\n", self.namespace)
+
+
+def _span(bias: list[int], weights: list[list[int]]) -> tuple[int, bool] | None:
+    """(start, bias first) if neuron j's bias and weights are theta[start + j (n + 1) + (0..n)],
+    bias first or last (``nn``'s parameters, numbered in the order the trace uses them)."""
+    n, m = len(weights), len(bias)
+    for first in (True, False):
+        start = bias[0] - (0 if first else n)
+        ok = all(
+            bias[j] == start + j * (n + 1) + (0 if first else n)
+            and all(weights[i][j] == start + j * (n + 1) + (i + 1 if first else i) for i in range(n))
+            for j in range(m)
+        )
+        if ok:
+            return start, first
+    return None
 
 
 def _wrap(expr: str) -> str:
