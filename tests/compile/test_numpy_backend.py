@@ -191,3 +191,48 @@ def test_data_sets_as_numpy_arrays_and_lists_give_the_same_result():
         c.over([X[0], X[1][:1]], y[:2])
     with pytest.raises(TypeError, match="must be a float"):
         c.over([[True, 1.0]], [1.0])
+
+
+@pytest.mark.parametrize("form", ["index", "one-hot"])
+def test_cross_entropy_compiles_with_the_label_as_an_argument(form):
+    k = 4
+    model = nn.MLP(3, [6, k], activation="tanh", seed=5)
+    params = model.parameters()
+    rng = random.Random(7)
+    X = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(30)]
+    classes = [rng.randrange(k) for _ in X]
+    T = classes if form == "index" else [[1.0 if j == c else 0.0 for j in range(k)] for c in classes]
+
+    def f(x, t):
+        return nn.cross_entropy(model(x), t)
+
+    def engine_f(x, t):  # the engine with the label as a plain number / list, as users write it
+        return nn.cross_entropy(model(x), t.data if isinstance(t, Value) else t)
+
+    cp = ac.compile(f, X[0], T[0])
+    cn = ac.compile(f, X[0], T[0], backend="numpy")
+    got = _over(cn, params, X, T)
+    assert_same(got, _over(cp, params, X, T), RTOL, 1e-13)
+    assert_same(got, _engine_over(engine_f, params, X, T), RTOL, 1e-13)
+    if form == "index":  # one variant per class: the batch is split by the label's guards
+        assert cn.stats.variants == k and cn.stats.split_batches >= 1
+        before = cn.stats.examples_one_by_one
+        assert_same(_over(cn, params, X, T), got, RTOL, 1e-13)
+        assert cn.stats.examples_one_by_one == before  # every class has its variant now
+    else:
+        assert cn.stats.variants == 1 and cn.stats.split_batches == 0
+
+
+def test_cross_entropy_accepts_value_targets_as_the_lecture_writes_them():
+    logits = [Value(0.5), Value(-1.0), Value(2.0)]
+    y = [Value(0.0), Value(1.0), Value(0.0)]
+    loss = nn.cross_entropy(logits, y)
+    loss.backward()
+    p = [math.exp(v.data) for v in logits]
+    p = [e / sum(p) for e in p]
+    assert loss.data == pytest.approx(-math.log(p[1]), rel=1e-12)
+    assert [v.grad for v in logits] == pytest.approx([p[0], p[1] - 1.0, p[2]], rel=1e-12)
+    with pytest.raises(ValueError, match="target class 3.0 is not an integer in 0..2"):
+        nn.cross_entropy(logits, Value(3.0))
+    with pytest.raises(ValueError, match="sum to 1"):
+        nn.cross_entropy(logits, [Value(0.5), Value(0.0), Value(0.0)])
