@@ -44,6 +44,8 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
     if _find(rows, "W5", "compiled step (nn + compile)") is not None:  # optional workload: --only W5
         _compiled_targets(rows, out)
+    if _find(rows, "W7", "numpy backend step (nn + compile)") is not None:  # optional workload: --only W7
+        _numpy_targets(rows, out)
     row = _find(rows, "W4", "bytes per op node, after forward")
     if row is None:
         out.append({"target": "bytes per op node <= 1/4 of micrograd's", "measured": "not run", "met": None})
@@ -76,6 +78,27 @@ def _compiled_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> 
             "target": "W5, compiled step no slower than the float reference (goal: 0.6x its time)",
             "measured": f"{1 / r:.2f}x its time" if r else "failed",
             "met": None if r is None else r >= 1.0,
+        }
+    )
+
+
+def _numpy_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:
+    row = _find(rows, "W7", "numpy backend step (nn + compile)")
+    r = row["ratio"] if row else None
+    out.append(
+        {
+            "target": "W7, numpy backend step, gc on: >= 5000x micrograd",
+            "measured": f"{r:.0f}x" if r else "failed",
+            "met": None if r is None else r >= 5000,
+        }
+    )
+    row = _find(rows, "W7", "numpy backend vs hand-written numpy")
+    r = row["ratio"] if row else None
+    out.append(
+        {
+            "target": "W7, numpy backend step at most 3x the hand-written numpy step's time",
+            "measured": f"{1 / r:.2f}x its time" if r else "failed",
+            "met": None if r is None else 1 / r <= 3.0,
         }
     )
 

@@ -17,7 +17,7 @@ from .report import targets
 __all__ = ["WORKLOADS", "OPTIONAL", "run"]
 
 WORKLOADS = ("W1", "W2", "W3", "W4")
-OPTIONAL = ("W5",)  # W5, compiled replays of W1: with --only W5 (or --only W1,W5)
+OPTIONAL = ("W5", "W7")  # compiled replays of W1 (W7: numpy backend): with --only W5,W7 (or --only W1,W5)
 
 
 def _quiet(message: str) -> None:
@@ -90,6 +90,10 @@ def run(
         from .compiled import w5
 
         rows += w5(repeats, log)
+    if "W7" in selected:
+        from .batched import w7
+
+        rows += w7(repeats, log)
     if "W4" in selected:
         mem_rows, results["memory"] = w.w4(2_000 if quick else 10_000, log)
         rows += mem_rows
