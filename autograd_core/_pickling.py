@@ -20,6 +20,7 @@ def reduce(node: Value) -> tuple[Any, ...]:
     """``node.__reduce__()``: a leaf, or the flat records of the graph it roots."""
     if node.is_leaf():
         return (_leaf, (node.data, node.label, node.grad))
+    from .custom import custom_error, is_custom
     from .graph import topological_order
     from .value import Value
 
@@ -29,8 +30,10 @@ def reduce(node: Value) -> tuple[Any, ...]:
     for v in order:
         if v.is_leaf():
             records.append(v)  # leaves keep their identity across one pickle
+        elif is_custom(v):
+            raise custom_error("pickle", v, "is code, not data")
         else:
-            inputs = tuple(("node", index[id(a)]) if a.__class__ is Value else a for a in v.inputs)
+            inputs = tuple(("node", index[id(a)]) if isinstance(a, Value) else a for a in v.inputs)
             records.append((v.rule, v.data, v.grad, v.label, inputs, v.local_grads))
     return (_graph, (records,))
 
@@ -49,7 +52,7 @@ def _graph(records: list[Any]) -> Value:
 
     nodes: list[Value] = []
     for record in records:
-        if record.__class__ is Value:
+        if isinstance(record, Value):
             nodes.append(record)
             continue
         rule, data, grad, label, inputs, local = record

@@ -150,7 +150,7 @@ def cross_entropy(logits: Sequence[Scalar], target: int | Value | Sequence[Scala
     k = len(logits)
     if k == 0:
         raise ValueError("cross_entropy: no logits (empty list)")
-    if target.__class__ is Value:  # a class index as a Value: which class it is, seen through comparisons
+    if isinstance(target, Value):  # a class index as a Value: which class it is, seen through comparisons
         matches = [i for i in range(k) if target == i]
         if not matches:
             raise ValueError(
