@@ -236,3 +236,36 @@ def test_cross_entropy_accepts_value_targets_as_the_lecture_writes_them():
         nn.cross_entropy(logits, Value(3.0))
     with pytest.raises(ValueError, match="sum to 1"):
         nn.cross_entropy(logits, [Value(0.5), Value(0.0), Value(0.0)])
+
+
+def test_a_rule_without_source_text_runs_its_examples_one_by_one_and_says_so():
+    cube = ac.Rule("cube_numpy_test", 1, lambda x: x * x * x, lambda x, out: (3.0 * x * x,), "x^3", (((-2.0, 2.0),),))
+    w = Value(0.7, "w")
+
+    def f(x):
+        return ac.apply(cube, w * x).sin()
+
+    c = _both(f, [w], (0.5,), [0.5, -1.0, 1.5])
+    assert c.stats.examples_one_by_one == 3
+    assert any("cube_numpy_test" in message for message in c.stats.warnings)
+
+
+def test_the_engine_and_the_python_backend_import_and_run_without_numpy():
+    import subprocess
+
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "import autograd_core as ac, nn\n"
+        "from autograd_core._extras import MissingExtra\n"
+        "m = nn.MLP(2, [3, 1], seed=0)\n"
+        "c = ac.compile(lambda x: m(x)[0].tanh(), [0.1, 0.2])\n"
+        "print(c.over([[0.1, 0.2], [0.3, -0.4]]))\n"
+        "try:\n"
+        "    ac.compile(lambda x: m(x)[0], [0.1, 0.2], backend='numpy')\n"
+        "except MissingExtra as error:\n"
+        "    print(error)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = out.stdout.splitlines()
+    assert math.isfinite(float(lines[0]))
+    assert 'pip install "autograd-core[numpy]"' in lines[1]
