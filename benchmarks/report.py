@@ -44,6 +44,8 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
     if _find(rows, "W5", "compiled step (nn + compile)") is not None:  # optional workload: --only W5
         _compiled_targets(rows, out)
+    if _find(rows, "W6", "replay vs hand-written index tape") is not None:  # optional workload: --only W6
+        _w6_targets(rows, out)
     if _find(rows, "W7", "numpy backend step (nn + compile)") is not None:  # optional workload: --only W7
         _numpy_targets(rows, out)
     row = _find(rows, "W4", "bytes per op node, after forward")
@@ -80,6 +82,36 @@ def _compiled_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> 
             "met": None if r is None else r >= 1.0,
         }
     )
+
+
+def _w6_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:
+    measured = [r["w6"] for r in rows if r["workload"] == "W6" and r["case"] == "replay vs hand-written index tape"]
+    first, last = measured[0], measured[-1]
+    growth = last["us_per_node"] / first["us_per_node"]
+    ratio_to_tape = last["replay_s"] / last["tape_s"]
+    peak = last.get("compile_peak_mb")
+    out += [
+        {
+            "target": f"W6, compile {last['ops']:,} operations in at most 2 s",
+            "measured": f"{last['compile_s']:.2f} s CPU",
+            "met": last["compile_s"] <= 2.0,
+        },
+        {
+            "target": "W6, compile time per node within 1.3x from the smallest to the largest graph",
+            "measured": f"{growth:.2f}x",
+            "met": growth <= 1.3,
+        },
+        {
+            "target": "W6, replay at most 0.25x the hand-written index tape's time",
+            "measured": f"{ratio_to_tape:.2f}x",
+            "met": ratio_to_tape <= 0.25,
+        },
+        {
+            "target": "W6, compiling the largest graph peaks below 500 MB",
+            "measured": "not measured" if peak is None else f"{peak:.0f} MB",
+            "met": None if peak is None else peak < 500,
+        },
+    ]
 
 
 def _numpy_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KINDS", "Plan", "plan", "engine_graph", "IndexTape", "torch_graph", "measure", "main"]
+__all__ = ["KINDS", "Plan", "plan", "engine_graph", "IndexTape", "torch_graph", "measure", "w6", "main"]
 
 KINDS = ("softplus", "sum4", "mul", "softmax4")
 """The operations, in the order they cycle."""
@@ -241,6 +241,49 @@ def measure(n_ops: int, repeats: int = 5, with_torch: bool = True, memory: bool 
     if memory:
         out["compile_peak_mb"] = _peak_rss_mb(n_ops)
     return out
+
+
+def _cell(seconds: float | None) -> dict[str, Any]:
+    if seconds is None:
+        return {"status": "missing", "detail": "PyTorch is not installed"}
+    return {"status": "ok", "median": seconds, "min": seconds, "max": seconds, "times": [seconds]}
+
+
+def w6(repeats: int, log: Callable[[str], None], sizes: Sequence[int] = (1_000, 10_000)) -> list[dict[str, Any]]:
+    """Rows for ``python -m benchmarks --only W6``: the replay against the index tape and PyTorch
+    eager at each size (peer column: the peer, ratio > 1: the replay is faster), compile time
+    and its growth per node, and the peak memory of compiling the largest graph, in the notes."""
+    rows = []
+    results = []
+    for n in sizes:
+        log(f"W6: {n:,} operations: compile, replay, index tape, PyTorch eager")
+        r = measure(n, repeats, True, memory=n == max(sizes))
+        results.append(r)
+        size = f"{n:,} ops"
+        note = f"{r['nodes']:,} nodes; compile {r['compile_s']:.2f} s CPU ({r['us_per_node']:.0f} us/node)"
+        for case, peer in (
+            ("replay vs hand-written index tape", r["tape_s"]),
+            ("replay vs PyTorch eager", r["torch_s"]),
+        ):
+            peer_cell, ours = _cell(peer), _cell(r["replay_s"])
+            rows.append(
+                {
+                    "workload": "W6",
+                    "case": case,
+                    "size": size,
+                    "micrograd": peer_cell,
+                    "ours": ours,
+                    "ratio": peer / r["replay_s"] if peer else None,
+                    "ratio_of_mins": peer / r["replay_s"] if peer else None,
+                    "note": note,
+                    "w6": r,
+                }
+            )
+    growth = results[-1]["us_per_node"] / results[0]["us_per_node"]
+    rows[-1]["note"] += (
+        f"; per node {growth:.2f}x the {sizes[0]:,}-op time; peak {results[-1]['compile_peak_mb']:.0f} MB"
+    )
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
