@@ -19,7 +19,8 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .._extras import require
-from .numpy_codegen import NumpyProgram, Unsupported, generate_numpy
+from .numpy_codegen import NumpyProgram, generate_numpy
+from .numpy_rules import Unsupported
 
 if TYPE_CHECKING:
     from .compiled import Compiled, _Variant
