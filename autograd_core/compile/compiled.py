@@ -42,6 +42,9 @@ class CompileStats:
     :param float_reads: ``float(v)``/``round``/``format`` of Values during traces (invisible to guards).
     :param compile_seconds: time spent tracing and generating code.
     :param source_lines: lines of generated source.
+    :param split_batches: numpy backend: batches split because some rows' guards came out
+        differently (or a value was inf or nan).
+    :param examples_one_by_one: numpy backend: examples no batch program could replay, run one by one.
     :param warnings: the warnings issued, in order.
     """
 
@@ -126,6 +129,8 @@ class Compiled:
 
     :param f: a function of Values (or lists of Values) returning one scalar Value.
     :param example_args: arguments to trace ``f`` on once; later calls take arguments of the same shapes.
+    :param backend: ``"python"`` (one example at a time) or ``"numpy"`` (``over`` replays the whole
+        data set as arrays; the ``numpy`` extra).
     """
 
     _several = False  # f returns one scalar Value
@@ -385,6 +390,7 @@ class CompiledForward(Compiled):
 
     :param f: a function of Values (or lists of Values) returning a Value or a list of Values.
     :param example_args: arguments to trace ``f`` on once; later calls take arguments of the same shapes.
+    :param backend: as for :class:`Compiled`; forward-only replays run in Python whichever it is.
     """
 
     _several = True
