@@ -138,37 +138,47 @@ def log_softmax(logits: Sequence[Scalar]) -> list[Value | float]:
     return [g - lse for g in shifted]
 
 
-def cross_entropy(logits: Sequence[Scalar], target: int | Sequence[float]) -> Value | float:
+def cross_entropy(logits: Sequence[Scalar], target: int | Value | Sequence[Scalar]) -> Value | float:
     """L = -Σ_i y_i log p_i with p = softmax(f): for a class index t, L = log Σ_j e^{f_j} - f_t.
 
-    ``target`` is a class index 0 <= t < K (one-hot y) or a list of K probabilities y_i.
-    ∂L/∂f_i = p_i - y_i.
+    ``target`` is a class index 0 <= t < K (one-hot y), or a list of K probabilities y_i.
+    Either may be Values, as ``compile`` passes its arguments: a class index Value is compared
+    with 0..K-1 (comparisons ``compile`` records as guards, so each class replays exactly), and
+    Value probabilities enter L = (log Σ_j e^{f_j}) Σ_i y_i - Σ_i y_i f_i as nodes. ∂L/∂f_i = p_i - y_i.
     """
     logits = scalars("cross_entropy", "logits", logits)
     k = len(logits)
     if k == 0:
         raise ValueError("cross_entropy: no logits (empty list)")
+    if isinstance(target, Value):  # a class index as a Value: which class it is, seen through comparisons
+        matches = [i for i in range(k) if target == i]
+        if not matches:
+            raise ValueError(
+                f"cross_entropy: target class {data_of(target)!r} is not an integer in 0..{k - 1} ({k} logits)"
+            )
+        target = matches[0]
     if isinstance(target, bool) or not isinstance(target, (numbers.Integral, Sequence)) or isinstance(target, str):
         raise TypeError(
             f"cross_entropy: target must be a class index or a list of probabilities, got {describe(target)}"
         )
+    shifted, _ = _shifted("cross_entropy", logits)
+    lse = ac.log(ac.sum([ac.exp(g) for g in shifted]))
     if isinstance(target, numbers.Integral):
         target = int(target)
         if not 0 <= target < k:
             raise ValueError(f"cross_entropy: target class {target} out of range for {k} logits (expected 0..{k - 1})")
-    else:
-        target = [real("cross_entropy", f"target[{i}]", y) for i, y in enumerate(target)]
-        if len(target) != k:
-            raise ValueError(f"cross_entropy: {k} logits but {len(target)} target probabilities")
-        if any(not 0.0 <= y <= 1.0 for y in target) or abs(math.fsum(target) - 1.0) > 1e-9:
-            raise ValueError(
-                f"cross_entropy: target probabilities must be in [0, 1] and sum to 1, got {list(target)!r:.80}"
-            )
-    shifted, _ = _shifted("cross_entropy", logits)
-    lse = ac.log(ac.sum([ac.exp(g) for g in shifted]))
-    if isinstance(target, int):
         return lse - shifted[target]
-    return lse * math.fsum(target) - ac.dot(list(target), shifted)
+    ys = scalars("cross_entropy", "target", target)
+    if len(ys) != k:
+        raise ValueError(f"cross_entropy: {k} logits but {len(ys)} target probabilities")
+    probabilities = [data_of(y) for y in ys]  # checked on the values (a compiled replay does not re-check)
+    if any(not 0.0 <= y <= 1.0 for y in probabilities) or abs(math.fsum(probabilities) - 1.0) > 1e-9:
+        raise ValueError(
+            f"cross_entropy: target probabilities must be in [0, 1] and sum to 1, got {probabilities!r:.80}"
+        )
+    if all(y.__class__ is float for y in ys):
+        return lse * math.fsum(ys) - ac.dot(list(ys), shifted)
+    return lse * ac.sum(ys) - ac.dot(list(ys), shifted)
 
 
 def l2_penalty(params: Sequence[Value], alpha: float) -> Value | float:

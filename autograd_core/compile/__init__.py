@@ -4,7 +4,8 @@
 - :mod:`.codegen`: straight-line source, forward then backward;
 - :mod:`.source`: names, literals, symbolic variadic rows, constant folding;
 - :mod:`.compiled`: the callable (replays, guards, re-tracing, ``check``);
-- :mod:`.over`: replay over a data set with a reduction.
+- :mod:`.over`: replay over a data set with a reduction;
+- :mod:`.numpy_backend`, :mod:`.numpy_codegen`, :mod:`.numpy_rules`: the numpy backend (``backend="numpy"``).
 """
 
 from .codegen import GuardFailed, UseEngine

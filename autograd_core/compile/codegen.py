@@ -98,10 +98,12 @@ class _Generator:
         self.anames = [namer.fresh(identifier(lbl, f"a{i}")) for i, lbl in enumerate(trace.arg_labels)]
         counts: dict[str, int] = {}
         self.nnames: list[str] = []
+        bases: dict[str, str] = {}  # rule name -> identifier, computed once per rule
         for node in nodes:  # unlabelled nodes: the rule's name and a count per rule (tanh0, tanh1, ...)
-            base = identifier(node.rule.name, "f")
+            base = bases.get(node.rule.name) or bases.setdefault(node.rule.name, identifier(node.rule.name, "f"))
             counts[base] = counts.get(base, -1) + 1
-            self.nnames.append(namer.fresh(identifier(node.label, f"{base}{counts[base]}")))
+            default = f"{base}{counts[base]}"
+            self.nnames.append(namer.fresh(identifier(node.label, default) if node.label else default))
         self.rule_names: dict[int, str] = {}
         # Nodes that need a gradient: they depend on a parameter and the root depends on them.
         self.depends = depends = [False] * len(nodes)

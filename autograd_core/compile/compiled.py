@@ -10,9 +10,11 @@ gradients, same exception.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +42,9 @@ class CompileStats:
     :param float_reads: ``float(v)``/``round``/``format`` of Values during traces (invisible to guards).
     :param compile_seconds: time spent tracing and generating code.
     :param source_lines: lines of generated source.
+    :param split_batches: numpy backend: batches split because some rows' guards came out
+        differently (or a value was inf or nan).
+    :param examples_one_by_one: numpy backend: examples no batch program could replay, run one by one.
     :param warnings: the warnings issued, in order.
     """
 
@@ -52,6 +57,8 @@ class CompileStats:
     float_reads: int = 0  # float(v)/round/format of Values during traces: invisible to guards
     compile_seconds: float = 0.0
     source_lines: int = 0
+    split_batches: int = 0  # numpy backend: batches split because rows' guards differed (or inf/nan)
+    examples_one_by_one: int = 0  # numpy backend: examples no batch program could replay
     warnings: list[str] = field(default_factory=list)
 
 
@@ -81,10 +88,11 @@ class CheckReport:
 class _Variant:
     """One trace and its program; its replay functions compiled on first use."""
 
-    __slots__ = ("trace", "program", "params", "stats", "call", "over", "values")
+    __slots__ = ("trace", "program", "params", "stats", "call", "over", "values", "numpy")
 
     def __init__(self, trace: Trace, program: Program, stats: CompileStats) -> None:
         self.trace, self.program, self.params, self.stats = trace, program, trace.params, stats
+        self.numpy: Any = False  # the numpy backend's batch program, made on first use
 
     def __getattr__(self, which: str) -> Any:  # call, over, values: compiled the first time
         if which not in ("call", "over", "values"):
@@ -94,6 +102,20 @@ class _Variant:
         self.stats.compile_seconds += time.perf_counter() - t0
         setattr(self, which, fn)
         return fn
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic collector off while a trace is made and turned into source: every object
+    they allocate lives until then, so each collection would rescan the growing graph
+    (compile time would grow faster than the graph). Its previous state is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _rel(a: float, b: float) -> float:
@@ -107,13 +129,22 @@ class Compiled:
 
     :param f: a function of Values (or lists of Values) returning one scalar Value.
     :param example_args: arguments to trace ``f`` on once; later calls take arguments of the same shapes.
+    :param backend: ``"python"`` (one example at a time) or ``"numpy"`` (``over`` replays the whole
+        data set as arrays; the ``numpy`` extra).
     """
 
     _several = False  # f returns one scalar Value
 
-    def __init__(self, f: Callable[..., Any], example_args: Sequence[Any]) -> None:
+    def __init__(self, f: Callable[..., Any], example_args: Sequence[Any], backend: str = "python") -> None:
         if not callable(f):
             raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
+        from .numpy_backend import BACKENDS, numpy_module
+
+        if backend not in BACKENDS:
+            raise ValueError(f"compile: backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}")
+        if backend == "numpy":
+            numpy_module()
+        self.backend = backend
         self.f = f
         names = arg_names(f, len(example_args))
         self.arg_names = names
@@ -138,8 +169,9 @@ class Compiled:
 
     def _new_variant(self, flat: list[float]) -> _Variant:
         t0 = time.perf_counter()
-        tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
-        program = generate(tr, "replay", self._several)
+        with _collector_paused():
+            tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
+            program = generate(tr, "replay", self._several)
         variant = _Variant(tr, program, self.stats)
         stats = self.stats
         stats.compile_seconds += time.perf_counter() - t0
@@ -162,7 +194,19 @@ class Compiled:
 
     @property
     def source(self) -> str:
-        """The generated Python of the current variant: forward, then backward."""
+        """The generated code of the current variant, forward then backward: the Python replay
+        of one example, or with ``backend="numpy"`` the batch program that :meth:`over` runs."""
+        if self.backend == "numpy":
+            from .numpy_backend import program_of
+
+            program = program_of(self, self._current)
+            if program is not None:
+                return program.source
+        return self._current.program.source
+
+    @property
+    def python_source(self) -> str:
+        """The generated Python replay of one example (``c(*args)``), whatever the backend."""
         return self._current.program.source
 
     @property
@@ -235,6 +279,10 @@ class Compiled:
         """``f`` over a data set: example i is ``(datasets[0][i], datasets[1][i], ...)``; see :mod:`.over`.
 
         ``c.last_values`` then holds f's value for each example (no extra pass)."""
+        if self.backend == "numpy":
+            from .numpy_backend import run_over_numpy
+
+            return run_over_numpy(self, datasets, reduce)
         from .over import run_over
 
         return run_over(self, datasets, reduce)
@@ -312,7 +360,7 @@ class Compiled:
         return f"<compiled {name}: {len(self._variants)} variant(s), {self.stats.source_lines} lines>"
 
 
-def compile(f: Callable[..., Any], *example_args: Any) -> Compiled:  # noqa: A001 - the API's name
+def compile(f: Callable[..., Any], *example_args: Any, backend: str = "python") -> Compiled:  # noqa: A001
     """Trace ``f(*example_args)`` once and return a callable that replays it as generated Python.
 
     Each example argument is a float or a nested list/tuple of floats; ``f`` gets Values of
@@ -326,8 +374,14 @@ def compile(f: Callable[..., Any], *example_args: Any) -> Compiled:  # noqa: A00
     - comparisons and ``bool()`` of Values during the trace are guards: when one would
       flip, ``f`` is traced again (``c.stats``). Branches on ``float(v)`` or ``v.data`` are
       not seen (unsupported; ``c.check(*args)`` compares a replay with the engine).
+
+    ``backend="numpy"`` (the ``numpy`` extra): ``c.over(X, Y)`` replays all examples at once
+    as arrays along the batch axis, the neurons of a layer as one matrix product
+    (``s1 = x0 @ W1.T + b1``); examples whose guards differ from the trace's are split off and
+    replayed by another variant or one by one (``c.stats``). ``c(*args)`` replays one example
+    in Python as before; ``c.source`` shows the numpy program.
     """
-    return Compiled(f, example_args)
+    return Compiled(f, example_args, backend)
 
 
 class CompiledForward(Compiled):
@@ -336,6 +390,7 @@ class CompiledForward(Compiled):
 
     :param f: a function of Values (or lists of Values) returning a Value or a list of Values.
     :param example_args: arguments to trace ``f`` on once; later calls take arguments of the same shapes.
+    :param backend: as for :class:`Compiled`; forward-only replays run in Python whichever it is.
     """
 
     _several = True

@@ -21,8 +21,8 @@ __all__ = ["REDUCTIONS", "run_over", "run_values"]
 REDUCTIONS = ("mean", "sum")
 
 
-def _rows(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[list[float]]:
-    """Each example's arguments as one flat list, checked against the example's nesting."""
+def _count(c: Compiled, datasets: Sequence[Sequence[Any]]) -> int:
+    """The number of examples, after checking there is one data set per argument, all as long."""
     expected = len(c.arg_names)
     if len(datasets) != expected:
         raise TypeError(
@@ -36,6 +36,12 @@ def _rows(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[list[float]]:
     n = sizes[0] if sizes else 0
     if n == 0:
         raise ValueError("compile over: empty data set")
+    return n
+
+
+def _rows(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[list[float]]:
+    """Each example's arguments as one flat list, checked against the example's nesting."""
+    _count(c, datasets)
     rows = []
     flat_arguments = c.flat_arguments
     for i, example in enumerate(zip(*datasets)):

@@ -270,24 +270,30 @@ def _convert(
             tops.append(left)
             if isinstance(right, Value):
                 tops.append(right)
+    # One walk over the output and every guard's operands (each node once): the output comes
+    # first, so the nodes it depends on are exactly those ordered up to and including it.
+    order = topological_order(tops)
+    keep.append(order)
     ancestors: set[int] = set()
-    for t, top in enumerate(tops):
-        order = topological_order(top)
-        keep.append(order)
-        for v in order:
-            if id(v) in refs:
-                continue
+    root_done = several
+    for v in order:
+        if id(v) not in refs:
             if v.is_leaf():
                 refs[id(v)] = ("l", len(leaves))
                 leaves.append((weakref.ref(v), v.data, v.label))
-                continue
-            if is_custom(v):
-                raise custom_error("compile", v, "is Python code the generated replay cannot run")
-            inputs = [refs[id(x)] if isinstance(x, Value) else ("c", x) for x in v.inputs]
-            refs[id(v)] = ("n", len(nodes))
-            nodes.append(Node(cast(Rule, v.rule), inputs, [isinstance(x, Value) for x in v.inputs], v.label, v.data))
-        if t == 0 and not several:
-            ancestors = {r[1] for r in (refs[id(v)] for v in order) if r[0] == "n"}
+            else:
+                if is_custom(v):
+                    raise custom_error("compile", v, "is Python code the generated replay cannot run")
+                inputs = [refs[id(x)] if isinstance(x, Value) else ("c", x) for x in v.inputs]
+                refs[id(v)] = ("n", len(nodes))
+                nodes.append(
+                    Node(cast(Rule, v.rule), inputs, [isinstance(x, Value) for x in v.inputs], v.label, v.data)
+                )
+        if not root_done:
+            kind, k = refs[id(v)]
+            if kind == "n":
+                ancestors.add(k)
+            root_done = v is root
     guards: list[Guard] = []
     for op, left, right, result in events:
         if op == "float":
