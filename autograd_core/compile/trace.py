@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from ..graph import topological_order
 from ..rules import Rule
-from ..value import Value, is_grad_enabled, watch_comparisons
+from ..value import Value, enable_grad, watch_comparisons
 
 __all__ = ["Spec", "Ref", "Node", "Guard", "Trace", "shape_of", "flatten", "arg_names", "trace"]
 
@@ -67,6 +67,9 @@ class Trace:
     unsupported: list[str] = field(default_factory=list)
     result: float = 0.0
     outputs: list[Ref] = field(default_factory=list)  # every output (forward-only traces of several)
+    constant_leaves: list[tuple[int, str]] = field(default_factory=list)  # (leaf, label) that died with the graph
+    leaf_data: list[float] = field(default_factory=list)  # every leaf's data during the trace
+    leaf_count: int = 0
 
 
 def _kind(x: Any) -> str:
@@ -227,13 +230,32 @@ def trace(
     """Call ``f`` once on Values holding ``flat`` and return the :class:`Trace` of it.
 
     ``several``: ``f`` returns a Value or a list of Values (outputs for a forward-only replay).
+    The trace records even inside ``no_grad()`` (a replay then runs forward only).
+
+    If leaves made inside ``f`` become constants (``Value(1.0)``, but also ``x.detach()`` or
+    ``Value(x.data * 2)``, which the engine recomputes on every call), ``f`` is run a second time
+    on slightly moved arguments: a constant that moves with them is a ``ValueError`` naming it.
     """
-    if not is_grad_enabled():
-        raise ValueError("compile: cannot trace inside no_grad(): nothing would be recorded")
     labels = _labels(specs, names)
+    result = _convert(*_run(f, flat, specs, kinds, labels, several), labels, several)
+    _resolve_leaves(result)
+    if result.constant_leaves:
+        _probe(f, flat, specs, kinds, labels, several, result)
+    return result
+
+
+def _run(
+    f: Callable[..., Any],
+    flat: Sequence[float],
+    specs: Sequence[Spec],
+    kinds: Sequence[Any],
+    labels: list[str],
+    several: bool,
+) -> tuple[list[Value], list[Value], list[tuple[str, Any, Any, Any]]]:
+    """``f`` on new Values holding ``flat``, recorded: (outputs, argument leaves, comparison events)."""
     leaves = [Value(x, label) for x, label in zip(flat, labels)]
     recorder = _Recorder()
-    with watch_comparisons(recorder):
+    with enable_grad(), watch_comparisons(recorder):
         out = f(*unflatten(leaves, specs, kinds))
     outputs = list(out) if several and isinstance(out, (list, tuple)) and out else [out]
     for o in outputs:
@@ -245,10 +267,40 @@ def trace(
             )
             expected = "a Value or a list of Values" if several else "one scalar Value"
             raise TypeError(f"compile: f must return {expected}, got {what}")
-    result = _convert(outputs, leaves, recorder.events, labels, several)
-    del out, o, outputs, leaves, recorder
-    _resolve_leaves(result)
-    return result
+    return outputs, leaves, recorder.events
+
+
+def _probe(
+    f: Callable[..., Any],
+    flat: Sequence[float],
+    specs: Sequence[Spec],
+    kinds: Sequence[Any],
+    labels: list[str],
+    several: bool,
+    traced: Trace,
+) -> None:
+    """Run ``f`` again on arguments moved a little (up, then down if the graph changed): a leaf
+    made inside ``f`` that became a constant must hold the same number, or it was computed
+    from the arguments outside the graph, and a replay would keep the trace-time number."""
+    for direction in (1.0, -1.0):
+        moved = [x + direction * max(abs(x), 1.0) * 2.0**-20 for x in flat]
+        try:
+            again = _convert(*_run(f, moved, specs, kinds, labels, several), labels, several)
+        except Exception:  # noqa: BLE001 - f fails nearby: nothing to compare
+            continue
+        leaves = again._leaves  # type: ignore[attr-defined]
+        if [n.rule for n in again.nodes] != [n.rule for n in traced.nodes] or len(leaves) != traced.leaf_count:
+            continue  # another graph (a guard flipped): try the other side
+        for j, label in traced.constant_leaves:
+            data = leaves[j][1]
+            if data != traced.leaf_data[j] and not (data != data and traced.leaf_data[j] != traced.leaf_data[j]):
+                shown = f"'{label}'" if label else "an unlabelled Value"
+                raise ValueError(
+                    f"compile: {shown} (= {traced.leaf_data[j]!r}) was made inside f from the arguments' "
+                    "data (x.detach(), Value(x.data), no_grad()) or changes from call to call: a replay "
+                    "would keep this number while the engine recomputes it; compute it with Values instead"
+                )
+        return
 
 
 def _convert(
@@ -320,6 +372,8 @@ def _resolve_leaves(trace: Trace) -> None:
     """Leaves still alive are parameters (read on every call); dead ones become constants."""
     leaves = trace._leaves  # type: ignore[attr-defined]
     del trace._leaves  # type: ignore[attr-defined]
+    trace.leaf_data = [data for _, data, _ in leaves]
+    trace.leaf_count = len(leaves)
     gc.collect(0)  # only in case a leaf sat in a reference cycle of the young generation
     mapping: dict[int, Ref] = {}
     first_use: dict[int, int] = {}  # parameters are numbered in the order the forward pass uses them
@@ -334,6 +388,7 @@ def _resolve_leaves(trace: Trace) -> None:
         v = ref()
         if v is None:
             mapping[j] = ("c", data)
+            trace.constant_leaves.append((j, label))
         else:
             mapping[j] = ("p", len(trace.params))
             trace.params.append(v)

@@ -7,8 +7,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 import autograd_core as ac
+import nn
 from autograd_core import Rule, Value
+from autograd_core.compile import CompileWarning
 
 from .helpers import assert_same, engine, replay
 
@@ -94,3 +98,102 @@ def test_a_wide_dot_sum_and_affine_replay_without_falling_back():
     assert c.stats.replays == 1 and c.stats.engine_replays == 0
     assert c.over([xs, ys]) == c.over([xs, ys])  # the data-set loop compiles too
     assert c.stats.engine_replays == 0
+
+
+# --- a replay equals the engine, or the call goes through the engine: never a third answer ---
+
+
+@pytest.mark.parametrize(
+    "f, named",
+    [
+        (lambda x: x / x.detach(), "'x'"),
+        (lambda x: x * Value(x.data * 2.0), "an unlabelled Value"),
+        (lambda x: x * Value(x.data, label="copy"), "'copy'"),
+    ],
+)
+def test_values_made_from_the_arguments_data_inside_f_are_refused_naming_them(f, named):
+    w = Value(0.5)
+
+    def constants(x):  # leaves made inside f that do not depend on x compile
+        return x * w + Value(1.0) * Value(2.0, label="two")
+
+    c = ac.compile(constants, 2.0)
+    assert_same(replay(c, [w], 3.0), engine(constants, [w], 3.0))
+    with pytest.raises(ValueError, match=f"compile: {named} .* made inside f from the arguments' data"):
+        ac.compile(f, 2.0)
+
+
+def test_a_weight_replaced_in_a_model_after_compile_is_used_by_the_next_call():
+    model = nn.MLP(2, [3, 1], seed=1)
+
+    def f(x):
+        return model(x)[0]
+
+    c = ac.compile(f, [0.5, -0.5])
+    model.layers[0].neurons[1].w[0] = Value(2.0)  # documented as live
+    model.layers[1].neurons[0].b = Value(-1.0)
+    params = model.parameters()
+    assert_same(replay(c, params, [0.3, 0.2]), engine(f, params, [0.3, 0.2]))
+    assert c.stats.retraces == 1 and "replaced" in next(iter(c.stats.reasons))
+
+
+def test_a_rebound_global_or_closure_variable_is_used_by_the_next_call():
+    def make():
+        w = Value(2.0)
+
+        def f(x):
+            return x * w
+
+        def rebind(value):
+            nonlocal w
+            w = value
+
+        return f, rebind
+
+    f, rebind = make()
+    c = ac.compile(f, 1.0)
+    new = Value(3.0)
+    rebind(new)
+    assert c(1.5) == 4.5 and new.grad == 1.5
+
+
+def test_inside_no_grad_a_compiled_call_writes_no_gradient_for_any_input():
+    w = Value(0.5)
+
+    def f(x):
+        return (x * w).tanh() if x > 0.0 else x * w * w
+
+    c = ac.compile(f, 1.0)
+    with ac.no_grad():
+        values = [c(x) for x in (2.0, -3.0, 0.5)]  # -3.0 flips the guard: no trace inside no_grad
+        mean = c.over([2.0, -3.0, 0.5])
+    assert w.grad == 0.0
+    expected = [f(Value(x)).data for x in (2.0, -3.0, 0.5)]
+    assert values == expected and mean == sum(expected) / 3
+
+
+# --- every fallback and retrace is counted, and a warning says so once ---
+
+
+def test_retrace_storms_are_counted_and_warned_about_once():
+    w = Value(0.5)
+
+    def f(x):
+        y = w * 1.0
+        while y < x:  # one more guard per unit of x: a new trace for each call below
+            y = y + 1.0
+        return y * x
+
+    c = ac.compile(f, 1.0)
+    with pytest.warns(CompileWarning, match="retraces") as caught:
+        for i in range(40):
+            c(i + 1.7)
+    assert len(caught) == 1 and c.stats.retraces >= 20
+    assert sum(c.stats.reasons.values()) >= 20 and c.stats.warnings
+
+
+def test_engine_fallbacks_are_counted_with_their_reason():
+    c = ac.compile(lambda x: x.log(), 1.0)
+    with pytest.raises(ValueError, match="log"):
+        c(-1.0)
+    assert c.stats.engine_replays == 1 and sum(c.stats.reasons.values()) == 1
