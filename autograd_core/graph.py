@@ -18,8 +18,10 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from ._errors import as_float, describe
+from .modes import _mode
 from .rules import Undefined
-from .value import Value, _as_float, _describe, _mode
+from .value import Value
 
 __all__ = ["topological_order", "backward", "grad"]
 
@@ -104,7 +106,7 @@ def _push(order: list[Value], observer: Any) -> None:
     except ValueError as error:  # an undefined local derivative was used
         if v is None or not any(isinstance(d, Undefined) for d in v.local_grads):
             raise
-        raise type(error)(f"{error}{_describe(v.inputs)}") from None
+        raise type(error)(f"{error}{describe(v.inputs)}") from None
 
 
 def backward(root: Value, gradient: float = 1.0) -> None:
@@ -115,7 +117,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     """
     if root.__class__ is not Value:
         raise TypeError(f"backward: expected a Value, got {type(root).__name__} {root!r:.60}")
-    seed = _as_float(gradient, "backward: gradient")
+    seed = as_float(gradient, "backward: gradient")
     mode = _mode()
     observer = mode.observer if mode is not None else None
     with _lock:
@@ -193,7 +195,7 @@ def _grads_as_values(order: list[Value], output: Value) -> dict[Value, Any]:
                 try:
                     d.fail()
                 except ValueError as error:
-                    raise ValueError(f"{error}{_describe(args)}") from None
+                    raise ValueError(f"{error}{describe(args)}") from None
             contribution = d if (g.__class__ is float and g == 1.0) else d * g
             previous = get(x)
             grads[x] = contribution if previous is None else previous + contribution

@@ -1,24 +1,36 @@
 """The ``Value`` node and the one generic way to apply a basic function to it.
 
-A node stores its float ``data``, its ``grad``, and, when a basic function made it, the
-function's :class:`~autograd_core.rules.Rule` and, for each Value input, the local
-derivative computed at forward time. Nodes hold no closures, so a dropped graph is freed
-by reference counting alone. Modes (:func:`no_grad`, observers such as
-``detect_anomaly``, :func:`watch_comparisons`) live in a :class:`contextvars.ContextVar`:
-a mode entered in one thread or asyncio task never reaches another.
+A node is data, parents and local derivatives: it stores its float ``data``, its ``grad``,
+and, when a basic function made it, the function's :class:`~autograd_core.rules.Rule` and,
+for each Value input, the local derivative computed at forward time. Nodes hold no
+closures, so a dropped graph is freed by reference counting alone.
+
+Around this file: :mod:`autograd_core.modes` (``no_grad``, observers, the comparison
+watcher), :mod:`autograd_core._errors` (input checks and error messages) and
+:mod:`autograd_core._pickling` (a graph pickled flat).
 """
 
 from __future__ import annotations
 
-import numbers
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from itertools import compress
-from typing import Any, NamedTuple
+from math import isfinite
+from typing import Any
 
-from .rules import RULES, Rule, Undefined
+from . import _pickling
+from . import modes as _modes
+from ._errors import as_float, checked_output, not_a_rule, reraise, where, wrong_partials
+from ._pickling import _graph, _leaf  # noqa: F401 - pickles made before the split name them here
+from .modes import (
+    _watch,
+    enable_grad,
+    get_observer,
+    is_grad_enabled,
+    no_grad,
+    observing,
+    set_observer,
+    watch_comparisons,
+)
+from .rules import RULES, Rule
 
 __all__ = [
     "Value",
@@ -43,188 +55,6 @@ _ADD, _SUB, _MUL, _DIV = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"]
 _NEG, _POW, _ABS = RULES["neg"], RULES["pow"], RULES["abs"]
 _EXP, _LOG, _TANH, _SIGMOID = RULES["exp"], RULES["log"], RULES["tanh"], RULES["sigmoid"]
 _RELU, _SQRT, _SIN, _COS = RULES["relu"], RULES["sqrt"], RULES["sin"], RULES["cos"]
-
-
-# --- modes: per thread and per asyncio task -------------------------------------------
-
-
-class _Mode(NamedTuple):
-    record: bool = True  # False inside no_grad(): results are new leaves
-    observer: Any = None  # created(node) / propagating(node), e.g. detect_anomaly
-    watcher: Callable[..., None] | None = None  # sees comparisons, bool() and float() of Values
-
-
-_DEFAULT = _Mode()
-_MODE: ContextVar[_Mode] = ContextVar("autograd_core.mode", default=_DEFAULT)
-_current_mode = _MODE.get
-
-# How many mode blocks are open in any thread or task. While it is 0 every context is in
-# the default mode, and the hot paths skip the context-variable look-up altogether.
-_active = 0
-_active_lock = threading.Lock()
-
-
-def _count(delta: int) -> None:
-    global _active
-    with _active_lock:
-        _active += delta
-
-
-def _mode() -> _Mode | None:
-    """The current context's mode, or ``None`` for the default (record, no observer)."""
-    if not _active:
-        return None
-    mode = _current_mode()
-    return None if mode is _DEFAULT else mode
-
-
-@contextmanager
-def _entered(**changes: Any) -> Iterator[_Mode]:
-    _count(1)
-    mode = _current_mode()._replace(**changes)
-    token = _MODE.set(mode)
-    try:
-        yield mode
-    finally:
-        _MODE.reset(token)
-        _count(-1)
-
-
-def is_grad_enabled() -> bool:
-    """Whether basic functions record their inputs here (see :func:`no_grad`)."""
-    return _current_mode().record
-
-
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Inside this block (this thread or task only), results are new leaves: nothing to backpropagate."""
-    with _entered(record=False):
-        yield
-
-
-@contextmanager
-def enable_grad() -> Iterator[None]:
-    """Record again inside a :func:`no_grad` block (this thread or task only)."""
-    with _entered(record=True):
-        yield
-
-
-@contextmanager
-def observing(observer: Any) -> Iterator[None]:
-    """Install ``observer`` for this block (this thread or task only); see :func:`set_observer`."""
-    with _entered(observer=observer):
-        yield
-
-
-def get_observer() -> Any:
-    """The observer installed in the current context, or ``None``."""
-    return _current_mode().observer
-
-
-def set_observer(observer: Any) -> Any:
-    """Install ``observer`` (or ``None``) in the current context and return the previous one.
-
-    An observer has ``created(node)``, called for every node a basic function makes, and
-    ``propagating(node)``, called by ``backward`` just before a node's gradient is pushed to
-    its parents. ``autograd_core.testing.detect_anomaly`` is built on it. Prefer
-    :func:`observing`, which restores the previous observer by itself.
-    """
-    mode = _current_mode()
-    previous = mode.observer
-    if (previous is None) != (observer is None):
-        _count(1 if observer is not None else -1)
-    _MODE.set(mode._replace(observer=observer))
-    return previous
-
-
-@contextmanager
-def watch_comparisons(callback: Callable[[str, Any, Any, Any], None]) -> Iterator[None]:
-    """Inside this block, ``callback(op, left, right, result)`` sees how Python code reads Values.
-
-    ``op`` is ``"lt" "le" "gt" "ge" "eq" "ne"`` for a comparison (``left`` is the Value whose
-    method ran), ``"bool"`` for ``bool(v)`` and ``"float"`` for ``float(v)``, ``round``,
-    format specs and ``v.item()`` (``right`` is ``None``). ``compile`` records these as guards.
-    """
-    if not callable(callback):
-        raise TypeError(f"watch_comparisons: callback must be callable, got {type(callback).__name__}")
-    with _entered(watcher=callback):
-        yield
-
-
-def _watch(op: str, left: Value, right: Any, result: Any) -> Any:
-    mode = _mode()
-    if mode is not None and mode.watcher is not None:
-        mode.watcher(op, left, right, result)
-    return result
-
-
-# --- inputs and errors -------------------------------------------------------------------
-
-
-def _where(rule: Any, fn: str) -> tuple[str, str]:
-    """How an input error names the call: the rule, and the engine function that applied it."""
-    return (rule.name, fn) if rule.__class__ is Rule else (fn, fn)
-
-
-def _as_float(x: Any, where: str | tuple[str, str], position: int | None = None) -> float:
-    """``x`` as a float, or a ``TypeError`` naming ``where`` (the operation, or the operation and
-    the engine function applying it) and the argument position."""
-    if x.__class__ is float:
-        return x
-    if isinstance(x, Undefined):
-        x.fail()
-    if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return float(x)
-    kind = "a Value inside a Value" if isinstance(x, Value) else type(x).__name__
-    name, fn = (where, "") if isinstance(where, str) else where
-    at = "" if position is None else f"argument {position}"
-    at = f" ({at} of {fn})" if fn and at else f" ({at or fn})" if at or fn else ""
-    raise TypeError(f"{name}: expected an int, float or Value{at}, got {kind} {x!r:.60}")
-
-
-def _describe(args: tuple[Any, ...]) -> str:
-    labels = [f"'{a.label}'" for a in args if a.__class__ is Value and a.label]
-    return f" (input {', '.join(labels)})" if labels else ""
-
-
-_OWN_ERRORS = (ValueError, ZeroDivisionError, OverflowError, ArithmeticError, FloatingPointError)
-
-
-def _not_a_rule(fn: str, rule: Any) -> TypeError:
-    return TypeError(f"{fn}: expected a Rule, got {type(rule).__name__} {rule!r:.60}")
-
-
-def _reraise(rule: Any, error: Exception, args: tuple[Any, ...], stage: str, fn: str) -> None:
-    """Re-raise ``error`` from ``rule.<stage>`` with the inputs named.
-
-    The table's own domain errors (plain ``ValueError``/``ArithmeticError``) get the input
-    labels appended to their message; any other exception, a user's rule's included,
-    propagates with its own type and gets the context as an exception note.
-    """
-    if rule.__class__ is not Rule:
-        raise _not_a_rule(fn, rule) from None
-    if type(error) in _OWN_ERRORS and len(error.args) == 1 and isinstance(error.args[0], str):
-        raise type(error)(f"{error}{_describe(args)}") from None
-    shown = ", ".join(repr(a.data) if a.__class__ is Value else repr(a) for a in args)
-    error.add_note(f"raised by rule {rule.name!r}.{stage} on inputs ({shown}){_describe(args)}")
-    raise error
-
-
-def _wrong_partials(rule: Rule, partials: Any, n: int) -> TypeError:
-    got = f"{len(partials)}" if isinstance(partials, tuple) else f"a {type(partials).__name__}"
-    return TypeError(f"{rule.name}: partials must return a tuple of {n} local derivatives, got {got}")
-
-
-def _checked_output(rule: Rule, out: Any, values: Any, args: tuple[Any, ...]) -> float:
-    """A forward result that is not a finite float: convert it, or say what is wrong."""
-    if out.__class__ is not float:
-        if not isinstance(out, numbers.Real) or isinstance(out, bool):
-            raise TypeError(f"{rule.name}: forward must return a float, got {type(out).__name__} {out!r:.60}")
-        out = float(out)
-    if out - out != 0.0 and all(v - v == 0.0 for v in values):  # finite in, inf or nan out
-        shown = ", ".join(repr(v) for v in values)
-        raise OverflowError(f"{rule.name}: result overflows for finite input ({shown}){_describe(args)}")
-    return out
 
 
 class Value:
@@ -273,7 +103,7 @@ class Value:
     _mark: object
 
     def __init__(self, data: Number, label: str = "") -> None:
-        self.data = _as_float(data, "Value")
+        self.data = as_float(data, "Value")
         self.grad = 0.0
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
@@ -418,22 +248,22 @@ class Value:
     # --- comparisons compare data and return bools; hashing stays by identity ----------
 
     def __eq__(self, other: object) -> bool:
-        return _watch("eq", self, other, self.data == _data(other)) if _active else self.data == _data(other)
+        return _watch("eq", self, other, self.data == _data(other)) if _modes._active else self.data == _data(other)
 
     def __ne__(self, other: object) -> bool:
-        return _watch("ne", self, other, self.data != _data(other)) if _active else self.data != _data(other)
+        return _watch("ne", self, other, self.data != _data(other)) if _modes._active else self.data != _data(other)
 
     def __lt__(self, other: Value | Number) -> bool:
-        return _watch("lt", self, other, self.data < _data(other)) if _active else self.data < _data(other)
+        return _watch("lt", self, other, self.data < _data(other)) if _modes._active else self.data < _data(other)
 
     def __le__(self, other: Value | Number) -> bool:
-        return _watch("le", self, other, self.data <= _data(other)) if _active else self.data <= _data(other)
+        return _watch("le", self, other, self.data <= _data(other)) if _modes._active else self.data <= _data(other)
 
     def __gt__(self, other: Value | Number) -> bool:
-        return _watch("gt", self, other, self.data > _data(other)) if _active else self.data > _data(other)
+        return _watch("gt", self, other, self.data > _data(other)) if _modes._active else self.data > _data(other)
 
     def __ge__(self, other: Value | Number) -> bool:
-        return _watch("ge", self, other, self.data >= _data(other)) if _active else self.data >= _data(other)
+        return _watch("ge", self, other, self.data >= _data(other)) if _modes._active else self.data >= _data(other)
 
     __hash__ = object.__hash__
 
@@ -467,23 +297,9 @@ class Value:
             parts.append(f"label={self.label!r}")
         return f"Value({', '.join(parts)})"
 
-    # --- pickle: a graph is stored flat, in topological order (no recursion) ----------
-
     def __reduce__(self) -> tuple[Any, ...]:
-        if self._rule is None:
-            return (_leaf, (self.data, self.label, self.grad))
-        from .graph import topological_order
-
-        order = topological_order(self)
-        index = {id(v): i for i, v in enumerate(order)}
-        records: list[Any] = []
-        for v in order:
-            if v._rule is None:
-                records.append(v)  # leaves keep their identity across one pickle
-            else:
-                inputs = tuple(("node", index[id(a)]) if a.__class__ is Value else a for a in v.inputs)
-                records.append((v._rule, v.data, v.grad, v.label, inputs, v.local_grads))
-        return (_graph, (records,))
+        """Pickle support: see :mod:`autograd_core._pickling` (a graph is stored flat)."""
+        return _pickling.reduce(self)
 
 
 def _data(x: Any) -> Any:
@@ -495,44 +311,11 @@ def data_of(x: Value | Number) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _leaf(data: float, label: str, grad: float) -> Value:
-    v = Value(data, label)
-    v.grad = grad
-    return v
-
-
-def _graph(records: list[Any]) -> Value:
-    """Rebuild a pickled graph from its flat records; returns the root (the last one)."""
-    nodes: list[Value] = []
-    for record in records:
-        if record.__class__ is Value:
-            nodes.append(record)
-            continue
-        rule, data, grad, label, inputs, local = record
-        args = tuple(nodes[a[1]] if a.__class__ is tuple else a for a in inputs)
-        node = _new(Value)
-        node.data, node.grad, node.label, node._rule, node._mark = data, grad, label, rule, None
-        node._in0 = node._d0 = node._in1 = node._d1 = node._const = node._nary = None
-        if rule.arity < 0:
-            parents = tuple(a for a in args if a.__class__ is Value)
-            node._nary = (parents, tuple(local), args)
-        else:
-            slots = iter(local)
-            for position, a in enumerate(args):
-                if a.__class__ is not Value:
-                    node._const = float(a)
-                elif position == 0:
-                    node._in0, node._d0 = a, next(slots)
-                else:
-                    node._in1, node._d1 = a, next(slots)
-        nodes.append(node)
-    return nodes[-1]
-
-
 _new = object.__new__
 
 
-# --- applying a rule: the only place nodes are made ------------------------------------
+# --- applying a rule: the only place a basic function makes a node ----------------------
+# (Value() makes leaves; unpickling rebuilds recorded nodes with _restored, at the end.)
 
 
 def apply(rule: Rule, *args: Value | Number) -> Value | float:
@@ -544,7 +327,7 @@ def apply(rule: Rule, *args: Value | Number) -> Value | float:
     scalars included) are constants, anything else is a ``TypeError`` naming its position.
     """
     if rule.__class__ is not Rule:
-        raise _not_a_rule("apply", rule)
+        raise not_a_rule("apply", rule)
     n = len(args)
     if rule.arity >= 0 and rule.arity != n:
         raise TypeError(f"{rule.name}: expected {rule.arity} inputs, got {n}")
@@ -552,8 +335,8 @@ def apply(rule: Rule, *args: Value | Number) -> Value | float:
         return apply_unary(rule, args[0])
     if n == 2:
         return apply_binary(rule, args[0], args[1])
-    where = _where(rule, "apply")
-    return apply_nary(rule, tuple(a if a.__class__ is Value else _as_float(a, where, i) for i, a in enumerate(args)))
+    at = where(rule, "apply")
+    return apply_nary(rule, tuple(a if a.__class__ is Value else as_float(a, at, i) for i, a in enumerate(args)))
 
 
 def apply_unary(rule: Rule, x: Any) -> Any:
@@ -564,9 +347,9 @@ def apply_unary(rule: Rule, x: Any) -> Any:
     try:
         out = rule.forward(a)
     except Exception as error:
-        _reraise(rule, error, (x,), "forward", "apply_unary")
-    if out.__class__ is not float or out - out != 0.0:
-        out = _checked_output(rule, out, (a,), (x,))
+        reraise(rule, error, (x,), "forward", "apply_unary")
+    if out.__class__ is not float or not isfinite(out):
+        out = checked_output(rule, out, (a,), (x,))
     node = _new(Value)
     node.data = out
     node.grad = 0.0
@@ -575,14 +358,14 @@ def apply_unary(rule: Rule, x: Any) -> Any:
     try:
         partials = rule.partials(a, out)
     except Exception as error:
-        _reraise(rule, error, (x,), "partials", "apply_unary")
+        reraise(rule, error, (x,), "partials", "apply_unary")
     try:
         (node._d0,) = partials
     except (TypeError, ValueError):
-        raise _wrong_partials(rule, partials, 1) from None
+        raise wrong_partials(rule, partials, 1) from None
     node._rule = rule
     node._in0 = x
-    if _active:
+    if _modes._active:
         _in_mode(node)
     return node
 
@@ -593,14 +376,14 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
     yv = y.__class__ is Value
     if not (xv or yv):
         return _constants_only(rule, (x, y), None, "apply_binary")
-    a = x.data if xv else (x if x.__class__ is float else _as_float(x, _where(rule, "apply_binary"), 0))
-    b = y.data if yv else (y if y.__class__ is float else _as_float(y, _where(rule, "apply_binary"), 1))
+    a = x.data if xv else (x if x.__class__ is float else as_float(x, where(rule, "apply_binary"), 0))
+    b = y.data if yv else (y if y.__class__ is float else as_float(y, where(rule, "apply_binary"), 1))
     try:
         out = rule.forward(a, b)
     except Exception as error:
-        _reraise(rule, error, (x, y), "forward", "apply_binary")
-    if out.__class__ is not float or out - out != 0.0:
-        out = _checked_output(rule, out, (a, b), (x, y))
+        reraise(rule, error, (x, y), "forward", "apply_binary")
+    if out.__class__ is not float or not isfinite(out):
+        out = checked_output(rule, out, (a, b), (x, y))
     node = _new(Value)
     node.data = out
     node.grad = 0.0
@@ -609,11 +392,11 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
     try:
         partials = rule.partials(a, b, out)
     except Exception as error:
-        _reraise(rule, error, (x, y), "partials", "apply_binary")
+        reraise(rule, error, (x, y), "partials", "apply_binary")
     try:
         d0, d1 = partials
     except (TypeError, ValueError):
-        raise _wrong_partials(rule, partials, 2) from None
+        raise wrong_partials(rule, partials, 2) from None
     node._rule = rule
     if xv:
         node._in0 = x
@@ -630,7 +413,7 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
         node._in1 = y
         node._d1 = d1
         node._const = a
-    if _active:
+    if _modes._active:
         _in_mode(node)
     return node
 
@@ -647,7 +430,7 @@ def apply_nary(rule: Rule, args: tuple[Any, ...]) -> Any:
     try:  # fast path: every input a Value
         values = [a.data for a in args]
         out = rule.forward(*values)
-        fast = out.__class__ is float and out - out == 0.0
+        fast = out.__class__ is float and isfinite(out)
     except Exception:
         fast = False
     if fast:
@@ -665,27 +448,27 @@ def apply_nary(rule: Rule, args: tuple[Any, ...]) -> Any:
     try:
         partials = rule.partials(*values, out)
     except Exception as error:
-        _reraise(rule, error, args, "partials", "apply_nary")
+        reraise(rule, error, args, "partials", "apply_nary")
     try:
         wrong = len(partials) != len(args)
     except TypeError:
         wrong = True
     if wrong:
-        raise _wrong_partials(rule, partials, len(args))
+        raise wrong_partials(rule, partials, len(args))
     node._rule = rule
     if mask is None:
         node._nary = (args, partials, args)
     else:
         inputs = tuple([a if m else v for a, v, m in zip(args, values, mask)])
         node._nary = (parents, tuple(compress(partials, mask)), inputs)
-    if _active:
+    if _modes._active:
         _in_mode(node)
     return node
 
 
 def _in_mode(node: Value) -> None:
     """A new node under a mode of this context: a leaf inside ``no_grad()``; shown to an observer."""
-    mode = _mode()
+    mode = _modes._mode()
     if mode is None:
         return
     if not mode.record:
@@ -697,34 +480,53 @@ def _in_mode(node: Value) -> None:
 def _classify(rule: Any, args: tuple[Any, ...]) -> Any:
     """Inputs of an n-ary rule one by one: ``(values, out, parents, mask)``, or a float if all are constants."""
     if rule.__class__ is not Rule:
-        raise _not_a_rule("apply_nary", rule)
+        raise not_a_rule("apply_nary", rule)
     if not isinstance(args, (tuple, list)):
         raise TypeError(f"apply_nary: inputs must be a tuple, got {type(args).__name__} {args!r:.60}")
     mask = [a.__class__ is Value for a in args]
-    where = _where(rule, "apply_nary")
-    values = [a.data if m else _as_float(a, where, i) for i, (a, m) in enumerate(zip(args, mask))]
+    at = where(rule, "apply_nary")
+    values = [a.data if m else as_float(a, at, i) for i, (a, m) in enumerate(zip(args, mask))]
     if not any(mask):
         return _constants_only(rule, args, values, "apply_nary")
     try:
         out = rule.forward(*values)
     except Exception as error:
-        _reraise(rule, error, args, "forward", "apply_nary")
-    if out.__class__ is not float or out - out != 0.0:
-        out = _checked_output(rule, out, values, args)
+        reraise(rule, error, args, "forward", "apply_nary")
+    if out.__class__ is not float or not isfinite(out):
+        out = checked_output(rule, out, values, args)
     return values, out, tuple(compress(args, mask)), mask
 
 
 def _constants_only(rule: Any, args: tuple[Any, ...], values: Any, fn: str) -> float:
     """A rule applied to plain numbers: its float value, with the same checks and errors."""
     if rule.__class__ is not Rule:
-        raise _not_a_rule(fn, rule)
+        raise not_a_rule(fn, rule)
     if values is None:
-        where = _where(rule, fn)
-        values = [_as_float(a, where, i if len(args) > 1 else None) for i, a in enumerate(args)]
+        at = where(rule, fn)
+        values = [as_float(a, at, i if len(args) > 1 else None) for i, a in enumerate(args)]
     try:
         out = rule.forward(*values)
     except Exception as error:
-        _reraise(rule, error, args, "forward", fn)
-    if out.__class__ is not float or out - out != 0.0:
-        out = _checked_output(rule, out, values, args)
+        reraise(rule, error, args, "forward", fn)
+    if out.__class__ is not float or not isfinite(out):
+        out = checked_output(rule, out, values, args)
     return out
+
+
+def _restored(rule: Rule, data: float, grad: float, label: str, args: tuple[Any, ...], local: tuple[Any, ...]) -> Value:
+    """A node as ``rule`` recorded it (unpickling): ``args`` are its inputs, ``local`` its local derivatives."""
+    node = _new(Value)
+    node.data, node.grad, node.label, node._rule, node._mark = data, grad, label, rule, None
+    node._in0 = node._d0 = node._in1 = node._d1 = node._const = node._nary = None
+    if rule.arity < 0:
+        node._nary = (tuple(a for a in args if a.__class__ is Value), local, args)
+        return node
+    slots = iter(local)
+    for position, a in enumerate(args):
+        if a.__class__ is not Value:
+            node._const = float(a)
+        elif position == 0:
+            node._in0, node._d0 = a, next(slots)
+        else:
+            node._in1, node._d1 = a, next(slots)
+    return node
