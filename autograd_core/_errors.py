@@ -12,7 +12,16 @@ from typing import Any
 
 from .rules import Rule, Undefined
 
-__all__ = ["where", "as_float", "describe", "reraise", "not_a_rule", "wrong_partials", "checked_output"]
+__all__ = [
+    "where",
+    "as_float",
+    "describe",
+    "reraise",
+    "not_a_rule",
+    "wrong_partials",
+    "checked_output",
+    "checked_partials",
+]
 
 
 def _value_class() -> type:
@@ -90,3 +99,21 @@ def checked_output(rule: Rule, out: Any, values: Any, args: tuple[Any, ...]) -> 
         shown = ", ".join(repr(v) for v in values)
         raise OverflowError(f"{rule.name}: result overflows for finite input ({shown}){describe(args)}")
     return float(out)
+
+
+def checked_partials(rule: Rule, partials: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Local derivatives that are not all floats: real numbers become floats, ``undefined(...)``
+    stays; anything else (a Value, a complex, None, a str) is a ``TypeError`` naming the rule
+    and the input, so ``.grad`` (and after an optimizer step ``.data``) stays a float."""
+    checked = []
+    for i, d in enumerate(partials):
+        if d.__class__ is not float and not isinstance(d, Undefined):
+            if not isinstance(d, numbers.Real) or isinstance(d, bool) or _is_value(d):
+                kind = "a Value" if _is_value(d) else type(d).__name__
+                raise TypeError(
+                    f"{rule.name}: partials must return real numbers or undefined(...), got {kind} "
+                    f"{d!r:.60} for input {i}{describe(args[i : i + 1])}"
+                )
+            d = float(d)
+        checked.append(d)
+    return tuple(checked)

@@ -167,6 +167,7 @@ class _Generator:
             lines.append(f"{out} = {sym[0]}  # {comment(rule.name)}")
         else:
             lines.append(f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {comment(rule.name)}")
+            lines.append(f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it")
         if rule.name not in _BOUNDED or RULES.get(rule.name) is not rule:
             self.checked.append(out)
         if k not in self.trace.ancestors:
@@ -193,7 +194,9 @@ class _Generator:
             d = self.namer.fresh(f"d_{out}")
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
             for i in edges:
-                lines.append(f"if {d}[{i}].__class__ is Undefined: raise UseEngine")
+                lines.append(
+                    f"if {d}[{i}].__class__ is not float: raise UseEngine  # undefined, or to convert or refuse"
+                )
                 self.partial_text[k, i] = f"{d}[{i}]"
                 self.checked.append(f"{d}[{i}]")
         return lines

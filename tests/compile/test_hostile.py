@@ -197,3 +197,18 @@ def test_engine_fallbacks_are_counted_with_their_reason():
     with pytest.raises(ValueError, match="log"):
         c(-1.0)
     assert c.stats.engine_replays == 1 and sum(c.stats.reasons.values()) == 1
+
+
+def test_custom_rules_returning_ints_or_values_replay_as_the_engine():
+    rounded = Rule("rounded", 1, lambda u: round(u), lambda u, out: (Value(1.0) if u > 5.0 else 1,), "round", ((),))
+    w = Value(1.5)
+
+    def f(x):
+        return ac.apply(rounded, x * w)
+
+    c = ac.compile(f, 1.0)
+    value = c(2.0)
+    assert value.__class__ is float and w.grad.__class__ is float
+    with pytest.raises(TypeError, match="rounded: partials must return real numbers"):
+        c(4.0)  # the partial is a Value there: refused as by the engine
+    assert w.grad.__class__ is float
