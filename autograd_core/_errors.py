@@ -49,13 +49,21 @@ def as_float(x: Any, where: str | tuple[str, str], position: int | None = None) 
         return x
     if isinstance(x, Undefined):
         x.fail()
-    if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return float(x)
-    kind = "a Value inside a Value" if isinstance(x, _value_class()) else type(x).__name__
     name, fn = (where, "") if isinstance(where, str) else where
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        try:
+            return float(x)
+        except OverflowError:
+            raise ValueError(
+                f"{name}: {type(x).__name__} {x!r:.40}... is too large for a float{_at(fn, position)}"
+            ) from None
+    kind = "a Value inside a Value" if isinstance(x, _value_class()) else type(x).__name__
+    raise TypeError(f"{name}: expected an int, float or Value{_at(fn, position)}, got {kind} {x!r:.60}")
+
+
+def _at(fn: str, position: int | None) -> str:
     at = "" if position is None else f"argument {position}"
-    at = f" ({at} of {fn})" if fn and at else f" ({at or fn})" if at or fn else ""
-    raise TypeError(f"{name}: expected an int, float or Value{at}, got {kind} {x!r:.60}")
+    return f" ({at} of {fn})" if fn and at else f" ({at or fn})" if at or fn else ""
 
 
 def describe(args: tuple[Any, ...]) -> str:

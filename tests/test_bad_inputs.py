@@ -3,8 +3,8 @@
 For each name in ``__all__`` of ``autograd_core``, ``autograd_core.testing``,
 ``autograd_core.viz`` and ``nn`` that is callable (functions and classes), the table VALID
 gives one call that works. Each argument of that call is then replaced, one at a time, by each
-value of BAD (None, a str, a nested list, a bool, a complex, a Decimal, a numpy array). The
-only outcomes allowed are success (the value is legitimately accepted) or ``TypeError`` /
+value of BAD (None, a str, a str with a lone surrogate, a nested list, a bool, a complex, a
+Decimal, a numpy array). The only outcomes allowed are success (the value is legitimately accepted) or ``TypeError`` /
 ``ValueError`` whose message contains the callable's name. A callable missing from the table
 is called with a bad value in every required position at once.
 
@@ -26,6 +26,7 @@ import pytest
 
 import nn
 from autograd_core import RULES, Rule, Value, apply
+from autograd_core import compile as compile_
 from autograd_core._extras import MissingExtra
 
 MODULES = ["autograd_core", "autograd_core.testing", "autograd_core.viz", "nn"]
@@ -33,6 +34,7 @@ MODULES = ["autograd_core", "autograd_core.testing", "autograd_core.viz", "nn"]
 BAD: dict[str, Callable[[], Any]] = {
     "None": lambda: None,
     "str": lambda: "abc",
+    "lone surrogate": lambda: "a\ud800b",
     "nested list": lambda: [[1.0, 2.0], [3.0]],
     "bool": lambda: True,
     "complex": lambda: 1 + 2j,
@@ -342,3 +344,13 @@ def test_real_partials_and_forwards_of_any_number_type_leave_grad_and_data_float
     out = apply(rule, a) * a
     out.backward()
     assert a.grad.__class__ is float and out.data.__class__ is float
+
+
+def test_ints_too_large_for_a_float_are_value_errors_naming_the_caller_and_position():
+    c = compile_(lambda x, y: x[0] * x[1] + y, [0.1, 0.2], 1.0)
+    with pytest.raises(ValueError, match=r"compile: argument 0 \(x\)\[1\] is an int too large for a float"):
+        c([0.1, 10**400], 1.0)
+    with pytest.raises(ValueError, match="Value: int 1000.* is too large for a float"):
+        Value(10**400)
+    with pytest.raises(ValueError, match=r"mul: int 1000.* is too large for a float \(argument 1 of apply_binary\)"):
+        Value(1.0) * 10**400

@@ -120,7 +120,10 @@ def flatten(args: Sequence[Any], specs: Sequence[Spec], names: Sequence[str], ou
             if x.__class__ is float:
                 push(x)
             elif isinstance(x, numbers.Real) and not isinstance(x, (bool, Value)):
-                push(float(x))
+                try:
+                    push(float(x))
+                except OverflowError:
+                    raise ValueError(f"compile: {where} is an int too large for a float, {x!r:.40}...") from None
             elif isinstance(x, (list, tuple)):
                 raise ValueError(f"compile: {where} should be a float like the example's, got a {_kind(x)} of {len(x)}")
             else:

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from autograd_core import _checks
 from autograd_core.files import atomic_write_text
 
 from .assets import html_page
@@ -88,6 +89,8 @@ def save_replay(
     """Write the replay page to ``path`` atomically; return the path."""
     if not len(recorder):
         raise ValueError("save_html: nothing recorded yet; call update(loss) after each optimizer step first")
+    _checks.path("save_html", "path", path)
+    _checks.text("save_html", "title", title)
     page = replay_html(recorder, title, max_frames)
-    atomic_write_text(path, page)
+    atomic_write_text(path, page, "save_html")
     return Path(path)
