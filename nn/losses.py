@@ -3,7 +3,8 @@
 Each returns one Value to call ``backward()`` on. Sums over many terms are single
 ``sum``/``dot`` nodes. softmax, log_softmax and cross_entropy subtract m = max_i f_i (a
 constant: it cancels, so gradients are unchanged) before exponentiating, so logits of
-±1000 give finite values and the exact gradient p - y.
+±1000 give finite values and the exact gradient p - y. Labels may be Values (a compiled
+function's argument): they are read through comparisons, which ``compile`` records as guards.
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ def hinge_loss(scores: Sequence[Scalar], ys: Sequence[int]) -> Value | float:
     n = _check_pair("hinge_loss", scores, ys)
     terms = []
     for s, y in zip(scores, ys):
-        if y.__class__ is bool or not isinstance(y, numbers.Real):
-            y = None  # only the numbers -1 and +1 are labels
+        if y.__class__ is bool or not isinstance(y, (numbers.Real, Value)):
+            y = None  # only the numbers -1 and +1 (or Values holding them) are labels
         if y == 1:
             m = 1.0 - s
         elif y == -1:
@@ -99,7 +100,7 @@ def bce_with_logits(logits: Sequence[Scalar], ys: Sequence[float]) -> Value | fl
     n = _check_pair("bce_with_logits", logits, ys)
     terms = []
     for z, y in zip(logits, ys):
-        if isinstance(y, bool) or not isinstance(y, (int, float)) or not 0.0 <= y <= 1.0:
+        if isinstance(y, bool) or not isinstance(y, (int, float, Value)) or not 0.0 <= y <= 1.0:
             raise ValueError(f"bce_with_logits: targets must be numbers in [0, 1], got {y!r}")
         t = softplus(z)
         terms.append(t if y == 0.0 else (t - z if y == 1.0 else t - y * z))
@@ -138,16 +139,21 @@ def log_softmax(logits: Sequence[Scalar]) -> list[Value | float]:
     return [g - lse for g in shifted]
 
 
-def cross_entropy(logits: Sequence[Scalar], target: int | Sequence[float]) -> Value | float:
+def cross_entropy(logits: Sequence[Scalar], target: int | Value | Sequence[float]) -> Value | float:
     """L = -Σ_i y_i log p_i with p = softmax(f): for a class index t, L = log Σ_j e^{f_j} - f_t.
 
-    ``target`` is a class index 0 <= t < K (one-hot y) or a list of K probabilities y_i.
-    ∂L/∂f_i = p_i - y_i.
+    ``target`` is a class index 0 <= t < K (one-hot y; a Value holding it is found by
+    comparisons) or a list of K probabilities y_i. ∂L/∂f_i = p_i - y_i.
     """
     logits = scalars("cross_entropy", "logits", logits)
     k = len(logits)
     if k == 0:
         raise ValueError("cross_entropy: no logits (empty list)")
+    if target.__class__ is Value:  # a traced label: which class it is, by comparisons (guards)
+        index = next((i for i in range(k) if target == i), None)
+        if index is None:
+            raise ValueError(f"cross_entropy: target class {target.data!r} is not one of 0..{k - 1}")
+        target = index
     if isinstance(target, bool) or not isinstance(target, (numbers.Integral, Sequence)) or isinstance(target, str):
         raise TypeError(
             f"cross_entropy: target must be a class index or a list of probabilities, got {describe(target)}"

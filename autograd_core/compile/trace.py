@@ -346,10 +346,12 @@ def _convert(
             continue
         if left.__class__ is not Value:
             continue
-        if right is None or right.__class__ is Value:
-            r = None if right is None else refs[id(right)]
+        if op == "bool" or right.__class__ is Value:
+            r = None if op == "bool" else refs[id(right)]
         elif isinstance(right, numbers.Real) and not isinstance(right, bool):
             r = ("c", float(right))
+        elif op in ("eq", "ne") and (right is None or isinstance(right, (str, bytes, list, tuple, dict))):
+            continue  # v == None is False whatever v holds: nothing to guard
         else:
             unsupported.append(f"{op} against {type(right).__name__}")
             continue

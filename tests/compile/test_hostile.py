@@ -212,3 +212,38 @@ def test_custom_rules_returning_ints_or_values_replay_as_the_engine():
     with pytest.raises(TypeError, match="rounded: partials must return real numbers"):
         c(4.0)  # the partial is a Value there: refused as by the engine
     assert w.grad.__class__ is float
+
+
+# --- losses with the label as a compiled argument; comparisons with None ---
+
+
+@pytest.mark.parametrize(
+    "loss, labels",
+    [
+        (lambda out, y: nn.hinge_loss(out[:1], [y]), [1.0, -1.0, 1.0]),
+        (lambda out, y: nn.bce_with_logits(out[:1], [y]), [1.0, 0.0, 0.3]),
+        (lambda out, y: nn.cross_entropy(out, y), [1.0, 0.0, 2.0]),
+    ],
+    ids=["hinge_loss", "bce_with_logits", "cross_entropy"],
+)
+def test_losses_take_the_label_as_a_compiled_argument(loss, labels):
+    model = nn.MLP(2, [3, 3], seed=2)
+    params = model.parameters()
+
+    def f(x, y):
+        return loss(model(x), y)
+
+    c = ac.compile(f, [0.5, -0.2], labels[0])
+    for y in labels:
+        assert_same(replay(c, params, [0.4, 0.1], y), engine(f, params, [0.4, 0.1], y))
+    assert c.stats.engine_replays == 0
+
+
+def test_comparisons_of_values_with_none_compile():
+    w = Value(2.0)
+
+    def f(x):
+        return x * w if x != None and not (x == None) else x  # noqa: E711 - the comparison is the point
+
+    c = ac.compile(f, 1.0)
+    assert_same(replay(c, [w], 3.0), engine(f, [w], 3.0))
