@@ -41,8 +41,8 @@ def replay_data(recorder: Recorder, max_frames: int = MAX_FRAMES) -> dict[str, A
     """The page's JSON: ``meta``, ``curve`` (every step) and ``frames`` (weights and gradients)."""
     if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 2:
         raise ValueError(f"save_html: max_frames must be an int >= 2, got {max_frames!r}")
-    n = len(recorder)
-    picks = frame_indices(n, max_frames)
+    kept = recorder.kept
+    picks = [kept[i] for i in frame_indices(len(kept), max_frames)]
     accuracy = [[recorder.steps[k], recorder.accuracy(k)] for k in picks] if recorder.y is not None else []
     frames = []
     for k in picks:
@@ -51,8 +51,8 @@ def replay_data(recorder: Recorder, max_frames: int = MAX_FRAMES) -> dict[str, A
                 "step": recorder.steps[k],
                 "loss": _short(recorder.losses[k]),
                 "accuracy": recorder.accuracy(k),
-                "weights": [_short(v) for v in recorder.weights[k]],
-                "grads": [_short(v) for v in recorder.grads[k]],
+                "weights": [_short(v) for v in recorder.stored(k)[0]],
+                "grads": [_short(v) for v in recorder.stored(k)[1]],
             }
         )
     return {
