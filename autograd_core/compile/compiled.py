@@ -73,6 +73,7 @@ class CheckReport:
     max_relative_error: float
     worst: str
     float_reads: int
+    unreplayed: int = 0  # nodes f computes that a replay skips (their errors are not raised there)
 
     def __bool__(self) -> bool:
         return self.ok
@@ -165,6 +166,14 @@ class Compiled:
             message = (
                 f"f read {tr.float_reads} Value(s) as float during a trace (float(), round(), format): "
                 "compile cannot guard such branches; c.check(*args) compares with the engine"
+            )
+            if message not in stats.warnings:
+                stats.warnings.append(message)
+        if tr.unreplayed:
+            message = (
+                f"f computes {tr.unreplayed} node(s) that reach neither its result nor a comparison: a replay "
+                "skips them, so an error they would raise (a domain error, an overflow) is not raised; "
+                "c.check(*args) runs f through the engine"
             )
             if message not in stats.warnings:
                 stats.warnings.append(message)
@@ -377,7 +386,7 @@ class Compiled:
             e = _rel(got[k], expected[k])
             if e > worst or (math.isnan(e) and not math.isnan(worst)):
                 worst, label = e, f"grad of {p.label or 'an unlabelled leaf'}"
-        return CheckReport(worst <= rtol, value, out.data, worst, label, reads[0])
+        return CheckReport(worst <= rtol, value, out.data, worst, label, reads[0], self._current.trace.unreplayed)
 
     def __repr__(self) -> str:
         name = getattr(self.f, "__qualname__", type(self.f).__name__)

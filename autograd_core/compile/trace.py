@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ..graph import topological_order
+from ..modes import get_observer, observing
 from ..rules import Rule
 from ..value import Value, enable_grad, watch_comparisons
 
@@ -70,6 +71,7 @@ class Trace:
     constant_leaves: list[tuple[int, str]] = field(default_factory=list)  # (leaf, label) that died with the graph
     leaf_data: list[float] = field(default_factory=list)  # every leaf's data during the trace
     leaf_count: int = 0
+    unreplayed: int = 0  # nodes f made that reach neither the result nor a guard: a replay skips them
 
 
 def _kind(x: Any) -> str:
@@ -213,13 +215,25 @@ def _labels(specs: Sequence[Spec], names: Sequence[str]) -> list[str]:
 
 
 class _Recorder:
-    """The comparison watcher: keeps every event (op, left, right, result) of the trace."""
+    """The comparison watcher: keeps every event (op, left, right, result) of the trace; as an
+    observer it counts the nodes ``f`` makes (and passes them on to the observer it replaces)."""
 
-    def __init__(self) -> None:
+    def __init__(self, observer: Any = None) -> None:
         self.events: list[tuple[str, Any, Any, Any]] = []
+        self.made = 0
+        self.observer = observer
 
     def __call__(self, op: str, left: Any, right: Any, result: Any) -> None:
         self.events.append((op, left, right, result))
+
+    def created(self, node: Value) -> None:
+        self.made += 1
+        if self.observer is not None:
+            self.observer.created(node)
+
+    def propagating(self, node: Value) -> None:
+        if self.observer is not None:
+            self.observer.propagating(node)
 
 
 def trace(
@@ -240,7 +254,10 @@ def trace(
     on slightly moved arguments: a constant that moves with them is a ``ValueError`` naming it.
     """
     labels = _labels(specs, names)
-    result = _convert(*_run(f, flat, specs, kinds, labels, several), labels, several)
+    recorder = _Recorder(get_observer())
+    result = _convert(*_run(f, flat, specs, kinds, labels, several, recorder), labels, several)
+    result.unreplayed = recorder.made - len(result.nodes)
+    del recorder
     _resolve_leaves(result)
     if result.constant_leaves:
         _probe(f, flat, specs, kinds, labels, several, result)
@@ -254,11 +271,12 @@ def _run(
     kinds: Sequence[Any],
     labels: list[str],
     several: bool,
+    recorder: _Recorder | None = None,
 ) -> tuple[list[Value], list[Value], list[tuple[str, Any, Any, Any]]]:
     """``f`` on new Values holding ``flat``, recorded: (outputs, argument leaves, comparison events)."""
     leaves = [Value(x, label) for x, label in zip(flat, labels)]
-    recorder = _Recorder()
-    with enable_grad(), watch_comparisons(recorder):
+    recorder = recorder or _Recorder(get_observer())
+    with enable_grad(), watch_comparisons(recorder), observing(recorder):
         out = f(*unflatten(leaves, specs, kinds))
     outputs = list(out) if several and isinstance(out, (list, tuple)) and out else [out]
     for o in outputs:

@@ -247,3 +247,17 @@ def test_comparisons_of_values_with_none_compile():
 
     c = ac.compile(f, 1.0)
     assert_same(replay(c, [w], 3.0), engine(f, [w], 3.0))
+
+
+def test_computations_that_reach_no_result_are_reported_by_stats_and_check():
+    w = Value(2.0)
+
+    def f(x):
+        (x - 5.0).log()  # unused: the engine raises below x = 5, a replay skips it
+        return x * w
+
+    c = ac.compile(f, 6.0)
+    assert any("2 node(s) that reach neither its result" in m for m in c.stats.warnings)
+    assert c.check(7.0).unreplayed == 2
+    with pytest.raises(ValueError, match="log"):
+        c.check(1.0)  # check runs f through the engine, which raises
