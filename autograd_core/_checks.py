@@ -64,7 +64,7 @@ def real(
 
 def scalar(owner: str, what: str, x: Any) -> Any:
     """A Value as it is, or a real number as a float (NaN and infinities pass: the engine reports them)."""
-    if x.__class__ is Value or x.__class__ is float:
+    if x.__class__ is Value or x.__class__ is float or isinstance(x, Value):
         return x
     return real(owner, what, x, finite=False)
 
@@ -147,7 +147,7 @@ def scalars(owner: str, what: str, xs: Any) -> list[Any] | tuple[Any, ...]:
 
 def value(owner: str, what: str, x: Any) -> Value:
     """A Value (exactly, not a number)."""
-    if x.__class__ is not Value:
+    if not isinstance(x, Value):
         raise TypeError(f"{owner}: {what} must be a Value, got {describe(x)}")
     return x
 

@@ -31,7 +31,7 @@ def _value_class() -> type:
 
 
 def _is_value(x: Any) -> bool:
-    return x.__class__ is _value_class()
+    return isinstance(x, _value_class())
 
 
 _OWN_ERRORS = (ValueError, ZeroDivisionError, OverflowError, ArithmeticError, FloatingPointError)

@@ -34,6 +34,10 @@ def reduce(node: Value) -> tuple[Any, ...]:
     nodes below ``node`` not stored yet, then ``node`` (deep)."""
     if node.is_leaf():
         return (_leaf, (node.data, node.label, node.grad))
+    from .custom import custom_error, is_custom
+
+    if is_custom(node):
+        raise custom_error("pickle", node, "is code, not data")
     fields = (node.rule, node.data, node.grad, node.label, node.inputs, node.local_grads)
     mark = _marks.get(node)
     if mark is not None and mark[0] == _generation[0]:
@@ -51,6 +55,8 @@ def reduce(node: Value) -> tuple[Any, ...]:
 
 def _unstored_below(node: Value, generation: int) -> list[Value]:
     """The nodes (not leaves) ``node`` depends on, parents first, stopping at stored ones."""
+    from .custom import custom_error, is_custom
+
     order: list[Value] = []
     seen = {id(node)}
     stack: list[tuple[Value, bool]] = [(p, False) for p in reversed(node.parents)]
@@ -61,6 +67,8 @@ def _unstored_below(node: Value, generation: int) -> list[Value]:
             continue
         if id(v) in seen or v.is_leaf() or _marks.get(v) == (generation, _STORED):
             continue
+        if is_custom(v):
+            raise custom_error("pickle", v, "is code, not data")
         seen.add(id(v))
         stack.append((v, True))
         stack.extend((p, False) for p in reversed(v.parents))
@@ -92,7 +100,7 @@ def _graph(records: list[Any]) -> Value:
 
     nodes: list[Value] = []
     for record in records:
-        if record.__class__ is Value:
+        if isinstance(record, Value):
             nodes.append(record)
             continue
         rule, data, grad, label, inputs, local = record

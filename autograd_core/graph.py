@@ -23,7 +23,7 @@ from .modes import _mode
 from .rules import Undefined
 from .value import Value
 
-__all__ = ["topological_order", "backward", "grad"]
+__all__ = ["topological_order", "backward", "grad", "propagate"]
 
 _lock = threading.RLock()
 
@@ -34,14 +34,14 @@ def topological_order(root: Value | Sequence[Value]) -> list[Value]:
     Iterative depth-first post-order over parents in argument order: deterministic. Given
     several roots, one walk over all of them: each node once, shared subgraphs walked once.
     """
-    if root.__class__ is Value:
+    if isinstance(root, Value):
         return _walk([root], True)
     if isinstance(root, (str, bytes)) or not isinstance(root, Sequence):
         raise TypeError(
             f"topological_order: expected a Value or a sequence of Values, got {type(root).__name__} {root!r:.60}"
         )
     for k, r in enumerate(root):
-        if r.__class__ is not Value:
+        if not isinstance(r, Value):
             raise TypeError(f"topological_order: root {k} is {type(r).__name__} {r!r:.60}, not a Value")
     return _walk(list(root), True)
 
@@ -103,10 +103,26 @@ def _push(order: list[Value], observer: Any) -> None:
             else:
                 for p, d in zip(n[0], n[1]):
                     p.grad += d * g
+                if len(n) == 4:  # a custom node (see custom.py): its maker's closure does the step
+                    n[3]()
     except ValueError as error:  # an undefined local derivative was used
-        if v is None or not any(isinstance(d, Undefined) for d in v.local_grads):
+        if v is None or len(v._nary or ()) == 4 or not any(isinstance(d, Undefined) for d in v.local_grads):
             raise
         raise type(error)(f"{error}{describe(v.inputs)}") from None
+
+
+def propagate(node: Value) -> None:
+    """One step of the backward loop: ``p.grad += (d node/d p) * node.grad`` for each parent p.
+
+    micrograd's ``node._backward()``; the loop of :func:`backward` runs it for every node,
+    children before parents. A leaf has nothing to push.
+    """
+    if not isinstance(node, Value):
+        raise TypeError(f"propagate: expected a Value, got {type(node).__name__} {node!r:.60}")
+    if node._rule is None:
+        return
+    with _lock:
+        _push([node], None)
 
 
 def backward(root: Value, gradient: float = 1.0) -> None:
@@ -115,7 +131,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     Interior nodes are overwritten (a second call does not double-count); leaves
     accumulate, as in PyTorch, so two roots that share leaves add up in them.
     """
-    if root.__class__ is not Value:
+    if not isinstance(root, Value):
         raise TypeError(f"backward: expected a Value, got {type(root).__name__} {root!r:.60}")
     seed = as_float(gradient, "backward: gradient")
     mode = _mode()
@@ -143,12 +159,12 @@ def grad(
     gives a single result; a sequence gives a list. An input ``output`` does not depend
     on gets 0.
     """
-    single = inputs.__class__ is Value
+    single = isinstance(inputs, Value)
     if not single and (isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence)):
         raise TypeError(f"grad: inputs must be a Value or a sequence of Values, got {type(inputs).__name__}")
     wanted: list[Value] = [inputs] if isinstance(inputs, Value) else list(inputs)
     for x in [output, *wanted]:
-        if x.__class__ is not Value:
+        if not isinstance(x, Value):
             raise TypeError(f"grad: expected Values, got {type(x).__name__} {x!r:.60}")
     if not isinstance(create_graph, bool):
         raise TypeError(f"grad: create_graph must be a bool, got {type(create_graph).__name__}")
@@ -189,7 +205,7 @@ def _grads_as_values(order: list[Value], output: Value) -> dict[Value, Any]:
         args = v.inputs
         partials = rule.partials(*args, v)
         for x, d in zip(args, partials):
-            if x.__class__ is not Value:
+            if not isinstance(x, Value):
                 continue
             if isinstance(d, Undefined):
                 try:
@@ -203,4 +219,4 @@ def _grads_as_values(order: list[Value], output: Value) -> dict[Value, Any]:
 
 
 def _as_value(x: Any) -> Value:
-    return x if x.__class__ is Value else Value(x)
+    return x if isinstance(x, Value) else Value(x)

@@ -12,6 +12,7 @@ watcher), :mod:`autograd_core._errors` (input checks and error messages) and
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from itertools import compress
 from math import isfinite
 from typing import Any
@@ -63,6 +64,10 @@ class Value:
     ``Value(data, label="")``: ``data`` is stored as a float; ``grad`` starts at 0.0 and
     holds d(root)/d(self) after ``root.backward()``. Plain numbers in expressions are
     constants, not nodes.
+
+    micrograd's signature ``Value(data, _children=(), _op='', label='')`` works too (a str as
+    second argument is the label): with children, the node is a *custom node*, whose maker
+    sets ``out._backward = closure`` (see :mod:`autograd_core.custom`).
     """
 
     # One node is ONE object tracked by the garbage collector (no per-node tuples for
@@ -74,7 +79,8 @@ class Value:
     #   _in1, _d1    the same for argument position 1 of a binary rule
     #   _const       the constant argument of a binary rule (its position is the _in slot
     #                that is None); None when every argument is a Value
-    #   _nary        an n-ary rule's (parents, local derivatives, all inputs); else None
+    #   _nary        an n-ary rule's (parents, local derivatives, all inputs); else None;
+    #                a custom node's (parents, (), parents, closure) (custom.py)
     #   _mark        scratch for graph traversal (graph.py), never read anywhere else
     __slots__ = (
         "data",
@@ -99,10 +105,14 @@ class Value:
     _in1: Value | None
     _d1: Any
     _const: float | None
-    _nary: tuple[tuple[Value, ...], tuple[Any, ...], tuple[Any, ...]] | None
+    _nary: tuple[Any, ...] | None
     _mark: object
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    def __init__(self, data: Number, _children: Iterable[Value] | str = (), _op: str = "", label: str = "") -> None:
+        if _children.__class__ is str:  # Value(0.5, "w"): the label
+            if label or _op:
+                raise TypeError(f"Value: got the label twice ({_children!r} and {label or _op!r})")
+            _children, label = (), _children  # type: ignore[assignment]
         self.data = as_float(data, "Value")
         self.grad = 0.0
         if not isinstance(label, str):
@@ -110,6 +120,10 @@ class Value:
         self.label = label
         self._rule = None
         self._in0 = self._d0 = self._in1 = self._d1 = self._const = self._nary = self._mark = None
+        if _children or _op:
+            from .custom import make_custom
+
+            make_custom(self, _children, _op)
 
     # --- structure: the only way code outside value.py/graph.py reads a node ----------
 
@@ -135,8 +149,13 @@ class Value:
 
     @property
     def local_grads(self) -> tuple[Any, ...]:
-        """d self / d parent for each entry of :attr:`parents`, as computed at forward time."""
+        """d self / d parent for each entry of :attr:`parents`, as computed at forward time
+        (for a custom node, by one probe call of its closure: :func:`autograd_core.custom.probe`)."""
         if self._nary is not None:
+            if len(self._nary) == 4:
+                from .custom import probe
+
+                return probe(self)
             return self._nary[1]
         if self._in0 is None:
             return () if self._in1 is None else (self._d1,)
@@ -165,6 +184,47 @@ class Value:
         from .graph import backward
 
         backward(self, gradient)
+
+    def propagate(self) -> None:
+        """One step of the backward loop: each parent p gets ``p.grad += (d self/d p) * self.grad``.
+
+        ``backward()`` runs this for every node, children before parents; calling it node by
+        node, from the root down, is backpropagation by hand (micrograd's ``_backward()``).
+        """
+        from .graph import propagate
+
+        propagate(self)
+
+    # --- micrograd's names: views of the slots above (custom.py) ------------------------
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's ``_prev``: the set of this node's parents (empty for a leaf)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's ``_op``: ``'+'``, ``'*'``, ``'**2'``, ``'ReLU'``, ``'tanh'``, ...; ``''`` for a leaf."""
+        from .custom import micrograd_op
+
+        return micrograd_op(self)
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """micrograd's ``_backward``: this node's step of the backward loop (see :meth:`propagate`).
+
+        Assignable only on a custom node (``Value(data, _children, _op)``): the closure then
+        is its step, run by ``backward()`` in topological order.
+        """
+        from .custom import closure_of, is_custom
+
+        return closure_of(self) if is_custom(self) else self.propagate
+
+    @_backward.setter
+    def _backward(self, closure: Callable[[], None]) -> None:
+        from .custom import set_closure
+
+        set_closure(self, closure)
 
     # --- arithmetic ------------------------------------------------------------------
 
@@ -336,12 +396,12 @@ def apply(rule: Rule, *args: Value | Number) -> Value | float:
     if n == 2:
         return apply_binary(rule, args[0], args[1])
     at = where(rule, "apply")
-    return apply_nary(rule, tuple(a if a.__class__ is Value else as_float(a, at, i) for i, a in enumerate(args)))
+    return apply_nary(rule, tuple(a if isinstance(a, Value) else as_float(a, at, i) for i, a in enumerate(args)))
 
 
 def apply_unary(rule: Rule, x: Any) -> Any:
     """:func:`apply` for a rule of one input (one Python call fewer, for hot loops)."""
-    if x.__class__ is not Value:
+    if x.__class__ is not Value and not isinstance(x, Value):  # a subclass's instance is a Value too
         return _constants_only(rule, (x,), None, "apply_unary")
     a = x.data
     try:
@@ -375,8 +435,11 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
     """:func:`apply` for a rule of two inputs."""
     xv = x.__class__ is Value
     yv = y.__class__ is Value
-    if not (xv or yv):
-        return _constants_only(rule, (x, y), None, "apply_binary")
+    if not (xv and yv):  # a constant, or an instance of a subclass of Value
+        xv = xv or (x.__class__ is not float and isinstance(x, Value))
+        yv = yv or (y.__class__ is not float and isinstance(y, Value))
+        if not (xv or yv):
+            return _constants_only(rule, (x, y), None, "apply_binary")
     a = x.data if xv else (x if x.__class__ is float else as_float(x, where(rule, "apply_binary"), 0))
     b = y.data if yv else (y if y.__class__ is float else as_float(y, where(rule, "apply_binary"), 1))
     try:
@@ -491,7 +554,7 @@ def _classify(rule: Any, args: tuple[Any, ...]) -> Any:
         raise not_a_rule("apply_nary", rule)
     if not isinstance(args, (tuple, list)):
         raise TypeError(f"apply_nary: inputs must be a tuple, got {type(args).__name__} {args!r:.60}")
-    mask = [a.__class__ is Value for a in args]
+    mask = [isinstance(a, Value) for a in args]
     at = where(rule, "apply_nary")
     values = [a.data if m else as_float(a, at, i) for i, (a, m) in enumerate(zip(args, mask))]
     if not any(mask):
@@ -527,11 +590,11 @@ def _restored(rule: Rule, data: float, grad: float, label: str, args: tuple[Any,
     node.data, node.grad, node.label, node._rule, node._mark = data, grad, label, rule, None
     node._in0 = node._d0 = node._in1 = node._d1 = node._const = node._nary = None
     if rule.arity < 0:
-        node._nary = (tuple(a for a in args if a.__class__ is Value), local, args)
+        node._nary = (tuple(a for a in args if isinstance(a, Value)), local, args)
         return node
     slots = iter(local)
     for position, a in enumerate(args):
-        if a.__class__ is not Value:
+        if not isinstance(a, Value):
             node._const = float(a)
         elif position == 0:
             node._in0, node._d0 = a, next(slots)

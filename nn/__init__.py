@@ -7,6 +7,7 @@ and cross-entropy L = -Σ_i y_i log p_i for K classes.
 
 from autograd_core import __version__ as __version__
 
+from . import micrograd  # micrograd's Neuron/Layer/MLP: `from nn import micrograd as nn`
 from .data import (
     batches,
     load_digits,
@@ -85,4 +86,6 @@ __all__ = [
     "predict_class",
     # PyTorch (the torch extra)
     "to_torch",
+    # micrograd's nn, same signatures
+    "micrograd",
 ]

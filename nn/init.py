@@ -56,12 +56,13 @@ INITS: dict[str, Init] = {"xavier": xavier_uniform, "he": he_uniform, "uniform":
 
 def make_rng(seed: Seed, owner: str = "make_rng") -> random.Random:
     """A ``random.Random`` from a seed: an int seeds a new generator, a generator is used as is
-    (and advanced), ``None`` gives a generator seeded from the operating system. ``owner``
-    names the caller in the error."""
+    (and advanced), ``None`` gives the module-level generator of :mod:`random` (the one
+    ``random.seed(...)`` seeds, as in micrograd and the lecture). ``owner`` names the caller
+    in the error."""
     if isinstance(seed, random.Random):
         return seed
     if seed is None:
-        return random.Random()
+        return random._inst  # what random.uniform, random.seed, ... are bound to
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(
             f"{owner}: seed must be None, an int or a random.Random, got {type(seed).__name__} {seed!r:.60}"

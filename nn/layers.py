@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from autograd_core import RULES, Rule, Value, apply_nary, apply_unary
 
@@ -94,7 +94,14 @@ def _inputs(owner: str, x: Inputs) -> list[Value]:
         raise TypeError(f"{owner}: inputs must be numbers or Values ({error})") from None
 
 
-def _forward(neurons: Sequence[Neuron], activation: Activation, xs: Sequence[Value]) -> list[Value]:
+class _Weighted(Protocol):
+    """Anything with a neuron's weights: ``w`` = [w_1..w_d] and the bias ``b`` = w_0."""
+
+    w: list[Value]
+    b: Value
+
+
+def _forward(neurons: Sequence[_Weighted], activation: Activation, xs: Sequence[Value]) -> list[Value]:
     """x_j = θ(s_j) for each neuron, s_j = w_0j + Σ_i w_ij x_i: one affine node (+ one θ node).
 
     The one place that computes a neuron's output; it reads ``neuron.b``/``neuron.w`` now,

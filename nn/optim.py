@@ -63,7 +63,7 @@ class Optimizer:
         if not self.params:
             raise ValueError(f"{owner}: no parameters to optimize")
         for p in self.params:
-            if p.__class__ is not Value:
+            if not isinstance(p, Value):
                 raise TypeError(f"{owner}: parameters must be Values, got {type(p).__name__} {p!r:.60}")
         if len({id(p) for p in self.params}) != len(self.params):
             raise ValueError(f"{owner}: a parameter appears more than once")

@@ -307,7 +307,7 @@ class Compiled:
             self._count(_why(error))
         leaves = [Value(x, label) for x, label in zip(flat, self._current.trace.arg_labels)]
         out = self.f(*unflatten(leaves, self._specs, self._kinds))
-        if out.__class__ is not Value:
+        if not isinstance(out, Value):
             raise TypeError(f"compile: f must return one scalar Value, got {type(out).__name__}")
         out.backward(seed)
         return out.data
@@ -335,10 +335,10 @@ class Compiled:
             out = self.f(*unflatten(leaves, self._specs, self._kinds))
         if self._several:
             outs = list(out) if isinstance(out, (list, tuple)) else [out]
-            if any(o.__class__ is not Value for o in outs):
+            if any(not isinstance(o, Value) for o in outs):
                 raise TypeError(f"compile_forward: f must return a Value or a list of Values, got {out!r:.60}")
             return tuple(o.data for o in outs)
-        if out.__class__ is not Value:
+        if not isinstance(out, Value):
             raise TypeError(f"compile: f must return one scalar Value, got {type(out).__name__}")
         return out.data
 
@@ -362,7 +362,7 @@ class Compiled:
 
         with watch_comparisons(count):
             out = self.f(*unflatten(leaves, self._specs, self._kinds))
-        if out.__class__ is not Value:
+        if not isinstance(out, Value):
             raise TypeError(f"compile: f must return one scalar Value, got {type(out).__name__}")
         ids = {id(v) for v in leaves}
         params = {id(v): v for v in topological_order(out) if v.is_leaf() and id(v) not in ids}

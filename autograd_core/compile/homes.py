@@ -49,7 +49,7 @@ class Homes:
         stack: list[Any] = [f]
         while stack and len(seen) < MAX_WALK:
             x = stack.pop()
-            if id(x) in seen or isinstance(x, _OPAQUE) or x.__class__ is Value:
+            if id(x) in seen or isinstance(x, (Value, *_OPAQUE)):
                 continue
             seen.add(id(x))
             kind = type(x)

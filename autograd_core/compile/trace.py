@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from ..custom import custom_error, is_custom
 from ..graph import topological_order
 from ..modes import get_observer, observing
 from ..rules import Rule
@@ -280,7 +281,7 @@ def _run(
         out = f(*unflatten(leaves, specs, kinds))
     outputs = list(out) if several and isinstance(out, (list, tuple)) and out else [out]
     for o in outputs:
-        if o.__class__ is not Value:
+        if not isinstance(o, Value):
             what = (
                 f"a {type(out).__name__} of {len(out)}"
                 if isinstance(out, (list, tuple))
@@ -338,9 +339,9 @@ def _convert(
     for op, left, right, _ in events:
         if op == "float":
             float_reads += 1
-        elif left.__class__ is Value:
+        elif isinstance(left, Value):
             tops.append(left)
-            if right.__class__ is Value:
+            if isinstance(right, Value):
                 tops.append(right)
     ancestors: set[int] = set()
     for t, top in enumerate(tops):
@@ -353,18 +354,20 @@ def _convert(
                 refs[id(v)] = ("l", len(leaves))
                 leaves.append((weakref.ref(v), v.data, v.label))
                 continue
-            inputs = [refs[id(x)] if x.__class__ is Value else ("c", x) for x in v.inputs]
+            if is_custom(v):
+                raise custom_error("compile", v, "is Python code the generated replay cannot run")
+            inputs = [refs[id(x)] if isinstance(x, Value) else ("c", x) for x in v.inputs]
             refs[id(v)] = ("n", len(nodes))
-            nodes.append(Node(cast(Rule, v.rule), inputs, [x.__class__ is Value for x in v.inputs], v.label, v.data))
+            nodes.append(Node(cast(Rule, v.rule), inputs, [isinstance(x, Value) for x in v.inputs], v.label, v.data))
         if t == 0 and not several:
             ancestors = {r[1] for r in (refs[id(v)] for v in order) if r[0] == "n"}
     guards: list[Guard] = []
     for op, left, right, result in events:
         if op == "float":
             continue
-        if left.__class__ is not Value:
+        if not isinstance(left, Value):
             continue
-        if op == "bool" or right.__class__ is Value:
+        if op == "bool" or isinstance(right, Value):
             r = None if op == "bool" else refs[id(right)]
         elif isinstance(right, numbers.Real) and not isinstance(right, bool):
             r = ("c", float(right))

@@ -23,7 +23,7 @@ __all__ = ["joint_order", "push_forward", "pull_back"]
 def joint_order(roots: Iterable[Any]) -> list[Value]:
     """Every node the Values among ``roots`` depend on, parents before children, each once
     (:func:`autograd_core.topological_order` of all of them in one walk)."""
-    return topological_order([r for r in roots if r.__class__ is Value])
+    return topological_order([r for r in roots if isinstance(r, Value)])
 
 
 def push_forward(order: list[Value], seeds: dict[Value, float]) -> dict[Value, Any]:

@@ -83,7 +83,7 @@ def _call(
         raise ValueError(
             f"{op}: {name} has {len(leaves)} entries, which f does not take as positional arguments ({error})"
         ) from None
-    if result.__class__ is Value or _is_number(result):
+    if isinstance(result, Value) or _is_number(result):
         if shape == _LIST:
             raise TypeError(
                 f"{op}: f must return a list of Values, got one {type(result).__name__}; "
@@ -97,7 +97,7 @@ def _call(
                 f"of {len(result)}; use jacobian for a function with several outputs"
             )
         for k, r in enumerate(result):
-            if r.__class__ is not Value and not _is_number(r):
+            if not isinstance(r, Value) and not _is_number(r):
                 raise TypeError(
                     f"{op}: f returned a list whose entry {k} is {type(r).__name__} {r!r:.60}, not a Value or a number"
                 )
@@ -108,7 +108,7 @@ def _call(
 
 def _read(table: dict[Value, Any], nodes: Sequence[Any]) -> list[float]:
     """The entries of ``table`` for ``nodes`` (0.0 for constants and nodes without an entry)."""
-    return [float(table.get(v, 0.0)) if v.__class__ is Value else 0.0 for v in nodes]
+    return [float(table.get(v, 0.0)) if isinstance(v, Value) else 0.0 for v in nodes]
 
 
 def jvp(f: Function, primals: Sequence[float], tangents: Sequence[float]) -> tuple[Any, Any]:
@@ -148,7 +148,7 @@ def vjp(f: Function, primals: Sequence[float], cotangent: Any) -> tuple[Any, lis
             )
     seeds: dict[Value, float] = {}
     for o, u in zip(outs, us):
-        if o.__class__ is Value:
+        if isinstance(o, Value):
             seeds[o] = seeds.get(o, 0.0) + u  # an output listed twice gets both cotangents
     adjoint = pull_back(joint_order(outs), seeds)
     values = [data_of(o) for o in outs]
@@ -170,13 +170,13 @@ def jacobian(f: Function, xs: Sequence[float], *, mode: str = "auto") -> list[li
     if mode == "forward" or (mode == "auto" and n <= m):
         columns = [_read(push_forward(order, {x: 1.0}), outs) for x in leaves]
         return [[columns[i][k] for i in range(n)] for k in range(m)]
-    return [_read(pull_back(order, {o: 1.0}), leaves) if o.__class__ is Value else [0.0] * n for o in outs]
+    return [_read(pull_back(order, {o: 1.0}), leaves) if isinstance(o, Value) else [0.0] * n for o in outs]
 
 
 def _gradient_values(op: str, f: Function, xs: list[float]) -> tuple[list[Value], list[Value]]:
     """(leaves, ∇f as differentiable Values) for a scalar ``f``: ``grad(..., create_graph=True)``."""
     leaves, (out,), _ = _call(op, f, xs, _SCALAR)
-    if out.__class__ is not Value:
+    if not isinstance(out, Value):
         return leaves, []
     with enable_grad():
         return leaves, grad(out, leaves, create_graph=True)

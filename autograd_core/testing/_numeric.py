@@ -67,7 +67,7 @@ def central_difference(
 
 def as_float(x: Any) -> float:
     """A derivative as a float: Values give their data; ``Undefined`` gives nan."""
-    if x.__class__ is Value:
+    if isinstance(x, Value):
         return x.data
     if isinstance(x, Undefined):
         return math.nan
@@ -103,7 +103,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def describe_input(x: Any) -> str:
     """An input of a node: a labelled Value, an unlabelled Value (op, data), or a constant."""
-    if x.__class__ is Value:
+    if isinstance(x, Value):
         name = f"'{x.label}'" if x.label else (x.op or "leaf")
         return f"{name}={x.data!r}"
     return f"const {x!r}"

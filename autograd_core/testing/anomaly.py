@@ -69,7 +69,7 @@ class _Observer:
         parts = []
         for a in node.inputs:
             text = describe_input(a)
-            if a.__class__ is Value and a.op:
+            if isinstance(a, Value) and a.op:
                 text += f" [{self.site_of(a)}]"
             parts.append(text)
         return ", ".join(parts)

@@ -8,7 +8,9 @@ magnitude, ``h_i = eps * max(1, |x_i|)`` (so a correct f passes at |x| = 1e9 as 
 derivatives (step ``h_j``). A pass is ``|a - n| <= atol + rtol |n|`` (a absolute, n numeric).
 
 On a mismatch the error has a per-input table and names the first node, in topological
-order, whose recorded local derivative disagrees with a numeric check of its rule alone.
+order, whose recorded local derivative disagrees with a numeric check of its rule alone,
+or, for a custom node (micrograd's ``_backward`` closure, which has no rule to evaluate),
+whose closure disagrees with the chain rule on finite differences of the node and its parents.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from functools import partial
 from typing import Any
 
 from .._checks import flag, real
+from ..custom import is_custom, probe
 from ..graph import grad, topological_order
 from ..value import Value, no_grad
 from ._numeric import (
@@ -53,7 +56,7 @@ def _check_settings(name: str, f: Any, eps: Any, atol: Any, rtol: Any) -> None:
 
 def _leaves(inputs: Any, name: str = "gradcheck") -> list[Value]:
     """Values are used as they are (so ``f`` may close over them); real numbers become leaves."""
-    if inputs.__class__ is Value or isinstance(inputs, numbers.Real):
+    if isinstance(inputs, Value) or isinstance(inputs, numbers.Real):
         items = [inputs]
     elif isinstance(inputs, Iterable) and not isinstance(inputs, (str, bytes, Mapping)):
         items = list(inputs)
@@ -66,7 +69,7 @@ def _leaves(inputs: Any, name: str = "gradcheck") -> list[Value]:
         raise ValueError(f"{name}: no inputs to check")
     leaves = []
     for i, x in enumerate(items):
-        if x.__class__ is Value:
+        if isinstance(x, Value):
             leaves.append(x)
         elif isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x):
             leaves.append(Value(float(x), label=f"inputs[{i}]"))
@@ -95,7 +98,7 @@ def _step(eps: float, x: float) -> float:
 
 def _scalar(f: Fn, xs: list[Value]) -> Value:
     out = f(*xs)
-    if out.__class__ is not Value:
+    if not isinstance(out, Value):
         raise TypeError(
             f"gradcheck: f must return a scalar Value (built from its inputs), got {type(out).__name__} {out!r:.60}"
         )
@@ -130,18 +133,18 @@ def first_bad_node(
     ``rule.forward`` at the node's inputs. With ``second_order`` also the rule's partials
     rebuilt on Values and their derivatives (see :func:`check_point`).
     """
-    if root.__class__ is not Value:
+    if not isinstance(root, Value):
         raise TypeError(f"first_bad_node: root must be a Value, got {type(root).__name__} {root!r:.60}")
     _check_settings("first_bad_node", _NO_F, eps, atol, rtol)
     flag("first_bad_node", "second_order", second_order)
     order = topological_order(root)
     for k, node in enumerate(order):
         rule = node.rule
-        if rule is None:
+        if rule is None or is_custom(node):  # a closure has no rule to evaluate: see _first_bad_closure
             continue
         args = node.inputs
-        x = [a.data if a.__class__ is Value else float(a) for a in args]
-        positions = [i for i, a in enumerate(args) if a.__class__ is Value]
+        x = [a.data if isinstance(a, Value) else float(a) for a in args]
+        positions = [i for i, a in enumerate(args) if isinstance(a, Value)]
         where = (
             f"node {k} of {len(order)} in topological order: '{rule.name}' node "
             f"(data={node.data!r}) with inputs ({', '.join(describe_input(a) for a in args)})"
@@ -161,10 +164,69 @@ def first_bad_node(
     return None
 
 
-def _raise(kind: str, header: list[str], rows: list[list[Any]], root: Value, eps: float, second_order: bool) -> None:
-    culprit = first_bad_node(root, eps=eps, second_order=second_order)
+def _values_at(f: Fn, xs: list[Value], point: Sequence[float], ops: list[str]) -> list[float] | None:
+    """Every node's data in topological order with the inputs at ``point`` (data restored after),
+    or None if f fails there or its graph has another shape than ``ops``."""
+    saved = [x.data for x in xs]
+    try:
+        for x, v in zip(xs, point):
+            x.data = v
+        order = topological_order(_scalar(f, xs))
+        return [v.data for v in order] if [v.op for v in order] == ops else None
+    except (ArithmeticError, ValueError):
+        return None
+    finally:
+        for x, v in zip(xs, saved):
+            x.data = v
+
+
+def _first_bad_closure(f: Fn, xs: list[Value], root: Value, eps: float, atol: float, rtol: float) -> str | None:
+    """The first custom node whose ``_backward`` closure disagrees with the chain rule on finite
+    differences: for each input x_j, numeric d node/d x_j against Σ_p (closure's d node/d p) d p/d x_j,
+    every term from re-running f at x ± h_j e_j and reading its nodes at the same positions."""
+    order = topological_order(root)
+    customs = [k for k, v in enumerate(order) if is_custom(v)]
+    if not customs:
+        return None
+    ops = [v.op for v in order]
+    index = {id(v): k for k, v in enumerate(order)}
+    point = [x.data for x in xs]
+    slopes: list[list[float] | None] = []  # per input j: d node_k / d x_j for every k
+    for j in range(len(xs)):
+        h = _step(eps, point[j])
+        sides = [_values_at(f, xs, [z + (s if i == j else 0.0) for i, z in enumerate(point)], ops) for s in (h, -h)]
+        up, down = sides
+        slopes.append(None if up is None or down is None else [(a - b) / (2 * h) for a, b in zip(up, down)])
+    for k in customs:
+        node = order[k]
+        local = probe(node)
+        for j, d in enumerate(slopes):
+            if d is None:
+                continue
+            predicted = math.fsum(g * d[index[id(p)]] for g, p in zip(local, node.parents))
+            if not close(predicted, d[k], max(atol, 1e-6), max(rtol, 1e-4)):
+                shown = ", ".join(f"{describe_input(p)}: {fmt(g)}" for p, g in zip(node.parents, local))
+                return (
+                    f"node {k} of {len(order)} in topological order: custom node {node.op!r}"
+                    f"{f' (label {node.label!r})' if node.label else ''} (data={node.data!r}): its _backward "
+                    f"gives d out/d parent = ({shown}), so d out/d input {_label(j, xs[j])} would be "
+                    f"{fmt(predicted)}, but finite differences give {fmt(d[k])}"
+                )
+    return None
+
+
+def _raise(
+    kind: str,
+    header: list[str],
+    rows: list[list[Any]],
+    root: Value,
+    eps: float,
+    second_order: bool,
+    closure: str | None = None,
+) -> None:
+    culprit = closure or first_bad_node(root, eps=eps, second_order=second_order)
     blame = (
-        f"first node whose rule disagrees: {culprit}"
+        f"first node whose {'_backward closure' if closure else 'rule'} disagrees: {culprit}"
         if culprit
         else "no single node's rule disagrees with finite differences: check the chain rule, a use of "
         ".data/float() inside f, or a kink within eps * max(1, |x|) of an input (try a smaller eps)"
@@ -205,7 +267,9 @@ def gradcheck(f: Fn, inputs: Any, eps: float = 1e-6, atol: float = 1e-7, rtol: f
             ]
         )
     if not ok:
-        _raise("gradient", ["input", "analytic", "numeric", "abs error", "rel error", ""], rows, out, eps, False)
+        closure = _first_bad_closure(f, xs, out, eps, atol, rtol)
+        header = ["input", "analytic", "numeric", "abs error", "rel error", ""]
+        _raise("gradient", header, rows, out, eps, False, closure)
     return True
 
 

@@ -224,7 +224,7 @@ def check_point(
     if found or not second_order:
         return found
     for i, p in enumerate(on_values):
-        row = grad(p, leaves) if p.__class__ is Value else [0.0] * len(x)
+        row = grad(p, leaves) if isinstance(p, Value) else [0.0] * len(x)
         for j in range(len(x)):
             numeric = central_difference(functools.partial(_float_partial, rule, i), x, j, steps[j])
             if numeric is not None and not close(row[j], numeric, atol, rtol):

@@ -40,7 +40,7 @@ _DOT_START = re.compile(r"\s*(?:strict\s+)?(?:di)?graph\b", re.IGNORECASE)
 
 def _drawable(name: str, obj: Any) -> Any:
     """A Value, a graphviz graph (an object with a str ``.source``) or DOT source text."""
-    if obj.__class__ is Value or isinstance(getattr(obj, "source", None), str):
+    if isinstance(obj, Value) or isinstance(getattr(obj, "source", None), str):
         return obj
     if isinstance(obj, str):
         if not _DOT_START.match(obj):

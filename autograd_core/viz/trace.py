@@ -193,13 +193,13 @@ def op_label(node: Value, precision: int = 4, max_args: int = 6) -> str:
     if fn is None:
         return ""
     inputs = node.inputs
-    has_constants = any(x.__class__ is not Value for x in inputs)
+    has_constants = any(not isinstance(x, Value) for x in inputs)
     if not has_constants:
         return fn.name if len(inputs) == 1 else fn.symbol or fn.name  # "square", not a lone "²"
-    shown = ["\u2022" if x.__class__ is Value else f"{x:.{precision}g}" for x in inputs]
+    shown = ["\u2022" if isinstance(x, Value) else f"{x:.{precision}g}" for x in inputs]
     if fn.symbol and len(inputs) == 2:
         return f"{shown[0]} {fn.symbol} {shown[1]}"
     if len(inputs) > max_args:
-        k = sum(1 for x in inputs if x.__class__ is not Value)
+        k = sum(1 for x in inputs if not isinstance(x, Value))
         return f"{fn.name} ({len(inputs)} inputs, {k} constant{'s' if k != 1 else ''})"
     return f"{fn.name}({', '.join(shown)})"

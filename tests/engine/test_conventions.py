@@ -122,12 +122,12 @@ LIBRARY = Path(ac.__file__).resolve().parent
 PRIVATE_FIELD = re.compile(r"\.(_rule|_in0|_in1|_d0|_d1|_const|_nary|_mark|_fn|_p0|_p1)\b")
 
 
-def test_no_module_outside_value_and_graph_reads_a_private_node_field():
+def test_no_module_outside_value_graph_and_custom_reads_a_private_node_field():
     roots = [LIBRARY, LIBRARY.parent / "nn"]
     offenders = []
     for root in roots:
         for path in root.rglob("*.py"):
-            if path.parent == LIBRARY and path.name in ("value.py", "graph.py"):
+            if path.parent == LIBRARY and path.name in ("value.py", "graph.py", "custom.py"):
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if PRIVATE_FIELD.search(line) and "self._" not in line:
