@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,7 +86,8 @@ class _Variant:
     __slots__ = ("trace", "program", "params", "owner", "call", "over", "values")
 
     def __init__(self, trace: Trace, program: Program, owner: Compiled) -> None:
-        self.trace, self.program, self.params, self.owner = trace, program, trace.params, owner
+        self.trace, self.program, self.params = trace, program, trace.params
+        self.owner = weakref.ref(owner)  # no reference cycle: a dropped compiled function is freed at once
 
     def __getattr__(self, which: str) -> Any:  # call, over, values: compiled the first time
         if which not in ("call", "over", "values"):
@@ -95,12 +97,16 @@ class _Variant:
             fn = self.program.function(which)
         except (SyntaxError, RecursionError, MemoryError, ValueError) as error:  # a bug of codegen: say so once
             reason = f"the generated {which!r} function does not compile ({type(error).__name__}: {error})"
-            self.owner._warn(reason)
+            owner = self.owner()
+            if owner is not None:
+                owner._warn(reason)
 
             def fn(*args: Any) -> Any:
                 raise UseEngine(reason)
 
-        self.owner.stats.compile_seconds += time.perf_counter() - t0
+        owner = self.owner()
+        if owner is not None:
+            owner.stats.compile_seconds += time.perf_counter() - t0
         setattr(self, which, fn)
         return fn
 
