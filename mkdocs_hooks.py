@@ -8,6 +8,10 @@ Docstrings also write matrix entries the way the math does, ``W[j][i]``; Markdow
 as a reference link and mkdocs-autorefs warns that no target ``i`` exists, which
 ``mkdocs build --strict`` turns into a failure. Those warnings, and only those (a
 one-letter index as the target), are dropped; every other unresolved reference still fails.
+
+The API reference's ``<!-- RULES table -->`` becomes the table of basic functions, generated
+from :data:`autograd_core.rules.RULES` (:func:`rules_table`), so it lists exactly the rows the
+engine has.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import logging
 import re
 from typing import Any
 
+RULES_MARKER = "<!-- RULES table -->"
 INDEX_TARGET = re.compile(r"Could not find cross-reference target '[a-z]'$")
 ROLE = re.compile(r":(?:func|class|meth|attr|mod|data|exc|obj|const):<code>(~?)([^<]*)</code>")
 
@@ -37,3 +42,28 @@ def _role(match: re.Match[str]) -> str:
 
 def on_page_content(html: str, **kwargs: Any) -> str:
     return ROLE.sub(_role, html)
+
+
+def _interval_text(intervals: tuple[tuple[float, float], ...]) -> str:
+    return " ∪ ".join(f"[{lo:g}, {hi:g}]" for lo, hi in intervals)
+
+
+def rules_table() -> str:
+    """``RULES`` as a Markdown table: name, arity, forward, derivative(s), domain of each input."""
+    from autograd_core.rules import RULES, VARIADIC
+
+    rows = ["| name | arity | forward | derivative | domain |", "|---|---|---|---|---|"]
+    for rule in RULES.values():
+        forward, _, derivative = rule.math.partition("; ")
+        if rule.arity == VARIADIC:
+            arity, inputs = "n", ("each input",)
+        else:
+            arity, inputs = str(rule.arity), ("x", "y")[: rule.arity]
+        domain = "; ".join(f"{name}: {_interval_text(d)}" for name, d in zip(inputs, rule.domain))
+        cells = [f"`{rule.name}`", arity, f"`{forward}`", f"`{derivative}`", domain]
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(rows)
+
+
+def on_page_markdown(markdown: str, **kwargs: Any) -> str:
+    return markdown.replace(RULES_MARKER, rules_table()) if RULES_MARKER in markdown else markdown

@@ -45,6 +45,17 @@ class Rule:
     They must compute exactly what ``forward``/``partials`` compute on floats. Without
     them (and for the variadic rows) generated code calls ``forward``/``partials``, or
     evaluates them on symbols when they are plain arithmetic.
+
+    :param name: the key of the row in :data:`RULES`, e.g. ``"tanh"``.
+    :param arity: the number of inputs, or ``VARIADIC`` (-1) for any number.
+    :param forward: ``forward(*xs) -> float`` on plain floats; raises outside the domain.
+    :param partials: ``partials(*xs, out) -> tuple``: one local derivative per input,
+        arithmetic only, so it runs on floats and on Values.
+    :param math: ``"formula; d/dx = ..."``: the function and its derivatives, for people (docs, drawings).
+    :param domain: per input, the intervals the gradient checks and strategies draw from.
+    :param symbol: an operator symbol for drawings (``"+"``, ``"²"``), empty for a named function.
+    :param forward_code: the forward formula as a ``str.format`` template for ``compile`` (optional).
+    :param partials_code: one template per input for the partials, for ``compile`` (optional).
     """
 
     name: str

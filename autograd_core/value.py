@@ -68,6 +68,9 @@ class Value:
     micrograd's signature ``Value(data, _children=(), _op='', label='')`` works too (a str as
     second argument is the label): with children, the node is a *custom node*, whose maker
     sets ``out._backward = closure`` (see :mod:`autograd_core.custom`).
+
+    :param data: the number (an int, float or anything ``float()`` accepts exactly); stored as ``float``.
+    :param label: a name for drawings and error messages, e.g. ``"w_11^(1)"``.
     """
 
     # One node is ONE object tracked by the garbage collector (no per-node tuples for

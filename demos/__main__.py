@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import ast
 import sys
+import textwrap
 from pathlib import Path
 
 __all__ = ["demos", "main"]
 
 FOLDER = Path(__file__).resolve().parent
+WIDTH = 78
+"""Lines of the listing wrap at this width (it is also shown on the docs' demos page)."""
 
 
 def _summary(doc: str) -> str:
@@ -39,10 +42,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows = demos()
     width = max(len(name) for name, _ in rows)
-    print("Demos (run one with python -m demos.<name>; --quick for a fast run, --out DIR for its files):")
+    print("Demos (python -m demos.<name> runs one; --quick: fast; --out DIR: files):")
     for name, summary in rows:
-        print(f"  {name.ljust(width)}  {summary}")
-    print('They need the demos extra: pip install -e ".[demos,viz]"')
+        first = f"  {name.ljust(width)}  "
+        indent = " " * len(first)
+        print(textwrap.fill(summary, WIDTH, initial_indent=first, subsequent_indent=indent, break_on_hyphens=False))
+    print("They need two extras, demos (matplotlib, scikit-learn, tqdm) and viz (graphviz):")
+    print('pip install -e ".[demos,viz]"')
     return 0
 
 

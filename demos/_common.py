@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +34,7 @@ __all__ = [
     "save_png",
     "write_text",
     "finish",
+    "steps_text",
     "grid_scores",
     "plot_points",
     "plt",
@@ -69,9 +70,22 @@ def start(
     return args, out
 
 
-def progress(items: Iterable[T], desc: str, total: int | None = None) -> Iterable[T]:
-    """``items`` wrapped in a tqdm progress bar (on stderr)."""
-    return tqdm(items, desc=desc, total=total, unit="step", dynamic_ncols=True, leave=True)
+def progress(items: Iterable[T], desc: str, total: int | None = None) -> Iterator[T]:
+    """``items`` with a tqdm progress bar (on stderr). A loop that stops early (converged) ends
+    its bar at the step it reached, shown as complete, not as an interrupted run."""
+    bar = tqdm(total=total if total is not None else _length(items), desc=desc, unit="step", dynamic_ncols=True)
+    try:
+        for item in items:
+            yield item
+            bar.update()
+    finally:
+        bar.total = bar.n
+        bar.refresh()
+        bar.close()
+
+
+def _length(items: Iterable[Any]) -> int | None:
+    return len(items) if isinstance(items, Sized) else None
 
 
 def counter(total: int, desc: str) -> Any:
@@ -92,15 +106,22 @@ def write_text(path: Path, text: str) -> Path:
     return atomic_write_text(path, text)
 
 
-def finish(out: Path, metrics: dict[str, Any]) -> dict[str, Any]:
-    """Print the metrics, write them to ``out/metrics.json``, return them."""
+def finish(out: Path, metrics: dict[str, Any], result: str) -> dict[str, Any]:
+    """Print the metrics, write them to ``out/metrics.json``, end with the one line ``result``
+    (what the run achieved), return the metrics."""
     print("metrics:")
     for key, value in metrics.items():
         shown = f"{value:.6g}" if isinstance(value, float) else value
         print(f"  {key}: {shown}")
     write_text(out / "metrics.json", json.dumps(metrics, indent=1, sort_keys=True) + "\n")
     print(f"wrote {out / 'metrics.json'}")
+    print(f"result: {result}")
     return metrics
+
+
+def steps_text(steps: int | None, limit: str = "") -> str:
+    """``"in 6 steps"``, or ``"not within <limit>"`` for a run that did not converge (``None``)."""
+    return f"in {steps} steps" if steps is not None else f"not within {limit or 'the step limit'}"
 
 
 def grid_scores(

@@ -241,7 +241,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "total_seconds": time.perf_counter() - t_start,
         "model_file": str(path),
     }
-    return finish(out, metrics)
+    result = f"{test_acc:.1%} test accuracy on {len(X_test)} held-out digits; the reloaded model gives the same"
+    return finish(out, metrics, result)
 
 
 if __name__ == "__main__":

@@ -172,7 +172,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "loss_after": e_after.data,
         "n_parameters": len(params),
     }
-    return finish(out, metrics)
+    result = (
+        f"the δ recursion equals the engine's gradients (to {delta_diff:.0e}) and one SGD step lowered e "
+        f"from {loss_before:.4f} to {e_after.data:.4f}"
+    )
+    return finish(out, metrics, result)
 
 
 if __name__ == "__main__":

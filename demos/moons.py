@@ -20,7 +20,7 @@ from autograd_core.compile import compile_forward
 from autograd_core.viz.replay import save_replay
 from autograd_core.viz.snapshots import Recorder
 
-from ._common import finish, grid_scores, plot_points, plt, progress, save_png, start
+from ._common import counter, finish, grid_scores, plot_points, plt, save_png, start
 
 __all__ = ["main", "train", "lecture_model", "micrograd_model"]
 
@@ -91,8 +91,8 @@ def train(
     ``loss_fn`` returns a Value to call ``backward()`` on, or (from :func:`compiled_loss`) a
     float whose gradients are already in ``.grad``. ``recorder``: a snapshot per step (replay page)."""
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
-    bar = progress(range(steps), desc=name)
-    for _ in bar:
+    bar = counter(steps, desc=name)
+    for _ in range(steps):
         optimizer.zero_grad()
         loss, scores = loss_fn(model, X, ys)
         value = loss.data if isinstance(loss, Value) else loss
@@ -107,6 +107,8 @@ def train(
             recorder.record(value)
         if schedule is not None:
             schedule.step()
+        bar.update()
+    bar.close()
     loss, scores = loss_fn(model, X, ys)
     history["loss"].append(loss.data if isinstance(loss, Value) else loss)
     history["accuracy"].append(nn.accuracy([nn.predict_sign(s) for s in scores], ys))
@@ -192,7 +194,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "micrograd_100pct_from_step": _perfect_from(hist_b["accuracy"]),
         "micrograd_seconds": time_b,
     }
-    return finish(out, metrics)
+    result = (
+        f"train accuracy {hist_a['accuracy'][-1]:.0%} (lecture: tanh, square loss) and "
+        f"{hist_b['accuracy'][-1]:.0%} (micrograd: relu, hinge loss) after {steps} steps"
+    )
+    return finish(out, metrics, result)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from typing import Any
 import autograd_core as ac
 from autograd_core import Value, viz
 
-from ._common import finish, plt, progress, save_png, start
+from ._common import finish, plt, progress, save_png, start, steps_text
 
 __all__ = [
     "main",
@@ -247,7 +247,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "rosenbrock_gd_distance": _distance(gd_path[-1]),
         "rosenbrock_max_hessian_rel_error": hessian_err,
     }
-    return finish(out, metrics)
+    result = (
+        f"from x = -2 Newton reached f'(x) = 0 {steps_text(metrics['newton_steps'])}, gradient descent "
+        f"{steps_text(metrics['gd_steps'], f'{gd_steps} steps')}; on Rosenbrock (to 1e-8) Newton converged "
+        f"{steps_text(metrics['rosenbrock_newton_steps'])}, gradient descent "
+        f"{steps_text(metrics['rosenbrock_gd_steps'], 'its step limit')}"
+    )
+    return finish(out, metrics, result)
 
 
 if __name__ == "__main__":

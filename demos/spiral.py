@@ -153,7 +153,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "sgd_train_accuracy": sgd["accuracy"],
         "train_seconds": seconds,
     }
-    return finish(out, metrics)
+    result = f"train accuracy {adam['accuracy']:.0%} with Adam against {sgd['accuracy']:.0%} with SGD, same steps"
+    return finish(out, metrics, result)
 
 
 if __name__ == "__main__":

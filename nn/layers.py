@@ -122,6 +122,13 @@ class Neuron(Module):
     ``random.Random``) makes the random initial weights reproducible; ``init`` picks the
     scheme ("xavier", "he", "uniform" or ``f(rng, fan_in, fan_out)``; default He for
     "relu", Xavier otherwise).
+
+    :param nin: d, the number of inputs (the bias w_0 comes on top).
+    :param activation: θ: ``"tanh"``, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
+    :param seed: an int or ``random.Random`` for the initial weights (``None``: fresh randomness).
+    :param init: ``"xavier"``, ``"he"``, ``"uniform"`` or ``f(rng, fan_in, fan_out)``;
+        ``None``: He for relu, Xavier otherwise.
+    :param fan_out: the number of neurons of the layer (Xavier's fan-out).
     """
 
     def __init__(
@@ -164,6 +171,12 @@ class Layer(Module):
     """x^(l) = θ(W_l x^(l-1)): ``nout`` neurons on the same ``nin`` inputs.
 
     ``Layer(x)`` takes ``nin`` floats or Values and always returns a list of ``nout`` Values.
+
+    :param nin: the number of inputs of each neuron.
+    :param nout: the number of neurons (outputs).
+    :param activation: θ of every neuron: ``"tanh"``, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
+    :param seed: an int or ``random.Random`` for the initial weights.
+    :param init: the initialisation scheme, as for :class:`Neuron`.
     """
 
     def __init__(
@@ -213,6 +226,13 @@ class MLP(Module):
     raw scores for a loss). ``MLP(x)`` takes ``nin`` floats or Values and always returns a
     list of ``nouts[-1]`` Values (``model(x)[0]`` is the lecture's h(x) = x_1^(L)).
     A single ``seed`` initialises all layers, one after the other.
+
+    :param nin: the number of inputs d^(0).
+    :param nouts: the layer sizes d^(1), ..., d^(L); the last is the number of outputs.
+    :param activation: θ of the hidden layers.
+    :param output_activation: θ_L of the last layer (``"linear"``: raw scores).
+    :param seed: an int or ``random.Random``; one generator initialises all layers in order.
+    :param init: the initialisation scheme, as for :class:`Neuron`.
     """
 
     def __init__(

@@ -47,6 +47,9 @@ class Optimizer:
 
     Hyperparameters (``lr`` and the others of each subclass) are checked when set, at
     construction and later: a real number, finite, >= 0 (TypeError/ValueError otherwise).
+
+    :param params: the Value leaves to update, e.g. ``model.parameters()``.
+    :param lr: the learning rate η.
     """
 
     lr = _Rate()
@@ -88,6 +91,11 @@ class SGD(Optimizer):
 
     ``lr`` (η) defaults to 0.01, a safe start for the lecture's small networks; PyTorch has
     no default. With ``momentum=0`` and ``weight_decay=0`` a step is exactly the lecture's.
+
+    :param params: the Value leaves to update, e.g. ``model.parameters()``.
+    :param lr: the learning rate η.
+    :param momentum: μ; 0 is plain SGD.
+    :param weight_decay: λ, added to the gradient as λ w.
     """
 
     momentum = _Rate()
@@ -123,7 +131,14 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba), PyTorch semantics: g = ∂L/∂w + λ w; m <- β1 m + (1 - β1) g;
     v <- β2 v + (1 - β2) g²; w <- w - (η / (1 - β1^t)) m / (sqrt(v) / sqrt(1 - β2^t) + ε).
 
-    0 <= β1, β2 < 1; ``betas``, ``eps`` and ``weight_decay`` are checked when set."""
+    0 <= β1, β2 < 1; ``betas``, ``eps`` and ``weight_decay`` are checked when set.
+
+    :param params: the Value leaves to update, e.g. ``model.parameters()``.
+    :param lr: the learning rate η (PyTorch's default 1e-3).
+    :param betas: (β1, β2), the decay rates of the moment estimates.
+    :param eps: ε, added to the denominator.
+    :param weight_decay: λ, added to the gradient as λ w (L2, not AdamW's decoupled decay).
+    """
 
     eps = _Rate()
     weight_decay = _Rate()
@@ -179,6 +194,11 @@ class LinearDecay:
     :meth:`step`, then held: lr_k = start + (end - start) min(k, steps) / steps.
 
     Sets ``optimizer.lr = start_lr`` at once; call ``step()`` after each ``optimizer.step()``.
+
+    :param optimizer: the optimizer whose ``lr`` is set.
+    :param start_lr: the learning rate at step 0.
+    :param end_lr: the learning rate from step ``steps`` on.
+    :param steps: the number of ``step()`` calls over which the rate falls.
     """
 
     start_lr = _Rate()

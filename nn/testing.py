@@ -34,7 +34,15 @@ ACTIVATIONS = tuple(_NAMED)
 
 @dataclass(frozen=True)
 class MLPCase:
-    """A small ``nn.MLP(nin, nouts, activation, output_activation, seed)`` and an input ``x``."""
+    """A small ``nn.MLP(nin, nouts, activation, output_activation, seed)`` and an input ``x``.
+
+    :param nin: the number of inputs.
+    :param nouts: the layer sizes.
+    :param activation: θ of the hidden layers.
+    :param output_activation: θ of the last layer.
+    :param seed: the initialisation seed.
+    :param x: an input, ``nin`` floats.
+    """
 
     nin: int
     nouts: tuple[int, ...]
@@ -42,7 +50,7 @@ class MLPCase:
     output_activation: str
     seed: int
     x: tuple[float, ...]
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def model(self) -> MLP:

@@ -5,11 +5,14 @@
 - Tests skip with a reason on a machine that lacks an optional tool (PyTorch, Chromium,
   micrograd, scikit-learn); in CI (``CI`` set), where ``.ci/run`` installs them all, any
   skip is turned into a failure.
+- From an sdist (which ships the tests but not ``docs/``, ``demos/`` or ``benchmarks/``), the
+  tests of those folders are not collected; the report header says so.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -26,6 +29,23 @@ settings.register_profile("dev", max_examples=100, deadline=None, print_blob=Tru
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 IN_CI = bool(os.environ.get("CI"))
+ROOT = Path(__file__).resolve().parents[1]
+REPOSITORY_ONLY = ("docs", "demos", "benchmarks")
+"""Folders whose tests (tests/<folder>) need the folder itself, which an sdist does not ship."""
+ABSENT = [folder for folder in REPOSITORY_ONLY if not (ROOT / folder).is_dir()]
+collect_ignore = list(ABSENT)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "torch: compares with PyTorch or uses the bridge (the torch extra)")
+
+
+def pytest_report_header() -> str | None:
+    if ABSENT and not IN_CI:
+        return f"not a repository checkout: the tests of {', '.join(ABSENT)} are not collected (no such folder here)"
+    if ABSENT:
+        raise pytest.UsageError(f"CI runs from a repository checkout, but tests/{ABSENT} lack their folders")
+    return None
 
 
 def _failed_in_ci(report: pytest.CollectReport | pytest.TestReport) -> None:

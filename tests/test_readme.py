@@ -18,6 +18,7 @@ import pytest
 
 from autograd_core import RULES
 from autograd_core._extras import MissingExtra
+from tests.optional import TORCH_REASON
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -90,6 +91,8 @@ def test_example_runs_on_its_own(
         pytest.skip(str(error))
     except ModuleNotFoundError as error:
         top = (error.name or "").split(".")[0]
+        if top == "torch":
+            pytest.skip(f"{page}:{line} {TORCH_REASON}")
         if top in OPTIONAL:
             pytest.skip(f'{page}:{line} needs {top}: pip install "autograd-core[{OPTIONAL[top]}]"')
         raise

@@ -49,7 +49,19 @@ class CompileWarning(UserWarning):
 
 @dataclass
 class CompileStats:
-    """Counters of a compiled function (``c.stats``)."""
+    """Counters of a compiled function (``c.stats``).
+
+    :param calls: calls ``c(*args)`` and examples of ``c.over(...)``.
+    :param replays: calls answered by generated code.
+    :param guard_failures: replays where a recorded comparison came out differently.
+    :param retraces: times ``f`` was traced again because no variant's guards held.
+    :param engine_replays: calls run through the engine (errors, nan/inf, undefined derivatives).
+    :param variants: traced variants kept.
+    :param float_reads: ``float(v)``/``round``/``format`` of Values during traces (invisible to guards).
+    :param compile_seconds: time spent tracing and generating code.
+    :param source_lines: lines of generated source.
+    :param warnings: the warnings issued, in order.
+    """
 
     calls: int = 0  # c(*args) and examples of c.over(...)
     replays: int = 0  # answered by generated code
@@ -66,7 +78,15 @@ class CompileStats:
 
 @dataclass
 class CheckReport:
-    """A replay compared with a fresh trace through the engine (``c.check(*args)``)."""
+    """A replay compared with a fresh trace through the engine (``c.check(*args)``).
+
+    :param ok: whether the replay matches the engine within ``rtol``.
+    :param value: the replayed value of ``f``.
+    :param expected: the engine's value of ``f`` on a fresh trace.
+    :param max_relative_error: the largest relative difference over the value and the gradients.
+    :param worst: which quantity differs most.
+    :param float_reads: float reads during the fresh trace.
+    """
 
     ok: bool
     value: float
@@ -126,7 +146,11 @@ def _rel(a: float, b: float) -> float:
 
 
 class Compiled:
-    """``f`` traced once and replayed as generated Python; see :func:`compile`."""
+    """``f`` traced once and replayed as generated Python; see :func:`compile`.
+
+    :param f: a function of Values (or lists of Values) returning one scalar Value.
+    :param example_args: arguments to trace ``f`` on once; later calls take arguments of the same shapes.
+    """
 
     _several = False  # f returns one scalar Value
 
@@ -419,7 +443,11 @@ def compile(f: Callable[..., Any], *example_args: Any) -> Compiled:  # noqa: A00
 
 class CompiledForward(Compiled):
     """``f`` returning a Value or a list of Values, replayed forward only (no gradient is
-    touched): predictions and evaluation at compiled speed. See :func:`compile_forward`."""
+    touched): predictions and evaluation at compiled speed. See :func:`compile_forward`.
+
+    :param f: a function of Values (or lists of Values) returning a Value or a list of Values.
+    :param example_args: arguments to trace ``f`` on once; later calls take arguments of the same shapes.
+    """
 
     _several = True
 

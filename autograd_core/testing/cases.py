@@ -29,6 +29,10 @@ class Expression:
     ``expr(*values)`` rebuilds it on Values (so ``gradcheck(expr, expr.inputs)`` works);
     ``expr.build(xs, op)`` with ``op(rule_name, *args)`` rebuilds it with any backend.
     ``glue`` lists the squashing steps; every other step has its inputs inside its rule's domain.
+
+    :param inputs: the input values ``x0, x1, ...``.
+    :param steps: ``(rule name, args)`` per node ``n0, n1, ...``; the last is the root.
+    :param glue: indices of the squashing steps (their inputs may leave the rules' domains).
     """
 
     inputs: tuple[float, ...]

@@ -27,11 +27,15 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from hypothesis import strategies as st
+from .._extras import require
 
-from ..rules import RULES, VARIADIC, Rule
-from .cases import Arg, Expression, Ref, Step
-from .rules_check import input_counts, input_domain, resolve_rule
+require("hypothesis", "testing", "autograd_core.testing.strategies")
+
+from hypothesis import strategies as st  # noqa: E402 - after the check that names the extra
+
+from ..rules import RULES, VARIADIC, Rule  # noqa: E402
+from .cases import Arg, Expression, Ref, Step  # noqa: E402
+from .rules_check import input_counts, input_domain, resolve_rule  # noqa: E402
 
 __all__ = ["domain_floats", "rule_inputs", "expressions", "Expression"]
 

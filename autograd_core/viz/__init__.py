@@ -3,9 +3,11 @@
 backward pass, and a network-level view of ``nn`` models.
 
 ``graphviz`` is imported only when drawing; tracing (:func:`trace`) is pure Python.
+``draw(loss)`` draws a graph: ``draw`` is :func:`draw_graph` under its short name (the module
+that holds it is ``viz.dot``).
 """
 
-from .draw import MAX_NODES, draw_graph, escape_label, escape_text, grad_color
+from .dot import MAX_NODES, draw_graph, escape_label, escape_text, grad_color
 from .example import lecture_example
 from .lecture import LECTURE_MAX_LAYERS, LECTURE_MAX_WIDTH, lecture_html, lecture_steps
 from .network import draw_network
@@ -21,10 +23,13 @@ from .render import (
 from .stepper import STEPPER_MAX_NODES, backprop_html, backprop_steps
 from .trace import Edge, Trace, trace
 
+draw = draw_graph
+
 __all__ = [
     "trace",
     "Trace",
     "Edge",
+    "draw",
     "draw_graph",
     "MAX_NODES",
     "escape_label",

@@ -6,7 +6,7 @@ pinned (graphviz ``layout=neato``), so neurons keep their order. Works by duck t
 ``nn``'s classes (``mlp.layers``, ``layer.neurons``, ``neuron.w``, ``neuron.b``), so this module
 does not import ``nn``. Edge colour: blue for a positive weight (or gradient), red for a
 negative one; width and darkness grow with |value| relative to the largest (the ramp of
-:func:`autograd_core.viz.draw.grad_color`).
+:func:`autograd_core.viz.dot.grad_color`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _checks
-from .draw import color_ramp, dot_text, grad_color
+from .dot import color_ramp, dot_text, grad_color
 from .render import digraph
 from .trace import format_number, unicode_math
 

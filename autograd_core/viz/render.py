@@ -76,7 +76,7 @@ class RendererNotFound(RuntimeError):
 
 def _dot_source(obj: Any, draw_kwargs: dict[str, Any]) -> str:
     if isinstance(obj, Value):
-        from .draw import draw_graph
+        from .dot import draw_graph
 
         return str(draw_graph(obj, **draw_kwargs).source)
     if draw_kwargs:
@@ -157,7 +157,10 @@ def save_svg(obj: Any, path: str | os.PathLike[str], renderer: str = "auto", **d
 
 class SVGGraph:
     """A graph that shows itself inline in Jupyter (``_repr_svg_``) through :func:`render_svg`,
-    so no system Graphviz is needed. ``.source`` is the DOT text, ``.svg`` the rendered SVG."""
+    so no system Graphviz is needed. ``.source`` is the DOT text, ``.svg`` the rendered SVG.
+
+    :param graph: a ``graphviz.Digraph`` (e.g. from :func:`draw_graph`) or DOT source text.
+    """
 
     def __init__(self, graph: Any) -> None:
         _drawable("SVGGraph", graph)
@@ -186,7 +189,7 @@ def show(obj: Any, **draw_kwargs: Any) -> SVGGraph:
     wraps any graphviz graph (for example from :func:`draw_network`)."""
     _drawable("show", obj)
     if isinstance(obj, Value):
-        from .draw import draw_graph
+        from .dot import draw_graph
 
         require("graphviz", "viz", "show")
         obj = draw_graph(obj, **draw_kwargs)

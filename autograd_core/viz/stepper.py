@@ -20,7 +20,7 @@ from ..files import atomic_write_text
 from ..graph import backward
 from ..value import Value, observing
 from .assets import html_page
-from .draw import check_size
+from .dot import check_size
 from .layout import layered_layout
 from .trace import Trace, format_number, lecture_labels, op_label, path_counts, trace
 

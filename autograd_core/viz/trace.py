@@ -24,6 +24,11 @@ class Edge:
 
     ``local_grad`` = d child / d parent, as recorded at forward time (a float, or an
     ``Undefined`` marker where the derivative does not exist).
+
+    :param parent: index of the parent in ``Trace.nodes``.
+    :param child: index of the child in ``Trace.nodes``.
+    :param position: which Value input of the child the parent is.
+    :param local_grad: d child / d parent at forward time (or an ``Undefined`` marker).
     """
 
     parent: int
@@ -34,7 +39,12 @@ class Edge:
 
 @dataclass(frozen=True, slots=True)
 class Trace:
-    """The nodes of a graph in topological order, its edges, and per node its fan-out."""
+    """The nodes of a graph in topological order, its edges, and per node its fan-out.
+
+    :param nodes: the Values, parents before children, the root last.
+    :param edges: one :class:`Edge` per (parent, argument position).
+    :param fan_out: per node, the number of edges leaving it.
+    """
 
     nodes: tuple[Value, ...]
     edges: tuple[Edge, ...]

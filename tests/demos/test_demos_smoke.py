@@ -28,6 +28,7 @@ def run(demo: Any, out: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, A
     assert str(out.resolve()) in printed, "the demo prints its output folder"
     assert printed.splitlines()[0].strip(), "the demo starts by saying what it does"
     assert metrics["quick"] is True
+    assert printed.splitlines()[-1].startswith("result: "), "the demo ends with one line saying what it achieved"
     saved = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert saved == json.loads(json.dumps(metrics)), "metrics.json holds the returned metrics"
     return metrics

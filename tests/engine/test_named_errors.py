@@ -8,6 +8,7 @@ import pytest
 import autograd_core as ac
 from autograd_core import RULES, Rule, Value, apply
 from autograd_core.testing import gradgradcheck
+from tests.optional import import_torch
 
 np = pytest.importorskip("numpy")
 
@@ -66,8 +67,9 @@ def test_arrays_and_non_numbers_among_n_ary_inputs_raise_type_error_naming_the_p
         ac.value.apply_nary(RULES["sum"], tuple(args))
 
 
+@pytest.mark.torch
 def test_torch_tensors_are_rejected_by_dot_with_the_position():
-    torch = pytest.importorskip("torch", reason="PyTorch not installed")
+    torch = import_torch()
     row = [torch.tensor(1.0, dtype=torch.float64), torch.tensor(2.0, dtype=torch.float64)]
     w = [Value(0.5), Value(0.25)]
     with pytest.raises(TypeError, match=r"dot: .*argument 0.*Tensor"):

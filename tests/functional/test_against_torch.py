@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 import autograd_core as ac
 from autograd_core.testing.strategies import expressions
+from tests.optional import import_torch
 
-torch = pytest.importorskip("torch", reason="torch.func is the oracle here: pip install 'autograd-core[torch]'")
+pytestmark = pytest.mark.torch
+torch = import_torch()
 
 from tests.testing.test_torch_oracle import TORCH, assert_close, torch_op  # noqa: E402 - after the skip
 

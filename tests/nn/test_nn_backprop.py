@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import nn
 from autograd_core import Value, grad
+from tests.optional import import_torch
 
 coords = st.floats(-2.0, 2.0, allow_nan=False)
 
@@ -141,8 +142,9 @@ def test_second_derivatives_through_an_mlp_match_finite_differences(activation):
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+@pytest.mark.torch
 def test_gradients_match_torch_for_a_multiclass_mlp(activation):
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     model = nn.MLP(3, [5, 4, 3], activation=activation, seed=2)
     x, target = [0.5, -1.5, 2.0], 1
     loss = nn.cross_entropy(model(x), target)

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 import nn
 from autograd_core import Value
+from tests.optional import import_torch
 
 floats = st.floats(-3.0, 3.0, allow_nan=False)
 
@@ -40,7 +41,7 @@ def test_zero_grad_and_lr_change_between_steps():
 
 
 def run_torch(make_torch_opt, make_ours, steps=6):
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     init = [0.5, -1.25, 2.0, 0.0]
     ours = [Value(v) for v in init]
     theirs = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in init]
@@ -59,8 +60,9 @@ def run_torch(make_torch_opt, make_ours, steps=6):
 
 
 @pytest.mark.parametrize("momentum, wd", [(0.0, 0.0), (0.9, 0.0), (0.0, 0.01), (0.5, 0.1)])
+@pytest.mark.torch
 def test_sgd_with_momentum_and_weight_decay_matches_torch(momentum, wd):
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     run_torch(
         lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=momentum, weight_decay=wd),
         lambda ps: nn.SGD(ps, lr=0.1, momentum=momentum, weight_decay=wd),
@@ -68,8 +70,9 @@ def test_sgd_with_momentum_and_weight_decay_matches_torch(momentum, wd):
 
 
 @pytest.mark.parametrize("betas, wd", [((0.9, 0.999), 0.0), ((0.5, 0.9), 0.1)])
+@pytest.mark.torch
 def test_adam_matches_torch_including_bias_correction(betas, wd):
-    torch = pytest.importorskip("torch")
+    torch = import_torch()
     run_torch(
         lambda ps: torch.optim.Adam(ps, lr=0.1, betas=betas, eps=1e-8, weight_decay=wd),
         lambda ps: nn.Adam(ps, lr=0.1, betas=betas, eps=1e-8, weight_decay=wd),

@@ -6,8 +6,10 @@ from hypothesis import strategies as st
 
 import nn
 from nn.testing import mlps
+from tests.optional import import_torch
 
-torch = pytest.importorskip("torch", reason="the bridge needs PyTorch: pip install 'autograd-core[torch]'")
+pytestmark = pytest.mark.torch
+torch = import_torch()
 F64 = torch.float64
 TOL = 1e-12
 

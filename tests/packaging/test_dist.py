@@ -1,5 +1,5 @@
-"""The sdist and the wheel hold the library, its package data, the license and py.typed, and
-nothing else of the repository (no tests, demos, benchmarks or docs).
+"""The sdist and the wheel hold the library, its package data, the license and py.typed; the
+sdist also holds the tests (for packagers), and neither ships demos, benchmarks or docs.
 
 Builds with ``python -m build --no-isolation`` (the ``build`` package, in the ``dev`` extra)
 from a copy of the repository, so the working tree gets no build artefacts.
@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("autograd_core", "nn")
-NOT_SHIPPED = ("tests/", "demos/", "benchmarks/", "docs/")
+NOT_SHIPPED = ("demos/", "benchmarks/", "docs/")
 SKIP_DIRS = {
     ".git",
     "__pycache__",
@@ -33,6 +33,7 @@ SKIP_DIRS = {
     ".hypothesis",
     ".ruff_cache",
     ".mypy_cache",
+    "node_modules",
 }
 
 pytestmark = pytest.mark.skipif(
@@ -94,6 +95,13 @@ def test_sdist_holds_every_file_of_both_packages(dists):
         assert not missing, f"not in the sdist: {sorted(missing)}"
 
 
+def test_sdist_holds_the_test_suite_and_the_wheel_does_not(dists):
+    sdist, wheel, _ = dists
+    missing = _source_files("tests") - set(sdist)
+    assert not missing, f"not in the sdist: {sorted(missing)}"
+    assert not [n for n in wheel if n.startswith("tests/")]
+
+
 def test_both_carry_the_license(dists):
     sdist, wheel, _ = dists
     assert "LICENSE" in sdist
@@ -110,7 +118,7 @@ def test_wheel_metadata_declares_the_spdx_license_and_typing(dists):
 
 
 @pytest.mark.parametrize("which", ["sdist", "wheel"])
-def test_no_tests_demos_benchmarks_or_docs_are_shipped(dists, which):
+def test_no_demos_benchmarks_or_docs_are_shipped(dists, which):
     names = dists[0] if which == "sdist" else dists[1]
     shipped = [n for n in names if n.startswith(NOT_SHIPPED)]
     assert not shipped, f"{which} ships {shipped[:10]}"

@@ -111,3 +111,17 @@ def test_a_wrong_rule_added_to_the_table_makes_random_graphs_fail_naming_it(monk
 
     with pytest.raises(GradcheckError, match="'bad_sin' node"):
         check()
+
+
+def test_without_hypothesis_the_strategies_module_names_the_testing_extra():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "try:\n    import autograd_core.testing.strategies\n"
+        "except ImportError as error:\n    print(type(error).__name__, error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.startswith("MissingExtra"), done.stdout + done.stderr
+    assert 'pip install "autograd-core[testing]"' in done.stdout

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from autograd_core import RULES, grad
 from autograd_core.testing.strategies import expressions
 from nn.testing import mlps
+from tests.optional import import_torch
 
-torch = pytest.importorskip("torch", reason="PyTorch is the optional oracle: pip install 'autograd-core[torch]'")
+pytestmark = pytest.mark.torch
+torch = import_torch()
 F = torch.nn.functional
 F64 = torch.float64
 

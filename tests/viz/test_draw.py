@@ -174,3 +174,12 @@ def test_nn_graphs_are_drawn_in_lecture_notation_and_user_labels_verbatim():
     assert "w\u2080\u2081\u207d\u00b9\u207e" in src and "s\u2081\u207d\u00b2\u207e" in src  # w_01^(1), s_1^(2)
     assert "{ a_1 |" in src and "layers.0" not in src
     assert "label=square" in src and "{ e |" in src
+
+
+def test_viz_draw_is_the_drawing_function_not_a_module():
+    import autograd_core.viz as viz
+
+    assert viz.draw is viz.draw_graph and callable(viz.draw)
+    from autograd_core.viz import draw
+
+    assert draw is viz.draw_graph
