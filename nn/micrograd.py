@@ -63,7 +63,11 @@ def _outputs(owner: str, neurons: Sequence[Neuron], x: Inputs) -> list[Value]:
 
 
 class Neuron(Module):
-    """relu(b + Σ_i w_i x_i) (``nonlin=True``) or b + Σ_i w_i x_i; w_i ~ U(-1, 1) from ``random``, b = 0."""
+    """relu(b + Σ_i w_i x_i) (``nonlin=True``) or b + Σ_i w_i x_i; w_i ~ U(-1, 1) from ``random``, b = 0.
+
+    :param nin: the number of inputs.
+    :param nonlin: ReLU on top (micrograd's default) or linear.
+    """
 
     def __init__(self, nin: int, nonlin: bool = True) -> None:
         self.nin = _check_size("Neuron", "nin", nin)
@@ -88,7 +92,12 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons on the same inputs; returns a list of Values, or one Value when ``nout == 1``."""
+    """``nout`` neurons on the same inputs; returns a list of Values, or one Value when ``nout == 1``.
+
+    :param nin: the number of inputs of each neuron.
+    :param nout: the number of neurons.
+    :param kwargs: passed to each :class:`Neuron` (``nonlin``).
+    """
 
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
         self.nin = _check_size("Layer", "nin", nin)
@@ -118,6 +127,9 @@ class MLP(Module):
 
     Returns a list of Values, or one Value when ``nouts[-1] == 1`` (as micrograd). A hidden
     layer of one neuron also works (micrograd would fail on it).
+
+    :param nin: the number of inputs.
+    :param nouts: the layer sizes; the last is the number of outputs.
     """
 
     def __init__(self, nin: int, nouts: Sequence[int]) -> None:

@@ -31,6 +31,8 @@ class Playground:
 
     ``pg.source`` is the script that built them (:func:`script`); ``pg.ns`` its names (``model``,
     ``opt``, ``X_train``, ``y_train``, ``train_step``, ...); ``pg.step`` counts mini-batch steps.
+
+    :param config: the Playground's settings (checked by ``check_config``; ``None``: the defaults).
     """
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:

@@ -51,7 +51,7 @@ def test_the_reference_renders_the_constructed_classes():
     assert {"Value", "MLP", "SGD", "Adam", "Rule", "Layer", "Neuron"} <= names
 
 
-@pytest.mark.parametrize("cls", CLASSES, ids=[c.__name__ for c in CLASSES])
+@pytest.mark.parametrize("cls", CLASSES, ids=[f"{c.__module__}.{c.__name__}" for c in CLASSES])
 def test_every_constructor_parameter_is_documented(cls: type) -> None:
     doc = inspect.getdoc(cls) or ""
     parameters = [p for p in inspect.signature(cls).parameters if not p.startswith("_")]

@@ -25,7 +25,9 @@ OVERFLOWING = """() => Array.from(document.querySelectorAll("pre > code"))
     .filter((code) => code.scrollWidth > code.clientWidth + 1)
     .map((code) => code.textContent.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), ""))"""
 ASCII_MATH = """() => {
-    const article = document.querySelector("article").cloneNode(true);
+    const page = document.querySelector("article");  // a Markdown page (not the Playground's own page)
+    if (!page) return [];
+    const article = page.cloneNode(true);
     article.querySelectorAll("pre, code, .arithmatex, .doc").forEach((e) => e.remove());
     return (article.textContent.match(/[A-Za-z]\\w*\\^\\(|_\\{|Σ|∂|θ\\(/g) || []);
 }"""
