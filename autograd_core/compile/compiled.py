@@ -61,6 +61,7 @@ class CompileStats:
     :param compile_seconds: time spent tracing and generating code.
     :param source_lines: lines of generated source.
     :param warnings: the warnings issued, in order.
+    :param reasons: why calls were traced again or run through the engine, with counts.
     """
 
     calls: int = 0  # c(*args) and examples of c.over(...)
@@ -86,6 +87,7 @@ class CheckReport:
     :param max_relative_error: the largest relative difference over the value and the gradients.
     :param worst: which quantity differs most.
     :param float_reads: float reads during the fresh trace.
+    :param unreplayed: nodes ``f`` computes that a replay skips (they reach no result or guard).
     """
 
     ok: bool
