@@ -3,7 +3,8 @@
 Each returns one Value to call ``backward()`` on. Sums over many terms are single
 ``sum``/``dot`` nodes. softmax, log_softmax and cross_entropy subtract m = max_i f_i (a
 constant: it cancels, so gradients are unchanged) before exponentiating, so logits of
-±1000 give finite values and the exact gradient p - y.
+±1000 give finite values and the exact gradient p - y. Labels may be Values (a compiled
+function's argument): they are read through comparisons, which ``compile`` records as guards.
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ def hinge_loss(scores: Sequence[Scalar], ys: Sequence[int]) -> Value | float:
     n = _check_pair("hinge_loss", scores, ys)
     terms = []
     for s, y in zip(scores, ys):
-        if y.__class__ is bool or not isinstance(y, numbers.Real):
-            y = None  # only the numbers -1 and +1 are labels
+        if y.__class__ is bool or not isinstance(y, (numbers.Real, Value)):
+            y = None  # only the numbers -1 and +1 (or Values holding them) are labels
         if y == 1:
             m = 1.0 - s
         elif y == -1:
@@ -99,7 +100,7 @@ def bce_with_logits(logits: Sequence[Scalar], ys: Sequence[float]) -> Value | fl
     n = _check_pair("bce_with_logits", logits, ys)
     terms = []
     for z, y in zip(logits, ys):
-        if isinstance(y, bool) or not isinstance(y, (int, float)) or not 0.0 <= y <= 1.0:
+        if isinstance(y, bool) or not isinstance(y, (int, float, Value)) or not 0.0 <= y <= 1.0:
             raise ValueError(f"bce_with_logits: targets must be numbers in [0, 1], got {y!r}")
         t = softplus(z)
         terms.append(t if y == 0.0 else (t - z if y == 1.0 else t - y * z))

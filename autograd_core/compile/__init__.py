@@ -4,12 +4,13 @@
 - :mod:`.codegen`: straight-line source, forward then backward;
 - :mod:`.source`: names, literals, symbolic variadic rows, constant folding;
 - :mod:`.compiled`: the callable (replays, guards, re-tracing, ``check``);
+- :mod:`.homes`: where the parameters live (a replaced one means tracing again);
 - :mod:`.over`: replay over a data set with a reduction;
 - :mod:`.numpy_backend`, :mod:`.numpy_codegen`, :mod:`.numpy_rules`: the numpy backend (``backend="numpy"``).
 """
 
 from .codegen import GuardFailed, UseEngine
-from .compiled import CheckReport, Compiled, CompiledForward, CompileStats, compile, compile_forward
+from .compiled import CheckReport, Compiled, CompiledForward, CompileStats, CompileWarning, compile, compile_forward
 from .over import REDUCTIONS
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "CompiledForward",
     "CompileStats",
     "CheckReport",
+    "CompileWarning",
     "GuardFailed",
     "UseEngine",
     "REDUCTIONS",

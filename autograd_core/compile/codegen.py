@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..rules import RULES, Rule, Undefined, undefined
-from .source import Namer, fold, identifier, is_atom, literal, risky, symbolic
+from .source import Namer, comment, fold, identifier, is_atom, literal, risky, symbolic
 from .trace import Guard, Ref, Trace
 
 __all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
@@ -125,9 +125,7 @@ class _Generator:
     def rule_ref(self, rule: Rule) -> str:
         """The name under which generated code calls ``rule`` (one per rule object)."""
         if id(rule) not in self.rule_names:
-            rname = f"R_{identifier(rule.name, 'rule')}"
-            while rname in self.namespace:
-                rname += "_"
+            rname = self.namer.fresh(f"R_{identifier(rule.name, 'rule')}")
             self.namespace[rname] = rule
             self.rule_names[id(rule)] = rname
         return self.rule_names[id(rule)]
@@ -161,16 +159,17 @@ class _Generator:
         fcode = getattr(rule, "forward_code", "")
         pcode = getattr(rule, "partials_code", ())
         names_or_constants = [t if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)]
-        sym = None if fcode else symbolic(rule, names_or_constants, out)
+        sym = None if fcode else symbolic(rule, names_or_constants, out, self.namer.fresh)
         has_constant = any(r[0] == "c" for r in node.inputs)
-        lines = []
+        lines = [] if sym is None else sym[2]
         if fcode:
             expr = fcode.format(*operands, out=out)
-            lines.append(f"{out} = {fold(expr) if has_constant else expr}  # {rule.name}")
+            lines.append(f"{out} = {fold(expr) if has_constant else expr}  # {comment(rule.name)}")
         elif sym is not None:
-            lines.append(f"{out} = {sym[0]}  # {rule.name}")
+            lines.append(f"{out} = {sym[0]}  # {comment(rule.name)}")
         else:
-            lines.append(f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {rule.name}")
+            lines.append(f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {comment(rule.name)}")
+            lines.append(f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it")
         if rule.name not in _BOUNDED or RULES.get(rule.name) is not rule:
             self.checked.append(out)
         if k not in self.trace.ancestors:
@@ -197,7 +196,9 @@ class _Generator:
             d = self.namer.fresh(f"d_{out}")
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
             for i in edges:
-                lines.append(f"if {d}[{i}].__class__ is Undefined: raise UseEngine")
+                lines.append(
+                    f"if {d}[{i}].__class__ is not float: raise UseEngine  # undefined, or to convert or refuse"
+                )
                 self.partial_text[k, i] = f"{d}[{i}]"
                 self.checked.append(f"{d}[{i}]")
         return lines
@@ -215,14 +216,14 @@ class _Generator:
         for k in reversed(self.backward_nodes):
             node = nodes[k]
             g = self.gname(("n", k))
-            comment = f"{self.nnames[k]} = {node.rule.name}(...): " + node.rule.math.split(";", 1)[-1].strip()
+            note = comment(f"{self.nnames[k]} = {node.rule.name}(...): " + node.rule.math.split(";", 1)[-1].strip())
             pushes = []
             for i, r in enumerate(node.inputs):
                 if node.value_parents[i] and self.wants(r):
                     d = self.partial_text[k, i]
                     pushes.append((self.gname(r), g if d == "1.0" else (f"-{g}" if d == "-1.0" else f"{g} * {d}")))
             if pushes:
-                self.blocks.append((g, pushes, comment))
+                self.blocks.append((g, pushes, note))
         # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
         # that pushes to many parents skips its block when its gradient is 0: every value was
         # checked finite, so the skipped terms were all +-0.
@@ -264,7 +265,7 @@ class _Generator:
         lines += [f"{t} = 0.0" for t in inits]
         assigned: set[str] = set(pgrads) if over else set()
         assigned.update(inits)
-        for g, pushes, comment in blocks:
+        for g, pushes, note in blocks:
             block = []
             for target, term in pushes:
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
@@ -272,10 +273,10 @@ class _Generator:
             if not block:
                 continue
             if len(pushes) >= _SKIP_MIN and g in self.skippable:
-                lines.append(f"if {g}:  # {comment}")
+                lines.append(f"if {g}:  # {note}")
                 lines += _indent(block, 4)
             else:
-                block[0] += f"  # {comment}"
+                block[0] += f"  # {note}"
                 lines += block
         if sparse:  # an argument that is exactly 0 adds nothing to its weights' gradients
             grads = list(dict.fromkeys(term.split(" * ", 1)[0] for pushes in sparse.values() for _, term in pushes))

@@ -90,7 +90,7 @@ def rule_text(rule: Rule, operands: list[Any], out: str) -> tuple[str, list[str]
     fcode, pcode = rule.forward_code, rule.partials_code
     if fcode and len(pcode) == len(operands):
         return fcode.format(*names, out=out), [p.format(*names, out=out) for p in pcode]
-    sym = symbolic(rule, operands, out)
-    if sym is None:
+    sym = symbolic(rule, operands, out, lambda name: name)
+    if sym is None or sym[2]:  # not plain arithmetic, or so wide it needs statements before it
         raise Unsupported(rule.name)
-    return sym
+    return sym[0], sym[1]

@@ -13,11 +13,15 @@ import builtins
 import keyword
 import math
 import re
+from collections.abc import Callable
 from typing import Any, cast
 
 from ..rules import RULES, VARIADIC, Rule
 
-__all__ = ["identifier", "Namer", "literal", "symbolic", "fold", "risky", "is_atom"]
+__all__ = ["identifier", "Namer", "literal", "symbolic", "fold", "risky", "is_atom", "comment"]
+
+MAX_NAME = 40
+"""Longest name taken from a label (the rest is cut: names stay readable, compile time linear)."""
 
 _RESERVED = (
     set(dir(builtins))
@@ -45,21 +49,35 @@ def identifier(label: str, default: str) -> str:
     s = re.sub(r"\W+", "_", label, flags=re.ASCII).strip("_")
     s = re.sub(r"layers_(\d+)_neurons_(\d+)_", r"L\1_n\2_", s)
     s = re.sub(r"neurons_(\d+)_", r"n\1_", s)
+    s = s[:MAX_NAME].rstrip("_")
     if not s:
         return default
     return f"v_{s}" if s[0].isdigit() else s
 
 
 class Namer:
+    """Unique Python names for one generated function: locals, and the rules it calls."""
+
     def __init__(self) -> None:
         self.used: set[str] = set(_RESERVED)
+        self.suffix: dict[str, int] = {}  # next suffix to try per base: each probe is tried once
 
     def fresh(self, base: str) -> str:
-        name, k = base, 2
-        while name in self.used or name.startswith("R_"):
-            name, k = f"{base}_{k}", k + 1
+        """``base``, or ``base_2``, ``base_3``... the first one not taken."""
+        name = base
+        if name in self.used:
+            k = self.suffix.get(base, 2)
+            while f"{base}_{k}" in self.used:
+                k += 1
+            self.suffix[base] = k + 1
+            name = f"{base}_{k}"
         self.used.add(name)
         return name
+
+
+def comment(text: str) -> str:
+    """``text`` for a ``#`` comment: newlines, control and unprintable characters escaped."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def literal(x: float) -> str:
@@ -76,14 +94,24 @@ def literal(x: float) -> str:
 _ATOM, _MUL, _ADD = 3, 2, 1
 
 
+_SPLIT = 100
+"""Deepest expression written in one statement: a longer chain (``dot`` of 10^5 terms) is
+carried on in a temporary every this many operations (Python's compiler rejects very deep
+expressions; the same operations in the same order give the same float)."""
+
+
 class _Sym:
-    """Source text of an expression on floats, for running a rule's arithmetic on symbols."""
+    """Source text of an expression on floats, for running a rule's arithmetic on symbols.
 
-    __slots__ = ("text", "prec")
+    ``spill`` collects the statements of temporaries (``name = text``) of deep expressions,
+    ``fresh`` names them."""
 
-    def __init__(self, text: str, prec: int = _ATOM) -> None:
-        self.text = text
-        self.prec = prec
+    __slots__ = ("text", "prec", "depth", "spill", "fresh")
+
+    def __init__(
+        self, text: str, spill: list[str], fresh: Callable[[str], str], prec: int = _ATOM, depth: int = 0
+    ) -> None:
+        self.text, self.prec, self.depth, self.spill, self.fresh = text, prec, depth, spill, fresh
 
     @staticmethod
     def _text(x: Any, prec: int, right: bool) -> str:
@@ -94,9 +122,17 @@ class _Sym:
             return literal(float(x)) if x.__class__ is float else (f"({x})" if x < 0 else str(x))
         raise TypeError("not a float expression")
 
+    def _new(self, text: str, prec: int, depth: int) -> _Sym:
+        if depth < _SPLIT:
+            return _Sym(text, self.spill, self.fresh, prec, depth)
+        name = self.fresh("part")
+        self.spill.append(f"{name} = {text}")
+        return _Sym(name, self.spill, self.fresh)
+
     def _binary(self, other: Any, op: str, prec: int, reflected: bool) -> _Sym:
         left, right = (other, self) if reflected else (self, other)
-        return _Sym(f"{self._text(left, prec, False)} {op} {self._text(right, prec, True)}", prec)
+        depth = max(self.depth, other.depth if isinstance(other, _Sym) else 0) + 1
+        return self._new(f"{self._text(left, prec, False)} {op} {self._text(right, prec, True)}", prec, depth)
 
     def __add__(self, other: Any) -> _Sym:
         return self._binary(other, "+", _ADD, False)
@@ -123,19 +159,27 @@ class _Sym:
         return self._binary(other, "*", _MUL, True)
 
     def __neg__(self) -> _Sym:
-        return _Sym(f"-{self._text(self, _MUL + 1, False)}", _MUL)
+        return self._new(f"-{self._text(self, _MUL + 1, False)}", _MUL, self.depth + 1)
 
 
-def symbolic(rule: Rule, operands: list[Any], out: str) -> tuple[str, list[str]] | None:
-    """(value, partials) source of a variadic table row run on symbols (``operands``: variable
-    names, or floats for constants); None for other rules or if the arithmetic is not plain."""
+def symbolic(
+    rule: Rule, operands: list[Any], out: str, fresh: Callable[[str], str]
+) -> tuple[str, list[str], list[str]] | None:
+    """(value, partials, statements before them) source of a variadic table row run on symbols
+    (``operands``: variable names, or floats for constants; ``fresh`` names temporaries of
+    long expressions); None for other rules or if the arithmetic is not plain."""
     if rule.arity != VARIADIC or RULES.get(rule.name) is not rule:
         return None
-    xs = [_Sym(x) if isinstance(x, str) else x for x in operands]
+    spill: list[str] = []
+
+    def temp(_: str) -> str:
+        return fresh(f"{out}_so_far")
+
+    xs = [_Sym(x, spill, temp) if isinstance(x, str) else x for x in operands]
     try:
         value = rule.forward(*xs)
-        partials = rule.partials(*xs, _Sym(out))
-        return _Sym._text(value, 0, False), [_Sym._text(p, _ATOM, False) for p in partials]
+        partials = rule.partials(*xs, _Sym(out, spill, temp))
+        return _Sym._text(value, 0, False), [_Sym._text(p, _ATOM, False) for p in partials], spill
     except (TypeError, ArithmeticError, ValueError, AttributeError):
         return None
 
