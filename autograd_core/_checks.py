@@ -102,7 +102,16 @@ def choice(owner: str, what: str, x: Any, options: Sequence[str]) -> str:
 
 def text(owner: str, what: str, x: Any, optional: bool = False) -> str | None:
     """A str (or None if optional)."""
-    if (x is None and optional) or isinstance(x, str):
+    if x is None and optional:
+        return x
+    if isinstance(x, str):
+        try:
+            x.encode("utf-8")
+        except UnicodeEncodeError as error:  # a lone surrogate: no file or page can hold it
+            raise ValueError(
+                f"{owner}: {what} has a character that is not valid Unicode, {x[error.start]!r} at "
+                f"position {error.start} (a lone surrogate)"
+            ) from None
         return x
     raise TypeError(f"{owner}: {what} must be a str{_or_none(optional)}, got {describe(x)}")
 

@@ -12,7 +12,16 @@ from typing import Any
 
 from .rules import Rule, Undefined
 
-__all__ = ["where", "as_float", "describe", "reraise", "not_a_rule", "wrong_partials", "checked_output"]
+__all__ = [
+    "where",
+    "as_float",
+    "describe",
+    "reraise",
+    "not_a_rule",
+    "wrong_partials",
+    "checked_output",
+    "checked_partials",
+]
 
 
 def _value_class() -> type:
@@ -40,13 +49,21 @@ def as_float(x: Any, where: str | tuple[str, str], position: int | None = None) 
         return x
     if isinstance(x, Undefined):
         x.fail()
-    if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return float(x)
-    kind = "a Value inside a Value" if isinstance(x, _value_class()) else type(x).__name__
     name, fn = (where, "") if isinstance(where, str) else where
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        try:
+            return float(x)
+        except OverflowError:
+            raise ValueError(
+                f"{name}: {type(x).__name__} {x!r:.40}... is too large for a float{_at(fn, position)}"
+            ) from None
+    kind = "a Value inside a Value" if isinstance(x, _value_class()) else type(x).__name__
+    raise TypeError(f"{name}: expected an int, float or Value{_at(fn, position)}, got {kind} {x!r:.60}")
+
+
+def _at(fn: str, position: int | None) -> str:
     at = "" if position is None else f"argument {position}"
-    at = f" ({at} of {fn})" if fn and at else f" ({at or fn})" if at or fn else ""
-    raise TypeError(f"{name}: expected an int, float or Value{at}, got {kind} {x!r:.60}")
+    return f" ({at} of {fn})" if fn and at else f" ({at or fn})" if at or fn else ""
 
 
 def describe(args: tuple[Any, ...]) -> str:
@@ -90,3 +107,21 @@ def checked_output(rule: Rule, out: Any, values: Any, args: tuple[Any, ...]) -> 
         shown = ", ".join(repr(v) for v in values)
         raise OverflowError(f"{rule.name}: result overflows for finite input ({shown}){describe(args)}")
     return float(out)
+
+
+def checked_partials(rule: Rule, partials: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Local derivatives that are not all floats: real numbers become floats, ``undefined(...)``
+    stays; anything else (a Value, a complex, None, a str) is a ``TypeError`` naming the rule
+    and the input, so ``.grad`` (and after an optimizer step ``.data``) stays a float."""
+    checked = []
+    for i, d in enumerate(partials):
+        if d.__class__ is not float and not isinstance(d, Undefined):
+            if not isinstance(d, numbers.Real) or isinstance(d, bool) or _is_value(d):
+                kind = "a Value" if _is_value(d) else type(d).__name__
+                raise TypeError(
+                    f"{rule.name}: partials must return real numbers or undefined(...), got {kind} "
+                    f"{d!r:.60} for input {i}{describe(args[i : i + 1])}"
+                )
+            d = float(d)
+        checked.append(d)
+    return tuple(checked)

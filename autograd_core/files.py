@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,23 +39,50 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None]) -> Path:
+_KINDS = {
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+}
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None], owner: str = "atomic_write") -> Path:
     """Call ``write(tmp)`` on a temporary file beside the target, sync it, then ``os.replace``.
 
     The target is ``path``, or, when ``path`` is a symbolic link, the file it points to: the
-    link stays and the new contents replace its target, still atomically. A new file gets the
+    link stays and the new contents replace its target, still atomically. Only a regular file
+    is ever replaced: a device, FIFO, socket or directory there (directly or through links) is
+    a ``ValueError`` naming ``owner`` and ``path``, and nothing is written. A new file gets the
     user's umask (0o666 minus umask, like ``open(path, "w")``); a replaced file keeps its
-    permissions. On any error the temporary file is removed and the target is left as it was.
-    Returns ``Path(path)``.
+    permissions. On any error the temporary file is removed and the target is left as it was;
+    an ``OSError`` names ``path`` (not the temporary file). Returns ``Path(path)``.
     """
     given = Path(path)
-    target = Path(os.path.realpath(given)) if given.is_symlink() else given
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        mode: int | None = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = None
-    tmp = _create_temporary(target.parent, target.name)
+        os.fsencode(given)
+    except UnicodeEncodeError as error:
+        raise ValueError(f"{owner}: {str(given)!r} cannot be a file name here ({error.reason})") from None
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given
+    try:
+        try:
+            info = os.stat(target)
+        except FileNotFoundError:
+            mode: int | None = None
+        else:
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode))
+            if kind is not None or not stat.S_ISREG(info.st_mode):
+                via = f" (through the link to {str(target)!r})" if target != given else ""
+                raise ValueError(
+                    f"{owner}: {str(given)!r} is {kind or 'not a regular file'}{via}; "
+                    "only a regular file is written, nothing was changed"
+                )
+            mode = info.st_mode & 0o777
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _create_temporary(target.parent, target.name)
+    except OSError as error:
+        raise _naming(error, owner, given) from None
     try:
         write(tmp)
         with open(tmp, "rb+") as f:
@@ -62,19 +90,27 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None]) -> 
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as error:
         if os.path.lexists(tmp):
             os.unlink(tmp)
+        if isinstance(error, OSError):
+            raise _naming(error, owner, given) from None
         raise
     _fsync_directory(target.parent)
     return given
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+def _naming(error: OSError, owner: str, path: Path) -> OSError:
+    """``error`` again (same type and errno), naming the caller and the user's path."""
+    reason = error.strerror or str(error)
+    return type(error)(error.errno, f"{owner}: cannot write {str(path)!r}: {reason}")
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, owner: str = "atomic_write_text") -> Path:
     """Write ``text`` as UTF-8 to ``path`` atomically (see :func:`atomic_write`)."""
 
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
 
-    return atomic_write(path, write)
+    return atomic_write(path, write, owner)

@@ -34,6 +34,10 @@ _COND, _CMP, _ADD, _MUL, _UNARY, _ATOM = range(6)
 _SAFE_CALLS = ("sin", "cos", "tanh", "fabs")  # never raise, finite for finite input
 _FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh")
 _MAX_PATHS = 64  # a rule with more branches than this is called, not written out
+_SPLIT = 100
+"""Deepest expression written in one statement: a longer chain (``dot`` of 10^5 terms) is
+carried on in a temporary every this many operations (Python's compiler rejects very deep
+expressions; the same operations in the same order give the same float)."""
 
 
 class Source(NamedTuple):
@@ -42,13 +46,16 @@ class Source(NamedTuple):
     text: str
     risky: bool  # may raise (division, a domain, an overflow) or be UNDEFINED
     undefined: bool  # may be UNDEFINED (a derivative that does not exist there)
+    before: tuple[str, ...] = ()  # statements ``name = text`` of temporaries the text uses
 
 
 class _Explorer:
     """The branches of one rule: which way each comparison goes on the current run."""
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, fresh: Callable[[], str] | None = None) -> None:
         self.prefix = prefix
+        self.fresh = fresh  # names temporaries of deep expressions; None: too deep is an error
+        self.spill: list[str] = []  # their statements, on the current run
         self.path: list[bool] = []
         self.conditions: list[tuple[str, bool]] = []  # (text, risky), one per decision of this run
 
@@ -89,26 +96,35 @@ def _risky(x: Any) -> bool:
 class Symbol:
     """A float in source form: arithmetic gives a new Symbol, a comparison a branch."""
 
-    __slots__ = ("text", "prec", "risky", "_explorer")
+    __slots__ = ("text", "prec", "risky", "depth", "_explorer")
 
-    def __init__(self, text: str, explorer: _Explorer, prec: int = _ATOM, risky: bool = False) -> None:
+    def __init__(self, text: str, explorer: _Explorer, prec: int = _ATOM, risky: bool = False, depth: int = 0) -> None:
         self.text = text
         self.prec = prec
         self.risky = risky
+        self.depth = depth  # operations nested in ``text``
         self._explorer = explorer
 
-    def _new(self, text: str, prec: int, risky: bool) -> Symbol:
-        return Symbol(text, self._explorer, prec, risky)
+    def _new(self, text: str, prec: int, risky: bool, *parts: Any) -> Symbol:
+        depth = 1 + max((p.depth for p in parts if p.__class__ is Symbol), default=0)
+        if depth < _SPLIT:
+            return Symbol(text, self._explorer, prec, risky, depth)
+        explorer = self._explorer
+        if explorer.fresh is None:
+            raise RecursionError("expression too deep for one statement")
+        name = explorer.fresh()
+        explorer.spill.append(f"{name} = {text}")
+        return Symbol(name, explorer, _ATOM, risky)
 
     def _binary(self, other: Any, op: str, prec: int, reflected: bool, risky: bool = False) -> Symbol:
         left, right = (other, self) if reflected else (self, other)
         text = f"{_text(left, prec, False)} {op} {_text(right, prec, True)}"
-        return self._new(text, prec, risky or _risky(left) or _risky(right))
+        return self._new(text, prec, risky or _risky(left) or _risky(right), self, other)
 
     def _call(self, name: str, *args: Any) -> Symbol:
         risky = name not in _SAFE_CALLS or any(_risky(a) for a in args)
         inside = ", ".join(_text(a, _COND + 1, False) for a in args)
-        return self._new(f"{self._explorer.prefix}{name}({inside})", _ATOM, risky)
+        return self._new(f"{self._explorer.prefix}{name}({inside})", _ATOM, risky, *args)
 
     # arithmetic, in the float semantics of the generated code
     def __add__(self, other: Any) -> Symbol:
@@ -151,7 +167,7 @@ class Symbol:
         return self._call("pow", other, self)
 
     def __neg__(self) -> Symbol:
-        return self._new(f"-{_text(self, _UNARY, False)}", _UNARY, self.risky)
+        return self._new(f"-{_text(self, _UNARY, False)}", _UNARY, self.risky, self)
 
     def __pos__(self) -> Symbol:
         return self
@@ -223,10 +239,9 @@ def apply_symbolic(rule: Rule, args: tuple[Any, ...]) -> Any:
     return rule.forward(*args)
 
 
-def _explore(run: Callable[[Callable[[str], Symbol]], Any], prefix: str) -> list[tuple[list[Any], Any]] | None:
+def _explore(run: Callable[[Callable[[str], Symbol]], Any], explorer: _Explorer) -> list[tuple[list[Any], Any]] | None:
     """Every branch of ``run``: ``[(decisions, result)]`` in depth-first order, True first; None if
-    a branch raises or there are too many."""
-    explorer = _Explorer(prefix)
+    a branch raises or there are too many, or temporaries were needed on a rule that branches."""
 
     def symbol(name: str) -> Symbol:
         return Symbol(name, explorer)
@@ -234,6 +249,7 @@ def _explore(run: Callable[[Callable[[str], Symbol]], Any], prefix: str) -> list
     paths: list[tuple[list[Any], Any]] = []
     while True:
         explorer.conditions = []
+        explorer.spill = []
         try:
             result = run(symbol)
         except Exception:
@@ -243,6 +259,8 @@ def _explore(run: Callable[[Callable[[str], Symbol]], Any], prefix: str) -> list
         path = taken
         while path and not path[-1]:
             path.pop()
+        if explorer.spill and (path or len(paths) > 1):
+            return None  # temporaries are statements: not on a rule that branches
         if not path or len(paths) >= _MAX_PATHS:
             return None if path else paths
         path[-1] = False
@@ -330,14 +348,21 @@ def _operands(names: list[Any], symbol: Callable[[str], Symbol]) -> list[Any]:
     return [symbol(x) if isinstance(x, str) else float(x) for x in names]
 
 
-def forward_source(rule: Rule, operands: list[Any], prefix: str = "math.") -> Source | None:
+def forward_source(
+    rule: Rule, operands: list[Any], prefix: str = "math.", fresh: Callable[[], str] | None = None
+) -> Source | None:
     """Source of ``rule.forward`` on ``operands`` (variable names, or floats for constants).
 
-    ``None`` if the forward cannot run on symbols (it calls a ``math`` function directly,
-    raises on a branch, or branches too much): then generated code calls the rule.
+    ``fresh`` names temporaries for an expression too deep for one statement (``dot`` of
+    10^5 terms): their statements are the result's ``before``; without it such a rule gives
+    ``None``. ``None`` also if the forward cannot run on symbols (it calls a ``math``
+    function directly, raises on a branch, or branches too much): then generated code calls
+    the rule.
     """
-    paths = _explore(lambda symbol: apply_symbolic(rule, tuple(_operands(operands, symbol))), prefix)
-    return None if paths is None else _render(_tree(paths), lambda v: v, prefix)
+    explorer = _Explorer(prefix, fresh)
+    paths = _explore(lambda symbol: apply_symbolic(rule, tuple(_operands(operands, symbol))), explorer)
+    source = None if paths is None else _render(_tree(paths), lambda v: v, prefix)
+    return None if source is None else source._replace(before=tuple(explorer.spill))
 
 
 def partials_source(rule: Rule, operands: list[Any], out: str, prefix: str = "math.") -> tuple[Source, ...] | None:
@@ -354,7 +379,7 @@ def partials_source(rule: Rule, operands: list[Any], out: str, prefix: str = "ma
             raise TypeError("partials: wrong count")
         return partials
 
-    paths = _explore(run, prefix)
+    paths = _explore(run, _Explorer(prefix))
     if paths is None:
         return None
     tree = _tree(paths)

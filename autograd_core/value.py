@@ -19,7 +19,7 @@ from typing import Any
 
 from . import _pickling
 from . import modes as _modes
-from ._errors import as_float, checked_output, not_a_rule, reraise, where, wrong_partials
+from ._errors import as_float, checked_output, checked_partials, not_a_rule, reraise, where, wrong_partials
 from ._pickling import _graph, _leaf  # noqa: F401 - pickles made before the split name them here
 from .modes import (
     _watch,
@@ -437,9 +437,10 @@ def apply_unary(rule: Rule, x: Any) -> Any:
     except Exception as error:
         reraise(rule, error, (x,), "partials", "apply_unary")
     try:
-        (node._d0,) = partials
+        (d0,) = partials
     except (TypeError, ValueError):
         raise wrong_partials(rule, partials, 1) from None
+    node._d0 = d0 if d0.__class__ is float else checked_partials(rule, partials, (x,))[0]
     node._rule = rule
     node._in0 = x
     if _active:
@@ -490,6 +491,8 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
         d0, d1 = partials
     except (TypeError, ValueError):
         raise wrong_partials(rule, partials, 2) from None
+    if d0.__class__ is not float or d1.__class__ is not float:
+        d0, d1 = checked_partials(rule, partials, (x, y))
     node._rule = rule
     if xv:
         node._in0 = x
@@ -509,6 +512,9 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
     if _active:
         _in_mode(node)
     return node
+
+
+_FLOATS = {float}
 
 
 def apply_nary(rule: Rule, args: tuple[Any, ...]) -> Any:
@@ -548,6 +554,8 @@ def apply_nary(rule: Rule, args: tuple[Any, ...]) -> Any:
         wrong = True
     if wrong:
         raise wrong_partials(rule, partials, len(args))
+    if set(map(type, partials)) != _FLOATS:
+        partials = checked_partials(rule, partials, args)
     node._rule = rule
     if mask is None:
         node._nary = (args, partials, args)

@@ -44,6 +44,10 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
     if _find(rows, "W5", "compiled step (nn + compile)") is not None:  # optional workload: --only W5
         _compiled_targets(rows, out)
+    if _find(rows, "W6", "replay vs hand-written index tape") is not None:  # optional workload: --only W6
+        _w6_targets(rows, out)
+    if _find(rows, "W7", "numpy backend step (nn + compile)") is not None:  # optional workload: --only W7
+        _numpy_targets(rows, out)
     row = _find(rows, "W4", "bytes per op node, after forward")
     if row is None:
         out.append({"target": "bytes per op node <= 1/4 of micrograd's", "measured": "not run", "met": None})
@@ -76,6 +80,57 @@ def _compiled_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> 
             "target": "W5, compiled step no slower than the float reference (goal: 0.6x its time)",
             "measured": f"{1 / r:.2f}x its time" if r else "failed",
             "met": None if r is None else r >= 1.0,
+        }
+    )
+
+
+def _w6_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:
+    measured = [r["w6"] for r in rows if r["workload"] == "W6" and r["case"] == "replay vs hand-written index tape"]
+    first, last = measured[0], measured[-1]
+    growth = last["us_per_node"] / first["us_per_node"]
+    ratio_to_tape = last["replay_s"] / last["tape_s"]
+    peak = last.get("compile_peak_mb")
+    out += [
+        {
+            "target": f"W6, compile {last['ops']:,} operations in at most 2 s",
+            "measured": f"{last['compile_s']:.2f} s CPU",
+            "met": last["compile_s"] <= 2.0,
+        },
+        {
+            "target": "W6, compile time per node within 1.3x from the smallest to the largest graph",
+            "measured": f"{growth:.2f}x",
+            "met": growth <= 1.3,
+        },
+        {
+            "target": "W6, replay at most 0.25x the hand-written index tape's time",
+            "measured": f"{ratio_to_tape:.2f}x",
+            "met": ratio_to_tape <= 0.25,
+        },
+        {
+            "target": "W6, compiling the largest graph peaks below 500 MB",
+            "measured": "not measured" if peak is None else f"{peak:.0f} MB",
+            "met": None if peak is None else peak < 500,
+        },
+    ]
+
+
+def _numpy_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:
+    row = _find(rows, "W7", "numpy backend step (nn + compile)")
+    r = row["ratio"] if row else None
+    out.append(
+        {
+            "target": "W7, numpy backend step, gc on: >= 5000x micrograd",
+            "measured": f"{r:.0f}x" if r else "failed",
+            "met": None if r is None else r >= 5000,
+        }
+    )
+    row = _find(rows, "W7", "numpy backend vs hand-written numpy")
+    r = row["ratio"] if row else None
+    out.append(
+        {
+            "target": "W7, numpy backend step at most 3x the hand-written numpy step's time",
+            "measured": f"{1 / r:.2f}x its time" if r else "failed",
+            "met": None if r is None else 1 / r <= 3.0,
         }
     )
 

@@ -17,7 +17,7 @@ from .report import targets
 __all__ = ["WORKLOADS", "OPTIONAL", "run"]
 
 WORKLOADS = ("W1", "W2", "W3", "W4")
-OPTIONAL = ("W5",)  # W5, compiled replays of W1: with --only W5 (or --only W1,W5)
+OPTIONAL = ("W5", "W6", "W7")  # compile: W1 replayed (W5), the blog's op mix (W6), W1 on numpy (W7); --only W5,W6,W7
 
 
 def _quiet(message: str) -> None:
@@ -90,6 +90,14 @@ def run(
         from .compiled import w5
 
         rows += w5(repeats, log)
+    if "W6" in selected:
+        from .w6 import w6
+
+        rows += w6(repeats, log)
+    if "W7" in selected:
+        from .batched import w7
+
+        rows += w7(repeats, log)
     if "W4" in selected:
         mem_rows, results["memory"] = w.w4(2_000 if quick else 10_000, log)
         rows += mem_rows

@@ -47,10 +47,11 @@ OUTPUT_ROOT = Path(__file__).resolve().parent / "output"
 
 
 def start(
-    name: str, description: str, argv: Sequence[str] | None, trains: bool = False
+    name: str, description: str, argv: Sequence[str] | None, trains: bool = False, backends: bool = False
 ) -> tuple[argparse.Namespace, Path]:
-    """Parse ``--quick`` and ``--out`` (and ``--no-compile`` for demos that ``trains``), print
-    ``description`` and the output folder, create it."""
+    """Parse ``--quick`` and ``--out`` (and ``--no-compile`` for demos that ``trains``, ``--backend``
+    for those whose compiled replays run on numpy by default), print ``description`` and the
+    output folder, create it."""
     parser = argparse.ArgumentParser(prog=f"python -m demos.{name}", description=" ".join(description.split()))
     parser.add_argument("--quick", action="store_true", help="a few seconds: small data, few steps (smoke test)")
     if trains:
@@ -59,6 +60,13 @@ def start(
             dest="compile",
             action="store_false",
             help="train op by op through the engine instead of autograd_core.compile replays",
+        )
+    if backends:
+        parser.add_argument(
+            "--backend",
+            choices=("numpy", "python"),
+            default="numpy",
+            help="compile backend of the training replays: numpy (the whole minibatch as arrays) or python",
         )
     parser.add_argument("--out", default=None, help=f"output folder (default: {OUTPUT_ROOT / name})")
     args = parser.parse_args(None if argv is None else list(argv))

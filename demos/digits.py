@@ -60,16 +60,17 @@ def evaluate(model: nn.MLP, X: list[list[float]], y: list[int], scorer: Any = No
     return loss, nn.accuracy(preds, y), preds
 
 
-def compiled_batch_loss(model: nn.MLP) -> tuple[Any, Any]:
+def compiled_batch_loss(model: nn.MLP, backend: str = "python") -> tuple[Any, Any]:
     """(batch_loss(xb, yb), compiled): the mean cross-entropy of a minibatch and its gradients
-    by replaying one compiled example, L = log Σ_j e^{f_j} - Σ_i y_i f_i with y one-hot."""
+    by replaying one compiled example, L = log Σ_j e^{f_j} - Σ_i y_i f_i with y one-hot; with
+    ``backend="numpy"`` the minibatch is replayed as arrays, a layer as one matrix product."""
 
     def example(x: Any, y: Any) -> Any:
         scores = model(x)
         return nn.logsumexp(scores) - ac.dot(y, scores)
 
     one_hot = [[1.0 if k == t else 0.0 for k in range(10)] for t in range(10)]
-    c = ac.compile(example, [0.0] * 64, one_hot[0])
+    c = ac.compile(example, [0.0] * 64, one_hot[0], backend=backend)
     return (lambda xb, yb: c.over(xb, [one_hot[t] for t in yb], reduce="mean")), c
 
 
@@ -153,7 +154,7 @@ def _plots(
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
-    args, out = start("digits", DESCRIPTION, argv, trains=True)
+    args, out = start("digits", DESCRIPTION, argv, trains=True, backends=True)
     t_start = time.perf_counter()
     X, y = nn.load_digits()
     X = [[v / 16.0 for v in row] for row in X]  # pixels 0..16 -> [0, 1]
@@ -164,13 +165,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         hidden, epochs = 16, 3
     print(
         f"{len(X_train)} training and {len(X_test)} test images, MLP 64-{hidden}-10, {epochs} epochs, "
-        f"{'compiled replays (--no-compile: op by op)' if args.compile else 'op by op'}"
+        + (f"compiled replays, {args.backend} backend (--no-compile: op by op)" if args.compile else "op by op")
     )
 
     model = make_model(hidden)
     compiled = scorer = None
     if args.compile:
-        batch_loss, compiled = compiled_batch_loss(model)
+        batch_loss, compiled = compiled_batch_loss(model, args.backend)
         scorer = compile_forward(model, X_train[0])  # the 10 scores, forward only
     opt = nn.Adam(model.parameters(), lr=LR)
     steps_per_epoch = -(-len(X_train) // BATCH)
@@ -225,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     metrics = {
         "quick": args.quick,
         "compiled": compiled is not None,
+        "backend": args.backend if compiled is not None else "engine",
         "compile_seconds": compiled.stats.compile_seconds if compiled else 0.0,
         "compiled_source_lines": compiled.stats.source_lines if compiled else 0,
         "n_train": len(X_train),

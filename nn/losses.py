@@ -3,7 +3,8 @@
 Each returns one Value to call ``backward()`` on. Sums over many terms are single
 ``sum``/``dot`` nodes. softmax, log_softmax and cross_entropy subtract m = max_i f_i (a
 constant: it cancels, so gradients are unchanged) before exponentiating, so logits of
-±1000 give finite values and the exact gradient p - y.
+±1000 give finite values and the exact gradient p - y. Labels may be Values (a compiled
+function's argument): they are read through comparisons, which ``compile`` records as guards.
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ __all__ = [
 Scalar = Value | float | int
 
 _RELU = RULES["relu"]
+
+
+def _is(label: object, c: float) -> bool:
+    """Whether ``label`` equals ``c``; a Value label through ``<=`` and ``>=`` (a Value's ``==``
+    is identity), comparisons ``compile`` records as guards, so each label replays exactly."""
+    if isinstance(label, Value):
+        return label <= c and label >= c
+    return label == c
 
 
 def _check_pair(name: str, preds: Sequence[object], targets: Sequence[object]) -> int:
@@ -72,11 +81,11 @@ def hinge_loss(scores: Sequence[Scalar], ys: Sequence[int]) -> Value | float:
     n = _check_pair("hinge_loss", scores, ys)
     terms = []
     for s, y in zip(scores, ys):
-        if y.__class__ is bool or not isinstance(y, numbers.Real):
-            y = None  # only the numbers -1 and +1 are labels
-        if y == 1:
+        if y.__class__ is bool or not isinstance(y, (numbers.Real, Value)):
+            y = None  # only the numbers -1 and +1 (or Values holding them) are labels
+        if _is(y, 1):
             m = 1.0 - s
-        elif y == -1:
+        elif _is(y, -1):
             m = 1.0 + s
         else:
             raise ValueError(f"hinge_loss: labels must be -1 or +1, got {y!r} (use nn.to_signs for 0/1 labels)")
@@ -99,10 +108,10 @@ def bce_with_logits(logits: Sequence[Scalar], ys: Sequence[float]) -> Value | fl
     n = _check_pair("bce_with_logits", logits, ys)
     terms = []
     for z, y in zip(logits, ys):
-        if isinstance(y, bool) or not isinstance(y, (int, float)) or not 0.0 <= y <= 1.0:
+        if isinstance(y, bool) or not isinstance(y, (int, float, Value)) or not 0.0 <= y <= 1.0:
             raise ValueError(f"bce_with_logits: targets must be numbers in [0, 1], got {y!r}")
         t = softplus(z)
-        terms.append(t if y == 0.0 else (t - z if y == 1.0 else t - y * z))
+        terms.append(t if _is(y, 0.0) else (t - z if _is(y, 1.0) else t - y * z))
     return ac.sum(terms) * (1.0 / n)
 
 
@@ -138,37 +147,47 @@ def log_softmax(logits: Sequence[Scalar]) -> list[Value | float]:
     return [g - lse for g in shifted]
 
 
-def cross_entropy(logits: Sequence[Scalar], target: int | Sequence[float]) -> Value | float:
+def cross_entropy(logits: Sequence[Scalar], target: int | Value | Sequence[Scalar]) -> Value | float:
     """L = -Σ_i y_i log p_i with p = softmax(f): for a class index t, L = log Σ_j e^{f_j} - f_t.
 
-    ``target`` is a class index 0 <= t < K (one-hot y) or a list of K probabilities y_i.
-    ∂L/∂f_i = p_i - y_i.
+    ``target`` is a class index 0 <= t < K (one-hot y), or a list of K probabilities y_i.
+    Either may be Values, as ``compile`` passes its arguments: a class index Value is compared
+    with 0..K-1 (comparisons ``compile`` records as guards, so each class replays exactly), and
+    Value probabilities enter L = (log Σ_j e^{f_j}) Σ_i y_i - Σ_i y_i f_i as nodes. ∂L/∂f_i = p_i - y_i.
     """
     logits = scalars("cross_entropy", "logits", logits)
     k = len(logits)
     if k == 0:
         raise ValueError("cross_entropy: no logits (empty list)")
+    if isinstance(target, Value):  # a class index as a Value: which class it is, seen through comparisons
+        matches = [i for i in range(k) if _is(target, i)]
+        if not matches:
+            raise ValueError(
+                f"cross_entropy: target class {data_of(target)!r} is not an integer in 0..{k - 1} ({k} logits)"
+            )
+        target = matches[0]
     if isinstance(target, bool) or not isinstance(target, (numbers.Integral, Sequence)) or isinstance(target, str):
         raise TypeError(
             f"cross_entropy: target must be a class index or a list of probabilities, got {describe(target)}"
         )
+    shifted, _ = _shifted("cross_entropy", logits)
+    lse = ac.log(ac.sum([ac.exp(g) for g in shifted]))
     if isinstance(target, numbers.Integral):
         target = int(target)
         if not 0 <= target < k:
             raise ValueError(f"cross_entropy: target class {target} out of range for {k} logits (expected 0..{k - 1})")
-    else:
-        target = [real("cross_entropy", f"target[{i}]", y) for i, y in enumerate(target)]
-        if len(target) != k:
-            raise ValueError(f"cross_entropy: {k} logits but {len(target)} target probabilities")
-        if any(not 0.0 <= y <= 1.0 for y in target) or abs(math.fsum(target) - 1.0) > 1e-9:
-            raise ValueError(
-                f"cross_entropy: target probabilities must be in [0, 1] and sum to 1, got {list(target)!r:.80}"
-            )
-    shifted, _ = _shifted("cross_entropy", logits)
-    lse = ac.log(ac.sum([ac.exp(g) for g in shifted]))
-    if isinstance(target, int):
         return lse - shifted[target]
-    return lse * math.fsum(target) - ac.dot(list(target), shifted)
+    ys = scalars("cross_entropy", "target", target)
+    if len(ys) != k:
+        raise ValueError(f"cross_entropy: {k} logits but {len(ys)} target probabilities")
+    probabilities = [data_of(y) for y in ys]  # checked on the values (a compiled replay does not re-check)
+    if any(not 0.0 <= y <= 1.0 for y in probabilities) or abs(math.fsum(probabilities) - 1.0) > 1e-9:
+        raise ValueError(
+            f"cross_entropy: target probabilities must be in [0, 1] and sum to 1, got {probabilities!r:.80}"
+        )
+    if all(y.__class__ is float for y in ys):
+        return lse * math.fsum(ys) - ac.dot(list(ys), shifted)
+    return lse * ac.sum(ys) - ac.dot(list(ys), shifted)
 
 
 def l2_penalty(params: Sequence[Value], alpha: float) -> Value | float:

@@ -121,7 +121,7 @@ class Module:
             "parameters": state,
         }
         text = json.dumps(document, indent=1, allow_nan=False) + "\n"
-        atomic_write_text(path, text)
+        atomic_write_text(path, text, "save")
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters saved by :meth:`save` into this model (same architecture only).

@@ -16,7 +16,7 @@ from autograd_core.shape import ACTIVATIONS
 
 from .layers import MLP, Layer
 
-__all__ = ["to_torch", "mlp_from_torch", "TORCH_ACTIVATIONS"]
+__all__ = ["to_torch", "mlp_from_torch", "TORCH_ACTIVATIONS", "MAX_TORCH_PARAMETERS"]
 
 TORCH_ACTIVATIONS = {name: a.torch for name, a in ACTIVATIONS.items()}  # the one activation table
 """Activation name -> ``torch.nn`` module class name."""
@@ -59,8 +59,37 @@ def to_torch(model: MLP | Layer) -> Any:
     return torch.nn.Sequential(*modules)
 
 
+MAX_TORCH_PARAMETERS = 1_000_000
+"""Most parameters :func:`mlp_from_torch` copies (each becomes a Value of about 100 bytes, and a
+scalar engine trains such a network slowly); a bigger Sequential is refused before any copy."""
+
+
 def _describe(index: int, module: Any) -> str:
     return f"layer {index} ({type(module).__name__}: {module!r:.80})"
+
+
+def _check_linear(torch: Any, owner: str, index: int, linear: Any, total: int) -> int:
+    """The parameter count so far with this ``Linear``, after checking its tensors can be copied:
+    real floating point, on a device with data, finite, and the count within the cap."""
+    total += linear.in_features * linear.out_features + linear.out_features
+    if total > MAX_TORCH_PARAMETERS:
+        raise ValueError(
+            f"{owner}: {_describe(index, linear)} brings the network to {total} parameters, more than "
+            f"MAX_TORCH_PARAMETERS = {MAX_TORCH_PARAMETERS}"
+        )
+    for name in ("weight", "bias"):
+        tensor = getattr(linear, name)
+        if tensor is None:
+            continue
+        if tensor.is_meta:
+            raise ValueError(f"{owner}: {_describe(index, linear)}: {name} is on the meta device (no data to copy)")
+        if tensor.is_complex() or not tensor.dtype.is_floating_point:
+            raise ValueError(f"{owner}: {_describe(index, linear)}: {name} has dtype {tensor.dtype}, not a real float")
+        finite = torch.isfinite(tensor.detach())
+        if not bool(finite.all()):
+            bad = int((~finite).sum())
+            raise ValueError(f"{owner}: {_describe(index, linear)}: {name} has {bad} value(s) that are inf or nan")
+    return total
 
 
 def mlp_from_torch(module: Any, cls: type[MLP] = MLP) -> MLP:
@@ -71,7 +100,8 @@ def mlp_from_torch(module: Any, cls: type[MLP] = MLP) -> MLP:
     activation (an MLP has one; with a single ``Linear`` it is the unused default "tanh");
     the module after the last ``Linear`` (or none) is the output activation. A ``Linear``
     without a bias gets bias weights 0. Anything else raises ``ValueError`` naming the first
-    layer that does not fit.
+    layer that does not fit, before anything is copied: complex, integer or meta-device
+    tensors, inf or nan weights, more than :data:`MAX_TORCH_PARAMETERS` parameters in all.
     """
     owner = "MLP.from_torch"
     torch = require("torch", "torch", owner)
@@ -82,6 +112,7 @@ def mlp_from_torch(module: Any, cls: type[MLP] = MLP) -> MLP:
     acts: list[str] = []  # the activation after each Linear ("linear" if none)
     where: list[int] = []  # the index in the Sequential of that activation (of the Linear if none)
     after_linear = False
+    total = 0
     for index, m in enumerate(module):
         kind = type(m)
         if kind is torch.nn.Linear:
@@ -90,6 +121,7 @@ def mlp_from_torch(module: Any, cls: type[MLP] = MLP) -> MLP:
                     f"{owner}: {_describe(index, m)} takes {m.in_features} inputs but the layer "
                     f"before gives {linears[-1].out_features}"
                 )
+            total = _check_linear(torch, owner, index, m, total)
             linears.append(m)
             acts.append("linear")
             where.append(index)

@@ -3,8 +3,8 @@
 For each name in ``__all__`` of ``autograd_core``, ``autograd_core.testing``,
 ``autograd_core.viz`` and ``nn`` that is callable (functions and classes), the table VALID
 gives one call that works. Each argument of that call is then replaced, one at a time, by each
-value of BAD (None, a str, a nested list, a bool, a complex, a Decimal, a numpy array). The
-only outcomes allowed are success (the value is legitimately accepted) or ``TypeError`` /
+value of BAD (None, a str, a str with a lone surrogate, a nested list, a bool, a complex, a
+Decimal, a numpy array). The only outcomes allowed are success (the value is legitimately accepted) or ``TypeError`` /
 ``ValueError`` whose message contains the callable's name. A callable missing from the table
 is called with a bad value in every required position at once.
 
@@ -25,7 +25,8 @@ import numpy as np
 import pytest
 
 import nn
-from autograd_core import RULES, Value
+from autograd_core import RULES, Rule, Value, apply
+from autograd_core import compile as compile_
 from autograd_core._extras import MissingExtra
 
 MODULES = ["autograd_core", "autograd_core.testing", "autograd_core.viz", "nn"]
@@ -35,6 +36,7 @@ BY_NAME = {"autograd_core": ["sum", "abs", "compile"]}
 BAD: dict[str, Callable[[], Any]] = {
     "None": lambda: None,
     "str": lambda: "abc",
+    "lone surrogate": lambda: "a\ud800b",
     "nested list": lambda: [[1.0, 2.0], [3.0]],
     "bool": lambda: True,
     "complex": lambda: 1 + 2j,
@@ -310,3 +312,47 @@ def test_the_table_covers_every_public_callable() -> None:
     assert not stale, f"table entries for names no longer public: {stale}"
     # New callables are still checked (bad values in every required position); list them here.
     assert len(missing) <= 10, f"add table entries for: {missing}"
+
+
+# --- a user's rule returning local derivatives that are not real numbers ---
+
+BAD_PARTIALS: dict[str, Callable[[], Any]] = {
+    "Value": lambda: Value(1.0),
+    "complex": lambda: 1 + 2j,
+    "None": lambda: None,
+    "str": lambda: "1.0",
+    "list": lambda: [1.0],
+    "bool": lambda: True,
+}
+
+
+@pytest.mark.parametrize("arity", [1, 2, -1])
+@pytest.mark.parametrize("bad", list(BAD_PARTIALS), ids=list(BAD_PARTIALS))
+def test_partials_that_are_not_real_numbers_are_type_errors_naming_the_rule_and_input(arity, bad):
+    n = 2 if arity == -1 else arity
+
+    def partials(*xs_out: Any) -> tuple[Any, ...]:
+        return (1.0,) * (n - 1) + (BAD_PARTIALS[bad](),)
+
+    rule = Rule("custom_rule", arity, lambda *xs: 0.5, partials, "x + ...", (((-1.0, 1.0),),) * max(n, 1))
+    a, b = Value(0.5, label="a"), Value(0.25, label="b")
+    with pytest.raises(TypeError, match=rf"custom_rule: partials must .* for input {n - 1}"):
+        apply(rule, *(a, b)[:n])
+
+
+def test_real_partials_and_forwards_of_any_number_type_leave_grad_and_data_floats():
+    rule = Rule("ints", 1, lambda u: 2, lambda u, out: (np.float32(3.0),), "2", (((-1.0, 1.0),),))
+    a = Value(0.5)
+    out = apply(rule, a) * a
+    out.backward()
+    assert a.grad.__class__ is float and out.data.__class__ is float
+
+
+def test_ints_too_large_for_a_float_are_value_errors_naming_the_caller_and_position():
+    c = compile_(lambda x, y: x[0] * x[1] + y, [0.1, 0.2], 1.0)
+    with pytest.raises(ValueError, match=r"compile: argument 0 \(x\)\[1\] is an int too large for a float"):
+        c([0.1, 10**400], 1.0)
+    with pytest.raises(ValueError, match="Value: int 1000.* is too large for a float"):
+        Value(10**400)
+    with pytest.raises(ValueError, match=r"mul: int 1000.* is too large for a float \(argument 1 of apply_binary\)"):
+        Value(1.0) * 10**400

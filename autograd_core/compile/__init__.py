@@ -4,7 +4,9 @@
 - :mod:`.codegen`: straight-line source, forward then backward;
 - :mod:`.source`: names from labels (expressions come from :mod:`autograd_core.symbolic`);
 - :mod:`.compiled`: the callable (replays, guards, re-tracing, ``check``);
-- :mod:`.over`: replay over a data set with a reduction.
+- :mod:`.homes`: where the parameters live (a replaced one means tracing again);
+- :mod:`.over`: replay over a data set with a reduction;
+- :mod:`.numpy_backend`, :mod:`.numpy_codegen`, :mod:`.numpy_rules`: the numpy backend (``backend="numpy"``).
 """
 
 import sys
@@ -12,7 +14,7 @@ import types
 from typing import Any
 
 from .codegen import GuardFailed, UseEngine
-from .compiled import CheckReport, Compiled, CompiledForward, CompileStats, compile, compile_forward
+from .compiled import CheckReport, Compiled, CompiledForward, CompileStats, CompileWarning, compile, compile_forward
 from .over import REDUCTIONS
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "CompiledForward",
     "CompileStats",
     "CheckReport",
+    "CompileWarning",
     "GuardFailed",
     "UseEngine",
     "REDUCTIONS",

@@ -25,7 +25,7 @@ from typing import Any
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names
 from ..symbolic import forward_source, partials_source
-from .source import Namer, identifier, is_atom, literal
+from .source import Namer, comment, identifier, is_atom, literal
 from .trace import Guard, Ref, Trace
 
 __all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
@@ -109,13 +109,15 @@ class _Generator:
         counts: dict[str, int] = {}
         self.nnames: list[str] = []
         self.deltas: set[int] = set()  # nodes s_j^(l): their gradient is δ_j^(l)
+        bases: dict[str, str] = {}  # rule name -> identifier, computed once per rule
         for k, node in enumerate(nodes):  # unlabelled nodes: the rule's name and a count per rule (tanh0, ...)
-            base = identifier(node.rule.name, "f")
+            base = bases.get(node.rule.name) or bases.setdefault(node.rule.name, identifier(node.rule.name, "f"))
             counts[base] = counts.get(base, -1) + 1
+            default = f"{base}{counts[base]}"
             name = lecture[n_p + n_a + k]
             if name.startswith("s_"):
                 self.deltas.add(k)
-            self.nnames.append(namer.fresh(name or identifier(node.label, f"{base}{counts[base]}")))
+            self.nnames.append(namer.fresh(name or (identifier(node.label, default) if node.label else default)))
         self.rule_names: dict[int, str] = {}
         # Nodes that need a gradient: they depend on a parameter and the root depends on them.
         self.depends = depends = [False] * len(nodes)
@@ -137,9 +139,7 @@ class _Generator:
     def rule_ref(self, rule: Rule) -> str:
         """The name under which generated code calls ``rule`` (one per rule object)."""
         if id(rule) not in self.rule_names:
-            rname = f"R_{identifier(rule.name, 'rule')}"
-            while rname in self.namespace:
-                rname += "_"
+            rname = self.namer.fresh(f"R_{identifier(rule.name, 'rule')}")
             self.namespace[rname] = rule
             self.rule_names[id(rule)] = rname
         return self.rule_names[id(rule)]
@@ -171,11 +171,14 @@ class _Generator:
         rule = node.rule
         operands = [self.text(r) for r in node.inputs]
         names_or_constants = [t if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)]
-        value = forward_source(rule, names_or_constants)
+        value = forward_source(rule, names_or_constants, fresh=lambda: self.namer.fresh(f"{out}_so_far"))
         if value is not None:
-            lines = [f"{out} = {value.text}  # {rule.name}"]
+            lines = [*value.before, f"{out} = {value.text}  # {comment(rule.name)}"]
         else:
-            lines = [f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {rule.name}"]
+            lines = [
+                f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {comment(rule.name)}",
+                f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
+            ]
         if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
             self.checked.append(out)
         if k not in self.trace.ancestors:
@@ -201,7 +204,9 @@ class _Generator:
             d = self.namer.fresh(f"d_{out}")
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
             for i in edges:
-                lines.append(f"if {d}[{i}].__class__ is Undefined: raise UseEngine")
+                lines.append(
+                    f"if {d}[{i}].__class__ is not float: raise UseEngine  # undefined, or to convert or refuse"
+                )
                 self.partial_text[k, i] = f"{d}[{i}]"
                 self.checked.append(f"{d}[{i}]")
         return lines
@@ -222,14 +227,14 @@ class _Generator:
         for k in reversed(self.backward_nodes):
             node = nodes[k]
             g = self.gname(("n", k))
-            comment = f"{self.nnames[k]} = {node.rule.name}(...): " + node.rule.math.split(";", 1)[-1].strip()
+            note = comment(f"{self.nnames[k]} = {node.rule.name}(...): " + node.rule.math.split(";", 1)[-1].strip())
             pushes = []
             for i, r in enumerate(node.inputs):
                 if node.value_parents[i] and self.wants(r):
                     d = self.partial_text[k, i]
                     pushes.append((self.gname(r), g if d == "1.0" else (f"-{g}" if d == "(-1.0)" else f"{g} * {d}")))
             if pushes:
-                self.blocks.append((g, pushes, comment))
+                self.blocks.append((g, pushes, note))
         # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
         # that pushes to many parents skips its block when its gradient is 0: every value was
         # checked finite, so the skipped terms were all +-0.
@@ -271,7 +276,7 @@ class _Generator:
         lines += [f"{t} = 0.0" for t in inits]
         assigned: set[str] = set(pgrads) if over else set()
         assigned.update(inits)
-        for g, pushes, comment in blocks:
+        for g, pushes, note in blocks:
             block = []
             for target, term in pushes:
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
@@ -279,10 +284,10 @@ class _Generator:
             if not block:
                 continue
             if len(pushes) >= _SKIP_MIN and g in self.skippable:
-                lines.append(f"if {g}:  # {comment}")
+                lines.append(f"if {g}:  # {note}")
                 lines += _indent(block, 4)
             else:
-                block[0] += f"  # {comment}"
+                block[0] += f"  # {note}"
                 lines += block
         if sparse:  # an argument that is exactly 0 adds nothing to its weights' gradients
             grads = list(dict.fromkeys(term.split(" * ", 1)[0] for pushes in sparse.values() for _, term in pushes))
@@ -310,7 +315,7 @@ class _Generator:
         moved = {push for pushes in groups.values() for push in pushes}
         if not moved:
             return blocks, {}
-        kept = [(g, [p for p in pushes if p not in moved], comment) for g, pushes, comment in blocks]
+        kept = [(g, [p for p in pushes if p not in moved], note) for g, pushes, note in blocks]
         return kept, groups
 
     def param_grads(self) -> dict[str, int]:

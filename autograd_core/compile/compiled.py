@@ -10,21 +10,43 @@ gradients, same exception.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
-from collections.abc import Callable, Sequence
+import warnings
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..graph import topological_order
-from ..value import Value
-from .codegen import GuardFailed, Program, generate
+from ..value import Value, is_grad_enabled
+from .codegen import GuardFailed, Program, UseEngine, generate
+from .homes import Homes
 from .trace import Spec, Trace, arg_names, flatten, kinds_of, shape_of, trace, unflatten
 
-__all__ = ["Compiled", "CompiledForward", "CompileStats", "CheckReport", "compile", "compile_forward"]
+__all__ = [
+    "Compiled",
+    "CompiledForward",
+    "CompileStats",
+    "CheckReport",
+    "CompileWarning",
+    "compile",
+    "compile_forward",
+]
 
 MAX_VARIANTS = 32
 """At most this many traces are kept per compiled function (the oldest goes first)."""
+
+WARN_AFTER = 10
+"""Calls before :class:`CompileWarning` may say that retraces and engine fallbacks dominate
+(at least half of the calls), once per compiled function."""
+
+
+class CompileWarning(UserWarning):
+    """A compiled function mostly retraces or runs through the engine: slower than the engine
+    alone (``c.stats.reasons`` says why). Issued once per compiled function."""
 
 
 @dataclass
@@ -40,7 +62,11 @@ class CompileStats:
     :param float_reads: ``float(v)``/``round``/``format`` of Values during traces (invisible to guards).
     :param compile_seconds: time spent tracing and generating code.
     :param source_lines: lines of generated source.
+    :param split_batches: numpy backend: batches split because some rows' guards came out
+        differently (or a value was inf or nan).
+    :param examples_one_by_one: numpy backend: examples no batch program could replay, run one by one.
     :param warnings: the warnings issued, in order.
+    :param reasons: why calls were traced again or run through the engine, with counts.
     """
 
     calls: int = 0  # c(*args) and examples of c.over(...)
@@ -52,7 +78,10 @@ class CompileStats:
     float_reads: int = 0  # float(v)/round/format of Values during traces: invisible to guards
     compile_seconds: float = 0.0
     source_lines: int = 0
+    split_batches: int = 0  # numpy backend: batches split because rows' guards differed (or inf/nan)
+    examples_one_by_one: int = 0  # numpy backend: examples no batch program could replay
     warnings: list[str] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)  # why calls were retraced or went through the engine
 
 
 @dataclass
@@ -65,6 +94,7 @@ class CheckReport:
     :param max_relative_error: the largest relative difference over the value and the gradients.
     :param worst: which quantity differs most.
     :param float_reads: float reads during the fresh trace.
+    :param unreplayed: nodes ``f`` computes that a replay skips (they reach no result or guard).
     """
 
     ok: bool
@@ -73,6 +103,7 @@ class CheckReport:
     max_relative_error: float
     worst: str
     float_reads: int
+    unreplayed: int = 0  # nodes f computes that a replay skips (their errors are not raised there)
 
     def __bool__(self) -> bool:
         return self.ok
@@ -81,19 +112,55 @@ class CheckReport:
 class _Variant:
     """One trace and its program; its replay functions compiled on first use."""
 
-    __slots__ = ("trace", "program", "params", "stats", "call", "over", "values")
+    __slots__ = ("trace", "program", "params", "owner", "call", "over", "values", "numpy")
 
-    def __init__(self, trace: Trace, program: Program, stats: CompileStats) -> None:
-        self.trace, self.program, self.params, self.stats = trace, program, trace.params, stats
+    def __init__(self, trace: Trace, program: Program, owner: Compiled) -> None:
+        self.trace, self.program, self.params = trace, program, trace.params
+        self.owner = weakref.ref(owner)  # no reference cycle: a dropped compiled function is freed at once
+        self.numpy: Any = False  # the numpy backend's batch program, made on first use
 
     def __getattr__(self, which: str) -> Any:  # call, over, values: compiled the first time
         if which not in ("call", "over", "values"):
             raise AttributeError(which)
         t0 = time.perf_counter()
-        fn = self.program.function(which)
-        self.stats.compile_seconds += time.perf_counter() - t0
+        try:
+            fn = self.program.function(which)
+        except (SyntaxError, RecursionError, MemoryError, ValueError) as error:  # a bug of codegen: say so once
+            reason = f"the generated {which!r} function does not compile ({type(error).__name__}: {error})"
+            owner = self.owner()
+            if owner is not None:
+                owner._warn(reason)
+
+            def fn(*args: Any) -> Any:
+                raise UseEngine(reason)
+
+        owner = self.owner()
+        if owner is not None:
+            owner.stats.compile_seconds += time.perf_counter() - t0
         setattr(self, which, fn)
         return fn
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic collector off while a trace is made and turned into source: every object
+    they allocate lives until then, so each collection would rescan the growing graph
+    (compile time would grow faster than the graph). Its previous state is restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _why(error: BaseException) -> str:
+    """The reason a replay gave up, as counted in ``c.stats.reasons``."""
+    if isinstance(error, UseEngine):
+        why = error.args[0] if error.args else "an inf or nan value, or an undefined derivative"
+        return f"run through the engine: {why}"
+    return f"run through the engine: the replay raised {type(error).__name__}"
 
 
 def _rel(a: float, b: float) -> float:
@@ -107,13 +174,22 @@ class Compiled:
 
     :param f: a function of Values (or lists of Values) returning one scalar Value.
     :param example_args: arguments to trace ``f`` on once; later calls take arguments of the same shapes.
+    :param backend: ``"python"`` (one example at a time) or ``"numpy"`` (``over`` replays the whole
+        data set as arrays; the ``numpy`` extra).
     """
 
     _several = False  # f returns one scalar Value
 
-    def __init__(self, f: Callable[..., Any], example_args: Sequence[Any]) -> None:
+    def __init__(self, f: Callable[..., Any], example_args: Sequence[Any], backend: str = "python") -> None:
         if not callable(f):
             raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
+        from .numpy_backend import BACKENDS, numpy_module
+
+        if backend not in BACKENDS:
+            raise ValueError(f"compile: backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}")
+        if backend == "numpy":
+            numpy_module()
+        self.backend = backend
         self.f = f
         names = arg_names(f, len(example_args))
         self.arg_names = names
@@ -123,8 +199,11 @@ class Compiled:
         self.stats = CompileStats()
         self.last_values: list[float] = []  # f of each example of the last over() call
         self._variants: list[_Variant] = []
+        self._warned = False
+        self._homes = Homes()  # where the parameters of every variant live
         flat: list[float] = []
         flatten(example_args, self._specs, self._where, flat)
+        self._example = flat  # the arguments of the latest trace (to trace again if a parameter is replaced)
         try:
             self._current = self._new_variant(flat)
         except (TypeError, ValueError) as error:  # f's own error on the example, or f's result
@@ -138,9 +217,11 @@ class Compiled:
 
     def _new_variant(self, flat: list[float]) -> _Variant:
         t0 = time.perf_counter()
-        tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
-        program = generate(tr, "replay", self._several)
-        variant = _Variant(tr, program, self.stats)
+        with _collector_paused():
+            tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
+            program = generate(tr, "replay", self._several)
+        variant = _Variant(tr, program, self)
+        self._example = flat
         stats = self.stats
         stats.compile_seconds += time.perf_counter() - t0
         stats.source_lines = program.source.count("\n")
@@ -152,17 +233,38 @@ class Compiled:
             )
             if message not in stats.warnings:
                 stats.warnings.append(message)
+        if tr.unreplayed:
+            message = (
+                f"f computes {tr.unreplayed} node(s) that reach neither its result nor a comparison: a replay "
+                "skips them, so an error they would raise (a domain error, an overflow) is not raised; "
+                "c.check(*args) runs f through the engine"
+            )
+            if message not in stats.warnings:
+                stats.warnings.append(message)
         for what in tr.unsupported:
             stats.warnings.append(f"comparison not recorded as a guard: {what}")
         self._variants.append(variant)
         if len(self._variants) > MAX_VARIANTS:
             self._variants.pop(0)
+        self._homes.find(self.f, list({id(p): p for v in self._variants for p in v.params}.values()))
         stats.variants = len(self._variants)
         return variant
 
     @property
     def source(self) -> str:
-        """The generated Python of the current variant: forward, then backward."""
+        """The generated code of the current variant, forward then backward: the Python replay
+        of one example, or with ``backend="numpy"`` the batch program that :meth:`over` runs."""
+        if self.backend == "numpy":
+            from .numpy_backend import program_of
+
+            program = program_of(self, self._current)
+            if program is not None:
+                return program.source
+        return self._current.program.source
+
+    @property
+    def python_source(self) -> str:
+        """The generated Python replay of one example (``c(*args)``), whatever the backend."""
         return self._current.program.source
 
     @property
@@ -190,6 +292,10 @@ class Compiled:
     def _run(self, flat: list[float], seed: float) -> float:
         stats = self.stats
         stats.calls += 1
+        self._check_parameters()
+        if not is_grad_enabled():  # as the engine under no_grad(): the value, no gradient anywhere
+            value: float = self._value_only(flat)
+            return value
         current = self._current
         result: float
         try:
@@ -198,8 +304,8 @@ class Compiled:
             return result
         except GuardFailed:
             stats.guard_failures += 1
-        except Exception:
-            return self._engine(flat, seed)
+        except Exception as error:
+            return self._engine(flat, seed, error)
         for variant in reversed(self._variants):
             if variant is current:
                 continue
@@ -207,23 +313,74 @@ class Compiled:
                 result = variant.call(variant.params, flat, seed)
             except GuardFailed:
                 continue
-            except Exception:
-                return self._engine(flat, seed)
+            except Exception as error:
+                return self._engine(flat, seed, error)
             self._current = variant
             stats.replays += 1
             return result
-        stats.retraces += 1
-        variant = self._current = self._new_variant(flat)
+        self._retrace(flat, "a guard flipped on every traced variant")
+        variant = self._current
         try:
             result = variant.call(variant.params, flat, seed)
-        except Exception:  # includes a guard failing right after its own trace (f is not deterministic)
-            return self._engine(flat, seed)
+        except Exception as error:  # includes a guard failing right after its own trace (f is not deterministic)
+            return self._engine(flat, seed, error)
         stats.replays += 1
         return result
 
-    def _engine(self, flat: list[float], seed: float) -> float:
+    def _value_only(self, flat: list[float]) -> Any:
+        """One call inside ``no_grad()``: a forward replay of a variant whose guards hold, else the engine."""
+        results: list[Any] = [None]
+        from .over import _replay
+
+        if _replay(self, [0], results, lambda v, batch: v.values(v.params, batch), [flat]):
+            self._count("inside no_grad(), no traced variant applies")
+            return self._engine_value(flat)
+        self.stats.replays += 1
+        value: float = results[0]
+        return value
+
+    def _retrace(self, flat: list[float], reason: str) -> None:
+        self.stats.retraces += 1
+        self._current = self._new_variant(flat)
+        self._count(f"traced again: {reason}")
+
+    def _check_parameters(self) -> None:
+        """If a parameter was replaced where it lives, drop every variant and trace again (on the
+        latest trace's arguments): the next replay reads and writes the new parameters."""
+        moved = self._homes.moved()
+        if moved is None:
+            return
+        shown = f"'{moved.label}'" if moved.label else "an unlabelled leaf"
+        self._variants, self._homes = [], Homes()
+        self._retrace(self._example, f"a parameter ({shown}) was replaced in its list, attribute or variable")
+
+    def _count(self, reason: str) -> None:
+        """Count a retrace or an engine fallback; warn once if they make up most calls."""
+        stats = self.stats
+        stats.reasons[reason] = stats.reasons.get(reason, 0) + 1
+        slow = stats.retraces + stats.engine_replays
+        if stats.calls >= WARN_AFTER and 2 * slow >= stats.calls:
+            top = sorted(stats.reasons.items(), key=lambda kv: -kv[1])[:3]
+            shown = "; ".join(f"{n} x {r}" for r, n in top)
+            self._warn(
+                f"{stats.retraces} retraces and {stats.engine_replays} engine fallbacks in {stats.calls} calls "
+                f"({shown}): slower than the engine alone"
+            )
+
+    def _warn(self, message: str) -> None:
+        """A :class:`CompileWarning` (once per compiled function), also kept in ``stats.warnings``."""
+        if self._warned:
+            return
+        self._warned = True
+        name = getattr(self.f, "__qualname__", type(self.f).__name__)
+        self.stats.warnings.append(message)
+        warnings.warn(f"compile({name}): {message}", CompileWarning, stacklevel=4)
+
+    def _engine(self, flat: list[float], seed: float, error: BaseException | None = None) -> float:
         """The call through the engine: ``f`` on fresh Values, then ``backward(seed)``."""
         self.stats.engine_replays += 1
+        if error is not None:
+            self._count(_why(error))
         leaves = [Value(x, label) for x, label in zip(flat, self._current.trace.arg_labels)]
         out = self.f(*unflatten(leaves, self._specs, self._kinds))
         if not isinstance(out, Value):
@@ -235,6 +392,10 @@ class Compiled:
         """``f`` over a data set: example i is ``(datasets[0][i], datasets[1][i], ...)``; see :mod:`.over`.
 
         ``c.last_values`` then holds f's value for each example (no extra pass)."""
+        if self.backend == "numpy":
+            from .numpy_backend import run_over_numpy
+
+            return run_over_numpy(self, datasets, reduce)
         from .over import run_over
 
         return run_over(self, datasets, reduce)
@@ -305,14 +466,14 @@ class Compiled:
             e = _rel(got[k], expected[k])
             if e > worst or (math.isnan(e) and not math.isnan(worst)):
                 worst, label = e, f"grad of {p.label or 'an unlabelled leaf'}"
-        return CheckReport(worst <= rtol, value, out.data, worst, label, reads[0])
+        return CheckReport(worst <= rtol, value, out.data, worst, label, reads[0], self._current.trace.unreplayed)
 
     def __repr__(self) -> str:
         name = getattr(self.f, "__qualname__", type(self.f).__name__)
         return f"<compiled {name}: {len(self._variants)} variant(s), {self.stats.source_lines} lines>"
 
 
-def compile(f: Callable[..., Any], *example_args: Any) -> Compiled:  # noqa: A001 - the API's name
+def compile(f: Callable[..., Any], *example_args: Any, backend: str = "python") -> Compiled:  # noqa: A001
     """Trace ``f(*example_args)`` once and return a callable that replays it as generated Python.
 
     Each example argument is a float or a nested list/tuple of floats; ``f`` gets Values of
@@ -326,8 +487,14 @@ def compile(f: Callable[..., Any], *example_args: Any) -> Compiled:  # noqa: A00
     - comparisons and ``bool()`` of Values during the trace are guards: when one would
       flip, ``f`` is traced again (``c.stats``). Branches on ``float(v)`` or ``v.data`` are
       not seen (unsupported; ``c.check(*args)`` compares a replay with the engine).
+
+    ``backend="numpy"`` (the ``numpy`` extra): ``c.over(X, Y)`` replays all examples at once
+    as arrays along the batch axis, the neurons of a layer as one matrix product
+    (``s1 = x0 @ W1.T + b1``); examples whose guards differ from the trace's are split off and
+    replayed by another variant or one by one (``c.stats``). ``c(*args)`` replays one example
+    in Python as before; ``c.source`` shows the numpy program.
     """
-    return Compiled(f, example_args)
+    return Compiled(f, example_args, backend)
 
 
 class CompiledForward(Compiled):
@@ -336,6 +503,7 @@ class CompiledForward(Compiled):
 
     :param f: a function of Values (or lists of Values) returning a Value or a list of Values.
     :param example_args: arguments to trace ``f`` on once; later calls take arguments of the same shapes.
+    :param backend: as for :class:`Compiled`; forward-only replays run in Python whichever it is.
     """
 
     _several = True

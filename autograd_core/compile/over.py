@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..value import is_grad_enabled
+
 if TYPE_CHECKING:
     from .compiled import Compiled
 
@@ -21,8 +23,8 @@ __all__ = ["REDUCTIONS", "run_over", "run_values"]
 REDUCTIONS = ("mean", "sum")
 
 
-def _rows(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[list[float]]:
-    """Each example's arguments as one flat list, checked against the example's nesting."""
+def _count(c: Compiled, datasets: Sequence[Sequence[Any]]) -> int:
+    """The number of examples, after checking there is one data set per argument, all as long."""
     expected = len(c.arg_names)
     if len(datasets) != expected:
         raise TypeError(
@@ -36,6 +38,12 @@ def _rows(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[list[float]]:
     n = sizes[0] if sizes else 0
     if n == 0:
         raise ValueError("compile over: empty data set")
+    return n
+
+
+def _rows(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[list[float]]:
+    """Each example's arguments as one flat list, checked against the example's nesting."""
+    _count(c, datasets)
     rows = []
     flat_arguments = c.flat_arguments
     for i, example in enumerate(zip(*datasets)):
@@ -74,9 +82,12 @@ def _replay(
 def run_values(c: Compiled, datasets: Sequence[Sequence[Any]]) -> list[Any]:
     """``f(*example_i)`` for each example, forward only (gradients untouched)."""
     rows = _rows(c, datasets)
+    c._check_parameters()
     pending = list(range(len(rows)))
     outs: list[Any] = [None] * len(rows)
     pending = _replay(c, pending, outs, lambda v, batch: v.values(v.params, batch), rows)
+    if pending:
+        c._count(f"{len(pending)} example(s) no traced variant's forward replay applies to")
     for i in pending:
         outs[i] = c._engine_value(rows[i])
     return outs
@@ -86,7 +97,12 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
     """``reduce_i f(*example_i)`` for the examples of ``datasets``; gradients into ``.grad``."""
     if reduce not in REDUCTIONS:
         raise ValueError(f"compile over: reduce must be one of {', '.join(map(repr, REDUCTIONS))}, got {reduce!r}")
+    if not is_grad_enabled():  # as the engine under no_grad(): values, no gradient anywhere
+        values = c.last_values = run_values(c, datasets)
+        total: float = sum(values)
+        return total * (1.0 / len(values)) if reduce == "mean" else total
     rows = _rows(c, datasets)
+    c._check_parameters()
     n = len(rows)
     seed = 1.0 / n if reduce == "mean" else 1.0
     # Examples run last to first: the engine's backward over mean([f(x_0), ..., f(x_n-1)])
@@ -107,5 +123,5 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
             p.grad = g
         raise
     c.last_values = outs
-    total: float = sum(outs)
+    total = sum(outs)
     return total * (1.0 / n) if reduce == "mean" else total

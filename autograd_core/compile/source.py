@@ -12,7 +12,10 @@ import re
 
 from ..symbolic import literal
 
-__all__ = ["identifier", "Namer", "literal", "is_atom"]
+__all__ = ["identifier", "Namer", "literal", "is_atom", "comment"]
+
+MAX_NAME = 40
+"""Longest name taken from a label (the rest is cut: names stay readable, compile time linear)."""
 
 _RESERVED = (
     set(dir(builtins))
@@ -41,21 +44,35 @@ def identifier(label: str, default: str) -> str:
     s = re.sub(r"\W+", "_", label, flags=re.ASCII).strip("_")
     s = re.sub(r"layers_(\d+)_neurons_(\d+)_", r"L\1_n\2_", s)
     s = re.sub(r"neurons_(\d+)_", r"n\1_", s)
+    s = s[:MAX_NAME].rstrip("_")
     if not s:
         return default
     return f"v_{s}" if s[0].isdigit() else s
 
 
 class Namer:
+    """Unique Python names for one generated function: locals, and the rules it calls."""
+
     def __init__(self) -> None:
         self.used: set[str] = set(_RESERVED)
+        self.suffix: dict[str, int] = {}  # next suffix to try per base: each probe is tried once
 
     def fresh(self, base: str) -> str:
-        name, k = base, 2
-        while name in self.used or name.startswith("R_"):
-            name, k = f"{base}_{k}", k + 1
+        """``base``, or ``base_2``, ``base_3``... the first one not taken."""
+        name = base
+        if name in self.used:
+            k = self.suffix.get(base, 2)
+            while f"{base}_{k}" in self.used:
+                k += 1
+            self.suffix[base] = k + 1
+            name = f"{base}_{k}"
         self.used.add(name)
         return name
+
+
+def comment(text: str) -> str:
+    """``text`` for a ``#`` comment: newlines, control and unprintable characters escaped."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def is_atom(text: str) -> bool:

@@ -21,8 +21,9 @@ from typing import Any, cast
 
 from ..custom import custom_error, is_custom
 from ..graph import topological_order
+from ..modes import get_observer, observing
 from ..rules import Rule
-from ..value import Value, is_grad_enabled, watch_comparisons
+from ..value import Value, enable_grad, watch_comparisons
 
 __all__ = ["Spec", "Ref", "Node", "Guard", "Trace", "shape_of", "flatten", "arg_names", "trace"]
 
@@ -68,6 +69,10 @@ class Trace:
     unsupported: list[str] = field(default_factory=list)
     result: float = 0.0
     outputs: list[Ref] = field(default_factory=list)  # every output (forward-only traces of several)
+    constant_leaves: list[tuple[int, str]] = field(default_factory=list)  # (leaf, label) that died with the graph
+    leaf_data: list[float] = field(default_factory=list)  # every leaf's data during the trace
+    leaf_count: int = 0
+    unreplayed: int = 0  # nodes f made that reach neither the result nor a guard: a replay skips them
 
 
 def _kind(x: Any) -> str:
@@ -118,7 +123,10 @@ def flatten(args: Sequence[Any], specs: Sequence[Spec], names: Sequence[str], ou
             if x.__class__ is float:
                 push(x)
             elif isinstance(x, numbers.Real) and not isinstance(x, (bool, Value)):
-                push(float(x))
+                try:
+                    push(float(x))
+                except OverflowError:
+                    raise ValueError(f"compile: {where} is an int too large for a float, {x!r:.40}...") from None
             elif isinstance(x, (list, tuple)):
                 raise ValueError(f"compile: {where} should be a float like the example's, got a {_kind(x)} of {len(x)}")
             else:
@@ -208,13 +216,25 @@ def _labels(specs: Sequence[Spec], names: Sequence[str]) -> list[str]:
 
 
 class _Recorder:
-    """The comparison watcher: keeps every event (op, left, right, result) of the trace."""
+    """The comparison watcher: keeps every event (op, left, right, result) of the trace; as an
+    observer it counts the nodes ``f`` makes (and passes them on to the observer it replaces)."""
 
-    def __init__(self) -> None:
+    def __init__(self, observer: Any = None) -> None:
         self.events: list[tuple[str, Any, Any, Any]] = []
+        self.made = 0
+        self.observer = observer
 
     def __call__(self, op: str, left: Any, right: Any, result: Any) -> None:
         self.events.append((op, left, right, result))
+
+    def created(self, node: Value) -> None:
+        self.made += 1
+        if self.observer is not None:
+            self.observer.created(node)
+
+    def propagating(self, node: Value) -> None:
+        if self.observer is not None:
+            self.observer.propagating(node)
 
 
 def trace(
@@ -228,13 +248,36 @@ def trace(
     """Call ``f`` once on Values holding ``flat`` and return the :class:`Trace` of it.
 
     ``several``: ``f`` returns a Value or a list of Values (outputs for a forward-only replay).
+    The trace records even inside ``no_grad()`` (a replay then runs forward only).
+
+    If leaves made inside ``f`` become constants (``Value(1.0)``, but also ``x.detach()`` or
+    ``Value(x.data * 2)``, which the engine recomputes on every call), ``f`` is run a second time
+    on slightly moved arguments: a constant that moves with them is a ``ValueError`` naming it.
     """
-    if not is_grad_enabled():
-        raise ValueError("compile: cannot trace inside no_grad(): nothing would be recorded")
     labels = _labels(specs, names)
+    recorder = _Recorder(get_observer())
+    result = _convert(*_run(f, flat, specs, kinds, labels, several, recorder), labels, several)
+    result.unreplayed = recorder.made - len(result.nodes)
+    del recorder
+    _resolve_leaves(result)
+    if result.constant_leaves:
+        _probe(f, flat, specs, kinds, labels, several, result)
+    return result
+
+
+def _run(
+    f: Callable[..., Any],
+    flat: Sequence[float],
+    specs: Sequence[Spec],
+    kinds: Sequence[Any],
+    labels: list[str],
+    several: bool,
+    recorder: _Recorder | None = None,
+) -> tuple[list[Value], list[Value], list[tuple[str, Any, Any, Any]]]:
+    """``f`` on new Values holding ``flat``, recorded: (outputs, argument leaves, comparison events)."""
     leaves = [Value(x, label) for x, label in zip(flat, labels)]
-    recorder = _Recorder()
-    with watch_comparisons(recorder):
+    recorder = recorder or _Recorder(get_observer())
+    with enable_grad(), watch_comparisons(recorder), observing(recorder):
         out = f(*unflatten(leaves, specs, kinds))
     outputs = list(out) if several and isinstance(out, (list, tuple)) and out else [out]
     for o in outputs:
@@ -246,10 +289,40 @@ def trace(
             )
             expected = "a Value or a list of Values" if several else "one scalar Value"
             raise TypeError(f"compile: f must return {expected}, got {what}")
-    result = _convert(outputs, leaves, recorder.events, labels, several)
-    del out, o, outputs, leaves, recorder
-    _resolve_leaves(result)
-    return result
+    return outputs, leaves, recorder.events
+
+
+def _probe(
+    f: Callable[..., Any],
+    flat: Sequence[float],
+    specs: Sequence[Spec],
+    kinds: Sequence[Any],
+    labels: list[str],
+    several: bool,
+    traced: Trace,
+) -> None:
+    """Run ``f`` again on arguments moved a little (up, then down if the graph changed): a leaf
+    made inside ``f`` that became a constant must hold the same number, or it was computed
+    from the arguments outside the graph, and a replay would keep the trace-time number."""
+    for direction in (1.0, -1.0):
+        moved = [x + direction * max(abs(x), 1.0) * 2.0**-20 for x in flat]
+        try:
+            again = _convert(*_run(f, moved, specs, kinds, labels, several), labels, several)
+        except Exception:  # noqa: BLE001 - f fails nearby: nothing to compare
+            continue
+        leaves = again._leaves  # type: ignore[attr-defined]
+        if [n.rule for n in again.nodes] != [n.rule for n in traced.nodes] or len(leaves) != traced.leaf_count:
+            continue  # another graph (a guard flipped): try the other side
+        for j, label in traced.constant_leaves:
+            data = leaves[j][1]
+            if data != traced.leaf_data[j] and not (data != data and traced.leaf_data[j] != traced.leaf_data[j]):
+                shown = f"'{label}'" if label else "an unlabelled Value"
+                raise ValueError(
+                    f"compile: {shown} (= {traced.leaf_data[j]!r}) was made inside f from the arguments' "
+                    "data (x.detach(), Value(x.data), no_grad()) or changes from call to call: a replay "
+                    "would keep this number while the engine recomputes it; compute it with Values instead"
+                )
+        return
 
 
 def _convert(
@@ -270,34 +343,42 @@ def _convert(
             tops.append(left)
             if isinstance(right, Value):
                 tops.append(right)
+    # One walk over the output and every guard's operands (each node once): the output comes
+    # first, so the nodes it depends on are exactly those ordered up to and including it.
+    order = topological_order(tops)
+    keep.append(order)
     ancestors: set[int] = set()
-    for t, top in enumerate(tops):
-        order = topological_order(top)
-        keep.append(order)
-        for v in order:
-            if id(v) in refs:
-                continue
+    root_done = several
+    for v in order:
+        if id(v) not in refs:
             if v.is_leaf():
                 refs[id(v)] = ("l", len(leaves))
                 leaves.append((weakref.ref(v), v.data, v.label))
-                continue
-            if is_custom(v):
-                raise custom_error("compile", v, "is Python code the generated replay cannot run")
-            inputs = [refs[id(x)] if isinstance(x, Value) else ("c", x) for x in v.inputs]
-            refs[id(v)] = ("n", len(nodes))
-            nodes.append(Node(cast(Rule, v.rule), inputs, [isinstance(x, Value) for x in v.inputs], v.label, v.data))
-        if t == 0 and not several:
-            ancestors = {r[1] for r in (refs[id(v)] for v in order) if r[0] == "n"}
+            else:
+                if is_custom(v):
+                    raise custom_error("compile", v, "is Python code the generated replay cannot run")
+                inputs = [refs[id(x)] if isinstance(x, Value) else ("c", x) for x in v.inputs]
+                refs[id(v)] = ("n", len(nodes))
+                nodes.append(
+                    Node(cast(Rule, v.rule), inputs, [isinstance(x, Value) for x in v.inputs], v.label, v.data)
+                )
+        if not root_done:
+            kind, k = refs[id(v)]
+            if kind == "n":
+                ancestors.add(k)
+            root_done = v is root
     guards: list[Guard] = []
     for op, left, right, result in events:
         if op == "float":
             continue
         if not isinstance(left, Value):
             continue
-        if right is None or isinstance(right, Value):
-            r = None if right is None else refs[id(right)]
+        if op == "bool" or isinstance(right, Value):
+            r = None if op == "bool" else refs[id(right)]
         elif isinstance(right, numbers.Real) and not isinstance(right, bool):
             r = ("c", float(right))
+        elif op in ("eq", "ne") and (right is None or isinstance(right, (str, bytes, list, tuple, dict))):
+            continue  # v == None is False whatever v holds: nothing to guard
         else:
             unsupported.append(f"{op} against {type(right).__name__}")
             continue
@@ -323,6 +404,8 @@ def _resolve_leaves(trace: Trace) -> None:
     """Leaves still alive are parameters (read on every call); dead ones become constants."""
     leaves = trace._leaves  # type: ignore[attr-defined]
     del trace._leaves  # type: ignore[attr-defined]
+    trace.leaf_data = [data for _, data, _ in leaves]
+    trace.leaf_count = len(leaves)
     gc.collect(0)  # only in case a leaf sat in a reference cycle of the young generation
     mapping: dict[int, Ref] = {}
     first_use: dict[int, int] = {}  # parameters are numbered in the order the forward pass uses them
@@ -337,6 +420,7 @@ def _resolve_leaves(trace: Trace) -> None:
         v = ref()
         if v is None:
             mapping[j] = ("c", data)
+            trace.constant_leaves.append((j, label))
         else:
             mapping[j] = ("p", len(trace.params))
             trace.params.append(v)

@@ -385,4 +385,4 @@ def lecture_html(
         data_id="lecture-data",
         body_class="page",
     )
-    return atomic_write_text(path, page)
+    return atomic_write_text(path, page, "lecture_html")

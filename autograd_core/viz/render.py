@@ -152,7 +152,7 @@ def save_svg(obj: Any, path: str | os.PathLike[str], renderer: str = "auto", **d
     _checks.choice("save_svg", "renderer", renderer, ("auto", "dot", "wasm"))
     if isinstance(obj, Value):
         require("graphviz", "viz", "save_svg")
-    return atomic_write_text(path, render_svg(obj, renderer=renderer, **draw_kwargs))
+    return atomic_write_text(path, render_svg(obj, renderer=renderer, **draw_kwargs), "save_svg")
 
 
 class SVGGraph:
@@ -178,7 +178,7 @@ class SVGGraph:
         return self.svg
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        return atomic_write_text(path, self.svg)
+        return atomic_write_text(path, self.svg, "save")
 
     def __repr__(self) -> str:
         return f"SVGGraph({len(self.source)} characters of DOT)"

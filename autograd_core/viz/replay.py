@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from autograd_core import _checks
 from autograd_core.files import atomic_write_text
 
 from .assets import html_page
@@ -41,8 +42,8 @@ def replay_data(recorder: Recorder, max_frames: int = MAX_FRAMES) -> dict[str, A
     the engine's x, s, δ, θ' of the first :data:`DETAIL_EXAMPLES` examples)."""
     if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 2:
         raise ValueError(f"save_html: max_frames must be an int >= 2, got {max_frames!r}")
-    n = len(recorder)
-    picks = frame_indices(n, max_frames)
+    kept = recorder.kept
+    picks = [kept[i] for i in frame_indices(len(kept), max_frames)]
     accuracy = [[recorder.steps[k], recorder.accuracy(k)] for k in picks] if recorder.y is not None else []
     frames = []
     examples = min(DETAIL_EXAMPLES, len(recorder.shown()))
@@ -52,8 +53,8 @@ def replay_data(recorder: Recorder, max_frames: int = MAX_FRAMES) -> dict[str, A
                 "step": recorder.steps[k],
                 "loss": _short(recorder.losses[k]),
                 "accuracy": recorder.accuracy(k),
-                "weights": [_short(v) for v in recorder.weights[k]],
-                "grads": [_short(v) for v in recorder.grads[k]],
+                "weights": [_short(v) for v in recorder.stored(k)[0]],
+                "grads": [_short(v) for v in recorder.stored(k)[1]],
                 "details": [recorder.example_detail(k, ex) for ex in range(examples)],
             }
         )
@@ -91,6 +92,8 @@ def save_replay(
     """Write the replay page to ``path`` atomically; return the path."""
     if not len(recorder):
         raise ValueError("save_html: nothing recorded yet; call update(loss) after each optimizer step first")
+    _checks.path("save_html", "path", path)
+    _checks.text("save_html", "title", title)
     page = replay_html(recorder, title, max_frames)
-    atomic_write_text(path, page)
+    atomic_write_text(path, page, "save_html")
     return Path(path)

@@ -36,12 +36,17 @@ __all__ = [
     "GRID",
     "MAX_POINTS",
     "DETAIL_EXAMPLES",
+    "MAX_SNAPSHOTS",
 ]
 
 GRID = 24
 """Grid points per axis for the model's output over 2-D inputs."""
 MAX_POINTS = 1000
 """At most this many data points are sent to a front end (accuracy still uses all of them)."""
+MAX_SNAPSHOTS = 1000
+"""At most this many snapshots keep their weights and gradients: past it, every other one of
+the older snapshots is dropped (the first and the newest stay), so memory stays bounded, recent
+steps stay dense and older ones get sparser. The loss of every step is kept."""
 
 DETAIL_EXAMPLES = 8
 """A replay page carries the engine's δ and θ' of the first this many examples in every frame."""
@@ -146,8 +151,9 @@ class Recorder:
         self.classes = _classes(self.y, self.shape.n_out)
         self.steps: list[int] = []
         self.losses: list[float] = []
-        self.weights: list[list[float]] = []
-        self.grads: list[list[float]] = []
+        self.weights: list[list[float] | None] = []  # None: a snapshot thinned out (MAX_SNAPSHOTS)
+        self.grads: list[list[float] | None] = []
+        self.kept: list[int] = []  # the snapshots that still have their weights, in order
         self._accuracy: dict[int, float] = {}
         self._grids: dict[int, list[list[Any]]] = {}
         self._current = list(map(_DATA, self.shape.params))
@@ -173,6 +179,9 @@ class Recorder:
         self.grads.append(list(map(_GRAD, params)))
         self._current = after
         index = len(self.steps) - 1
+        self.kept.append(index)
+        if len(self.kept) > MAX_SNAPSHOTS:
+            self._thin()
         if self._pending is not None:  # unknown θ: what the model predicted before this step
             accuracy, grid = self._pending
             if accuracy is not None:
@@ -185,18 +194,33 @@ class Recorder:
     def __len__(self) -> int:
         return len(self.steps)
 
+    def stored(self, index: int) -> tuple[list[float], list[float]]:
+        """(weights, gradients) of snapshot ``index``; ``IndexError`` if it was thinned out."""
+        w, g = self.weights[index], self.grads[index]
+        if w is None or g is None:
+            raise IndexError(f"TrainingView: snapshot {index} was thinned out (MAX_SNAPSHOTS = {MAX_SNAPSHOTS})")
+        return w, g
+
+    def _thin(self) -> None:
+        """Drop the weights, gradients and grid of every other snapshot but the first and the newest."""
+        dropped = self.kept[1:-1:2]
+        for k in dropped:
+            self.weights[k] = self.grads[k] = None
+            self._grids.pop(k, None)
+        self.kept = [self.kept[0], *self.kept[2:-1:2], self.kept[-1]]
+
     # --- derived, on demand --------------------------------------------------------------------
 
     def outputs(self, index: int, x: Sequence[float]) -> list[float]:
         """The model's outputs at ``x`` with the weights of snapshot ``index``."""
-        return forward_floats(self.shape, self.weights[index], x)
+        return forward_floats(self.shape, self.stored(index)[0], x)
 
     def accuracy(self, index: int) -> float | None:
         """Training accuracy of snapshot ``index`` on (X, y), None without y (cached)."""
         if self.y is None or not self.X:
             return None
         if index not in self._accuracy:
-            layers = compile_floats(self.shape, self.weights[index])
+            layers = compile_floats(self.shape, self.stored(index)[0])
             hits = sum(1 for x, t in zip(self.X, self.y) if self.predict(run_floats(layers, x)) == t)
             self._accuracy[index] = hits / len(self.X)
         return self._accuracy[index]
@@ -230,7 +254,7 @@ class Recorder:
         one = self.shape.n_out == 1
         if not one and not (isinstance(y, int) and 0 <= y < self.shape.n_out):
             return None
-        flat, k, layers = self.weights[index], 0, []
+        flat, k, layers = self.stored(index)[0], 0, []
         for d_in, d_out, act in zip(self.shape.sizes, self.shape.sizes[1:], self.shape.activations):
             neurons = []
             for _ in range(d_out):
@@ -250,7 +274,7 @@ class Recorder:
             return None
         if index not in self._grids:
             xs, ys = self.grid_axes()
-            layers = compile_floats(self.shape, self.weights[index])
+            layers = compile_floats(self.shape, self.stored(index)[0])
             one = self.shape.n_out == 1
             rows = ([run_floats(layers, (gx, gy)) for gx in xs] for gy in ys)
             self._grids[index] = [[(h[0] if one else h) for h in row] for row in rows]
@@ -267,15 +291,16 @@ class Recorder:
         out: dict[str, Any] = {"step": self.steps[index], "loss": self.losses[index]}
         if self.y is not None:
             out["accuracy"] = self.accuracy(index)
-        out["weights"] = self.shape.matrices(self.weights[index])
-        out["grads"] = self.shape.matrices(self.grads[index])
+        out["weights"] = self.shape.matrices(self.stored(index)[0])
+        out["grads"] = self.shape.matrices(self.stored(index)[1])
         if self.bounds is not None:
             out["grid"] = self.grid_outputs(index)
         return out
 
     @property
-    def history(self) -> list[dict[str, Any]]:
-        return [self.snapshot(k) for k in range(len(self.steps))]
+    def history(self) -> Sequence[dict[str, Any]]:
+        """The kept snapshots (see :data:`MAX_SNAPSHOTS`) as dicts, each computed when read."""
+        return _History(self)
 
     def meta(self) -> dict[str, Any]:
         """What a front end needs once: the network's shape, the data, the grid's extent."""
@@ -298,8 +323,8 @@ class Recorder:
             "step": self.steps[index],
             "loss": _finite(self.losses[index]),
             "accuracy": self.accuracy(index),
-            "weights": [_finite(v) for v in self.weights[index]],
-            "grads": [_finite(v) for v in self.grads[index]],
+            "weights": [_finite(v) for v in self.stored(index)[0]],
+            "grads": [_finite(v) for v in self.stored(index)[1]],
         }
 
     def _predict_with_model(self) -> tuple[float | None, list[list[Any]] | None]:
@@ -320,6 +345,24 @@ class Recorder:
                 one = self.shape.n_out == 1
                 grid = [[(o[0] if one else o) for o in (h((gx, gy)) for gx in xs)] for gy in ys]
         return accuracy, grid
+
+
+class _History(Sequence[dict[str, Any]]):
+    """``recorder.history``: a view of the kept snapshots; ``history[i]`` computes snapshot i."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self._recorder, self._kept = recorder, list(recorder.kept)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._recorder.snapshot(k) for k in self._kept[i]]
+        return self._recorder.snapshot(self._kept[i])
+
+    def __repr__(self) -> str:
+        return f"<history of {len(self)} snapshots>"
 
 
 def _label(v: Any) -> int:

@@ -217,4 +217,4 @@ def backprop_html(
         data_id="backprop-data",
         body_class="page",
     )
-    return atomic_write_text(path, page)
+    return atomic_write_text(path, page, "backprop_html")

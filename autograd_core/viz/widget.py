@@ -165,10 +165,11 @@ def _widget_class() -> type:
                 self.flush()
 
         @property
-        def history(self) -> list[dict[str, Any]]:
-            """Every snapshot: ``{"step", "loss", "accuracy" (with y), "weights", "grads",
-            "grid" (2-D inputs)}``; weights and grads as one matrix [i][j] per layer, row 0 the
-            biases. Accuracy and grid are computed from the stored weights on first access."""
+        def history(self) -> Sequence[dict[str, Any]]:
+            """Every kept snapshot (the newest :data:`~.snapshots.MAX_SNAPSHOTS`-ish, older ones
+            thinned): ``{"step", "loss", "accuracy" (with y), "weights", "grads", "grid" (2-D
+            inputs)}``; weights and grads as one matrix [i][j] per layer, row 0 the biases. A view:
+            each item is computed from the stored weights when read."""
             return self._recorder.history
 
         def save_html(self, path: str | os.PathLike[str], title: str = "Training replay") -> Path:
@@ -218,6 +219,7 @@ def _widget_class() -> type:
             per_step = max(1, len(rec.X or ()))
             stride = max(1, -(-len(rec) * per_step // FILL_BUDGET))
             picks = sorted({*range(0, len(rec), stride), *(int(s) - 1 for s, _ in self._acc_json)})
+            picks = [k for k in picks if rec.weights[k] is not None]  # thinned snapshots have no weights
             return [[rec.steps[k], rec.accuracy(k)] for k in picks]  # type: ignore[list-item]
 
         @property

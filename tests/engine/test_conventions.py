@@ -60,6 +60,38 @@ def test_a_deep_graph_pickles_without_recursion():
     assert leaf.label == "x" and leaf.grad == x.grad
 
 
+def test_one_pickle_of_several_roots_keeps_their_shared_nodes_once():
+    a, b = Value(0.5, "a"), Value(-1.5, "b")
+    shared = (a * b).tanh()
+    first, second = shared * 2.0, shared + a
+    for dump in (pickle.dumps, copy.deepcopy):
+        for v in (a, b, shared):
+            v.grad = 0.0
+        restored = dump([first, second]) if dump is copy.deepcopy else pickle.loads(dump([first, second]))
+        r1, r2 = restored
+        assert r1.parents[0] is r2.parents[0]  # one node, as in the original
+        (r1 + r2).backward()
+        (first + second).backward()
+        ra = r2.parents[1]
+        assert (ra.grad, r1.parents[0].grad) == (a.grad, shared.grad)  # gradients add up through it
+
+
+def test_a_list_of_chained_nodes_pickles_in_size_linear_in_the_nodes():
+    def chain(n):
+        xs = [Value(1.0)]
+        for _ in range(n):
+            xs.append(xs[-1] * 1.0001 + 0.001)
+        return xs
+
+    small, large = len(pickle.dumps(chain(400))), len(pickle.dumps(chain(1600)))
+    assert large < 5 * small  # four times the nodes: about four times the bytes, not sixteen
+    xs = chain(1600)
+    restored = pickle.loads(pickle.dumps(xs))
+    assert restored[-1].data == xs[-1].data and restored[-1].parents[0].parents[0] is restored[-2]
+    again = pickle.loads(pickle.dumps(xs[-1]))  # a second pickle of the same nodes is whole again
+    assert again.data == xs[-1].data and len(ac.topological_order(again)) == len(ac.topological_order(xs[-1]))
+
+
 def test_rules_pickle_by_name_and_unregistered_rules_say_why_not():
     assert pickle.loads(pickle.dumps(ac.RULES["tanh"])) is ac.RULES["tanh"]
     mine = ac.Rule("mine", 1, lambda x: x, lambda x, out: (1.0,), "x", (((-1.0, 1.0),),))

@@ -351,3 +351,51 @@ def test_saving_to_a_symlink_writes_through_to_its_target_atomically(tmp_path):
 
 def test_model_files_are_never_pickles():
     assert not BASE.startswith(b"\x80") and pickle.PROTO not in BASE[:2]
+
+
+@posix_only
+def test_save_onto_a_fifo_socket_or_directory_is_refused_and_replaces_nothing(tmp_path):
+    import socket
+
+    short = tempfile.mkdtemp(prefix="ac")  # a socket's path must be short
+    sock_path = os.path.join(short, "s")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(sock_path)
+    fifo, folder = tmp_path / "fifo.json", tmp_path / "folder"
+    os.mkfifo(fifo)
+    folder.mkdir()
+    targets = {fifo: "FIFO", sock_path: "socket", folder: "directory"}
+    for i, (target, kind) in enumerate(list(targets.items())):
+        link = tmp_path / f"link{i}.json"
+        link.symlink_to(target)
+        targets[link] = kind
+    try:
+        for path, kind in targets.items():
+            before = os.lstat(path)
+            error = call_with_guard(model().save, str(path))
+            assert isinstance(error, ValueError) and kind in str(error) and str(path) in str(error), error
+            assert "save" in str(error)
+            after = os.lstat(path)
+            assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)  # not replaced
+    finally:
+        server.close()
+        os.unlink(sock_path)
+        os.rmdir(short)
+
+
+def test_save_errors_name_the_users_path_not_the_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "model.json"
+
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied", src)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(PermissionError) as caught:
+        model().save(target)
+    assert str(target) in str(caught.value) and ".tmp" not in str(caught.value) and "save" in str(caught.value)
+    assert os.listdir(tmp_path) == []  # the temporary file is gone
+    monkeypatch.undo()
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OSError) as caught:
+        model().save(tmp_path / "file" / "model.json")  # its folder would be a file
+    assert str(tmp_path / "file" / "model.json") in str(caught.value) and "save" in str(caught.value)

@@ -163,3 +163,28 @@ def test_training_continues_in_torch_on_the_same_trajectory():
                 p -= 0.1 * p.grad
     continued = nn.MLP.from_torch(module)
     assert_close(list(continued.state_dict().values()), list(reference.state_dict().values()), "weights after 10 steps")
+
+
+def _with_nan(layer):
+    with torch.no_grad():
+        layer.weight[0, 1] = float("nan")
+    return layer
+
+
+@pytest.mark.parametrize(
+    "make, index, words",
+    [
+        (lambda: [torch.nn.Linear(2048, 2048)], 0, "more than MAX_TORCH_PARAMETERS"),
+        (
+            lambda: [torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1, dtype=torch.complex64)],
+            2,
+            "complex64",
+        ),
+        (lambda: [torch.nn.Linear(2, 3, device="meta")], 0, "meta device"),
+        (lambda: [torch.nn.Linear(2, 3), torch.nn.ReLU(), _with_nan(torch.nn.Linear(3, 1))], 2, "inf or nan"),
+    ],
+    ids=["too big", "complex", "meta", "nan"],
+)
+def test_from_torch_checks_sizes_dtypes_devices_and_values_before_copying(make, index, words):
+    with pytest.raises(ValueError, match=rf"MLP.from_torch: layer {index} \(Linear.*{words}"):
+        nn.MLP.from_torch(torch.nn.Sequential(*make()))

@@ -1,0 +1,511 @@
+"""Numpy code generation: one trace replayed over a batch, examples along axis 0.
+
+Every node of the trace becomes one column of a *block*, a ``(rows, m)`` array computed by
+one numpy line. Nodes join one block when they apply the same rule to inputs from the same
+places (the same block, the parameters, the arguments or constants), so the m neurons of a
+layer are one block:
+
+- ``affine`` nodes whose bias and weights are parameters and whose inputs x are the same
+  list are one matrix product, ``s1 = x0 @ W1.T + b1`` (backward: ``g_x0 = g_s1 @ W1``,
+  ``g_W1 = g_s1.T @ x0``, ``g_b1 = g_s1.sum(0)``): the lecture's s^(l) = W_l x^(l-1);
+- any other rule runs elementwise on the gathered columns, its formula the rule's own
+  source text (the row run on symbols, :mod:`autograd_core.symbolic`, as the python
+  backend writes it) translated to numpy by :func:`to_numpy`.
+
+A block that depends on no argument has one row (the same value for every example) and its
+gradient sums over the examples. Rows whose guards come out differently from the trace, or
+whose values or risky partials are not finite, are returned as a mask: the caller replays
+them elsewhere (:mod:`.numpy_backend`). Nothing else differs from the python backend: the
+same formulas, only the order of sums over examples and over a layer's inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..rules import RULES, Rule
+from .codegen import _OPS
+from .numpy_rules import rule_text, to_numpy
+from .source import Namer, identifier, literal
+from .trace import Ref, Trace
+
+__all__ = ["NumpyProgram", "generate_numpy"]
+
+_AFFINE = RULES["affine"]
+_ACTIVATIONS = ("tanh", "sigmoid", "relu")
+_NUMBER = re.compile(r"\(?-?[0-9.e+\-]+\)?")
+_LAYER = re.compile(r"^layers\.(\d+)\.neurons\.\d+\.(?:w\.\d+|b)$")
+
+
+# --- blocks -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    """One numpy line: ``name`` holds columns ``members`` (node indices) of ``rule``."""
+
+    name: str
+    rule: Rule
+    members: list[int]
+    positions: list[list[Ref]]  # per input position, the members' inputs
+    value_parents: list[bool]
+    matrix: bool  # affine with parameter weights and shared inputs: one matrix product
+    batched: bool
+    layer: int = 0
+    grad: bool = False
+    partials: dict[int, str] = field(default_factory=dict)
+    matrix_names: tuple[str, str, str, str, str] = ("", "", "", "", "")  # W, b, x, where W and b are in theta
+
+
+@dataclass
+class NumpyProgram:
+    """The batch replay ``name(theta, A, w)``: source and namespace, compiled on first use."""
+
+    source: str
+    namespace: dict[str, Any]
+    name: str = "replay_batch"
+
+    def function(self) -> Any:
+        fn = self.namespace.get(self.name)
+        if fn is None:
+            exec(compile(self.source, f"<autograd_core.compile {self.name}>", "exec"), self.namespace)  # noqa: S102
+            fn = self.namespace[self.name]
+        return fn
+
+
+class _Numpy:
+    def __init__(self, trace: Trace) -> None:
+        import numpy as np
+
+        self.trace, self.np = trace, np
+        self.namer = Namer()
+        for reserved in ("np", "theta", "A", "w", "rows", "bad", "gtheta", "out"):
+            self.namer.used.add(reserved)
+        self.namespace: dict[str, Any] = {"np": np}
+        self.blocks: list[_Block] = []
+        self.where: dict[int, tuple[int, int]] = {}  # node -> (block, column)
+        self.lines: list[str] = []
+        self.setup: list[str] = []
+        self.consts = 0
+        nodes = trace.nodes
+        self.depends = [False] * len(nodes)
+        for k, node in enumerate(nodes):
+            self.depends[k] = any(r[0] == "p" or (r[0] == "n" and self.depends[r[1]]) for r in node.inputs)
+
+    # --- grouping ------------------------------------------------------------------------
+
+    def source_of(self, r: Ref) -> Any:
+        return ("b", self.where[r[1]][0]) if r[0] == "n" else r[0]
+
+    def batched(self, r: Ref) -> bool:
+        return r[0] == "a" or (r[0] == "n" and self.blocks[self.where[r[1]][0]].batched)
+
+    def group(self) -> None:
+        open_blocks: dict[Any, int] = {}
+        for k, node in enumerate(self.trace.nodes):
+            inputs = node.inputs
+            n = (len(inputs) - 1) // 2
+            matrix = node.rule is _AFFINE and len(inputs) % 2 == 1 and all(r[0] == "p" for r in inputs[: n + 1])
+            if matrix:
+                key: Any = ("affine", tuple(inputs[n + 1 :]))
+            else:
+                key = (id(node.rule), tuple(self.source_of(r) for r in inputs), tuple(node.value_parents))
+            b = open_blocks.get(key)
+            if b is None:
+                b = open_blocks[key] = len(self.blocks)
+                batched = any(self.batched(r) for r in inputs)
+                self.blocks.append(
+                    _Block("", node.rule, [], [[] for _ in inputs], list(node.value_parents), matrix, batched)
+                )
+            block = self.blocks[b]
+            self.where[k] = (b, len(block.members))
+            block.members.append(k)
+            for i, r in enumerate(inputs):
+                block.positions[i].append(r)
+        ancestors = self.trace.ancestors
+        for block in self.blocks:
+            block.grad = any(k in ancestors and self.depends[k] for k in block.members)
+
+    def name_blocks(self) -> None:
+        """The lecture's names where the parameters are an ``nn`` model's: s1 = W1 x0 + b1, x1 = θ(s1)."""
+        labels = self.trace.param_labels
+        count = 0
+        for block in self.blocks:
+            if not block.matrix:
+                continue
+            count += 1
+            found = {m.group(1) for r in block.positions[0] if (m := _LAYER.match(labels[r[1]]))}
+            block.layer = int(found.pop()) + 1 if len(found) == 1 else count
+            block.name = self.namer.fresh(f"s{block.layer}")
+        counts: dict[str, int] = {}
+        for block in self.blocks:
+            if block.name:
+                continue
+            src = block.positions[0][0] if block.positions else None
+            if (
+                block.rule.name in _ACTIVATIONS
+                and src is not None
+                and src[0] == "n"
+                and self.blocks[self.where[src[1]][0]].matrix
+                and self._identity(block.positions[0]) is not None
+            ):
+                block.name = self.namer.fresh(f"x{self.blocks[self.where[src[1]][0]].layer}")
+                continue
+            node = self.trace.nodes[block.members[0]]
+            if len(block.members) == 1 and node.label:
+                block.name = self.namer.fresh(identifier(node.label, "v"))
+                continue
+            base = identifier(block.rule.name, "f")
+            counts[base] = counts.get(base, 0) + 1
+            block.name = self.namer.fresh(f"{base}{counts[base]}")
+
+    # --- operands --------------------------------------------------------------------------
+
+    def const(self, value: Any, name: str = "") -> str:
+        """A name for ``value`` (an index array or constants) in the program's namespace."""
+        if not name:
+            name = f"C{self.consts}"
+            self.consts += 1
+        self.namespace[name] = value
+        self.namer.used.add(name)
+        return name
+
+    def _identity(self, refs: list[Ref]) -> str | None:
+        """The block's name if ``refs`` are exactly its columns in order."""
+        if not refs or refs[0][0] != "n":
+            return None
+        b = self.where[refs[0][1]][0]
+        block = self.blocks[b]
+        if len(refs) != len(block.members) or any(r[0] != "n" or r[1] != m for r, m in zip(refs, block.members)):
+            return None
+        return block.name
+
+    def _columns(self, refs: list[Ref]) -> tuple[str, list[int]] | None:
+        """(array name, column indices) if every ref is a column of one block or of A."""
+        kinds = {r[0] for r in refs}
+        if kinds == {"a"}:
+            return "A", [int(r[1]) for r in refs]
+        if kinds == {"n"}:
+            bs = {self.where[r[1]][0] for r in refs}
+            if len(bs) == 1:
+                return self.blocks[bs.pop()].name, [self.where[r[1]][1] for r in refs]
+        return None
+
+    def _index(self, cols: list[int]) -> str:
+        if len(cols) == 1:
+            return f"{cols[0]}:{cols[0] + 1}"
+        if cols == list(range(cols[0], cols[-1] + 1)):
+            return f"{cols[0]}:{cols[-1] + 1}"
+        return self.const(self.np.array(cols)) if len(cols) > 8 else str(cols)
+
+    def gather(self, refs: list[Ref]) -> str:
+        """``refs`` (one per column) as an expression of shape (rows or 1, len(refs)), or scalar-like."""
+        same = self._identity(refs)
+        if same is not None:
+            return same
+        kinds = {r[0] for r in refs}
+        cols = self._columns(refs)
+        if cols is not None:
+            name, idx = cols
+            full = name == "A" and idx == list(range(len(self.trace.arg_labels)))
+            return name if full else f"{name}[:, {self._index(idx)}]"
+        if kinds == {"p"}:
+            idx = [int(r[1]) for r in refs]
+            return f"theta[{idx[0]}]" if len(idx) == 1 else f"theta[{self._index(idx)}]"
+        if kinds == {"c"}:
+            values = [float(r[1]) for r in refs]
+            if all(v == values[0] or (v != v and values[0] != values[0]) for v in values):
+                return literal(values[0])
+            return self.const(self.np.array(values))
+        pieces = [self.gather([r]) for r in refs]  # mixed places: one column each
+        return f"_columns({'rows' if any(self.batched(r) for r in refs) else 1}, {', '.join(pieces)})"
+
+    def scatter(self, refs: list[Ref], g: str, batched: bool) -> list[str]:
+        """Statements adding gradient ``g`` (one column per ref) to the refs' gradients."""
+        wanted = [i for i, r in enumerate(refs) if self.wants(r)]
+        if not wanted:
+            return []
+        if len(wanted) < len(refs) or {r[0] for r in refs} not in ({"n"}, {"p"}):
+            if len(refs) == 1:
+                return []
+            lines = []
+            for i in wanted:
+                lines += self.scatter([refs[i]], f"{_wrap(g)}[:, {i}:{i + 1}]", batched)
+            return lines
+        if refs[0][0] == "p":
+            idx = [int(r[1]) for r in refs]
+            for j in idx:
+                self.written[j] = True
+            total = f"{_wrap(g)}.sum(0)" if batched else f"{_wrap(g)}[0]"
+            if len(set(idx)) < len(idx):
+                return [f"np.add.at(gtheta, {self.const(self.np.array(idx))}, {total})"]
+            return [f"gtheta[{self._index(idx)}] += {total}"]
+        cols = self._columns(refs)
+        if cols is None:
+            lines = []
+            for i in wanted:
+                lines += self.scatter([refs[i]], f"{_wrap(g)}[:, {i}:{i + 1}]", batched)
+            return lines
+        name, idx = cols
+        target = self.blocks[self.where[refs[0][1]][0]]
+        value = f"{_wrap(g)}.sum(0, keepdims=True)" if batched and not target.batched else g
+        first = f"g_{name}" not in self.ready
+        self.ready.add(f"g_{name}")
+        if self._identity(refs) is not None:
+            if first:  # the first gradient to reach a block: assigned, not added to zeros
+                if value.isidentifier():
+                    return [f"g_{name} = {value}.copy()"]
+                return [f"g_{name} = {value}"]
+            return [f"g_{name} += {value}"]
+        lines = [f"g_{name} = np.zeros_like({name})"] if first else []
+        if len(set(idx)) < len(idx):
+            return lines + [f"np.add.at(g_{name}, (slice(None), {self.const(self.np.array(idx))}), {value})"]
+        return lines + [f"g_{name}[:, {self._index(idx)}] += {value}"]
+
+    def wants(self, r: Ref) -> bool:
+        if r[0] == "p":
+            return True
+        return r[0] == "n" and self.blocks[self.where[r[1]][0]].grad
+
+    # --- the program -----------------------------------------------------------------------
+
+    def forward(self) -> None:
+        checks: list[tuple[str, bool]] = []
+        for block in self.blocks:
+            name = block.name
+            if block.matrix:
+                n = (len(block.positions) - 1) // 2
+                W = self.namer.fresh(f"W{block.layer}")
+                bias = self.namer.fresh(f"b{block.layer}")
+                wi = [[int(r[1]) for r in block.positions[1 + i]] for i in range(n)]
+                bidx = [int(r[1]) for r in block.positions[0]]
+                m = len(block.members)
+                shown = f"# layer {block.layer}: {m} neuron(s) x {n} input(s)"
+                span = _span(bidx, wi)
+                if span is not None:  # each neuron's bias and weights side by side in theta: views
+                    start, first = span
+                    Wb = self.namer.fresh(f"Wb{block.layer}")
+                    self.setup.append(f"{Wb} = theta[{start}:{start + m * (n + 1)}].reshape({m}, {n + 1})  {shown}")
+                    cols = ("1:", "0") if first else (f":{n}", f"{n}")
+                    self.setup.append(f"{W}, {bias} = {Wb}[:, {cols[0]}], {Wb}[:, {cols[1]}]")
+                    widx, where = Wb, f"{start}:{start + m * (n + 1)}"
+                else:
+                    widx = self.const(self.np.array(wi).T, self.namer.fresh(f"at_{W}"))
+                    self.setup.append(f"{W} = theta[{widx}]  {shown}")
+                    where = (
+                        self.const(self.np.array(bidx), self.namer.fresh(f"at_{bias}"))
+                        if len(bidx) > 1
+                        else f"{bidx[0]}:{bidx[0] + 1}"
+                    )
+                    self.setup.append(f"{bias} = theta[{where}]")
+                xs = [block.positions[n + 1 + i][0] for i in range(n)]
+                x = self.gather(xs)
+                if not x.isidentifier():
+                    xname = self.namer.fresh(f"x{block.layer - 1}")
+                    self.lines.append(f"{xname} = {x}")
+                    x = xname
+                block.matrix_names = (W, bias, x, widx, where)
+                self.lines.append(f"{name} = {x} @ {W}.T + {bias}  # affine: s = W x + b, {m} neuron(s)")
+                checks.append((name, block.batched))
+                continue
+            operands: list[Any] = []
+            for refs in block.positions:
+                text = self.gather(refs)
+                if refs[0][0] == "c" and not text.startswith("C"):
+                    operands.append(float(refs[0][1]))
+                elif text.isidentifier() or text.startswith("theta[") or text.startswith("("):
+                    operands.append(text)
+                else:
+                    single = refs[0][0] == "a" and len({r[1] for r in refs}) == 1
+                    label = self.trace.arg_labels[int(refs[0][1])] if single else ""
+                    op = self.namer.fresh(identifier(label, "") or f"{name}_in")
+                    self.lines.append(f"{op} = {text}")
+                    operands.append(op)
+            value, partials = rule_text(block.rule, operands, name)
+            expr = to_numpy(value.text)
+            if not block.batched:  # parameters and constants only: one row
+                expr = f"np.reshape({expr}, (1, {len(block.members)}))"
+            self.lines.append(f"{name} = {expr}  # {block.rule.name}, {len(block.members)} column(s)")
+            if not block.rule.bounded:
+                checks.append((name, block.batched))
+            if not block.grad:
+                continue
+            for i, p in enumerate(partials):
+                if not block.value_parents[i] or not any(self.wants(r) for r in block.positions[i]):
+                    continue
+                expr = to_numpy(p.text)
+                if p.risky:
+                    d = self.namer.fresh(f"d_{name}_{i}")
+                    self.lines.append(f"{d} = {expr}  # d {name} / d input {i}")
+                    checks.append((d, block.batched))
+                    expr = d
+                block.partials[i] = expr
+        self.checks = checks
+
+    def guards(self) -> list[str]:
+        lines = []
+        for g in self.trace.guards:
+            left = self.column(g.left)
+            if g.op == "bool":
+                cond = f"{left} != 0.0"
+            else:
+                assert g.right is not None
+                cond = f"{left} {_OPS[g.op]} {self.column(g.right)}"
+            lines.append(f"bad |= {'~' if g.result else ''}({cond})  # guard: was {g.result}")
+        return lines
+
+    def column(self, r: Ref) -> str:
+        """A value as an array over the rows (or a scalar)."""
+        if r[0] == "n":
+            b, c = self.where[r[1]]
+            return f"{self.blocks[b].name}[:, {c}]"
+        if r[0] == "a":
+            return f"A[:, {r[1]}]"
+        if r[0] == "p":
+            return f"theta[{r[1]}]"
+        return literal(float(r[1]))
+
+    def backward(self) -> list[str]:
+        lines: list[str] = []
+        self.ready: set[str] = set()  # gradients assigned so far
+        self.written = [False] * len(self.trace.params)  # theta entries whose gradient has a term
+        root = self.trace.root
+        if root[0] == "n" and self.blocks[self.where[root[1]][0]].grad:
+            b, c = self.where[root[1]]
+            block = self.blocks[b]
+            if block.batched and len(block.members) == 1:
+                lines.append(f"g_{block.name} = w.reshape(rows, 1)  # d out / d out, times each row's weight")
+            else:
+                lines.append(f"g_{block.name} = np.zeros_like({block.name})")
+                lines.append(f"g_{block.name}[:, {c}] = {'w' if block.batched else 'w.sum()'}  # d out / d out")
+            self.ready.add(f"g_{block.name}")
+        elif root[0] == "p":
+            lines.append(f"gtheta[{root[1]}] += w.sum()")
+        for block in reversed(self.blocks):
+            g = f"g_{block.name}"
+            if not block.grad or g not in self.ready:  # no gradient reaches it
+                continue
+            if block.matrix:
+                n = (len(block.positions) - 1) // 2
+                W, bias, x, widx, where = block.matrix_names
+                lines.append(f"# {block.name} = {x} @ {W}.T + {bias}: g_W = g_s^T x, g_b = sum of g_s, g_x = g_s W")
+                total = f"{g}.sum(0)" if block.batched else f"{g}[0]"
+                wi = [[int(r[1]) for r in block.positions[1 + i]] for i in range(n)]
+                span = _span([int(r[1]) for r in block.positions[0]], wi)
+                if span is not None:
+                    m = len(block.members)
+                    cols = ("1:", "0") if span[1] else (f":{n}", f"{n}")
+                    start = span[0]
+                    fresh = not any(self.written[start : start + m * (n + 1)])
+                    self.written[start : start + m * (n + 1)] = [True] * (m * (n + 1))
+                    op = "=" if fresh else "+="  # gtheta starts at 0: the first write is an assignment
+                    lines.append(f"g_{widx} = gtheta[{where}].reshape({m}, {n + 1})  # a view: [b | W] per neuron")
+                    lines.append(f"g_{widx}[:, {cols[0]}] {op} {g}.T @ {x}")
+                    lines.append(f"g_{widx}[:, {cols[1]}] {op} {total}")
+                else:
+                    flat = [j for row in wi for j in row]
+                    for j in flat + [int(r[1]) for r in block.positions[0]]:
+                        self.written[j] = True
+                    if len(set(flat)) < len(flat):
+                        lines.append(f"np.add.at(gtheta, {widx}, {g}.T @ {x})")
+                    else:
+                        lines.append(f"gtheta[{widx}] += {g}.T @ {x}")
+                    lines.append(f"gtheta[{where}] += {total}")
+                xs = [block.positions[n + 1 + i][0] for i in range(n)]
+                if any(self.wants(r) for r in xs):
+                    lines += self.scatter(xs, f"{g} @ {W}", block.batched)
+                continue
+            lines.append(f"# {block.name} = {block.rule.name}(...): {block.rule.math.split(';', 1)[-1].strip()}")
+            for i, refs in enumerate(block.positions):
+                d = block.partials.get(i)
+                if d is None:
+                    continue
+                if not (d.isidentifier() or _NUMBER.fullmatch(d)):
+                    d = f"({d})"
+                term = g if d == "1.0" else f"-{g}" if d == "-1.0" else f"{g} * {d}"
+                lines += self.scatter(refs, term, block.batched)
+        return lines
+
+    def program(self) -> NumpyProgram:
+        self.group()
+        self.name_blocks()
+        self.forward()
+        root = self.trace.root
+        out = self.column(root)
+        # A sum is inf or nan if any of its terms is (or, rarely, if it overflows: then those rows
+        # go one by one): one scalar test, and only when it fails the rows are looked for.
+        totals = [f"{name}.sum()" for name, _ in self.checks]
+        rowwise = [f"{name}.sum(1)" if batched else f"{name}.sum()" for name, batched in self.checks]
+        guards = self.guards()
+        checks = ["bad = np.zeros(rows, dtype=bool)", *guards] if guards else []
+        if totals:
+            checks += [
+                f"if not np.isfinite({' + '.join(totals)}):  # some value is inf or nan: in which rows?",
+                f"    return {'bad | ' if guards else ''}~np.isfinite({' + '.join(rowwise)})",
+            ]
+        if guards:
+            checks += ["if bad.any():", "    return bad"]
+        root_block = self.blocks[self.where[root[1]][0]] if root[0] == "n" else None
+        if root_block is None or not root_block.batched:
+            out = f"np.broadcast_to({out}, (rows,))"
+        params = self.trace.param_labels
+        head = [
+            "def replay_batch(theta, A, w):",
+            '    """Every row of A replayed at once (examples along axis 0), gradients weighted by w.',
+            "",
+            "    Returns (values, d sum_i w_i f_i / d theta), or the mask of rows to replay one by one",
+            '    (a guard came out differently, or a value is inf or nan)."""',
+            "    rows = len(w)",
+            f"    # parameters: theta[j] is P[j].data ({len(params)} of them)",
+            *_indent(self.setup, 4),
+            "    # forward: one line per layer-wide operation",
+            *_indent(self.lines, 4),
+            "    # rows the batch cannot replay: a guard flips, or a value is inf or nan",
+            *_indent(checks, 4),
+            f"    out = {out}",
+            "    # backward: g_v = d (sum_i w_i f_i) / d v, layer by layer from the output down",
+            "    gtheta = np.zeros_like(theta)",
+            *_indent(self.backward(), 4),
+            "    return out, gtheta",
+        ]
+        self.namespace["_columns"] = _columns
+        return NumpyProgram("\n".join(head) + "\n", self.namespace)
+
+
+def _span(bias: list[int], weights: list[list[int]]) -> tuple[int, bool] | None:
+    """(start, bias first) if neuron j's bias and weights are theta[start + j (n + 1) + (0..n)],
+    bias first or last (``nn``'s parameters, numbered in the order the trace uses them)."""
+    n, m = len(weights), len(bias)
+    for first in (True, False):
+        start = bias[0] - (0 if first else n)
+        ok = all(
+            bias[j] == start + j * (n + 1) + (0 if first else n)
+            and all(weights[i][j] == start + j * (n + 1) + (i + 1 if first else i) for i in range(n))
+            for j in range(m)
+        )
+        if ok:
+            return start, first
+    return None
+
+
+def _wrap(expr: str) -> str:
+    """``expr`` ready to be indexed or to have a method called on it."""
+    return expr if expr.isidentifier() else f"({expr})"
+
+
+def _indent(lines: list[str], n: int) -> list[str]:
+    return [" " * n + line for line in lines]
+
+
+def _columns(rows: int, *pieces: Any) -> Any:
+    """Columns from different places side by side, each broadcast to ``rows`` rows."""
+    import numpy as np
+
+    return np.hstack([np.broadcast_to(np.reshape(p, (-1, 1)) if np.ndim(p) < 2 else p, (rows, 1)) for p in pieces])
+
+
+def generate_numpy(trace: Trace) -> NumpyProgram:
+    """The batch replay of ``trace``; :class:`Unsupported` if a rule has no source text."""
+    return _Numpy(trace).program()

@@ -1,0 +1,102 @@
+"""A rule's formulas as numpy: the source text the python backend writes for a rule row
+(the row run on symbols, :mod:`autograd_core.symbolic`), translated
+mechanically to expressions on arrays. This is the one place the numpy backend learns a
+rule's math; nothing here is written per rule.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ..rules import Rule
+from ..symbolic import Source, forward_source, partials_source
+
+__all__ = ["Unsupported", "to_numpy", "rule_text"]
+
+
+class Unsupported(Exception):
+    """The trace uses a rule without source text (a user's rule): no batch program."""
+
+
+# --- a rule's Python source as numpy ------------------------------------------------------
+# The translation is mechanical: math.f -> np.f, x if c else y -> np.where(c, x, y),
+# and/or/not -> logical_*, UNDEFINED -> nan (the row is replayed one by one, where an
+# undefined derivative is an error only if a gradient flows through it).
+
+_FUNCTIONS = {
+    "exp": "exp",
+    "log": "log",
+    "tanh": "tanh",
+    "sqrt": "sqrt",
+    "sin": "sin",
+    "cos": "cos",
+    "pow": "power",
+    "fabs": "abs",
+}
+
+
+class _ToNumpy(ast.NodeTransformer):
+    @staticmethod
+    def _np(name: str) -> ast.expr:
+        return ast.Attribute(value=ast.Name(id="np", ctx=ast.Load()), attr=name, ctx=ast.Load())
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        f = node.func
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "math":
+            if f.attr not in _FUNCTIONS:
+                raise Unsupported(f"math.{f.attr}")
+            node.func = self._np(_FUNCTIONS[f.attr])
+        elif isinstance(f, ast.Name) and f.id == "abs":
+            node.func = self._np("abs")
+        else:
+            raise Unsupported(ast.unparse(f))
+        return node
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        body, orelse = node.body, node.orelse
+        if (
+            isinstance(body, ast.Constant)
+            and isinstance(orelse, ast.Constant)
+            and (body.value, orelse.value) == (1.0, 0.0)
+        ):
+            if isinstance(
+                node.test, ast.Compare
+            ):  # 1.0 if c else 0.0: the mask c (True * g == g, False * g == 0.0 * g)
+                return node.test
+        return ast.Call(func=self._np("where"), args=[node.test, node.body, node.orelse], keywords=[])
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        name = "logical_and" if isinstance(node.op, ast.And) else "logical_or"
+        result = node.values[0]
+        for value in node.values[1:]:
+            result = ast.Call(func=self._np(name), args=[result, value], keywords=[])
+        return result
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        if isinstance(node.op, ast.Not):
+            return ast.Call(func=self._np("logical_not"), args=[node.operand], keywords=[])
+        return node
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        return self._np("nan") if node.id == "UNDEFINED" else node
+
+
+def to_numpy(expr: str) -> str:
+    """A Python float expression of the rule table (``math``, conditionals) as numpy on arrays."""
+    tree = _ToNumpy().visit(ast.parse(expr, mode="eval"))
+    return ast.unparse(ast.fix_missing_locations(tree))
+
+
+def rule_text(rule: Rule, operands: list[Any], out: str) -> tuple[Source, tuple[Source, ...]]:
+    """(value, partials) of ``rule`` on ``operands`` (names, or floats) as Python source: the
+    rule row run on symbols (:mod:`autograd_core.symbolic`), the same text the python backend writes."""
+    value = forward_source(rule, operands)
+    partials = partials_source(rule, operands, out)
+    if value is None or partials is None:  # not plain arithmetic, or too deep for one expression
+        raise Unsupported(rule.name)
+    return value, partials

@@ -1,0 +1,291 @@
+"""compile(..., backend="numpy"): c.over replays the data set as arrays and equals the python
+backend and the engine; layers are matrix products; guards that differ between examples."""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd_core as ac
+import nn
+from autograd_core import RULES, Value
+from autograd_core._extras import MissingExtra
+from autograd_core.testing.strategies import expressions
+
+from .helpers import assert_same
+
+np = pytest.importorskip("numpy", reason="the numpy backend needs the numpy extra")
+
+RTOL = 1e-12
+
+
+def _over(c, params, *datasets, reduce="mean"):
+    for p in params:
+        p.grad = 0.0
+    value = c.over(*datasets, reduce=reduce)
+    return value, [p.grad for p in params]
+
+
+def _engine_over(f, params, *datasets, reduce="mean"):
+    for p in params:
+        p.grad = 0.0
+    outs = [f(*example) for example in zip(*datasets)]
+    total = ac.sum(outs)
+    out = total * (1.0 / len(outs)) if reduce == "mean" else total
+    out.backward()
+    return out.data, [p.grad for p in params]
+
+
+def _both(f, params, example, *datasets, reduce="mean", rtol=RTOL, atol=1e-13):
+    """numpy backend == python backend == engine over the data set (rtol 1e-12; atol 1e-13 for
+    gradients that cancel to ~0 over the examples, summed in another order); returns the numpy c."""
+    cn = ac.compile(f, *example, backend="numpy")
+    cp = ac.compile(f, *example)
+    got = _over(cn, params, *datasets, reduce=reduce)
+    assert_same(got, _over(cp, params, *datasets, reduce=reduce), rtol, atol)
+    assert_same(got, _engine_over(f, params, *datasets, reduce=reduce), rtol, atol)
+    return cn
+
+
+def _moons(n=40, seed=0):
+    rng = random.Random(seed)
+    X = [[rng.uniform(-1.5, 2.5), rng.uniform(-1.0, 1.5)] for _ in range(n)]
+    y = [1.0 if x[1] > 0.5 * math.sin(2 * x[0]) else -1.0 for x in X]
+    return X, y
+
+
+def test_missing_numpy_names_the_extra_and_the_python_backend_still_works(monkeypatch):
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now raises ImportError
+    w = Value(0.5, "w")
+    with pytest.raises(MissingExtra, match=r'pip install "autograd-core\[numpy\]"'):
+        ac.compile(lambda x: w * x, 1.0, backend="numpy")
+    assert ac.compile(lambda x: w * x, 1.0).over([1.0, 2.0]) == 0.75
+
+
+def test_an_unknown_backend_is_a_value_error_naming_it():
+    with pytest.raises(ValueError, match="backend must be one of 'python', 'numpy', got 'jax'"):
+        ac.compile(lambda x: x * 2.0, 1.0, backend="jax")
+
+
+def test_an_mlp_layer_is_one_matrix_product_named_as_in_the_lecture():
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    X, y = _moons()
+    c = _both(lambda x, t: (1.0 - t * model(x)[0]).relu(), model.parameters(), (X[0], y[0]), X, y)
+    src = c.source
+    for line in ("s1 = x0 @ W1.T + b1", "x1 = np.where(s1 > 0.0, s1, 0.0)", "s2 = x1 @ W2.T + b2", "g_x1 = g_s2 @ W2"):
+        assert line in src
+    code = [line.split("#")[0] for line in src.splitlines()]
+    assert sum(line.count(" @ ") for line in code) == 3 + 3 + 2  # forward, g_W of each layer, g_x of layers 2, 3
+    assert c.stats.split_batches == 0 and c.stats.examples_one_by_one == 0
+    assert "s1 = x0 @ W1.T + b1" not in c.python_source
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "linear"])
+@pytest.mark.parametrize("loss", ["square", "mse", "hinge", "bce", "cross_entropy", "logsumexp", "l2"])
+def test_every_activation_with_every_loss_equals_python_and_the_engine(activation, loss):
+    k = 3 if loss in ("cross_entropy", "logsumexp", "mse") else 1
+    model = nn.MLP(2, [5, k], activation=activation, output_activation=activation, seed=3)
+    params = model.parameters()
+    losses = {
+        "square": lambda x, y: nn.square_loss(model(x)[0], y),
+        "mse": lambda x, y: nn.mse_loss(model(x), [y, 0.5 * y, -y]),
+        "hinge": lambda x, y: nn.hinge_loss(model(x), [1]) * y,
+        "bce": lambda x, y: nn.bce_with_logits(model(x), [1.0]) * y,
+        "cross_entropy": lambda x, y: nn.cross_entropy(model(x), 1) * y,
+        "logsumexp": lambda x, y: nn.logsumexp(model(x)) * y,
+        "l2": lambda x, y: nn.square_loss(model(x)[0], y) + nn.l2_penalty(params, 0.01),
+    }
+    X, y = _moons(12, seed=1)
+    _both(losses[loss], params, (X[0], y[0]), X, y, reduce="sum")
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_every_rule_of_the_table_over_a_batch(name):
+    rule = RULES[name]
+    n = 3 if name == "affine" else 4 if rule.arity < 0 else rule.arity
+    (lo, hi), *_ = rule.domain[0]
+    params = [Value(lo + (hi - lo) * (0.3 + 0.1 * i), f"p{i}") for i in range(n)]
+    xs = [lo + (hi - lo) * (0.2 + 0.15 * i) for i in range(5)]
+
+    def f(x):
+        return ac.apply(rule, x, *params[1:]) * params[0]
+
+    _both(f, params, (xs[0],), xs)
+
+
+def _split(expr):
+    k = max(1, len(expr.inputs) // 2)
+    params = [Value(v, label=f"p{i}") for i, v in enumerate(expr.inputs[k:])]
+    return (lambda a: expr(*a, *params)), list(expr.inputs[:k]), params
+
+
+@settings(max_examples=60, deadline=None)
+@given(expressions(max_nodes=20), st.lists(st.floats(-0.02, 0.02), min_size=1, max_size=6))
+def test_random_expressions_over_a_batch_equal_python_and_the_engine(expr, shifts):
+    f, args, params = _split(expr)
+    rows = [[a * (1.0 + s) + s for a in args] for s in [0.0, *shifts]]
+    cp = ac.compile(f, args)
+    try:
+        expected = _over(cp, params, rows)
+    except (ValueError, ArithmeticError) as error:  # a row left the domain: the same error
+        cn = ac.compile(f, args, backend="numpy")
+        with pytest.raises(type(error)):
+            _over(cn, params, rows)
+        return
+    cn = ac.compile(f, args, backend="numpy")
+    assert_same(_over(cn, params, rows), expected, RTOL, 1e-12)
+
+
+def test_guards_that_differ_between_examples_split_the_batch_exactly():
+    w = Value(0.7, "w")
+
+    def f(x):  # a branch on a Value: one variant per side
+        return (w * x).tanh() if x > 0.0 else w * x * x
+
+    xs = [-1.5, 0.3, -0.2, 2.0, 0.0, 1.1, -0.9]
+    c = _both(f, [w], (xs[0],), xs)
+    assert c.stats.split_batches >= 1
+    assert c.stats.variants == 2
+    before = c.stats.examples_one_by_one
+    _over(c, [w], xs)  # both variants known now: no example one by one
+    assert c.stats.examples_one_by_one == before
+
+
+def test_rows_with_inf_or_nan_go_one_by_one_and_match_the_engine():
+    w = Value(2.0, "w")
+
+    def f(x):
+        return (w * x).exp()
+
+    xs = [1.0, 400.0, 0.5]  # e^800 overflows: the engine raises, so does the batch
+    c = ac.compile(f, 1.0, backend="numpy")
+    with pytest.raises(OverflowError):
+        c.over(xs)
+    assert w.grad == 0.0  # nothing half-accumulated
+    assert_same(_over(c, [w], [1.0, 0.5, -3.0]), _engine_over(f, [w], [1.0, 0.5, -3.0]))
+
+
+def test_c_of_one_example_still_replays_in_python():
+    model = nn.MLP(3, [4, 1], seed=2)
+    c = ac.compile(lambda x: model(x)[0].tanh(), [0.1, 0.2, 0.3], backend="numpy")
+    for p in model.parameters():
+        p.grad = 0.0
+    value = c([0.5, -0.5, 1.0])
+    out = model([0.5, -0.5, 1.0])[0].tanh()
+    assert value == out.data
+
+
+def test_data_sets_as_numpy_arrays_and_lists_give_the_same_result():
+    model = nn.MLP(2, [3, 1], seed=4)
+    X, y = _moons(10)
+    c = ac.compile(lambda x, t: nn.square_loss(model(x)[0], t), X[0], y[0], backend="numpy")
+    a = _over(c, model.parameters(), X, y)
+    b = _over(c, model.parameters(), np.array(X), np.array(y))
+    assert a == b
+    with pytest.raises(ValueError, match="example 1, argument 0"):
+        c.over([X[0], X[1][:1]], y[:2])
+    with pytest.raises(TypeError, match="must be a float"):
+        c.over([[True, 1.0]], [1.0])
+
+
+@pytest.mark.parametrize("form", ["index", "one-hot"])
+def test_cross_entropy_compiles_with_the_label_as_an_argument(form):
+    k = 4
+    model = nn.MLP(3, [6, k], activation="tanh", seed=5)
+    params = model.parameters()
+    rng = random.Random(7)
+    X = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(30)]
+    classes = [rng.randrange(k) for _ in X]
+    T = classes if form == "index" else [[1.0 if j == c else 0.0 for j in range(k)] for c in classes]
+
+    def f(x, t):
+        return nn.cross_entropy(model(x), t)
+
+    def engine_f(x, t):  # the engine with the label as a plain number / list, as users write it
+        return nn.cross_entropy(model(x), t.data if isinstance(t, Value) else t)
+
+    cp = ac.compile(f, X[0], T[0])
+    cn = ac.compile(f, X[0], T[0], backend="numpy")
+    got = _over(cn, params, X, T)
+    assert_same(got, _over(cp, params, X, T), RTOL, 1e-13)
+    assert_same(got, _engine_over(engine_f, params, X, T), RTOL, 1e-13)
+    if form == "index":  # one variant per class: the batch is split by the label's guards
+        assert cn.stats.variants == k and cn.stats.split_batches >= 1
+        before = cn.stats.examples_one_by_one
+        assert_same(_over(cn, params, X, T), got, RTOL, 1e-13)
+        assert cn.stats.examples_one_by_one == before  # every class has its variant now
+    else:
+        assert cn.stats.variants == 1 and cn.stats.split_batches == 0
+
+
+def test_cross_entropy_accepts_value_targets_as_the_lecture_writes_them():
+    logits = [Value(0.5), Value(-1.0), Value(2.0)]
+    y = [Value(0.0), Value(1.0), Value(0.0)]
+    loss = nn.cross_entropy(logits, y)
+    loss.backward()
+    p = [math.exp(v.data) for v in logits]
+    p = [e / sum(p) for e in p]
+    assert loss.data == pytest.approx(-math.log(p[1]), rel=1e-12)
+    assert [v.grad for v in logits] == pytest.approx([p[0], p[1] - 1.0, p[2]], rel=1e-12)
+    with pytest.raises(ValueError, match="target class 3.0 is not an integer in 0..2"):
+        nn.cross_entropy(logits, Value(3.0))
+    with pytest.raises(ValueError, match="sum to 1"):
+        nn.cross_entropy(logits, [Value(0.5), Value(0.0), Value(0.0)])
+
+
+def test_a_users_arithmetic_rule_is_batched_from_its_row():
+    cube = ac.Rule("cube_numpy_test", 1, lambda x: x * x * x, lambda x, out: (3.0 * x * x,), "x^3", (((-2.0, 2.0),),))
+    w = Value(0.7, "w")
+
+    def f(x):
+        return ac.apply(cube, w * x).sin()
+
+    c = _both(f, [w], (0.5,), [0.5, -1.0, 1.5])
+    assert c.stats.examples_one_by_one == 0
+    assert c.source.count(".forward(") == 0  # its row written out as numpy, not called
+    assert "3.0 * " in c.source  # the partial 3x^2, from the row
+
+
+def test_a_rule_that_cannot_run_on_symbols_runs_its_examples_one_by_one_and_says_so():
+    soft = ac.Rule(
+        "log1p_sq_numpy_test",
+        1,
+        lambda x: math.log1p(x * x),
+        lambda x, out: (2.0 * x / (1.0 + x * x),),
+        "log(1 + x^2)",
+        (((-2.0, 2.0),),),
+    )
+    w = Value(0.7, "w")
+
+    def f(x):
+        return ac.apply(soft, w * x).sin()
+
+    c = _both(f, [w], (0.5,), [0.5, -1.0, 1.5])
+    assert c.stats.examples_one_by_one == 3
+    assert any("log1p_sq_numpy_test" in message for message in c.stats.warnings)
+
+
+def test_the_engine_and_the_python_backend_import_and_run_without_numpy():
+    import subprocess
+
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "import autograd_core as ac, nn\n"
+        "from autograd_core._extras import MissingExtra\n"
+        "m = nn.MLP(2, [3, 1], seed=0)\n"
+        "c = ac.compile(lambda x: m(x)[0].tanh(), [0.1, 0.2])\n"
+        "print(c.over([[0.1, 0.2], [0.3, -0.4]]))\n"
+        "try:\n"
+        "    ac.compile(lambda x: m(x)[0], [0.1, 0.2], backend='numpy')\n"
+        "except MissingExtra as error:\n"
+        "    print(error)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = out.stdout.splitlines()
+    assert math.isfinite(float(lines[0]))
+    assert 'pip install "autograd-core[numpy]"' in lines[1]
