@@ -465,7 +465,7 @@ class _Numpy:
             "    # rows the batch cannot replay: a guard flips, or a value is inf or nan",
             *_indent(checks, 4),
             f"    out = {out}",
-            "    # backward: g_v = d (sum_i w_i f_i) / d v, layer by layer from the output down",
+            "    # backward: g_v = d(sum_i w_i f_i)/dv, from the output layer down",
             "    gtheta = np.zeros_like(theta)",
             *_indent(self.backward(), 4),
             "    return out, gtheta",
