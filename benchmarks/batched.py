@@ -11,13 +11,13 @@ along axis 0, weights as matrices). Gradients are checked against micrograd befo
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .compiled import CompiledDemo
 from .data import SIZES, initial_parameters, two_moons
 from .gradcheck import compare
-from .peers import ALPHA, _load, micrograd_demo
+from .peers import ALPHA, micrograd_demo
 from .timing import interleave, ratio, ratio_of_mins
 from .workloads import steady_step
 
@@ -81,37 +81,16 @@ class HandNumpy:
         return loss
 
 
-class NumpyCompiledDemo:
+class NumpyCompiledDemo(CompiledDemo):
     """W1's step through ``nn``: the hinge loss compiled with the numpy backend, ``c.over(X, y)``."""
 
-    def __init__(self, values: Sequence[float], X: list[list[float]], ys: Sequence[float], lr: float) -> None:
+    backend = "numpy"
+
+    def _data(self, X: list[list[float]], ys: Sequence[float]) -> tuple[Any, Any]:
+        """The data set as arrays, as the hand-written step has it."""
         import numpy as np
 
-        import autograd_core as ac
-        import nn
-
-        self.X, self.ys = np.array(X), np.array(ys)  # the data set as arrays, as the hand-written step has it
-        model = nn.MLP(SIZES[0], list(SIZES[1:]), activation="relu", output_activation="linear", seed=0)
-        self.params = model.parameters()
-        _load(self.params, values)
-        self.optimizer = nn.SGD(self.params, lr=lr)
-        t0 = time.perf_counter()
-        self.hinge = ac.compile(lambda x, y: (1.0 - y * model(x)[0]).relu(), X[0], ys[0], backend="numpy")
-        self.penalty = ac.compile(lambda: nn.l2_penalty(self.params, ALPHA))
-        self.compile_seconds = time.perf_counter() - t0
-
-    def _loss(self) -> float:
-        self.optimizer.zero_grad()
-        return self.hinge.over(self.X, self.ys, reduce="mean") + self.penalty()
-
-    def loss_and_grads(self) -> tuple[float, list[float]]:
-        loss = self._loss()
-        return loss, [p.grad for p in self.params]
-
-    def step(self) -> float:
-        loss = self._loss()
-        self.optimizer.step()
-        return loss
+        return np.array(X), np.array(ys)
 
 
 def w7(repeats: int, log: Callable[[str], None], lr: float = 0.05) -> list[Row]:
