@@ -208,6 +208,10 @@ def test_controls_change_the_network_and_training_continues(browser: Any, site: 
         p.page.click("#btn-remove-layer")
         assert p.js("playground.state()")["config"]["layers"] == [8, 8]
         p.page.click("#code-panel summary")
+        for _ in range(100):  # the panel fills its code on the "toggle" event, a task after the click
+            if p.page.inner_text("#code"):
+                break
+            p.page.wait_for_timeout(100)
         code = p.page.inner_text("#code")
         assert 'activation="relu"' in code and "def train_step():" in code and "c.source" in code
         p.page.click("#copy-code")
