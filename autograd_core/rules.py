@@ -18,7 +18,7 @@ import builtins
 import math
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Rule", "RULES", "Undefined", "undefined", "VARIADIC"]
@@ -66,6 +66,11 @@ class Rule:
     symbol: str = ""
     bounded: bool = False
     zero_region: bool = False
+    # True only for the rows of RULES below, set once when the table is built: their partials
+    # are floats (or undefined(...)) by construction, so apply_* skips the per-partial type
+    # check that a user's Rule gets (on a wide affine node that check cost as much as the
+    # rest of apply_nary). Not a constructor argument: a Rule a user makes is always checked.
+    _table_row: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         """Pickle by name: a rule is looked up in :data:`RULES` when unpickled."""
@@ -304,3 +309,6 @@ RULES: dict[str, Rule] = {
     )
 }
 # fmt: on
+for _row in RULES.values():
+    object.__setattr__(_row, "_table_row", True)  # frozen: set once, here (see Rule._table_row)
+del _row

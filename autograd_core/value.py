@@ -440,7 +440,9 @@ def apply_unary(rule: Rule, x: Any) -> Any:
         (d0,) = partials
     except (TypeError, ValueError):
         raise wrong_partials(rule, partials, 1) from None
-    node._d0 = d0 if d0.__class__ is float else checked_partials(rule, partials, (x,))[0]
+    if not rule._table_row and d0.__class__ is not float:  # a user's rule: see Rule._table_row
+        d0 = checked_partials(rule, partials, (x,))[0]
+    node._d0 = d0
     node._rule = rule
     node._in0 = x
     if _active:
@@ -491,7 +493,7 @@ def apply_binary(rule: Rule, x: Any, y: Any) -> Any:
         d0, d1 = partials
     except (TypeError, ValueError):
         raise wrong_partials(rule, partials, 2) from None
-    if d0.__class__ is not float or d1.__class__ is not float:
+    if not rule._table_row and (d0.__class__ is not float or d1.__class__ is not float):
         d0, d1 = checked_partials(rule, partials, (x, y))
     node._rule = rule
     if xv:
@@ -554,7 +556,7 @@ def apply_nary(rule: Rule, args: tuple[Any, ...]) -> Any:
         wrong = True
     if wrong:
         raise wrong_partials(rule, partials, len(args))
-    if set(map(type, partials)) != _FLOATS:
+    if not rule._table_row and set(map(type, partials)) != _FLOATS:
         partials = checked_partials(rule, partials, args)
     node._rule = rule
     if mask is None:

@@ -13,6 +13,7 @@ Calls run in a temporary working directory (a str accepted as a path writes a fi
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import itertools
@@ -338,6 +339,15 @@ def test_partials_that_are_not_real_numbers_are_type_errors_naming_the_rule_and_
     a, b = Value(0.5, label="a"), Value(0.25, label="b")
     with pytest.raises(TypeError, match=rf"custom_rule: partials must .* for input {n - 1}"):
         apply(rule, *(a, b)[:n])
+
+
+@pytest.mark.parametrize("name, n", [("tanh", 1), ("mul", 2), ("sum", 3)])
+def test_a_copy_of_a_table_row_with_the_users_partials_is_checked_as_a_users_rule(name, n):
+    # apply_* trusts the partials of the table's own rows only (floats by construction)
+    rule = dataclasses.replace(RULES[name], name="mine", partials=lambda *xs_out: ("1.0",) * n)
+    with pytest.raises(TypeError, match=r"mine: partials must return real numbers .* for input 0 \(input 'a'\)"):
+        apply(rule, *[Value(0.5, label="a")] * n)
+    assert all(row._table_row for row in RULES.values()) and not rule._table_row
 
 
 def test_real_partials_and_forwards_of_any_number_type_leave_grad_and_data_floats():
