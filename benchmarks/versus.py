@@ -1,7 +1,8 @@
 """Before/after: this tree's engine against another checkout's, measured in one run.
 
 ``python -m benchmarks.versus PATH [--rounds N]`` times W1 (two moons, ``MLP(2, [16, 16, 1])``,
-hinge loss + L2, one SGD step) through ``nn`` and op by op, a 10^6-node chain
+hinge loss + L2, one SGD step) through ``nn``, op by op and replayed by ``compile`` (W5's
+step), a 10^6-node chain
 (forward + backward), and the bytes per binary node, each in fresh subprocesses that
 alternate between PATH (for example ``git worktree add /tmp/before <rev>``) and this tree.
 It prints each tree's best time and the ratio ours/theirs as speed (1.00 = same speed).
@@ -84,6 +85,21 @@ def step():
     scores = [forward(x) for x in X]
     loss = sum(((1 + -y * s).relu() for s, y in zip(scores, Y)), Value(0.0)) * (1.0 / len(X))
     sgd(loss + 1e-4 * sum((p * p for p in params), Value(0.0)), params)
+result = best(step, REPEATS)
+""",
+    "W1 compiled": r"""
+import nn
+X, Y = moons()
+model = nn.MLP(2, [16, 16, 1], activation="relu", seed=1)
+params = model.parameters()
+hinge = ac.compile(lambda x, y: (1 - y * model(x)[0]).relu(), X[0], Y[0])
+penalty = ac.compile(lambda: nn.l2_penalty(params, 1e-4))
+def step():
+    for p in params:
+        p.grad = 0.0
+    hinge.over(X, Y, reduce="mean") + penalty()
+    for p in params:
+        p.data -= 0.05 * p.grad
 result = best(step, REPEATS)
 """,
     "chain 10^6": r"""

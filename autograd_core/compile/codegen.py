@@ -292,7 +292,7 @@ class _Generator:
         if sparse:  # an argument that is exactly 0 adds nothing to its weights' gradients
             grads = list(dict.fromkeys(term.split(" * ", 1)[0] for pushes in sparse.values() for _, term in pushes))
             lines.append("# inputs that are 0 (blank pixels) skip their weights, unless a gradient is inf or nan")
-            lines += _call("ok = finite", grads, "")
+            lines += _finite_call("ok = finite", grads, "")
             for x, pushes in sparse.items():
                 lines.append(f"if {x} or not ok:")
                 lines += _indent([f"{target} += {term}" for target, term in pushes], 4)
@@ -388,11 +388,13 @@ class _Generator:
         return Program("\n".join(call) + "\n", "\n".join(over) + "\n", values_source, self.namespace, name)
 
 
-def finite(*xs: float) -> bool:
-    """False if an x is inf or nan (their sum is then not finite; so is an overflowing sum):
-    the generated code's one check before it trusts a value."""
-    total = sum(xs)
-    return total - total == 0.0
+finite = math.isfinite
+"""The generated code's one check before it trusts its values: ``finite(a + b + ...)`` is False
+if a term is inf or nan (the sum then is not finite; nor is an overflowing sum, which the
+engine then replays). The terms are added in place, as plain float additions: a Python
+helper taking one argument per value cost a replayed example about twice as much."""
+
+_GROUP = 40  # terms per parenthesised group in a finite(...) check: a shallow expression to compile
 
 
 def _call(head: str, args: list[str], tail: str) -> list[str]:
@@ -410,8 +412,28 @@ def _call(head: str, args: list[str], tail: str) -> list[str]:
 
 
 def _check(terms: list[str]) -> list[str]:
-    """One call of :func:`finite`: UseEngine if any of ``terms`` is inf or nan."""
-    return _call("if not finite", terms, ": raise UseEngine") if terms else []
+    """One call of :data:`finite`: UseEngine if any of ``terms`` is inf or nan."""
+    return _finite_call("if not finite", terms, ": raise UseEngine") if terms else []
+
+
+def _finite_call(head: str, terms: list[str], tail: str) -> list[str]:
+    """``head(a + b + ...)tail``: the terms summed in parenthesised groups of at most ``_GROUP``
+    (a sum of 10^5 terms stays a few levels deep for Python's compiler), wrapped over lines of
+    at most about 100 characters."""
+    while len(terms) > _GROUP:
+        terms = ["(" + " + ".join(terms[i : i + _GROUP]) + ")" for i in range(0, len(terms), _GROUP)]
+    pieces = " + ".join(terms).split(" + ")
+    one = f"{head}({' + '.join(pieces)}){tail}"
+    if len(one) <= 110:
+        return [one]
+    lines, line = [f"{head}("], "   "
+    for k, piece in enumerate(pieces):
+        term = piece if k == 0 else f"+ {piece}"
+        if len(line) + len(term) > 100:
+            lines.append(line.rstrip())
+            line = "   "
+        line += f" {term}"
+    return [*lines, line.rstrip(), f"){tail}"]
 
 
 def _lecture_names(trace: Trace) -> list[str]:
