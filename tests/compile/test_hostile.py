@@ -100,6 +100,25 @@ def test_a_wide_dot_sum_and_affine_replay_without_falling_back():
     assert c.stats.engine_replays == 0
 
 
+@pytest.mark.filterwarnings("ignore::autograd_core.compile.CompileWarning")  # most calls fall back, on purpose
+def test_a_nan_in_any_argument_of_a_wide_function_sends_the_call_to_the_engine():
+    # relu hides a nan from the result (nan > 0 is False), so only the finite(...) check sees it;
+    # 1,700 arguments: the check's sum is grouped two levels deep
+    n = 1_700
+    w = Value(0.5, label="w")
+
+    def f(x):
+        return w * ac.sum([xi.relu() for xi in x])
+
+    c = ac.compile(f, [0.1] * n)
+    for k in range(0, n, 13):
+        xs = [0.1] * n
+        xs[k] = float("nan")
+        before = c.stats.engine_replays
+        assert c(xs) == pytest.approx(0.05 * (n - 1))
+        assert c.stats.engine_replays == before + 1, f"a nan at argument {k} was replayed"
+
+
 # --- a replay equals the engine, or the call goes through the engine: never a third answer ---
 
 
