@@ -94,7 +94,10 @@ class Homes:
     def moved(self) -> Value | None:
         """A parameter whose place (list item, attribute, global, closure cell) now holds something else."""
         for holder, last, at, items in self.lists:
-            if len(holder) <= last or not all(map(is_, map(holder.__getitem__, at), items)):
+            # at = 0, 1, ..., last (a neuron's weights): the list itself is walked, no look-up per
+            # index (this check runs before every replay; it was a few % of W1's compiled step)
+            held = holder if last == len(at) - 1 else map(holder.__getitem__, at)
+            if len(holder) <= last or not all(map(is_, held, items)):
                 return next((v for i, v in zip(at, items) if i >= len(holder) or holder[i] is not v), items[0])
         for attrs, key, v in self.slots:
             if attrs.get(key) is not v:

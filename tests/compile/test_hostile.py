@@ -156,6 +156,33 @@ def test_a_weight_replaced_in_a_model_after_compile_is_used_by_the_next_call():
     assert c.stats.retraces == 1 and "replaced" in next(iter(c.stats.reasons))
 
 
+@pytest.mark.parametrize("layer, neuron, i", [(0, 0, 0), (0, 2, 1), (1, 0, 2)])
+def test_a_weight_replaced_alone_in_its_list_is_used_by_the_next_call(layer, neuron, i):
+    model = nn.MLP(2, [3, 1], seed=1)
+
+    def f(x):
+        return model(x)[0]
+
+    c = ac.compile(f, [0.5, -0.5])
+    model.layers[layer].neurons[neuron].w[i] = Value(2.0)  # a list holding only parameters
+    params = model.parameters()
+    assert_same(replay(c, params, [0.3, 0.2]), engine(f, params, [0.3, 0.2]))
+    assert c.stats.retraces == 1
+
+
+def test_in_a_list_mixing_parameters_and_numbers_only_a_replaced_parameter_retraces():
+    ws: list[Any] = [Value(0.5), 1.0, Value(2.0)]
+
+    def f(x):
+        return ws[0] * x + ws[2]
+
+    c = ac.compile(f, 1.0)
+    ws[1] = 7.0  # not a parameter: nothing to retrace
+    assert c(1.0) == 2.5 and c.stats.retraces == 0
+    ws[2] = Value(3.0)
+    assert c(1.0) == 3.5 and c.stats.retraces == 1
+
+
 def test_a_rebound_global_or_closure_variable_is_used_by_the_next_call():
     def make():
         w = Value(2.0)
