@@ -31,7 +31,10 @@ from .numpy_rules import rule_text, to_numpy
 from .source import Namer, identifier, literal
 from .trace import Ref, Trace
 
-__all__ = ["NumpyProgram", "generate_numpy"]
+__all__ = ["NumpyProgram", "accumulator", "generate_numpy"]
+
+UNROLL = 4096
+"""Parameter counts up to this get a straight-line :func:`accumulator` (beyond it, a loop)."""
 
 _AFFINE = RULES["affine"]
 _ACTIVATIONS = ("tanh", "sigmoid", "relu")
@@ -504,6 +507,36 @@ def _columns(rows: int, *pieces: Any) -> Any:
     import numpy as np
 
     return np.hstack([np.broadcast_to(np.reshape(p, (-1, 1)) if np.ndim(p) < 2 else p, (rows, 1)) for p in pieces])
+
+
+_ACCUMULATORS: dict[int, Any] = {}
+
+
+def accumulator(n: int) -> Any:
+    """``add(P, G)``: ``P[k].grad += G[k]`` for the n parameters and a float array G, written out
+    one line per parameter (``p0, p1, ... = P`` then ``p0.grad += g0``): about twice as fast as a
+    loop over ``zip``; made once per count, a loop beyond :data:`UNROLL` parameters."""
+    add = _ACCUMULATORS.get(n)
+    if add is not None:
+        return add
+    if n == 0 or n > UNROLL:
+
+        def add(P: Any, G: Any) -> None:
+            for p, g in zip(P, G.tolist()):
+                p.grad += g
+
+    else:
+        ps = ", ".join(f"p{k}" for k in range(n))
+        gs = ", ".join(f"g{k}" for k in range(n))
+        lines = [f"def add(P, G):\n    {ps}, = P\n    {gs}, = G.tolist()\n"]
+        lines += [f"    p{k}.grad += g{k}\n" for k in range(n)]
+        namespace: dict[str, Any] = {}
+        exec(compile("".join(lines), f"<autograd_core.compile accumulate {n}>", "exec"), namespace)  # noqa: S102
+        add = namespace["add"]
+    if len(_ACCUMULATORS) > 64:  # a few parameter counts per process: keep the cache small
+        _ACCUMULATORS.clear()
+    _ACCUMULATORS[n] = add
+    return add
 
 
 def generate_numpy(trace: Trace) -> NumpyProgram:
