@@ -102,12 +102,12 @@ class Homes:
 
     def moved(self) -> Value | None:
         """A parameter whose place (list item, attribute, global, closure cell) now holds something else."""
-        holders, items, dicts, keys, values = self._fast
+        holders, copies, dicts, keys, values = self._fast
         # Before every replay: when nothing changed (the usual case) one comparison at C speed of
         # the lists and attributes with copies made at the trace (items compare by identity
         # first, and Values only by identity), else a close look at the parameters' places.
         try:
-            if holders == items and list(map(dict.get, dicts, keys)) == values and not self.cells:
+            if holders == copies and list(map(dict.get, dicts, keys)) == values and not self.cells:
                 return None
         except Exception:  # noqa: BLE001, S110 - an item's == raised (an array): look closely
             pass
