@@ -74,13 +74,35 @@ def compiled_batch_loss(model: nn.MLP, backend: str = "python") -> tuple[Any, An
     return (lambda xb, yb: c.over(xb, [one_hot[t] for t in yb], reduce="mean")), c
 
 
-def _correct(losses: list[float], scorer: Any, xb: list[list[float]], yb: list[int]) -> int:
-    """How many of the minibatch are classified right, from the replay's losses L_i = -log p_t:
-    L_i < log 2 means p_t > 1/2, so t is the argmax; only the other examples need their scores."""
-    sure = [loss < math.log(2.0) - 1e-9 for loss in losses]
-    unsure = [i for i, ok in enumerate(sure) if not ok]
-    scores = scorer.over([xb[i] for i in unsure]) if unsure else []
-    return sum(sure) + sum(s.index(max(s)) == yb[i] for i, s in zip(unsure, scores))
+def _predictions(losses: list[float], scorer: Any, xb: Sequence[Any], yb: list[int]) -> list[int]:
+    """The predicted classes of a minibatch from the replay's losses L_i = -log p_t: L_i < log 2
+    means p_t > 1/2, so t is the argmax; only the other examples need their scores."""
+    preds = list(yb)
+    unsure = [i for i, loss in enumerate(losses) if not loss < math.log(2.0) - 1e-9]
+    if unsure:
+        rows = [xb[i].tolist() if hasattr(xb[i], "tolist") else xb[i] for i in unsure]  # array rows as lists
+        for i, s in zip(unsure, scorer.over(rows)):
+            preds[i] = s.index(max(s))  # the first index on ties, as nn.predict_class
+    return preds
+
+
+def _evaluate_replayed(
+    compiled: Any, scorer: Any, data: tuple[Any, Any], y: list[int]
+) -> tuple[float, float, list[int]]:
+    """:func:`evaluate` by the training replay itself, forward only (``no_grad``): the mean of
+    the examples' losses, and the predictions from them (:func:`_predictions`)."""
+    X, T = data
+    with no_grad():
+        loss = compiled.over(X, T, reduce="mean")
+    preds = _predictions(compiled.last_values, scorer, X, y)
+    return loss, nn.accuracy(preds, y), preds
+
+
+def _as_arrays(X: list[list[float]], y: list[int]) -> tuple[Any, Any]:
+    """The images and one-hot labels as numpy arrays, converted once for the numpy replays."""
+    import numpy as np
+
+    return np.array(X, dtype=float), np.eye(10)[y]
 
 
 def _confusion(y: list[int], preds: list[int], k: int = 10) -> list[list[int]]:
@@ -169,10 +191,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     )
 
     model = make_model(hidden)
-    compiled = scorer = None
+    compiled = scorer = arrays = test_arrays = None
     if args.compile:
         batch_loss, compiled = compiled_batch_loss(model, args.backend)
         scorer = compile_forward(model, X_train[0])  # the 10 scores, forward only
+        if args.backend == "numpy":  # the data as arrays once; minibatches by row indices
+            arrays, test_arrays = _as_arrays(X_train, y_train), _as_arrays(X_test, y_test)
     opt = nn.Adam(model.parameters(), lr=LR)
     steps_per_epoch = -(-len(X_train) // BATCH)
     decay = nn.LinearDecay(opt, LR, 0.0, epochs * steps_per_epoch)
@@ -182,12 +206,19 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     bar = counter(epochs * steps_per_epoch, desc="training")
     for epoch in range(epochs):
         total, correct = 0.0, 0
-        for xb, yb in nn.batches(X_train, y_train, BATCH, seed=rng):
-            if compiled is not None:
+        for rows, yb in nn.batches(range(len(X_train)), y_train, BATCH, seed=rng):
+            if arrays is not None:  # the minibatch as arrays: forward and backward at once
+                opt.zero_grad()
+                xb = arrays[0][rows]
+                value = compiled.over(xb, arrays[1][rows], reduce="mean")
+                correct += sum(p == t for p, t in zip(_predictions(compiled.last_values, scorer, xb, yb), yb))
+            elif compiled is not None:
+                xb = [X_train[i] for i in rows]
                 opt.zero_grad()
                 value = batch_loss(xb, yb)  # forward and backward of the whole minibatch
-                correct += _correct(compiled.last_values, scorer, xb, yb)
+                correct += sum(p == t for p, t in zip(_predictions(compiled.last_values, scorer, xb, yb), yb))
             else:
+                xb = [X_train[i] for i in rows]
                 scores = [model(x) for x in xb]
                 loss = nn.mean([nn.cross_entropy(s, t) for s, t in zip(scores, yb)])
                 opt.zero_grad()
@@ -199,7 +230,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             total += value * len(yb)
             bar.update()
             bar.set_postfix(epoch=epoch + 1, loss=f"{value:.3f}")
-        test_loss, test_acc, _ = evaluate(model, X_test, y_test, scorer)
+        if test_arrays is not None:
+            test_loss, test_acc, _ = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
+        else:
+            test_loss, test_acc, _ = evaluate(model, X_test, y_test, scorer)
         history["train_loss"].append(total / len(y_train))
         history["train_accuracy"].append(correct / len(y_train))
         history["test_loss"].append(test_loss)
@@ -211,7 +245,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     bar.close()
     train_seconds, train_cpu = time.perf_counter() - t0, time.process_time() - c0
 
-    test_loss, test_acc, preds = evaluate(model, X_test, y_test, scorer)
+    if test_arrays is not None:
+        test_loss, test_acc, preds = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
+    else:
+        test_loss, test_acc, preds = evaluate(model, X_test, y_test, scorer)
     path = out / "digits_mlp.json"
     model.save(path)
     reloaded = make_model(hidden, seed=SEED + 1)  # different random weights until load()

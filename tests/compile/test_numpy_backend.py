@@ -289,3 +289,71 @@ def test_the_engine_and_the_python_backend_import_and_run_without_numpy():
     lines = out.stdout.splitlines()
     assert math.isfinite(float(lines[0]))
     assert 'pip install "autograd-core[numpy]"' in lines[1]
+
+
+def test_a_data_set_array_changed_in_place_is_read_again():
+    model = nn.MLP(2, [4, 1], seed=6)
+    X, y = _moons(12)
+    X, y = np.array(X), np.array(y)
+    params = model.parameters()
+
+    def f(x, t):
+        return (1.0 - t * model(x)[0]).relu()
+
+    cn, cp = ac.compile(f, X[0].tolist(), float(y[0]), backend="numpy"), ac.compile(f, X[0].tolist(), float(y[0]))
+    first = _over(cn, params, X, y)
+    X[3, 0] += 0.75  # the same objects, new contents: no stale copy may be used
+    y[5] = -y[5]
+    got = _over(cn, params, X, y)
+    assert got != first
+    assert_same(got, _over(cp, params, X.tolist(), y.tolist()), RTOL, 1e-13)
+
+
+def test_a_weight_replaced_in_the_model_is_used_by_the_next_over():
+    model = nn.MLP(2, [3, 1], seed=1)
+    X, y = _moons(8)
+
+    def f(x, t):
+        return nn.square_loss(model(x)[0], t)
+
+    c = ac.compile(f, X[0], y[0], backend="numpy")
+    model.layers[0].neurons[1].w[0] = Value(2.0)
+    params = model.parameters()
+    assert_same(_over(c, params, X, y), _engine_over(f, params, X, y), RTOL, 1e-13)
+    assert c.stats.retraces == 1 and "replaced" in next(iter(c.stats.reasons))
+
+
+def test_over_inside_no_grad_gives_the_value_and_touches_no_gradient():
+    model = nn.MLP(2, [3, 1], seed=3)
+    X, y = _moons(9)
+
+    def f(x, t):
+        return nn.square_loss(model(x)[0], t)
+
+    c = ac.compile(f, X[0], y[0], backend="numpy")
+    params = model.parameters()
+    expected = _engine_over(f, params, X, y)[0]
+    for p in params:
+        p.grad = 0.25
+    with ac.no_grad():
+        value = c.over(X, y)
+    assert value == pytest.approx(expected, rel=RTOL)
+    assert c.last_values == pytest.approx([f(x, t).data for x, t in zip(X, y)], rel=RTOL)
+    assert all(p.grad == 0.25 for p in params)
+
+
+def test_gradients_beyond_the_straight_line_accumulator_are_the_same(monkeypatch):
+    from autograd_core.compile import numpy_codegen
+
+    model = nn.MLP(3, [5, 2], activation="tanh", seed=8)
+    X = [[0.1 * i, -0.2 * i, 0.3] for i in range(7)]
+
+    def f(x):
+        return nn.logsumexp(model(x))
+
+    params = model.parameters()
+    straight = _over(ac.compile(f, X[0], backend="numpy"), params, X)
+    monkeypatch.setattr(numpy_codegen, "UNROLL", 4)  # now a loop adds the gradients
+    monkeypatch.setattr(numpy_codegen, "_ACCUMULATORS", {})
+    assert len(params) > 4
+    assert _over(ac.compile(f, X[0], backend="numpy"), params, X) == straight
