@@ -33,7 +33,7 @@ from .trace import Ref, Trace
 
 __all__ = ["NumpyProgram", "accumulator", "generate_numpy"]
 
-UNROLL = 4096
+UNROLL = 1024
 """Parameter counts up to this get a straight-line :func:`accumulator` (beyond it, a loop)."""
 
 _AFFINE = RULES["affine"]
