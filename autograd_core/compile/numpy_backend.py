@@ -25,7 +25,7 @@ from .numpy_rules import Unsupported
 if TYPE_CHECKING:
     from .compiled import Compiled, _Variant
 
-__all__ = ["BACKENDS", "numpy_module", "program_of", "run_over_numpy"]
+__all__ = ["BACKENDS", "numpy_module", "program_of", "run_call_numpy", "run_over_numpy"]
 
 BACKENDS = ("python", "numpy")
 _NUMBERS = {float, int}
@@ -94,27 +94,44 @@ def run_over_numpy(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) 
 
     if reduce not in REDUCTIONS:
         raise ValueError(f"compile over: reduce must be one of {', '.join(map(repr, REDUCTIONS))}, got {reduce!r}")
-    import numpy as np  # present: compile(..., backend="numpy") checked
-
     n = _count(c, datasets)
     c._check_parameters()  # a parameter replaced where it lives: trace again first
-    A = _batch(c, datasets, n)
-    seed = 1.0 / n if reduce == "mean" else 1.0
+    total = _run_all(c, _batch(c, datasets, n), 1.0 / n if reduce == "mean" else 1.0)
+    return total * (1.0 / n) if reduce == "mean" else total
+
+
+def run_call_numpy(c: Compiled) -> float:
+    """``c()`` of a function of the parameters alone (a penalty): its batch program on one empty
+    row, ``.grad`` of the parameters accumulated as ``c.over`` does."""
+    import numpy as np
+
+    c._check_parameters()
+    kept = c.last_values  # the last over()'s values stay
+    total = _run_all(c, np.zeros((1, 0)), 1.0)
+    c.last_values = kept
+    return total
+
+
+def _run_all(c: Compiled, A: Any, seed: float) -> float:
+    """Σ_i f(row i of A), each row's gradient weighted by ``seed``, into ``.grad`` (values only
+    inside ``no_grad()``); ``c.last_values`` the rows' values."""
+    import numpy as np  # present: compile(..., backend="numpy") checked
+
+    n = len(A)
     grad = is_grad_enabled()
     variant = c._current
     first = _replay_rows(c, variant, A, np.full(n, seed))
-    if first.__class__ is tuple:  # the usual case: every row in one batch of the current variant
-        values, gtheta = first
-        if grad:
-            accumulator(len(variant.params))(variant.params, gtheta)
-        stats = c.stats
-        stats.calls += n
-        stats.replays += n
-        c.last_values = values.tolist()
-        total = float(values.sum())
-    else:
-        total = _split(c, A, seed, grad, first)
-    return total * (1.0 / n) if reduce == "mean" else total
+    if first.__class__ is not tuple:
+        return _split(c, A, seed, grad, first)
+    # the usual case: every row in one batch of the current variant
+    values, gtheta = first
+    if grad:
+        accumulator(len(variant.params))(variant.params, gtheta)
+    stats = c.stats
+    stats.calls += n
+    stats.replays += n
+    c.last_values = values.tolist()
+    return float(values.sum())
 
 
 def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any) -> Any:

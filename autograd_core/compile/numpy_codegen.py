@@ -25,9 +25,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..rules import RULES, Rule
+from ..rules import RULES, VARIADIC, Rule
 from .codegen import _OPS
-from .numpy_rules import rule_text, to_numpy
+from .numpy_rules import rule_text, sum_of_terms, to_numpy
 from .source import Namer, identifier, literal
 from .trace import Ref, Trace
 
@@ -37,6 +37,8 @@ UNROLL = 1024
 """Parameter counts up to this get a straight-line :func:`accumulator` (beyond it, a loop)."""
 
 _AFFINE = RULES["affine"]
+REDUCE_MIN = 6
+"""A ``sum``/``dot`` node of at least this many inputs is one reduction over its gathered inputs."""
 _ACTIVATIONS = ("tanh", "sigmoid", "relu")
 _NUMBER = re.compile(r"\(?-?[0-9.e+\-]+\)?")
 _LAYER = re.compile(r"^layers\.(\d+)\.neurons\.\d+\.(?:w\.\d+|b)$")
@@ -60,6 +62,7 @@ class _Block:
     grad: bool = False
     partials: dict[int, str] = field(default_factory=dict)
     matrix_names: tuple[str, str, str, str, str] = ("", "", "", "", "")  # W, b, x, where W and b are in theta
+    groups: list[tuple[list[Ref], str]] = field(default_factory=list)  # a reduction: (inputs, d out / d input)
 
 
 @dataclass
@@ -313,6 +316,10 @@ class _Numpy:
                 self.lines.append(f"{name} = {x} @ {W}.T + {bias}  # affine: s = W x + b, {m} neuron(s)")
                 checks.append((name, block.batched))
                 continue
+            if self.reduction(block):
+                if not block.rule.bounded:
+                    checks.append((name, block.batched))
+                continue
             operands: list[Any] = []
             for refs in block.positions:
                 text = self.gather(refs)
@@ -346,6 +353,38 @@ class _Numpy:
                     expr = d
                 block.partials[i] = expr
         self.checks = checks
+
+    def reduction(self, block: _Block) -> bool:
+        """A ``sum``/``dot`` node of many inputs as one reduction over its inputs gathered in g
+        arrays (:func:`sum_of_terms`): value = Σ_i term(a_i, b_i), d/da_i the rule's own partial
+        on the arrays. False (the node is written input by input) if that does not apply."""
+        rule, positions = block.rule, block.positions
+        if rule.arity != VARIADIC or len(block.members) != 1 or len(positions) < REDUCE_MIN:
+            return False
+        groups = sum_of_terms(rule, len(positions))
+        if groups is None:
+            return False
+        k = len(positions) // groups
+        refs = [[positions[g * k + i][0] for i in range(k)] for g in range(groups)]
+        if any(all(r[0] == "c" for r in group) for group in refs):
+            return False
+        texts = [self.gather(group) for group in refs]
+        names = [
+            text if text.isidentifier() else self.namer.fresh(f"{block.name}_{'xy'[g] if groups == 2 else 'x'}")
+            for g, text in enumerate(texts)
+        ]
+        try:
+            value, partials = rule_text(rule, names, block.name)
+        except Exception:  # noqa: BLE001 - not on symbols: written input by input
+            return False
+        if any(re.search(rf"\b{block.name}\b", p.text) for p in partials):  # uses the output: not per term
+            return False
+        self.lines += [f"{name} = {text}" for name, text in zip(names, texts) if name != text]
+        total = f"np.sum({to_numpy(value.text)}, axis=-1).reshape(-1, 1)"
+        self.lines.append(f"{block.name} = {total}  # {rule.name} of {len(positions)} inputs as one reduction")
+        if block.grad:
+            block.groups = [(group, to_numpy(partials[g].text)) for g, group in enumerate(refs)]
+        return True
 
     def guards(self) -> list[str]:
         lines = []
@@ -421,7 +460,13 @@ class _Numpy:
                     lines += self.scatter(xs, f"{g} @ {W}", block.batched)
                 continue
             lines.append(f"# {block.name} = {block.rule.name}(...): {block.rule.math.split(';', 1)[-1].strip()}")
-            for i, refs in enumerate(block.positions):
+            for refs, dg in block.groups:  # a reduction: the term's partial, one column per input
+                if _NUMBER.fullmatch(dg):  # the same for every input: one column repeated
+                    term = f"np.repeat({g if dg == '1.0' else f'{g} * {dg}'}, {len(refs)}, axis=1)"
+                else:
+                    term = f"{g} * {dg if dg.isidentifier() else f'({dg})'}"
+                lines += self.scatter(refs, term, block.batched)
+            for i, refs in enumerate(block.positions if not block.groups else []):
                 d = block.partials.get(i)
                 if d is None:
                     continue

@@ -357,3 +357,39 @@ def test_gradients_beyond_the_straight_line_accumulator_are_the_same(monkeypatch
     monkeypatch.setattr(numpy_codegen, "_ACCUMULATORS", {})
     assert len(params) > 4
     assert _over(ac.compile(f, X[0], backend="numpy"), params, X) == straight
+
+
+def test_sum_and_dot_of_many_inputs_are_one_reduction_equal_to_python_and_the_engine():
+    ws = [Value(0.1 * (i - 4), f"w{i}") for i in range(9)]
+
+    def f(x):  # dot of parameters and arguments, sum of a layer's columns and a constant, dot(w, w)
+        h = [(w * xi).tanh() for w, xi in zip(ws, x)]
+        return ac.dot(ws, x) + ac.sum([*h, 0.5]) * ac.dot(ws, ws) + ac.sum([x[0], ws[1], h[2], x[3], 2.0, ws[5]])
+
+    rows = [[0.3 * i - 1.0 + 0.1 * k for k in range(9)] for i in range(6)]
+    c = _both(f, ws, (rows[0],), rows)
+    assert c.source.count("as one reduction") >= 3
+    assert c.stats.examples_one_by_one == 0
+
+
+def test_only_rules_that_are_sums_of_one_term_per_input_become_reductions():
+    from autograd_core.compile.numpy_rules import sum_of_terms
+
+    assert sum_of_terms(RULES["sum"], 12) == 1
+    assert sum_of_terms(RULES["dot"], 12) == 2
+    assert sum_of_terms(RULES["affine"], 13) is None  # the bias is not a term per input
+    assert sum_of_terms(RULES["dot"], 13) is None
+
+
+def test_a_penalty_of_parameters_alone_has_a_batch_program_equal_to_python():
+    model = nn.MLP(2, [5, 1], seed=2)
+    params = model.parameters()
+    cn = ac.compile(lambda: nn.l2_penalty(params, 1e-3), backend="numpy")
+    assert "dot of" in cn.source and "as one reduction" in cn.source
+    cp = ac.compile(lambda: nn.l2_penalty(params, 1e-3))
+    for p in params:
+        p.grad = 0.0
+    got = cn(), [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    assert_same(got, (cp(), [p.grad for p in params]), RTOL, 0.0)
