@@ -46,7 +46,7 @@ class CompiledDemo:
         self.optimizer = nn.SGD(self.params, lr=lr)
         t0 = time.perf_counter()
         self.hinge = ac.compile(lambda x, y: (1.0 - y * model(x)[0]).relu(), X[0], ys[0], backend=self.backend)
-        self.penalty = ac.compile(lambda: nn.l2_penalty(self.params, ALPHA), backend=self.backend)
+        self.penalty = ac.compile(lambda: nn.l2_penalty(self.params, ALPHA))
         self.compile_seconds = time.perf_counter() - t0
         self.source_lines = sum(c.source.count("\n") + c.over_source.count("\n") for c in (self.hinge, self.penalty))
 
