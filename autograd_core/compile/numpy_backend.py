@@ -52,8 +52,11 @@ def program_of(c: Compiled, variant: _Variant) -> NumpyProgram | None:
 
 def _batch(c: Compiled, datasets: Sequence[Sequence[Any]], n: int) -> Any:
     """The examples as one (n, flat arguments) float array; bad input is reported by the
-    per-example check of :func:`.over._rows`."""
-    np = numpy_module()
+    per-example check of :func:`.over._rows`. Float arrays of the right shapes are used as they
+    are (the program only reads them): nothing is copied, so a change the user makes in place
+    is seen by the next call."""
+    import numpy as np  # present: compile(..., backend="numpy") checked
+
     columns = []
     for data, spec in zip(datasets, c._specs):
         if not isinstance(data, np.ndarray) and not _plain(data, spec):
@@ -73,7 +76,8 @@ def _batch(c: Compiled, datasets: Sequence[Sequence[Any]], n: int) -> Any:
     else:
         if not columns:
             return np.zeros((n, 0))
-        return np.hstack(columns).astype(float, copy=False)
+        whole = columns[0] if len(columns) == 1 else np.concatenate(columns, axis=1)
+        return whole.astype(float, copy=False)
     from .over import _rows
 
     return np.array(_rows(c, datasets), dtype=float).reshape(n, -1)
