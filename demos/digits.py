@@ -8,18 +8,25 @@ MLP, and the reloaded model must give the same test accuracy.
 
 from __future__ import annotations
 
-import math
-import random
-import time
-from collections.abc import Sequence
-from typing import Any
+import os
 
-import autograd_core as ac
-import nn
-from autograd_core import no_grad
-from autograd_core.compile import compile_forward
+# The replays multiply small matrices (32 to 4,500 rows): BLAS threads only wait on each other
+# (on a busy 2-core machine a 450-row replay took 30 ms with them, 1.2 ms without). Set before
+# numpy loads; an OPENBLAS_NUM_THREADS set by the user wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from ._common import counter, finish, plt, save_png, start
+import math  # noqa: E402
+import random  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from typing import Any  # noqa: E402
+
+import autograd_core as ac  # noqa: E402
+import nn  # noqa: E402
+from autograd_core import no_grad  # noqa: E402
+from autograd_core.compile import compile_forward  # noqa: E402
+
+from ._common import counter, finish, plt, save_png, start  # noqa: E402
 
 __all__ = ["main", "make_model", "evaluate", "compiled_batch_loss"]
 
@@ -74,11 +81,26 @@ def compiled_batch_loss(model: nn.MLP, backend: str = "python") -> tuple[Any, An
     return (lambda xb, yb: c.over(xb, [one_hot[t] for t in yb], reduce="mean")), c
 
 
-def _predictions(losses: list[float], scorer: Any, xb: Sequence[Any], yb: list[int]) -> list[int]:
+def _predictions(losses: list[float], scorer: Any, xb: Sequence[Any], yb: list[int], compiled: Any = None) -> list[int]:
     """The predicted classes of a minibatch from the replay's losses L_i = -log p_t: L_i < log 2
-    means p_t > 1/2, so t is the argmax; only the other examples need their scores."""
+    means p_t > 1/2, so t is the argmax; only the other examples need their scores. With the
+    numpy replay ``compiled`` and array rows, those examples are replayed once per class k
+    (forward only): L_k = log Σ_j e^{f_j} - f_k is smallest for the largest f_k, and where the
+    two smallest L_k are clearly apart (1e-9) that is the prediction; the rest (near ties)
+    take their scores from ``scorer``, as the reloaded model's check does."""
     preds = list(yb)
     unsure = [i for i, loss in enumerate(losses) if not loss < math.log(2.0) - 1e-9]
+    if unsure and compiled is not None and hasattr(xb, "shape"):
+        import numpy as np
+
+        with no_grad():
+            compiled.over(np.repeat(xb[unsure], 10, axis=0), np.tile(np.eye(10), (len(unsure), 1)))
+        per_class = np.array(compiled.last_values).reshape(len(unsure), 10)
+        two = np.sort(per_class, axis=1)[:, :2]
+        clear = two[:, 1] - two[:, 0] > 1e-9 * (1.0 + np.abs(two[:, 0]))
+        for i, row in zip(np.array(unsure)[clear].tolist(), per_class[clear]):
+            preds[i] = int(row.argmin())
+        unsure = np.array(unsure)[~clear].tolist()
     if unsure:
         rows = [xb[i].tolist() if hasattr(xb[i], "tolist") else xb[i] for i in unsure]  # array rows as lists
         for i, s in zip(unsure, scorer.over(rows)):
@@ -94,7 +116,7 @@ def _evaluate_replayed(
     X, T = data
     with no_grad():
         loss = compiled.over(X, T, reduce="mean")
-    preds = _predictions(compiled.last_values, scorer, X, y)
+    preds = _predictions(compiled.last_values, scorer, X, y, compiled)
     return loss, nn.accuracy(preds, y), preds
 
 
@@ -215,7 +237,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 opt.zero_grad()
                 xb = arrays[0][rows]
                 value = compiled.over(xb, arrays[1][rows], reduce="mean")
-                correct += sum(p == t for p, t in zip(_predictions(compiled.last_values, scorer, xb, yb), yb))
+                preds = _predictions(compiled.last_values, scorer, xb, yb, compiled)
+                correct += sum(p == t for p, t in zip(preds, yb))
             elif compiled is not None:
                 xb = [X_train[i] for i in rows]
                 opt.zero_grad()
