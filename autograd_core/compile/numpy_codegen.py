@@ -40,6 +40,7 @@ _AFFINE = RULES["affine"]
 REDUCE_MIN = 6
 """A ``sum``/``dot`` node of at least this many inputs is one reduction over its gathered inputs."""
 _ACTIVATIONS = ("tanh", "sigmoid", "relu")
+_CLIP = re.compile(r"np\.where\((\w+) > 0\.0, \1, 0\.0\)")
 _NUMBER = re.compile(r"\(?-?[0-9.e+\-]+\)?")
 _LAYER = re.compile(r"^layers\.(\d+)\.neurons\.\d+\.(?:w\.\d+|b)$")
 
@@ -335,6 +336,9 @@ class _Numpy:
                     operands.append(op)
             value, partials = rule_text(block.rule, operands, name)
             expr = to_numpy(value.text)
+            clip = _CLIP.fullmatch(expr)  # x if x > 0 else 0: one call where x's nan rows go elsewhere
+            if clip is not None and clip.group(1) in {n for n, _ in checks}:
+                expr = f"np.maximum({clip.group(1)}, 0.0)"
             if not block.batched:  # parameters and constants only: one row
                 expr = f"np.reshape({expr}, (1, {len(block.members)}))"
             self.lines.append(f"{name} = {expr}  # {block.rule.name}, {len(block.members)} column(s)")
@@ -484,7 +488,12 @@ class _Numpy:
         out = self.column(root)
         # A sum is inf or nan if any of its terms is (or, rarely, if it overflows: then those rows
         # go one by one): one scalar test, and only when it fails the rows are looked for.
-        totals = [f"{name}.sum()" for name, _ in self.checks]
+        batched = [name for name, b in self.checks if b]
+        totals = [f"{name}.sum()" for name, b in self.checks if not b]
+        if len(batched) > 1:  # one sum over the checked values side by side: fewer numpy calls
+            totals.insert(0, f"np.concatenate(({', '.join(batched)}), axis=1).sum()")
+        elif batched:
+            totals.insert(0, f"{batched[0]}.sum()")
         rowwise = [f"{name}.sum(1)" if batched else f"{name}.sum()" for name, batched in self.checks]
         guards = self.guards()
         checks = ["bad = np.zeros(rows, dtype=bool)", *guards] if guards else []

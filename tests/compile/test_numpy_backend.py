@@ -77,7 +77,7 @@ def test_an_mlp_layer_is_one_matrix_product_named_as_in_the_lecture():
     X, y = _moons()
     c = _both(lambda x, t: (1.0 - t * model(x)[0]).relu(), model.parameters(), (X[0], y[0]), X, y)
     src = c.source
-    for line in ("s1 = x0 @ W1.T + b1", "x1 = np.where(s1 > 0.0, s1, 0.0)", "s2 = x1 @ W2.T + b2", "g_x1 = g_s2 @ W2"):
+    for line in ("s1 = x0 @ W1.T + b1", "x1 = np.maximum(s1, 0.0)", "s2 = x1 @ W2.T + b2", "g_x1 = g_s2 @ W2"):
         assert line in src
     code = [line.split("#")[0] for line in src.splitlines()]
     assert sum(line.count(" @ ") for line in code) == 3 + 3 + 2  # forward, g_W of each layer, g_x of layers 2, 3
@@ -401,3 +401,37 @@ def test_a_penalty_of_parameters_alone_has_a_batch_program_equal_to_python():
     for p in params:
         p.grad = 0.0
     assert_same(got, (cp(), [p.grad for p in params]), RTOL, 0.0)
+
+
+def test_relu_of_a_nan_argument_is_zero_as_in_the_engine_and_of_a_checked_value_one_call():
+    w = Value(0.5, "w")
+    xs = [1.5, float("nan"), -2.0, 0.0, -0.0]
+    bare = ac.compile(lambda x: x.relu(), 1.0, backend="numpy")  # nothing checks x: nan rows stay
+    assert "np.where(A > 0.0, A, 0.0)" in bare.source
+    bare.over(xs, reduce="sum")
+    assert bare.last_values == [1.5, 0.0, 0.0, 0.0, 0.0] and bare.stats.examples_one_by_one == 0
+
+    def f(x):
+        return (w * x).relu()
+
+    c = ac.compile(f, 1.0, backend="numpy")
+    assert "np.maximum(mul1, 0.0)" in c.source  # w x is checked: its nan rows go one by one
+    got = _over(c, [w], xs, reduce="sum")
+    assert repr(got) == repr(_engine_over(f, [w], xs, reduce="sum"))
+    assert [repr(v) for v in c.last_values] == [repr(f(x).data) for x in xs]
+
+
+def test_an_overflow_in_the_first_layer_hidden_by_a_relu_raises_as_in_the_engine():
+    model = nn.MLP(2, [3, 1], activation="relu", seed=4)
+
+    def f(x):  # s1 overflows for the second example; relu and the next layer would hide it
+        return model(x)[0].tanh()
+
+    c = ac.compile(f, [0.1, 0.2], backend="numpy")
+    for p in model.parameters():
+        p.data, p.grad = 1.0, 0.0  # s1 = 1 + x_1 + x_2 = -inf for -1e308 each: relu hides it
+    with pytest.raises(OverflowError, match="overflows for finite input"):
+        c.over([[0.1, 0.2], [-1e308, -1e308], [0.3, 0.1]])
+    with pytest.raises(OverflowError, match="overflows for finite input"):
+        f([-1e308, -1e308])
+    assert all(p.grad == 0.0 for p in model.parameters())  # nothing half-accumulated
