@@ -19,12 +19,13 @@ the call through the engine to get its exact result or error. Nothing is written
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names
-from ..symbolic import forward_source, partials_source
+from ..symbolic import Source, forward_source, partials_source
 from .source import Namer, comment, identifier, is_atom, literal
 from .trace import Guard, Ref, Trace
 
@@ -130,6 +131,7 @@ class _Generator:
         self.gnames: dict[Ref, str] = {}
         self.blocks: list[tuple[str, list[tuple[str, str]], str]] = []  # (g of node, [(target, term)], comment)
         self.skippable: set[str] = set()
+        self.templates = _Templates()
 
     def text(self, r: Ref) -> str:
         kind, x = r
@@ -171,7 +173,7 @@ class _Generator:
         rule = node.rule
         operands = [self.text(r) for r in node.inputs]
         names_or_constants = [t if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)]
-        value = forward_source(rule, names_or_constants, fresh=lambda: self.namer.fresh(f"{out}_so_far"))
+        value, partials = self.templates.sources(rule, names_or_constants, out, self.namer)
         if value is not None:
             lines = [*value.before, f"{out} = {value.text}  # {comment(rule.name)}"]
         else:
@@ -184,8 +186,7 @@ class _Generator:
         if k not in self.trace.ancestors:
             return lines
         edges = [i for i in range(len(node.inputs)) if node.value_parents[i]]
-        partials = partials_source(rule, names_or_constants, out) if edges else None
-        if partials is not None:
+        if partials is not None and edges:
             for i in edges:
                 expr = partials[i]
                 if not expr.risky:  # written into the backward statement
@@ -386,6 +387,80 @@ class _Generator:
         if forward_only:
             return Program(values_source, "", values_source, self.namespace, name)
         return Program("\n".join(call) + "\n", "\n".join(over) + "\n", values_source, self.namespace, name)
+
+
+_PLACEHOLDER = re.compile(r"\b_(\d+|o)\b")
+"""Operand placeholders ``_0``, ``_1``... and ``_o`` (the output) of a template: names from
+labels never start with ``_`` (:func:`.source.identifier` strips it), so none is taken."""
+
+
+class _Templates:
+    """A rule's forward and partials source run on symbols once per pattern of operands
+    (which are constants, and which repeat) and then filled in with each node's names:
+    the same text as running the rule on the names, in time linear in the graph."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[Any, ...], Any] = {}
+
+    def sources(
+        self, rule: Rule, operands: list[Any], out: str, namer: Namer
+    ) -> tuple[Source | None, tuple[Source, ...] | None]:
+        """(forward, partials) of ``rule`` on ``operands`` (names, or constants), output ``out``."""
+        names: list[str] = []
+        pattern: list[Any] = [id(rule)]
+        for x in operands:
+            if isinstance(x, str):
+                if x not in names:
+                    names.append(x)
+                pattern.append(names.index(x))
+            else:
+                try:
+                    pattern.append(float(x).hex())
+                except (TypeError, ValueError, OverflowError):
+                    return self._direct(rule, operands, out, namer)
+        key = tuple(pattern)
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = self.cache[key] = self._template(rule, operands, names)
+        if entry is False:  # temporaries (a very wide sum): written for this node alone
+            return self._direct(rule, operands, out, namer)
+        value, partials = entry
+        fill = [*names, out]
+        return (
+            None if value is None else value._replace(text=value.text.format(*fill)),
+            None if partials is None else tuple(p._replace(text=p.text.format(*fill)) for p in partials),
+        )
+
+    @staticmethod
+    def _direct(
+        rule: Rule, operands: list[Any], out: str, namer: Namer
+    ) -> tuple[Source | None, tuple[Source, ...] | None]:
+        value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
+        return value, partials_source(rule, operands, out)
+
+    @staticmethod
+    def _template(rule: Rule, operands: list[Any], names: list[str]) -> Any:
+        spilled: list[bool] = []
+
+        def fresh() -> str:
+            spilled.append(True)
+            return "_t"
+
+        symbols = [f"_{names.index(x)}" if isinstance(x, str) else x for x in operands]
+        value = forward_source(rule, symbols, fresh=fresh)
+        if spilled:
+            return False
+        partials = partials_source(rule, symbols, "_o")
+        slot = {f"_{i}": f"{{{i}}}" for i in range(len(names))} | {"_o": f"{{{len(names)}}}"}
+
+        def fmt(source: Source) -> Source:
+            text = source.text.replace("{", "{{").replace("}", "}}")
+            return source._replace(text=_PLACEHOLDER.sub(lambda m: slot[m.group(0)], text))
+
+        return (
+            None if value is None else fmt(value),
+            None if partials is None else tuple(fmt(p) for p in partials),
+        )
 
 
 def finite(*xs: float) -> bool:
