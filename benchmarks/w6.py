@@ -22,13 +22,9 @@ from __future__ import annotations
 import argparse
 import gc
 import math
-import os
 import random
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 __all__ = ["KINDS", "Plan", "plan", "engine_graph", "IndexTape", "torch_graph", "measure", "w6", "main"]
@@ -176,26 +172,13 @@ def compile_w6(n_ops: int, seed: int = 0) -> tuple[Any, list[Any], Plan]:
 
 def _peak_rss_mb(n_ops: int) -> float:
     """Peak resident memory (MB) of a fresh process that compiles and calls the ``n_ops`` graph,
-    above what it held before (Python, the engine and the plan loaded): VmHWM - VmRSS from
-    /proc/self/status (Linux; ``ru_maxrss`` would carry the parent's peak across exec)."""
-    code = (
-        "import sys\n"
-        "from benchmarks.w6 import compile_w6, plan\n"
-        "import autograd_core, nn\n"
-        "def kb(key):\n"
-        "    for line in open('/proc/self/status'):\n"
-        "        if line.startswith(key):\n"
-        "            return int(line.split()[1])\n"
-        f"plan({n_ops})\n"
-        "before = kb('VmRSS')\n"
-        f"c, params, ops = compile_w6({n_ops})\n"
-        "c()\n"
-        "print((kb('VmHWM') - before) / 1024)\n"
+    above what it held before (Python, the engine and the plan loaded)."""
+    from .compile_memory import peak_rss_mb
+
+    return peak_rss_mb(
+        f"from benchmarks.w6 import compile_w6, plan\nimport autograd_core, nn\nplan({n_ops})",
+        f"c, params, ops = compile_w6({n_ops})\nc()",
     )
-    root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    return float(out.stdout.strip())
 
 
 def measure(n_ops: int, repeats: int = 5, with_torch: bool = True, memory: bool = False) -> dict[str, Any]:

@@ -26,7 +26,8 @@ from typing import Any
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names
 from ..symbolic import Source, forward_source, partials_source
-from .source import Namer, comment, identifier, is_atom, literal
+from .source import RESERVED, Namer, comment, identifier, is_atom, literal
+from .split import PART_LINES, SPLIT_LINES, split
 from .trace import Guard, Ref, Trace
 
 __all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
@@ -58,6 +59,7 @@ class Program:
     values_source: str  # forward only, ``replay_values(P, rows)``
     namespace: dict[str, Any]
     name: str = "replay"
+    call_parts: tuple[str, ...] = ()  # a large replay: its parts, each compiled alone (:mod:`.split`)
 
     def function(self, which: str) -> Any:
         """The compiled function ``which``: "call", "over" or "values"."""
@@ -67,7 +69,8 @@ class Program:
             text = {"call": self.source, "over": self.over_source, "values": self.values_source}[which]
             if not text:
                 raise TypeError(f"compile: this replay has no {which!r} function (forward only)")
-            exec(compile(text, f"<autograd_core.compile {name}>", "exec"), self.namespace)  # noqa: S102
+            for part in self.call_parts if which == "call" and self.call_parts else (text,):
+                exec(compile(part, f"<autograd_core.compile {name}>", "exec"), self.namespace)  # noqa: S102
             fn = self.namespace[name]
         return fn
 
@@ -132,6 +135,8 @@ class _Generator:
         self.blocks: list[tuple[str, list[tuple[str, str]], str]] = []  # (g of node, [(target, term)], comment)
         self.skippable: set[str] = set()
         self.templates = _Templates()
+        self.starts: list[int] = []  # node -> the body line its statements start at
+        self.block_nodes: list[int] = []  # the node of each backward block
 
     def text(self, r: Ref) -> str:
         kind, x = r
@@ -163,10 +168,13 @@ class _Generator:
         for guard in self.trace.guards:
             at = max((position[r[1]] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=0)
             placed.setdefault(at, []).append(_guard_line(guard, self.text))
+        line_at = []  # forward line -> its place in the body
         for i in range(len(forward) + 1):
             self.body.extend(placed.get(i, []))
             if i < len(forward):
+                line_at.append(len(self.body))
                 self.body.append(forward[i])
+        self.starts = [0] + [line_at[position[k - 1]] for k in range(1, len(self.nodes))]
 
     def _node(self, k: int) -> list[str]:
         node, out = self.nodes[k], self.nnames[k]
@@ -225,10 +233,15 @@ class _Generator:
     def backward(self) -> None:
         """Each node's gradient to its parents, children first (the engine's order)."""
         nodes = self.nodes
+        maths: dict[int, str] = {}  # rule -> its derivative's text, once per rule
         for k in reversed(self.backward_nodes):
             node = nodes[k]
             g = self.gname(("n", k))
-            note = comment(f"{self.nnames[k]} = {node.rule.name}(...): " + node.rule.math.split(";", 1)[-1].strip())
+            rule = node.rule
+            math_text = maths.get(id(rule))
+            if math_text is None:
+                math_text = maths[id(rule)] = comment(f"{rule.name}(...): " + rule.math.split(";", 1)[-1].strip())
+            note = f"{self.nnames[k]} = {math_text}"  # names are printable: only the rule's text is escaped
             pushes = []
             for i, r in enumerate(node.inputs):
                 if node.value_parents[i] and self.wants(r):
@@ -236,6 +249,7 @@ class _Generator:
                     pushes.append((self.gname(r), g if d == "1.0" else (f"-{g}" if d == "(-1.0)" else f"{g} * {d}")))
             if pushes:
                 self.blocks.append((g, pushes, note))
+                self.block_nodes.append(k)
         # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
         # that pushes to many parents skips its block when its gradient is 0: every value was
         # checked finite, so the skipped terms were all +-0.
@@ -254,8 +268,9 @@ class _Generator:
             if k in feeds and all(gated(c) for c in feeds[k]) and ("n", k) in self.gnames
         }
 
-    def render_backward(self, over: bool) -> list[str]:
-        """The backward statements; ``over``: parameter gradients keep adding up across examples."""
+    def render_backward(self, over: bool, owners: list[int] | None = None) -> list[str]:
+        """The backward statements; ``over``: parameter gradients keep adding up across examples.
+        ``owners`` (not with ``over``) receives the node each line belongs to."""
         pgrads = self.param_grads()
         blocks = self.blocks
         sparse: dict[str, list[tuple[str, str]]] = {}
@@ -277,7 +292,9 @@ class _Generator:
         lines += [f"{t} = 0.0" for t in inits]
         assigned: set[str] = set(pgrads) if over else set()
         assigned.update(inits)
-        for g, pushes, note in blocks:
+        if owners is not None:
+            owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
+        for b, (g, pushes, note) in enumerate(blocks):
             block = []
             for target, term in pushes:
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
@@ -285,11 +302,12 @@ class _Generator:
             if not block:
                 continue
             if len(pushes) >= _SKIP_MIN and g in self.skippable:
-                lines.append(f"if {g}:  # {note}")
-                lines += _indent(block, 4)
+                block = [f"if {g}:  # {note}", *_indent(block, 4)]
             else:
                 block[0] += f"  # {note}"
-                lines += block
+            lines += block
+            if owners is not None:
+                owners += [self.block_nodes[b]] * len(block)
         if sparse:  # an argument that is exactly 0 adds nothing to its weights' gradients
             grads = list(dict.fromkeys(term.split(" * ", 1)[0] for pushes in sparse.values() for _, term in pushes))
             lines.append("# inputs that are 0 (blank pixels) skip their weights, unless a gradient is inf or nan")
@@ -319,6 +337,31 @@ class _Generator:
         kept = [(g, [p for p in pushes if p not in moved], note) for g, pushes, note in blocks]
         return kept, groups
 
+    def _ranges(self, backward: list[str], owners: list[int]) -> tuple[list[list[str]], list[list[str]]]:
+        """The forward and backward statements of consecutive ranges of nodes, each range about
+        :data:`.split.PART_LINES` lines (the parts of a large replay)."""
+        n = len(self.nodes)
+        at = [*self.starts, len(self.body)]
+        size = [at[k + 1] - at[k] for k in range(n)]
+        for k in owners:
+            size[k] += 1
+        cuts = [0]
+        total = 0
+        for k in range(n):
+            if total >= PART_LINES:
+                cuts.append(k)
+                total = 0
+            total += size[k]
+        bounds = [*cuts, n]
+        forward = [self.body[at[a] : at[b]] for a, b in zip(bounds, bounds[1:])]
+        back: list[list[str]] = [[] for _ in cuts]
+        r = len(cuts) - 1
+        for line, k in zip(backward, owners):
+            while k < cuts[r]:
+                r -= 1
+            back[r].append(line)
+        return forward, back
+
     def param_grads(self) -> dict[str, int]:
         return {self.gnames[("p", j)]: j for j in range(len(self.trace.params)) if ("p", j) in self.gnames}
 
@@ -335,26 +378,36 @@ class _Generator:
         writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
         note = "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them)"
         doc = f'"""{root} and d {root} / d parameters, replayed from the trace (autograd_core.compile)."""'
-        call = [
-            f"def {name}(P, A, seed):",
-            "    " + doc,
-            *(_LECTURE_NOTE if self.lecture else []),
-            "    # parameters (read on every call) and arguments",
-            *_indent(reads + unpack, 4),
-            "    # forward: one line per node",
-            *_indent(self.body, 4),
-            "    " + note,
-            *_indent(_check(pnames + anames + self.checked), 4),
-        ]
-        if self.blocks or trace.root[0] == "n":
-            call += [
-                "    # backward: g_v = d out / d v, from the output down (the chain rule, written out)",
-                *_indent(self.render_backward(False), 4),
-            ]
-        call += ["    # accumulate into .grad, as backward() does", *_indent(writes, 4)]
+        head = [f"def {name}(P, A, seed):", "    " + doc]
+        owners: list[int] = []
+        has_backward = bool(self.blocks) or trace.root[0] == "n"
+        backward = self.render_backward(False, owners) if has_backward else []
+        after = ["# accumulate into .grad, as backward() does", *writes]
         if root_is_param:
-            call.append(f"    P[{trace.root[1]}].grad += seed")
-        call.append(f"    return {root}")
+            after.append(f"P[{trace.root[1]}].grad += seed")
+        after.append(f"return {root}")
+        parts: tuple[str, ...] = ()
+        if len(self.body) + len(backward) > SPLIT_LINES:
+            before = _indent([*reads, *unpack, *_check(pnames + anames)], 4)
+            local = self.namer.used - RESERVED - set(self.rule_names.values())
+            forward, back = self._ranges(backward, owners)
+            parts = tuple(split(name, head, before, forward, back, _indent(after, 4), local, self.checked))
+            call = ["".join(parts)[:-1]]  # the parts, then the function that calls them
+        else:
+            if has_backward:
+                backward.insert(0, "# backward: g_v = d out / d v, from the output down (the chain rule, written out)")
+            call = [
+                *head,
+                *(_LECTURE_NOTE if self.lecture else []),
+                "    # parameters (read on every call) and arguments",
+                *_indent(reads + unpack, 4),
+                "    # forward: one line per node",
+                *_indent(self.body, 4),
+                "    " + note,
+                *_indent(_check(pnames + anames + self.checked), 4),
+                *_indent(backward, 4),
+                *_indent(after, 4),
+            ]
         # Data-set loop: parameter gradients in locals across examples, one write at the end.
         loop_head = ["    outs = []", "    push = outs.append", "    for A in rows:", "        try:"]
         loop_skip = ["        except Exception:", "            push(None)", "            continue"]
@@ -386,7 +439,7 @@ class _Generator:
         values_source = "\n".join(values) + "\n"
         if forward_only:
             return Program(values_source, "", values_source, self.namespace, name)
-        return Program("\n".join(call) + "\n", "\n".join(over) + "\n", values_source, self.namespace, name)
+        return Program("\n".join(call) + "\n", "\n".join(over) + "\n", values_source, self.namespace, name, parts)
 
 
 _PLACEHOLDER = re.compile(r"\b_(\d+|o)\b")
@@ -427,8 +480,8 @@ class _Templates:
         value, partials = entry
         fill = [*names, out]
         return (
-            None if value is None else value._replace(text=value.text.format(*fill)),
-            None if partials is None else tuple(p._replace(text=p.text.format(*fill)) for p in partials),
+            None if value is None else Source(value.text.format(*fill), value.risky, value.undefined),
+            None if partials is None else tuple([Source(p.text.format(*fill), p.risky, p.undefined) for p in partials]),
         )
 
     @staticmethod
