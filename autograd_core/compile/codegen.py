@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules import Rule, Undefined, undefined
@@ -52,14 +53,36 @@ _SKIP_MIN = 3  # a node pushing to this many parents or more skips them when its
 @dataclass
 class Program:
     """Generated source of the three replays and their namespace; each function is compiled
-    by Python the first time it is asked for (``compile()`` is most of the cost)."""
+    by Python the first time it is asked for (``compile()`` is most of the cost). The sources
+    of the data-set loops are generated on first use too (``c(...)`` alone never needs them)."""
 
     source: str  # the single call ``replay(P, A, seed)``, as shown by ``Compiled.source``
-    over_source: str  # the data-set loop ``replay_over(P, rows, seed)``
-    values_source: str  # forward only, ``replay_values(P, rows)``
     namespace: dict[str, Any]
     name: str = "replay"
     call_parts: tuple[str, ...] = ()  # a large replay: its parts, each compiled alone (:mod:`.split`)
+    loops: Callable[[], tuple[str, str, dict[str, Any]]] | None = None  # makes over_source, values_source
+    _made: tuple[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def over_source(self) -> str:
+        """The data-set loop ``replay_over(P, rows, seed)`` ("" for a forward-only replay)."""
+        return self._loops()[0]
+
+    @property
+    def values_source(self) -> str:
+        """Forward only, ``replay_values(P, rows)``."""
+        return self._loops()[1]
+
+    def _loops(self) -> tuple[str, str]:
+        if self._made is None:
+            if self.loops is None:  # forward only: the source is the values loop
+                self._made = ("", self.source)
+            else:
+                over, values, namespace = self.loops()
+                for key, value in namespace.items():
+                    self.namespace.setdefault(key, value)
+                self._made, self.loops = (over, values), None
+        return self._made
 
     def function(self, which: str) -> Any:
         """The compiled function ``which``: "call", "over" or "values"."""
@@ -81,7 +104,16 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
     g = _Generator(trace)
     g.forward()
     g.backward()
-    return g.program(name, forward_only)
+    if forward_only:
+        return Program(g.loops(name, True)[1], g.namespace, name)
+
+    def loops() -> tuple[str, str, dict[str, Any]]:  # generated again from the trace: same names
+        again = _Generator(trace)
+        again.forward()
+        again.backward()
+        return (*again.loops(name, False), again.namespace)
+
+    return g.program(name, loops)
 
 
 def _indent(lines: list[str], n: int) -> list[str]:
@@ -367,14 +399,14 @@ class _Generator:
 
     # --- the three functions ---------------------------------------------------------------
 
-    def program(self, name: str, forward_only: bool) -> Program:
+    def program(self, name: str, loops: Callable[[], tuple[str, str, dict[str, Any]]]) -> Program:
+        """``replay(P, A, seed)``: one example, forward and backward, gradients into ``.grad``."""
         trace, pnames, anames = self.trace, self.pnames, self.anames
         pgrads = self.param_grads()
         root = self.text(trace.root)
         root_is_param = trace.root[0] == "p"
         reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
         unpack = [f"{', '.join(anames)}, = A"] if anames else []
-        example = unpack + self.body + _check(anames + self.checked)
         writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
         note = "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them)"
         doc = f'"""{root} and d {root} / d parameters, replayed from the trace (autograd_core.compile)."""'
@@ -408,6 +440,19 @@ class _Generator:
                 *_indent(backward, 4),
                 *_indent(after, 4),
             ]
+        return Program("\n".join(call) + "\n", self.namespace, name, parts, loops)
+
+    def loops(self, name: str, forward_only: bool) -> tuple[str, str]:
+        """``replay_over(P, rows, seed)`` (each row forward and backward, parameter gradients
+        summed in locals, one write at the end) and ``replay_values(P, rows)`` (forward only;
+        with ``forward_only`` every output of the trace)."""
+        trace, pnames = self.trace, self.pnames
+        pgrads = self.param_grads()
+        root = self.text(trace.root)
+        reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
+        unpack = [f"{', '.join(self.anames)}, = A"] if self.anames else []
+        example = unpack + self.body + _check(self.anames + self.checked)
+        writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
         # Data-set loop: parameter gradients in locals across examples, one write at the end.
         loop_head = ["    outs = []", "    push = outs.append", "    for A in rows:", "        try:"]
         loop_skip = ["        except Exception:", "            push(None)", "            continue"]
@@ -422,7 +467,7 @@ class _Generator:
             *_indent(self.render_backward(True), 8),
             *_indent(writes, 4),
         ]
-        if root_is_param:
+        if trace.root[0] == "p":
             over.append(f"    P[{trace.root[1]}].grad += seed * (len(outs) - outs.count(None))")
         over.append("    return outs")
         result = "(" + ", ".join(self.text(r) for r in trace.outputs) + ",)" if forward_only else root
@@ -436,10 +481,7 @@ class _Generator:
             f"        push({result})",
             "    return outs",
         ]
-        values_source = "\n".join(values) + "\n"
-        if forward_only:
-            return Program(values_source, "", values_source, self.namespace, name)
-        return Program("\n".join(call) + "\n", "\n".join(over) + "\n", values_source, self.namespace, name, parts)
+        return ("" if forward_only else "\n".join(over) + "\n"), "\n".join(values) + "\n"
 
 
 _PLACEHOLDER = re.compile(r"\b_(\d+|o)\b")
