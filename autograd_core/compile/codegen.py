@@ -167,6 +167,7 @@ class _Generator:
         self.blocks: list[tuple[str, list[tuple[str, str]], str]] = []  # (g of node, [(target, term)], comment)
         self.skippable: set[str] = set()
         self.templates = _Templates()
+        self.computed: dict[str, str] = {}  # risky partials' text -> the name holding it
         self.starts: list[int] = []  # node -> the body line its statements start at
         self.block_nodes: list[int] = []  # the node of each backward block
 
@@ -235,12 +236,16 @@ class _Generator:
                     elif self.wants(node.inputs[i]):
                         self.partial_text[k, i] = f"({expr.text})"
                     continue
+                same = self.computed.get(expr.text)  # the same text on the same (assigned once) names
+                if same is not None:  # softmax's 1.0 / s, once for its K divisions
+                    self.partial_text[k, i] = same
+                    continue
                 d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
                 lines.append(f"{d} = {expr.text}  # d {out} / d input {i}")
                 if expr.undefined:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
-                self.partial_text[k, i] = d
+                self.partial_text[k, i] = self.computed[expr.text] = d
         elif edges:
             d = self.namer.fresh(f"d_{out}")
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
