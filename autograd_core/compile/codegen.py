@@ -48,6 +48,9 @@ _LECTURE_NOTE = [
     "    # s_j_l = s_j^(l), x_j_l = x_j^(l) = θ(s_j^(l)), e the loss, delta_j_l = δ_j^(l) = ∂e/∂s_j^(l)",
 ]
 _SKIP_MIN = 3  # a node pushing to this many parents or more skips them when its gradient is 0
+PULL_NODES = 1_000
+"""From this many nodes on, a gradient is summed in one statement over its terms (fewer
+statements in large graphs); smaller replays push term by term, as the lecture's δ recursion."""
 
 
 @dataclass
@@ -316,13 +319,22 @@ class _Generator:
         lines: list[str] = []
         started: set[str] = set(pgrads) if over else set()
         inits: list[str] = []
+        gated: set[str] = set()  # targets some skippable block pushes to
         for g, pushes, _ in blocks:  # targets first reached inside a skippable block start at 0.0
             skippable = len(pushes) >= _SKIP_MIN and g in self.skippable
             for target, _ in pushes:
+                if skippable:
+                    gated.add(target)
                 if target not in started:
                     started.add(target)
                     if skippable:
                         inits.append(target)
+        # A large graph sums each gradient in one statement once its last term is known (pull):
+        # g_x = g_c1 * d1 + g_c2 * d2 + ..., the terms in the order they would have been pushed.
+        pull: dict[str, list[tuple[str, str]]] = (
+            {} if over or len(self.nodes) < PULL_NODES else {t: [] for t in started if t not in gated}
+        )
+        inits = [t for t in inits if t not in pull]
         root = self.trace.root
         if root[0] == "n" and root[1] in self.backward_nodes:
             lines.append(f"{self.gname(root)} = seed  # d out / d out")
@@ -332,19 +344,28 @@ class _Generator:
         if owners is not None:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
         for b, (g, pushes, note) in enumerate(blocks):
-            block = []
+            block = _sum(g, pull.pop(g)) if g in pull else []
+            at = len(block)
             for target, term in pushes:
+                if target in pull:
+                    pull[target].append((term, self.nnames[self.block_nodes[b]]))
+                    continue
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)
-            if not block:
-                continue
-            if len(pushes) >= _SKIP_MIN and g in self.skippable:
-                block = [f"if {g}:  # {note}", *_indent(block, 4)]
-            else:
-                block[0] += f"  # {note}"
+            if len(block) > at:
+                if len(pushes) >= _SKIP_MIN and g in self.skippable:
+                    block[at:] = [f"if {g}:  # {note}", *_indent(block[at:], 4)]
+                else:
+                    block[at] += f"  # {note}"
             lines += block
             if owners is not None:
                 owners += [self.block_nodes[b]] * len(block)
+        last = self.block_nodes[-1] if self.block_nodes else 0
+        for target in [t for t in pgrads if t in pull]:  # the parameters' gradients, complete now
+            block = _sum(target, pull.pop(target))
+            lines += block
+            if owners is not None:
+                owners += [last] * len(block)
         if sparse:  # an argument that is exactly 0 adds nothing to its weights' gradients
             grads = list(dict.fromkeys(term.split(" * ", 1)[0] for pushes in sparse.values() for _, term in pushes))
             lines.append("# inputs that are 0 (blank pixels) skip their weights, unless a gradient is inf or nan")
@@ -561,6 +582,29 @@ class _Templates:
             None if value is None else fmt(value),
             None if partials is None else tuple(fmt(p) for p in partials),
         )
+
+
+def _sum(target: str, terms: list[tuple[str, str]]) -> list[str]:
+    """``target = t1 + t2 + ...`` (left to right, as the pushes would add), 100 terms a statement;
+    the comment names the nodes the terms come from."""
+    if not terms:
+        return []
+    users = [user for _, user in terms]
+    shown = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
+    lines = []
+    for k in range(0, len(terms), 100):
+        text = (
+            terms[k][0]
+            if k == 0
+            else f"{target} + {terms[k][0]}"
+            if not terms[k][0].startswith("-")
+            else f"{target} - {terms[k][0][1:]}"
+        )
+        for term, _ in terms[k + 1 : k + 100]:
+            text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
+        lines.append(f"{target} = {text}")
+    lines[0] += f"  # d out / d {target[2:] if target.startswith('g_') else target}: through {shown}"
+    return lines
 
 
 def finite(*xs: float) -> bool:
