@@ -343,9 +343,19 @@ class _Generator:
         assigned.update(inits)
         if owners is not None:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
+        alias: dict[str, str] = {}  # a pulled gradient that is one other gradient: that one's name
         for b, (g, pushes, note) in enumerate(blocks):
-            block = _sum(g, pull.pop(g)) if g in pull else []
+            block = []
+            if g in pull:
+                terms = pull.pop(g)
+                if len(terms) == 1 and terms[0][0].isidentifier():  # g_x = g_y: read g_y instead
+                    alias[g] = terms[0][0]
+                else:
+                    block = _sum(g, terms)
             at = len(block)
+            gate = alias.get(g, g)
+            if g in alias:
+                pushes = [(t, _renamed(term, g, gate)) for t, term in pushes]
             for target, term in pushes:
                 if target in pull:
                     pull[target].append((term, self.nnames[self.block_nodes[b]]))
@@ -354,7 +364,7 @@ class _Generator:
                 assigned.add(target)
             if len(block) > at:
                 if len(pushes) >= _SKIP_MIN and g in self.skippable:
-                    block[at:] = [f"if {g}:  # {note}", *_indent(block[at:], 4)]
+                    block[at:] = [f"if {gate}:  # {note}", *_indent(block[at:], 4)]
                 else:
                     block[at] += f"  # {note}"
             lines += block
@@ -582,6 +592,15 @@ class _Templates:
             None if value is None else fmt(value),
             None if partials is None else tuple(fmt(p) for p in partials),
         )
+
+
+def _renamed(term: str, g: str, other: str) -> str:
+    """A push's term ``g``, ``-g`` or ``g * d`` with ``other`` in place of ``g``."""
+    if term == g:
+        return other
+    if term == f"-{g}":
+        return f"-{other}"
+    return other + term[len(g) :]
 
 
 def _sum(target: str, terms: list[tuple[str, str]]) -> list[str]:
