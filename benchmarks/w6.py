@@ -8,11 +8,16 @@ output is the sum of all variables (in sums of at most 64 terms). Measured in on
 - ``autograd_core.compile`` time (trace, code generation, Python's ``compile``) at 1,000
   and 10,000 operations, and per node: linear means the same time per node at both sizes;
 - the replay (forward + backward of ``c()``) against a hand-written pure-Python index tape
-  (:class:`IndexTape`, the design the post starts from) and PyTorch eager on 0-d tensors;
+  (:class:`IndexTape`: the post's design, a list of ``(operation, input indices, output
+  indices)`` interpreted by a forward and a backward loop over one list of floats, one entry per
+  softplus, sum, product or softmax with its derivative written by hand, softmax's as
+  ``p * (g - p . g)``; it runs 4 entries where the replay runs the engine's ~16 basic functions)
+  and PyTorch eager on 0-d tensors;
 - the peak memory (resident set, in a fresh process) of compiling the 10,000-operation graph.
 
 Times are CPU seconds of this process (``time.process_time``), so other processes on a shared
-machine inflate them less; the replays are the best of several runs.
+machine inflate them less; the replays are the best of several runs (the tape allocates small
+lists, so the cyclic collector runs during some of its runs; the best run has none).
 
 ``python -m benchmarks.w6 [--sizes 1000,10000] [--repeats 5]``.
 """

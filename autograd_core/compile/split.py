@@ -65,10 +65,10 @@ def split(
     refs: list[set[str]] = []
     defs: list[set[str]] = []
     for lines in phases:
-        r, d = _names(lines, local)
-        refs.append(r)
-        defs.append(d)
-    before_refs, before_defs = _names(before, local)
+        mentioned, assigned = _names(lines, local)
+        refs.append(mentioned)
+        defs.append(assigned)
+    _, before_defs = _names(before, local)
     after_refs, _ = _names(after, local)
     part_refs = [refs[r] | refs[2 * n - 1 - r] for r in range(n)]
     part_defs = [defs[r] | defs[2 * n - 1 - r] for r in range(n)]
