@@ -102,8 +102,8 @@ def walk(model: Any, owner: str = "walk") -> Network:
         units, layers = [model], [[model]]
     else:
         raise TypeError(
-            f"{owner}: expected an nn model (MLP with .layers, Layer with .neurons, or Neuron with .w and .b), "
-            f"got {type(model).__name__}"
+            f"{owner}: expected an nn model (nn.MLP with .layers, nn.Layer with .neurons, "
+            f"or nn.Neuron with .w and .b), got {type(model).__name__}"
         )
     if not layers or any(len(neurons) == 0 for neurons in layers):
         raise ValueError(f"{owner}: the model has an empty layer")

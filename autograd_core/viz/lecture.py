@@ -28,7 +28,7 @@ from ..functions import affine, exp, log, square
 from ..functions import sum as vsum
 from ..graph import grad
 from ..rules import RULES
-from ..shape import ACTIVATIONS
+from ..shape import ACTIVATIONS, Network, walk
 from ..value import Value, apply_unary, is_grad_enabled
 from .assets import html_page
 
@@ -46,22 +46,16 @@ THETA = {name: (a.symbol, a.derivative) for name, a in ACTIVATIONS.items()}
 """Activation name -> (θ as written, θ' as written in the lecture's terms), from :mod:`autograd_core.shape`."""
 
 
-def _activation(where: str, layer: Any) -> str:
-    act = getattr(layer, "activation", None)
-    if act is None and getattr(layer, "neurons", None):
-        act = getattr(layer.neurons[0], "activation", None)
-    if not isinstance(act, str) or act not in THETA:
-        raise ValueError(
-            f"{where}: activation {act!r:.60} has no lecture formula for θ'; use one of {', '.join(map(repr, THETA))}"
-        )
-    return act
-
-
-def _layers(where: str, model: Any, loss: str, any_output: bool = False) -> list[Any]:
-    layers = getattr(model, "layers", None)
-    if not isinstance(layers, (list, tuple)) or not layers or not all(hasattr(la, "neurons") for la in layers):
-        raise TypeError(f"{where}: expected an nn.MLP (with .layers of neurons), got {type(model).__name__}")
-    k = len(layers[-1].neurons)
+def _network(where: str, model: Any, loss: str, any_output: bool = False) -> Network:
+    """The model's shape (:func:`autograd_core.shape.walk`), checked for the lecture's formulas and ``loss``."""
+    net = walk(model, where)
+    for l, act in enumerate(net.activations, start=1):
+        if act not in THETA:
+            raise ValueError(
+                f"{where}: layer {l}'s activation {act!r:.60} has no lecture formula for θ'; "
+                f"use one of {', '.join(map(repr, THETA))}"
+            )
+    k = net.sizes[-1]
     if loss == "square" and k != 1:
         raise ValueError(
             f"{where}: the lecture's square loss needs one output, the model has {k}; "
@@ -70,12 +64,12 @@ def _layers(where: str, model: Any, loss: str, any_output: bool = False) -> list
     if loss == "cross_entropy":
         if k < 2:
             raise ValueError(f"{where}: softmax and cross-entropy need K >= 2 outputs (scores f_k), the model has {k}")
-        if not any_output and _activation(where, layers[-1]) != "linear":
+        if not any_output and net.activations[-1] != "linear":
             raise ValueError(
                 f"{where}: the cross-entropy loss needs a linear output layer (the scores f_k = s_k^(L)), "
-                f"got activation {_activation(where, layers[-1])!r}; build the model with output_activation='linear'"
+                f"got activation {net.activations[-1]!r}; build the model with output_activation='linear'"
             )
-    return list(layers)
+    return net
 
 
 def _target(where: str, y: Any, loss: str, k: int) -> float:
@@ -97,10 +91,10 @@ def _real(where: str, name: str, v: Any) -> float:
     return _checks.real(where, name, v.data if isinstance(v, Value) else v)
 
 
-def _inputs(where: str, model: Any, layers: list[Any], x: Any) -> list[float]:
+def _inputs(where: str, net: Network, x: Any) -> list[float]:
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(f"{where}: x must be a sequence of numbers, got {type(x).__name__} {x!r:.60}")
-    nin = len(layers[0].neurons[0].w)
+    nin = net.sizes[0]
     if len(x) != nin:
         raise ValueError(f"{where}: the model takes {nin} inputs, x has {len(x)}")
     return [_real(where, f"x[{i}]", v) for i, v in enumerate(x)]
@@ -114,16 +108,16 @@ def _trace(where: str, model: Any, x: Any, y: Any, loss: str = "square", any_out
     _checks.choice(where, "loss", loss, LOSSES)
     if not is_grad_enabled():
         raise ValueError(f"{where}: called inside no_grad(); the backward pass needs a recorded graph")
-    layers = _layers(where, model, loss, any_output)
-    acts = [_activation(where, la) for la in layers]
-    xv = _inputs(where, model, layers, x)
-    target = _target(where, y, loss, len(layers[-1].neurons))
+    net = _network(where, model, loss, any_output)
+    layers, acts = net.layers, net.activations
+    xv = _inputs(where, net, x)
+    target = _target(where, y, loss, net.sizes[-1])
     xs: list[list[Value]] = [[Value(v, f"x_{i}^(0)") for i, v in enumerate(xv, start=1)]]
     ss: list[list[Value]] = []
     for l, (layer, act) in enumerate(zip(layers, acts), start=1):
         rule = None if act == "linear" else RULES[act]
         s_l, x_l = [], []
-        for j, n in enumerate(layer.neurons, start=1):
+        for j, n in enumerate(layer, start=1):
             s = affine(n.b, list(n.w), xs[-1])
             if not isinstance(s, Value):
                 raise TypeError(f"{where}: neuron {j} of layer {l} has no Value weights")
@@ -145,7 +139,7 @@ def _trace(where: str, model: Any, x: Any, y: Any, loss: str = "square", any_out
         probs = [v for v in (exp(g) / z for g in shifted) if isinstance(v, Value)]
         e = log(z) - shifted[int(target)]
     assert isinstance(e, Value)  # the outputs are Values: so is e
-    params = [[[n.b, *n.w] for n in layer.neurons] for layer in layers]
+    params = [[[n.b, *n.w] for n in layer] for layer in layers]
     flat_params = [w for layer in params for row in layer for w in row]
     flat_s = [s for layer in ss for s in layer]
     flat_x = [v for layer in xs for v in layer]
@@ -153,6 +147,7 @@ def _trace(where: str, model: Any, x: Any, y: Any, loss: str = "square", any_out
     return {
         "layers": layers,
         "acts": acts,
+        "sizes": net.sizes,
         "y": target,
         "xs": xs,
         "ss": ss,
@@ -285,8 +280,7 @@ def _page_data(model: Any, x: Any, y: Any, lr: float, loss: str = "square") -> d
     where = "lecture_html"
     t, steps = _steps(where, model, x, y, lr, loss)  # checks the arguments, naming lecture_html
     eta = _real(where, "lr", lr)
-    layers, acts = t["layers"], t["acts"]
-    sizes = [len(layers[0].neurons[0].w)] + [len(la.neurons) for la in layers]
+    layers, acts, sizes = t["layers"], t["acts"], t["sizes"]
     if max(sizes) > LECTURE_MAX_WIDTH or len(layers) > LECTURE_MAX_LAYERS:
         raise ValueError(
             f"{where}: a network of layer sizes {sizes} is too big to draw step by step (at most "
