@@ -100,3 +100,20 @@ def test_small_replays_are_one_function():
     c, _, _ = compile_w6(50)
     assert c._current.program.call_parts == ()
     assert c.source.count("def ") == 1 and "yield" not in c.source
+
+
+def test_a_graph_of_1000_nodes_or_more_sums_each_gradient_once_and_equals_the_engine_bit_for_bit():
+    c, params, ops = compile_w6(300)
+    assert len(c._current.trace.nodes) >= codegen.PULL_NODES
+    backward = c.source.split("# backward")[1]
+    targets = [line.split(" = ", 1)[0].strip() for line in backward.splitlines() if " = " in line]
+    assert len(targets) == len(set(targets))  # each gradient assigned once
+    assert " += " not in backward.split("# accumulate")[0]
+    for p in params:
+        p.grad = 0.0
+    got = (c(), [p.grad for p in params])
+    for p in params:
+        p.grad = 0.0
+    out = engine_graph(ops, params)
+    out.backward()
+    assert_same(got, (out.data, [p.grad for p in params]), rtol=0.0)
