@@ -19,10 +19,11 @@ from collections import Counter
 
 __all__ = ["SPLIT_LINES", "PART_LINES", "split"]
 
-SPLIT_LINES = 200_000
-"""A replay with more lines than this is split into parts: Python's ``compile()`` holds about
-1.5 KB per line of one function, so one such function would pass 300 MB. Below it, one
-function is faster (no value crosses parts) and quicker to generate."""
+SPLIT_LINES = 100_000
+"""A replay with more lines than this is split into parts: compiling one function peaks at
+about 3.7 KB per line (syntax tree, code, and the source itself), so a function of this size
+stays under 400 MB. Below it, one function is faster (no value crosses parts) and quicker to
+generate."""
 
 PART_LINES = 20_000
 """About this many lines per part."""

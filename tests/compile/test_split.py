@@ -61,7 +61,7 @@ def test_a_large_chain_is_compiled_in_parts_that_replay_as_the_engine(small_part
 
 
 def test_a_split_w6_replay_equals_the_engine_then_follows_flipped_guards(small_parts):
-    c, params, ops = compile_w6(120)
+    c, params, ops = compile_w6(300)  # over 1,000 nodes: one sum per gradient, in parts
     assert len(c._current.program.call_parts) > 3
     for flip in (False, True):
         if flip:
