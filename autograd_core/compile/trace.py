@@ -34,7 +34,7 @@ Spec = tuple[Any, ...] | None  # None: a float; a tuple: a list/tuple with one s
 Ref = tuple[str, Any]  # ("n", k) node k, ("p", j) parameter j, ("a", i) flat argument i, ("c", x) constant x
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """One basic-function application: ``rule(*inputs)``; ``value`` is the trace-time data."""
 
@@ -45,7 +45,7 @@ class Node:
     value: float
 
 
-@dataclass
+@dataclass(slots=True)
 class Guard:
     """``left <op> right`` was ``result`` during the trace (``op`` "bool": ``left != 0``)."""
 
