@@ -20,18 +20,18 @@ after the other and both get exact gradients.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._errors import as_float, describe
+from ._locks import InterruptSafeLock
 from .modes import _mode
 from .rules import Undefined
 from .value import Value
 
 __all__ = ["topological_order", "backward", "grad", "propagate", "pull_back"]
 
-_lock = threading.RLock()
+_lock = InterruptSafeLock()  # a re-entrant lock that an interrupted pass cannot leave held
 
 
 def topological_order(root: Value | Sequence[Value]) -> list[Value]:

@@ -8,11 +8,12 @@ up only when it is not zero.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, NamedTuple
+
+from ._locks import InterruptSafeLock
 
 __all__ = [
     "no_grad",
@@ -38,7 +39,7 @@ _current_mode = _MODE.get
 # How many mode blocks are open in any thread or task. While it is 0 every context is in
 # the default mode, and the hot paths skip the context-variable look-up altogether.
 _active = 0
-_active_lock = threading.Lock()
+_active_lock = InterruptSafeLock()  # an interrupt cannot leave it held (the next no_grad() would hang)
 _followers: list[Callable[[int], None]] = []  # told the new count (value.py keeps it in a global)
 
 
