@@ -8,11 +8,16 @@ output is the sum of all variables (in sums of at most 64 terms). Measured in on
 - ``autograd_core.compile`` time (trace, code generation, Python's ``compile``) at 1,000
   and 10,000 operations, and per node: linear means the same time per node at both sizes;
 - the replay (forward + backward of ``c()``) against a hand-written pure-Python index tape
-  (:class:`IndexTape`, the design the post starts from) and PyTorch eager on 0-d tensors;
+  (:class:`IndexTape`: the post's design, a list of ``(operation, input indices, output
+  indices)`` interpreted by a forward and a backward loop over one list of floats, one entry per
+  softplus, sum, product or softmax with its derivative written by hand, softmax's as
+  ``p * (g - p . g)``; it runs 4 entries where the replay runs the engine's ~16 basic functions)
+  and PyTorch eager on 0-d tensors;
 - the peak memory (resident set, in a fresh process) of compiling the 10,000-operation graph.
 
 Times are CPU seconds of this process (``time.process_time``), so other processes on a shared
-machine inflate them less; the replays are the best of several runs.
+machine inflate them less; the replays are the best of several runs (the tape allocates small
+lists, so the cyclic collector runs during some of its runs; the best run has none).
 
 ``python -m benchmarks.w6 [--sizes 1000,10000] [--repeats 5]``.
 """
@@ -22,13 +27,9 @@ from __future__ import annotations
 import argparse
 import gc
 import math
-import os
 import random
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 __all__ = ["KINDS", "Plan", "plan", "engine_graph", "IndexTape", "torch_graph", "measure", "w6", "main"]
@@ -176,26 +177,13 @@ def compile_w6(n_ops: int, seed: int = 0) -> tuple[Any, list[Any], Plan]:
 
 def _peak_rss_mb(n_ops: int) -> float:
     """Peak resident memory (MB) of a fresh process that compiles and calls the ``n_ops`` graph,
-    above what it held before (Python, the engine and the plan loaded): VmHWM - VmRSS from
-    /proc/self/status (Linux; ``ru_maxrss`` would carry the parent's peak across exec)."""
-    code = (
-        "import sys\n"
-        "from benchmarks.w6 import compile_w6, plan\n"
-        "import autograd_core, nn\n"
-        "def kb(key):\n"
-        "    for line in open('/proc/self/status'):\n"
-        "        if line.startswith(key):\n"
-        "            return int(line.split()[1])\n"
-        f"plan({n_ops})\n"
-        "before = kb('VmRSS')\n"
-        f"c, params, ops = compile_w6({n_ops})\n"
-        "c()\n"
-        "print((kb('VmHWM') - before) / 1024)\n"
+    above what it held before (Python, the engine and the plan loaded)."""
+    from .compile_memory import peak_rss_mb
+
+    return peak_rss_mb(
+        f"from benchmarks.w6 import compile_w6, plan\nimport autograd_core, nn\nplan({n_ops})",
+        f"c, params, ops = compile_w6({n_ops})\nc()",
     )
-    root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    return float(out.stdout.strip())
 
 
 def measure(n_ops: int, repeats: int = 5, with_torch: bool = True, memory: bool = False) -> dict[str, Any]:

@@ -19,13 +19,16 @@ the call through the engine to get its exact result or error. Nothing is written
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names
-from ..symbolic import forward_source, partials_source
-from .source import Namer, comment, identifier, is_atom, literal
+from ..symbolic import Source, forward_source, partials_source
+from .source import RESERVED, Namer, comment, identifier, is_atom, literal
+from .split import PART_LINES, SPLIT_LINES, split
 from .trace import Guard, Ref, Trace
 
 __all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
@@ -45,18 +48,44 @@ _LECTURE_NOTE = [
     "    # s_j_l = s_j^(l), x_j_l = x_j^(l) = θ(s_j^(l)), e the loss, delta_j_l = δ_j^(l) = ∂e/∂s_j^(l)",
 ]
 _SKIP_MIN = 3  # a node pushing to this many parents or more skips them when its gradient is 0
+PULL_NODES = 1_000
+"""From this many nodes on, a gradient is summed in one statement over its terms (fewer
+statements in large graphs); smaller replays push term by term, as the lecture's δ recursion."""
 
 
 @dataclass
 class Program:
     """Generated source of the three replays and their namespace; each function is compiled
-    by Python the first time it is asked for (``compile()`` is most of the cost)."""
+    by Python the first time it is asked for (``compile()`` is most of the cost). The sources
+    of the data-set loops are generated on first use too (``c(...)`` alone never needs them)."""
 
     source: str  # the single call ``replay(P, A, seed)``, as shown by ``Compiled.source``
-    over_source: str  # the data-set loop ``replay_over(P, rows, seed)``
-    values_source: str  # forward only, ``replay_values(P, rows)``
     namespace: dict[str, Any]
     name: str = "replay"
+    call_parts: tuple[str, ...] = ()  # a large replay: its parts, each compiled alone (:mod:`.split`)
+    loops: Callable[[], tuple[str, str, dict[str, Any]]] | None = None  # makes over_source, values_source
+    _made: tuple[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def over_source(self) -> str:
+        """The data-set loop ``replay_over(P, rows, seed)`` ("" for a forward-only replay)."""
+        return self._loops()[0]
+
+    @property
+    def values_source(self) -> str:
+        """Forward only, ``replay_values(P, rows)``."""
+        return self._loops()[1]
+
+    def _loops(self) -> tuple[str, str]:
+        if self._made is None:
+            if self.loops is None:  # forward only: the source is the values loop
+                self._made = ("", self.source)
+            else:
+                over, values, namespace = self.loops()
+                for key, value in namespace.items():
+                    self.namespace.setdefault(key, value)
+                self._made, self.loops = (over, values), None
+        return self._made
 
     def function(self, which: str) -> Any:
         """The compiled function ``which``: "call", "over" or "values"."""
@@ -66,7 +95,8 @@ class Program:
             text = {"call": self.source, "over": self.over_source, "values": self.values_source}[which]
             if not text:
                 raise TypeError(f"compile: this replay has no {which!r} function (forward only)")
-            exec(compile(text, f"<autograd_core.compile {name}>", "exec"), self.namespace)  # noqa: S102
+            for part in self.call_parts if which == "call" and self.call_parts else (text,):
+                exec(compile(part, f"<autograd_core.compile {name}>", "exec"), self.namespace)  # noqa: S102
             fn = self.namespace[name]
         return fn
 
@@ -77,7 +107,16 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
     g = _Generator(trace)
     g.forward()
     g.backward()
-    return g.program(name, forward_only)
+    if forward_only:
+        return Program(g.loops(name, True)[1], g.namespace, name)
+
+    def loops() -> tuple[str, str, dict[str, Any]]:  # generated again from the trace: same names
+        again = _Generator(trace)
+        again.forward()
+        again.backward()
+        return (*again.loops(name, False), again.namespace)
+
+    return g.program(name, loops)
 
 
 def _indent(lines: list[str], n: int) -> list[str]:
@@ -130,6 +169,10 @@ class _Generator:
         self.gnames: dict[Ref, str] = {}
         self.blocks: list[tuple[str, list[tuple[str, str]], str]] = []  # (g of node, [(target, term)], comment)
         self.skippable: set[str] = set()
+        self.templates = _Templates()
+        self.computed: dict[str, str] = {}  # risky partials' text -> the name holding it
+        self.starts: list[int] = []  # node -> the body line its statements start at
+        self.block_nodes: list[int] = []  # the node of each backward block
 
     def text(self, r: Ref) -> str:
         kind, x = r
@@ -161,17 +204,20 @@ class _Generator:
         for guard in self.trace.guards:
             at = max((position[r[1]] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=0)
             placed.setdefault(at, []).append(_guard_line(guard, self.text))
+        line_at = []  # forward line -> its place in the body
         for i in range(len(forward) + 1):
             self.body.extend(placed.get(i, []))
             if i < len(forward):
+                line_at.append(len(self.body))
                 self.body.append(forward[i])
+        self.starts = [0] + [line_at[position[k - 1]] for k in range(1, len(self.nodes))]
 
     def _node(self, k: int) -> list[str]:
         node, out = self.nodes[k], self.nnames[k]
         rule = node.rule
         operands = [self.text(r) for r in node.inputs]
         names_or_constants = [t if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)]
-        value = forward_source(rule, names_or_constants, fresh=lambda: self.namer.fresh(f"{out}_so_far"))
+        value, partials = self.templates.sources(rule, names_or_constants, out, self.namer)
         if value is not None:
             lines = [*value.before, f"{out} = {value.text}  # {comment(rule.name)}"]
         else:
@@ -184,8 +230,7 @@ class _Generator:
         if k not in self.trace.ancestors:
             return lines
         edges = [i for i in range(len(node.inputs)) if node.value_parents[i]]
-        partials = partials_source(rule, names_or_constants, out) if edges else None
-        if partials is not None:
+        if partials is not None and edges:
             for i in edges:
                 expr = partials[i]
                 if not expr.risky:  # written into the backward statement
@@ -194,12 +239,16 @@ class _Generator:
                     elif self.wants(node.inputs[i]):
                         self.partial_text[k, i] = f"({expr.text})"
                     continue
+                same = self.computed.get(expr.text)  # the same text on the same (assigned once) names
+                if same is not None:  # softmax's 1.0 / s, once for its K divisions
+                    self.partial_text[k, i] = same
+                    continue
                 d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
                 lines.append(f"{d} = {expr.text}  # d {out} / d input {i}")
                 if expr.undefined:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
-                self.partial_text[k, i] = d
+                self.partial_text[k, i] = self.computed[expr.text] = d
         elif edges:
             d = self.namer.fresh(f"d_{out}")
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
@@ -224,10 +273,15 @@ class _Generator:
     def backward(self) -> None:
         """Each node's gradient to its parents, children first (the engine's order)."""
         nodes = self.nodes
+        maths: dict[int, str] = {}  # rule -> its derivative's text, once per rule
         for k in reversed(self.backward_nodes):
             node = nodes[k]
             g = self.gname(("n", k))
-            note = comment(f"{self.nnames[k]} = {node.rule.name}(...): " + node.rule.math.split(";", 1)[-1].strip())
+            rule = node.rule
+            math_text = maths.get(id(rule))
+            if math_text is None:
+                math_text = maths[id(rule)] = comment(f"{rule.name}(...): " + rule.math.split(";", 1)[-1].strip())
+            note = f"{self.nnames[k]} = {math_text}"  # names are printable: only the rule's text is escaped
             pushes = []
             for i, r in enumerate(node.inputs):
                 if node.value_parents[i] and self.wants(r):
@@ -235,6 +289,7 @@ class _Generator:
                     pushes.append((self.gname(r), g if d == "1.0" else (f"-{g}" if d == "(-1.0)" else f"{g} * {d}")))
             if pushes:
                 self.blocks.append((g, pushes, note))
+                self.block_nodes.append(k)
         # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
         # that pushes to many parents skips its block when its gradient is 0: every value was
         # checked finite, so the skipped terms were all +-0.
@@ -253,8 +308,9 @@ class _Generator:
             if k in feeds and all(gated(c) for c in feeds[k]) and ("n", k) in self.gnames
         }
 
-    def render_backward(self, over: bool) -> list[str]:
-        """The backward statements; ``over``: parameter gradients keep adding up across examples."""
+    def render_backward(self, over: bool, owners: list[int] | None = None) -> list[str]:
+        """The backward statements; ``over``: parameter gradients keep adding up across examples.
+        ``owners`` (not with ``over``) receives the node each line belongs to."""
         pgrads = self.param_grads()
         blocks = self.blocks
         sparse: dict[str, list[tuple[str, str]]] = {}
@@ -263,32 +319,63 @@ class _Generator:
         lines: list[str] = []
         started: set[str] = set(pgrads) if over else set()
         inits: list[str] = []
+        gated: set[str] = set()  # targets some skippable block pushes to
         for g, pushes, _ in blocks:  # targets first reached inside a skippable block start at 0.0
             skippable = len(pushes) >= _SKIP_MIN and g in self.skippable
             for target, _ in pushes:
+                if skippable:
+                    gated.add(target)
                 if target not in started:
                     started.add(target)
                     if skippable:
                         inits.append(target)
+        # A large graph sums each gradient in one statement once its last term is known (pull):
+        # g_x = g_c1 * d1 + g_c2 * d2 + ..., the terms in the order they would have been pushed.
+        pull: dict[str, list[tuple[str, str]]] = (
+            {} if over or len(self.nodes) < PULL_NODES else {t: [] for t in started if t not in gated}
+        )
+        inits = [t for t in inits if t not in pull]
         root = self.trace.root
         if root[0] == "n" and root[1] in self.backward_nodes:
             lines.append(f"{self.gname(root)} = seed  # d out / d out")
         lines += [f"{t} = 0.0" for t in inits]
         assigned: set[str] = set(pgrads) if over else set()
         assigned.update(inits)
-        for g, pushes, note in blocks:
+        if owners is not None:
+            owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
+        alias: dict[str, str] = {}  # a pulled gradient that is one other gradient: that one's name
+        for b, (g, pushes, note) in enumerate(blocks):
             block = []
+            if g in pull:
+                terms = pull.pop(g)
+                if len(terms) == 1 and terms[0][0].isidentifier():  # g_x = g_y: read g_y instead
+                    alias[g] = terms[0][0]
+                else:
+                    block = _sum(g, terms)
+            at = len(block)
+            gate = alias.get(g, g)
+            if g in alias:
+                pushes = [(t, _renamed(term, g, gate)) for t, term in pushes]
             for target, term in pushes:
+                if target in pull:
+                    pull[target].append((term, self.nnames[self.block_nodes[b]]))
+                    continue
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)
-            if not block:
-                continue
-            if len(pushes) >= _SKIP_MIN and g in self.skippable:
-                lines.append(f"if {g}:  # {note}")
-                lines += _indent(block, 4)
-            else:
-                block[0] += f"  # {note}"
-                lines += block
+            if len(block) > at:
+                if len(pushes) >= _SKIP_MIN and g in self.skippable:
+                    block[at:] = [f"if {gate}:  # {note}", *_indent(block[at:], 4)]
+                else:
+                    block[at] += f"  # {note}"
+            lines += block
+            if owners is not None:
+                owners += [self.block_nodes[b]] * len(block)
+        last = self.block_nodes[-1] if self.block_nodes else 0
+        for target in [t for t in pgrads if t in pull]:  # the parameters' gradients, complete now
+            block = _sum(target, pull.pop(target))
+            lines += block
+            if owners is not None:
+                owners += [last] * len(block)
         if sparse:  # an argument that is exactly 0 adds nothing to its weights' gradients
             grads = list(dict.fromkeys(term.split(" * ", 1)[0] for pushes in sparse.values() for _, term in pushes))
             lines.append("# inputs that are 0 (blank pixels) skip their weights, unless a gradient is inf or nan")
@@ -318,42 +405,90 @@ class _Generator:
         kept = [(g, [p for p in pushes if p not in moved], note) for g, pushes, note in blocks]
         return kept, groups
 
+    def _ranges(self, backward: list[str], owners: list[int]) -> tuple[list[list[str]], list[list[str]]]:
+        """The forward and backward statements of consecutive ranges of nodes, each range about
+        :data:`.split.PART_LINES` lines (the parts of a large replay)."""
+        n = len(self.nodes)
+        at = [*self.starts, len(self.body)]
+        size = [at[k + 1] - at[k] for k in range(n)]
+        for k in owners:
+            size[k] += 1
+        cuts = [0]
+        total = 0
+        for k in range(n):
+            if total >= PART_LINES:
+                cuts.append(k)
+                total = 0
+            total += size[k]
+        bounds = [*cuts, n]
+        forward = [self.body[at[a] : at[b]] for a, b in zip(bounds, bounds[1:])]
+        back: list[list[str]] = [[] for _ in cuts]
+        r = len(cuts) - 1
+        for line, k in zip(backward, owners):
+            while k < cuts[r]:
+                r -= 1
+            back[r].append(line)
+        return forward, back
+
     def param_grads(self) -> dict[str, int]:
         return {self.gnames[("p", j)]: j for j in range(len(self.trace.params)) if ("p", j) in self.gnames}
 
     # --- the three functions ---------------------------------------------------------------
 
-    def program(self, name: str, forward_only: bool) -> Program:
+    def program(self, name: str, loops: Callable[[], tuple[str, str, dict[str, Any]]]) -> Program:
+        """``replay(P, A, seed)``: one example, forward and backward, gradients into ``.grad``."""
         trace, pnames, anames = self.trace, self.pnames, self.anames
         pgrads = self.param_grads()
         root = self.text(trace.root)
         root_is_param = trace.root[0] == "p"
         reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
         unpack = [f"{', '.join(anames)}, = A"] if anames else []
-        example = unpack + self.body + _check(anames + self.checked)
         writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
         note = "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them)"
         doc = f'"""{root} and d {root} / d parameters, replayed from the trace (autograd_core.compile)."""'
-        call = [
-            f"def {name}(P, A, seed):",
-            "    " + doc,
-            *(_LECTURE_NOTE if self.lecture else []),
-            "    # parameters (read on every call) and arguments",
-            *_indent(reads + unpack, 4),
-            "    # forward: one line per node",
-            *_indent(self.body, 4),
-            "    " + note,
-            *_indent(_check(pnames + anames + self.checked), 4),
-        ]
-        if self.blocks or trace.root[0] == "n":
-            call += [
-                "    # backward: g_v = d out / d v, from the output down (the chain rule, written out)",
-                *_indent(self.render_backward(False), 4),
-            ]
-        call += ["    # accumulate into .grad, as backward() does", *_indent(writes, 4)]
+        head = [f"def {name}(P, A, seed):", "    " + doc]
+        owners: list[int] = []
+        has_backward = bool(self.blocks) or trace.root[0] == "n"
+        backward = self.render_backward(False, owners) if has_backward else []
+        after = ["# accumulate into .grad, as backward() does", *writes]
         if root_is_param:
-            call.append(f"    P[{trace.root[1]}].grad += seed")
-        call.append(f"    return {root}")
+            after.append(f"P[{trace.root[1]}].grad += seed")
+        after.append(f"return {root}")
+        parts: tuple[str, ...] = ()
+        if len(self.body) + len(backward) > SPLIT_LINES:
+            before = _indent([*reads, *unpack, *_check(pnames + anames)], 4)
+            local = self.namer.used - RESERVED - set(self.rule_names.values())
+            forward, back = self._ranges(backward, owners)
+            parts = tuple(split(name, head, before, forward, back, _indent(after, 4), local, self.checked))
+            call = ["".join(parts)[:-1]]  # the parts, then the function that calls them
+        else:
+            if has_backward:
+                backward.insert(0, "# backward: g_v = d out / d v, from the output down (the chain rule, written out)")
+            call = [
+                *head,
+                *(_LECTURE_NOTE if self.lecture else []),
+                "    # parameters (read on every call) and arguments",
+                *_indent(reads + unpack, 4),
+                "    # forward: one line per node",
+                *_indent(self.body, 4),
+                "    " + note,
+                *_indent(_check(pnames + anames + self.checked), 4),
+                *_indent(backward, 4),
+                *_indent(after, 4),
+            ]
+        return Program("\n".join(call) + "\n", self.namespace, name, parts, loops)
+
+    def loops(self, name: str, forward_only: bool) -> tuple[str, str]:
+        """``replay_over(P, rows, seed)`` (each row forward and backward, parameter gradients
+        summed in locals, one write at the end) and ``replay_values(P, rows)`` (forward only;
+        with ``forward_only`` every output of the trace)."""
+        trace, pnames = self.trace, self.pnames
+        pgrads = self.param_grads()
+        root = self.text(trace.root)
+        reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
+        unpack = [f"{', '.join(self.anames)}, = A"] if self.anames else []
+        example = unpack + self.body + _check(self.anames + self.checked)
+        writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
         # Data-set loop: parameter gradients in locals across examples, one write at the end.
         loop_head = ["    outs = []", "    push = outs.append", "    for A in rows:", "        try:"]
         loop_skip = ["        except Exception:", "            push(None)", "            continue"]
@@ -368,7 +503,7 @@ class _Generator:
             *_indent(self.render_backward(True), 8),
             *_indent(writes, 4),
         ]
-        if root_is_param:
+        if trace.root[0] == "p":
             over.append(f"    P[{trace.root[1]}].grad += seed * (len(outs) - outs.count(None))")
         over.append("    return outs")
         result = "(" + ", ".join(self.text(r) for r in trace.outputs) + ",)" if forward_only else root
@@ -382,10 +517,113 @@ class _Generator:
             f"        push({result})",
             "    return outs",
         ]
-        values_source = "\n".join(values) + "\n"
-        if forward_only:
-            return Program(values_source, "", values_source, self.namespace, name)
-        return Program("\n".join(call) + "\n", "\n".join(over) + "\n", values_source, self.namespace, name)
+        return ("" if forward_only else "\n".join(over) + "\n"), "\n".join(values) + "\n"
+
+
+_PLACEHOLDER = re.compile(r"\b_(\d+|o)\b")
+"""Operand placeholders ``_0``, ``_1``... and ``_o`` (the output) of a template: names from
+labels never start with ``_`` (:func:`.source.identifier` strips it), so none is taken."""
+
+
+class _Templates:
+    """A rule's forward and partials source run on symbols once per pattern of operands
+    (which are constants, and which repeat) and then filled in with each node's names:
+    the same text as running the rule on the names, in time linear in the graph."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[Any, ...], Any] = {}
+
+    def sources(
+        self, rule: Rule, operands: list[Any], out: str, namer: Namer
+    ) -> tuple[Source | None, tuple[Source, ...] | None]:
+        """(forward, partials) of ``rule`` on ``operands`` (names, or constants), output ``out``."""
+        names: list[str] = []
+        pattern: list[Any] = [id(rule)]
+        for x in operands:
+            if isinstance(x, str):
+                if x not in names:
+                    names.append(x)
+                pattern.append(names.index(x))
+            else:
+                try:
+                    pattern.append(float(x).hex())
+                except (TypeError, ValueError, OverflowError):
+                    return self._direct(rule, operands, out, namer)
+        key = tuple(pattern)
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = self.cache[key] = self._template(rule, operands, names)
+        if entry is False:  # temporaries (a very wide sum): written for this node alone
+            return self._direct(rule, operands, out, namer)
+        value, partials = entry
+        fill = [*names, out]
+        return (
+            None if value is None else Source(value.text.format(*fill), value.risky, value.undefined),
+            None if partials is None else tuple([Source(p.text.format(*fill), p.risky, p.undefined) for p in partials]),
+        )
+
+    @staticmethod
+    def _direct(
+        rule: Rule, operands: list[Any], out: str, namer: Namer
+    ) -> tuple[Source | None, tuple[Source, ...] | None]:
+        value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
+        return value, partials_source(rule, operands, out)
+
+    @staticmethod
+    def _template(rule: Rule, operands: list[Any], names: list[str]) -> Any:
+        spilled: list[bool] = []
+
+        def fresh() -> str:
+            spilled.append(True)
+            return "_t"
+
+        symbols = [f"_{names.index(x)}" if isinstance(x, str) else x for x in operands]
+        value = forward_source(rule, symbols, fresh=fresh)
+        if spilled:
+            return False
+        partials = partials_source(rule, symbols, "_o")
+        slot = {f"_{i}": f"{{{i}}}" for i in range(len(names))} | {"_o": f"{{{len(names)}}}"}
+
+        def fmt(source: Source) -> Source:
+            text = source.text.replace("{", "{{").replace("}", "}}")
+            return source._replace(text=_PLACEHOLDER.sub(lambda m: slot[m.group(0)], text))
+
+        return (
+            None if value is None else fmt(value),
+            None if partials is None else tuple(fmt(p) for p in partials),
+        )
+
+
+def _renamed(term: str, g: str, other: str) -> str:
+    """A push's term ``g``, ``-g`` or ``g * d`` with ``other`` in place of ``g``."""
+    if term == g:
+        return other
+    if term == f"-{g}":
+        return f"-{other}"
+    return other + term[len(g) :]
+
+
+def _sum(target: str, terms: list[tuple[str, str]]) -> list[str]:
+    """``target = t1 + t2 + ...`` (left to right, as the pushes would add), 100 terms a statement;
+    the comment names the nodes the terms come from."""
+    if not terms:
+        return []
+    users = [user for _, user in terms]
+    shown = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
+    lines = []
+    for k in range(0, len(terms), 100):
+        text = (
+            terms[k][0]
+            if k == 0
+            else f"{target} + {terms[k][0]}"
+            if not terms[k][0].startswith("-")
+            else f"{target} - {terms[k][0][1:]}"
+        )
+        for term, _ in terms[k + 1 : k + 100]:
+            text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
+        lines.append(f"{target} = {text}")
+    lines[0] += f"  # d out / d {target[2:] if target.startswith('g_') else target}: through {shown}"
+    return lines
 
 
 finite = math.isfinite

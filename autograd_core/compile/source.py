@@ -12,12 +12,12 @@ import re
 
 from ..symbolic import literal
 
-__all__ = ["identifier", "Namer", "literal", "is_atom", "comment"]
+__all__ = ["identifier", "Namer", "literal", "is_atom", "comment", "RESERVED"]
 
 MAX_NAME = 40
 """Longest name taken from a label (the rest is cut: names stay readable, compile time linear)."""
 
-_RESERVED = (
+RESERVED = (
     set(dir(builtins))
     | set(keyword.kwlist)
     | {
@@ -35,8 +35,10 @@ _RESERVED = (
         "fail",
         "finite",
         "ok",
+        "M",
     }
 )
+"""Names no local of generated code takes: builtins, keywords, and the names generated code uses."""
 
 
 def identifier(label: str, default: str) -> str:
@@ -54,7 +56,7 @@ class Namer:
     """Unique Python names for one generated function: locals, and the rules it calls."""
 
     def __init__(self) -> None:
-        self.used: set[str] = set(_RESERVED)
+        self.used: set[str] = set(RESERVED)
         self.suffix: dict[str, int] = {}  # next suffix to try per base: each probe is tried once
 
     def fresh(self, base: str) -> str:
@@ -75,5 +77,8 @@ def comment(text: str) -> str:
     return text if text.isprintable() else repr(text)[1:-1]
 
 
+_NUMBER = re.compile(r"\(?-?[0-9.e+\-]+\)?|math\.(nan|inf)")
+
+
 def is_atom(text: str) -> bool:
-    return text.isidentifier() or re.fullmatch(r"\(?-?[0-9.e+\-]+\)?|math\.(nan|inf)", text) is not None
+    return text.isidentifier() or _NUMBER.fullmatch(text) is not None

@@ -24,6 +24,7 @@ from ..graph import topological_order
 from ..modes import get_observer, observing
 from ..rules import Rule
 from ..value import Value, enable_grad, watch_comparisons
+from .homes import reachable
 
 __all__ = ["Spec", "Ref", "Node", "Guard", "Trace", "shape_of", "flatten", "arg_names", "trace"]
 
@@ -33,7 +34,7 @@ Spec = tuple[Any, ...] | None  # None: a float; a tuple: a list/tuple with one s
 Ref = tuple[str, Any]  # ("n", k) node k, ("p", j) parameter j, ("a", i) flat argument i, ("c", x) constant x
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """One basic-function application: ``rule(*inputs)``; ``value`` is the trace-time data."""
 
@@ -44,7 +45,7 @@ class Node:
     value: float
 
 
-@dataclass
+@dataclass(slots=True)
 class Guard:
     """``left <op> right`` was ``result`` during the trace (``op`` "bool": ``left != 0``)."""
 
@@ -250,9 +251,12 @@ def trace(
     ``several``: ``f`` returns a Value or a list of Values (outputs for a forward-only replay).
     The trace records even inside ``no_grad()`` (a replay then runs forward only).
 
-    If leaves made inside ``f`` become constants (``Value(1.0)``, but also ``x.detach()`` or
-    ``Value(x.data * 2)``, which the engine recomputes on every call), ``f`` is run a second time
-    on slightly moved arguments: a constant that moves with them is a ``ValueError`` naming it.
+    If the trace holds constants that ``f`` may have computed (leaves made inside ``f``, like
+    ``Value(1.0)`` but also ``x.detach()`` or ``Value(w.data * 2)``, or numbers that are inputs
+    of a node, like ``x * w.data``), ``f`` is run a second time with the arguments and the
+    ``.data`` of every Value ``f`` reaches (:func:`.homes.reachable`: the parameters, a model's
+    weights) slightly moved: a constant that moves with them is a ``ValueError`` naming it
+    (the engine recomputes it on every call, a replay would not). The ``.data`` is put back.
     """
     labels = _labels(specs, names)
     recorder = _Recorder(get_observer())
@@ -260,7 +264,7 @@ def trace(
     result.unreplayed = recorder.made - len(result.nodes)
     del recorder
     _resolve_leaves(result)
-    if result.constant_leaves:
+    if result.constant_leaves or any(r[0] == "c" for n in result.nodes for r in n.inputs):
         _probe(f, flat, specs, kinds, labels, several, result)
     return result
 
@@ -301,28 +305,95 @@ def _probe(
     several: bool,
     traced: Trace,
 ) -> None:
-    """Run ``f`` again on arguments moved a little (up, then down if the graph changed): a leaf
-    made inside ``f`` that became a constant must hold the same number, or it was computed
-    from the arguments outside the graph, and a replay would keep the trace-time number."""
+    """Run ``f`` again on arguments and parameters moved a little (up, then down if the graph
+    changed; the parameters' ``.data`` is put back exactly): a leaf made inside ``f`` that
+    became a constant, and a number that is a node's input, must hold the same value, or it
+    was computed from data outside the graph, and a replay would keep the trace-time number."""
+    params = list({id(v): v for v in [*traced.params, *(x for x in reachable(f) if isinstance(x, Value))]}.values())
+    saved = [p.data for p in params]
     for direction in (1.0, -1.0):
-        moved = [x + direction * max(abs(x), 1.0) * 2.0**-20 for x in flat]
+        moved = [x + direction * _nudge(x) for x in flat]
         try:
+            for p, x in zip(params, saved):
+                p.data = x + direction * _nudge(x)
             again = _convert(*_run(f, moved, specs, kinds, labels, several), labels, several)
         except Exception:  # noqa: BLE001 - f fails nearby: nothing to compare
             continue
+        finally:
+            for p, x in zip(params, saved):
+                p.data = x
         leaves = again._leaves  # type: ignore[attr-defined]
-        if [n.rule for n in again.nodes] != [n.rule for n in traced.nodes] or len(leaves) != traced.leaf_count:
+        if (
+            [n.rule for n in again.nodes] != [n.rule for n in traced.nodes]
+            or len(leaves) != traced.leaf_count
+            or [(g.op, g.result) for g in again.guards] != [(g.op, g.result) for g in traced.guards]
+        ):
             continue  # another graph (a guard flipped): try the other side
         for j, label in traced.constant_leaves:
-            data = leaves[j][1]
-            if data != traced.leaf_data[j] and not (data != data and traced.leaf_data[j] != traced.leaf_data[j]):
+            if not _same(leaves[j][1], traced.leaf_data[j]):
                 shown = f"'{label}'" if label else "an unlabelled Value"
                 raise ValueError(
-                    f"compile: {shown} (= {traced.leaf_data[j]!r}) was made inside f from the arguments' "
-                    "data (x.detach(), Value(x.data), no_grad()) or changes from call to call: a replay "
-                    "would keep this number while the engine recomputes it; compute it with Values instead"
+                    f"compile: {shown} (= {traced.leaf_data[j]!r}) was made inside f from the arguments' data "
+                    "or a parameter's (x.detach(), Value(x.data), Value(w.data * 2), no_grad()) or changes from "
+                    "call to call: a replay would keep this number while the engine recomputes it; compute it "
+                    "with Values instead"
                 )
+        sources = _Sources(traced, again, params, saved, [p.data + direction * _nudge(p.data) for p in params])
+        sources.moved_flat = (flat, moved)
+        for k, (node, other) in enumerate(zip(traced.nodes, again.nodes)):
+            for i, (r, q) in enumerate(zip(node.inputs, other.inputs)):
+                if r[0] == "c" and q[0] == "c" and not _same(q[1], r[1]):  # (a dead leaf: compared above)
+                    ref = sources.find(r[1], q[1], k)
+                    if ref == ("n", -1):
+                        continue  # a node's value (nn's log-sum-exp shift): kept, as the shift cancels out
+                    if ref is None:
+                        shown = f"'{node.label}'" if node.label else f"the {node.rule.name} node {k} (unlabelled)"
+                        raise ValueError(
+                            f"compile: input {i} of {shown} is the number {r[1]!r}, made inside f from the "
+                            "arguments' data or a parameter's (w.data, float(x)): a replay would keep this number "
+                            "while the engine recomputes it; use the Value itself"
+                        )
+                    node.inputs[i] = ref  # read on every call, as the engine does (no gradient: it was a number)
         return
+
+
+class _Sources:
+    """Where a number ``f`` read from data comes from: a leaf whose data it is in the trace and
+    in the moved run (``x * w.data``: the replay reads ``w.data`` on every call), or a node's
+    value (nn's log-sum-exp shift m = max_j f_j, which cancels out: kept as traced)."""
+
+    def __init__(self, traced: Trace, again: Trace, reached: list[Value], before: list[float], after: list[float]):
+        self.traced, self.again = traced, again
+        self.reached, self.before, self.after = reached, before, after
+        self.moved_flat: tuple[Sequence[float], Sequence[float]] = ((), ())
+        self.by_value: dict[float, list[int]] | None = None
+
+    def find(self, x: float, y: float, k: int) -> Ref | None:
+        traced = self.traced
+        for v, a, b in zip(self.reached, self.before, self.after):
+            if a == x and b == y:
+                if not any(p is v for p in traced.params):
+                    traced.params.append(v)  # read on every call; it gets no gradient
+                    traced.param_labels.append(v.label)
+                return ("p", next(j for j, p in enumerate(traced.params) if p is v))
+        for i, (a, b) in enumerate(zip(*self.moved_flat)):
+            if a == x and b == y:
+                return ("a", i)
+        if self.by_value is None:
+            self.by_value = {}
+            for m, n in enumerate(traced.nodes):
+                self.by_value.setdefault(n.value, []).append(m)
+        if any(self.again.nodes[m].value == y for m in self.by_value.get(x, [])):
+            return ("n", -1)
+        return None
+
+
+def _nudge(x: float) -> float:
+    return max(abs(x), 1.0) * 2.0**-20 if x == x and abs(x) != float("inf") else 0.0
+
+
+def _same(a: Any, b: Any) -> bool:
+    return bool(a == b or (a != a and b != b))
 
 
 def _convert(

@@ -142,6 +142,37 @@ def test_values_made_from_the_arguments_data_inside_f_are_refused_naming_them(f,
         ac.compile(f, 2.0)
 
 
+class _Model:
+    def __init__(self) -> None:
+        self.w = Value(0.5, "model.w")
+
+
+@pytest.mark.parametrize(
+    "f, named",
+    [
+        (lambda m, x: x * m.w + Value(m.w.data * 2.0, "twice"), "'twice'"),  # m.w is in the graph too
+        (lambda m, x: x * Value(m.w.data * 2.0), "an unlabelled Value"),  # m.w only through .data
+        (lambda m, x: x * (m.w.data * 2.0), "input 1 of the mul node 0"),
+        (lambda m, x: (x * m.w).tanh() * (m.w.data + 1.0), "input 1 of the mul node 2"),
+    ],
+)
+def test_values_and_numbers_made_from_a_parameters_data_inside_f_are_refused_naming_them(f, named):
+    m = _Model()
+    with pytest.raises(ValueError, match=f"compile: {named}.* made inside f from the arguments' data or a parameter's"):
+        ac.compile(lambda x: f(m, x), 2.0)
+    assert m.w.data == 0.5  # moved while checking, then put back
+
+
+@pytest.mark.parametrize("f", [lambda w, x: x * w.data, lambda w, x: (x * w).tanh() * float(w) + x.data * x])
+def test_a_parameters_or_arguments_data_read_as_a_number_is_read_again_on_every_call(f):
+    w = Value(0.5, "w")
+    c = ac.compile(lambda x: f(w, x), 2.0)
+    for data, x in ((0.5, 3.0), (-1.25, 0.75), (2.0, -1.5)):
+        w.data = data  # an SGD step: the engine reads the new number, so does the replay
+        assert_same(replay(c, [w], x), engine(lambda y: f(w, y), [w], x), rtol=0.0)
+    assert c.stats.engine_replays == 0 and c.stats.retraces == 0
+
+
 def test_a_weight_replaced_in_a_model_after_compile_is_used_by_the_next_call():
     model = nn.MLP(2, [3, 1], seed=1)
 
