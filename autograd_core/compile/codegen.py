@@ -27,7 +27,7 @@ from typing import Any
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names
 from ..symbolic import Source, forward_source, partials_source
-from .source import RESERVED, Namer, comment, identifier, is_atom, literal
+from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, is_atom, literal
 from .split import PART_LINES, SPLIT_LINES, split
 from .trace import Guard, Ref, Trace
 
@@ -379,7 +379,7 @@ class _Generator:
         if sparse:  # an argument that is exactly 0 adds nothing to its weights' gradients
             grads = list(dict.fromkeys(term.split(" * ", 1)[0] for pushes in sparse.values() for _, term in pushes))
             lines.append("# inputs that are 0 (blank pixels) skip their weights, unless a gradient is inf or nan")
-            lines += _finite_call("ok = finite", grads, "")
+            lines += finite_call("ok = finite", grads, "")
             for x, pushes in sparse.items():
                 lines.append(f"if {x} or not ok:")
                 lines += _indent([f"{target} += {term}" for target, term in pushes], 4)
@@ -456,7 +456,7 @@ class _Generator:
         after.append(f"return {root}")
         parts: tuple[str, ...] = ()
         if len(self.body) + len(backward) > SPLIT_LINES:
-            before = _indent([*reads, *unpack, *_check(pnames + anames)], 4)
+            before = _indent([*reads, *unpack, *finite_check(pnames + anames)], 4)
             local = self.namer.used - RESERVED - set(self.rule_names.values())
             forward, back = self._ranges(backward, owners)
             parts = tuple(split(name, head, before, forward, back, _indent(after, 4), local, self.checked))
@@ -472,7 +472,7 @@ class _Generator:
                 "    # forward: one line per node",
                 *_indent(self.body, 4),
                 "    " + note,
-                *_indent(_check(pnames + anames + self.checked), 4),
+                *_indent(finite_check(pnames + anames + self.checked), 4),
                 *_indent(backward, 4),
                 *_indent(after, 4),
             ]
@@ -487,7 +487,7 @@ class _Generator:
         root = self.text(trace.root)
         reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
         unpack = [f"{', '.join(self.anames)}, = A"] if self.anames else []
-        example = unpack + self.body + _check(self.anames + self.checked)
+        example = unpack + self.body + finite_check(self.anames + self.checked)
         writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
         # Data-set loop: parameter gradients in locals across examples, one write at the end.
         loop_head = ["    outs = []", "    push = outs.append", "    for A in rows:", "        try:"]
@@ -495,7 +495,7 @@ class _Generator:
         over = [
             f"def {name}_over(P, rows, seed):",
             f'    """Each row replays {root} (forward, backward); returns the values (None: replay it by hand)."""',
-            *_indent(reads + _check(pnames) + [f"{g} = 0.0" for g in pgrads], 4),
+            *_indent(reads + finite_check(pnames) + [f"{g} = 0.0" for g in pgrads], 4),
             *loop_head,
             *_indent(example, 12),
             *loop_skip,
@@ -510,7 +510,7 @@ class _Generator:
         values = [
             f"def {name}_values(P, rows):",
             f'    """{result} for each row, forward only (None: replay it by hand)."""',
-            *_indent(reads + _check(pnames), 4),
+            *_indent(reads + finite_check(pnames), 4),
             *loop_head,
             *_indent(example, 12),
             *loop_skip,
@@ -632,8 +632,6 @@ if a term is inf or nan (the sum then is not finite; nor is an overflowing sum, 
 engine then replays). The terms are added in place, as plain float additions: a Python
 helper taking one argument per value cost a replayed example about twice as much."""
 
-_GROUP = 40  # terms per parenthesised group in a finite(...) check: a shallow expression to compile
-
 
 def _call(head: str, args: list[str], tail: str) -> list[str]:
     """``head(a, b, ...)tail``, the arguments wrapped over lines of at most about 100 characters."""
@@ -646,31 +644,6 @@ def _call(head: str, args: list[str], tail: str) -> list[str]:
             lines.append(line.rstrip())
             line = "   "
         line += f" {a},"
-    return [*lines, line.rstrip(), f"){tail}"]
-
-
-def _check(terms: list[str]) -> list[str]:
-    """One call of :data:`finite`: UseEngine if any of ``terms`` is inf or nan."""
-    return _finite_call("if not finite", terms, ": raise UseEngine") if terms else []
-
-
-def _finite_call(head: str, terms: list[str], tail: str) -> list[str]:
-    """``head(a + b + ...)tail``: the terms summed in parenthesised groups of at most ``_GROUP``
-    (a sum of 10^5 terms stays a few levels deep for Python's compiler), wrapped over lines of
-    at most about 100 characters."""
-    while len(terms) > _GROUP:
-        terms = ["(" + " + ".join(terms[i : i + _GROUP]) + ")" for i in range(0, len(terms), _GROUP)]
-    pieces = " + ".join(terms).split(" + ")
-    one = f"{head}({' + '.join(pieces)}){tail}"
-    if len(one) <= 110:
-        return [one]
-    lines, line = [f"{head}("], "   "
-    for k, piece in enumerate(pieces):
-        term = piece if k == 0 else f"+ {piece}"
-        if len(line) + len(term) > 100:
-            lines.append(line.rstrip())
-            line = "   "
-        line += f" {term}"
     return [*lines, line.rstrip(), f"){tail}"]
 
 

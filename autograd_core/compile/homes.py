@@ -85,10 +85,7 @@ class Homes:
         except Exception:  # noqa: BLE001, S110 - an item's == raised (an array): look closely
             pass
         for holder, last, at, items in self.lists:
-            # at = 0, 1, ..., last (a neuron's weights): the list itself is walked, no look-up per
-            # index (this check runs before every replay; it was a few % of W1's compiled step)
-            held = holder if last == len(at) - 1 else map(holder.__getitem__, at)
-            if len(holder) <= last or not all(map(is_, held, items)):
+            if len(holder) <= last or not all(map(is_, map(holder.__getitem__, at), items)):
                 return next((v for i, v in zip(at, items) if i >= len(holder) or holder[i] is not v), items[0])
         for attrs, key, v in self.slots:
             if attrs.get(key) is not v:

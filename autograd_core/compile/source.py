@@ -12,7 +12,7 @@ import re
 
 from ..symbolic import literal
 
-__all__ = ["identifier", "Namer", "literal", "is_atom", "comment", "RESERVED"]
+__all__ = ["identifier", "Namer", "literal", "is_atom", "comment", "finite_call", "finite_check", "RESERVED"]
 
 MAX_NAME = 40
 """Longest name taken from a label (the rest is cut: names stay readable, compile time linear)."""
@@ -82,3 +82,33 @@ _NUMBER = re.compile(r"\(?-?[0-9.e+\-]+\)?|math\.(nan|inf)")
 
 def is_atom(text: str) -> bool:
     return text.isidentifier() or _NUMBER.fullmatch(text) is not None
+
+
+_GROUP = 40  # terms per parenthesised group in a finite(...) check: a shallow expression to compile
+
+
+def finite_call(head: str, terms: list[str], tail: str) -> list[str]:
+    """``head(a + b + ...)tail``, the generated code's finite check (``finite`` is ``math.isfinite``
+    there): the terms summed in place, in parenthesised groups of at most ``_GROUP`` (a sum of
+    10^5 terms stays a few levels deep for Python's compiler), wrapped over lines of at most
+    about 100 characters."""
+    while len(terms) > _GROUP:
+        terms = ["(" + " + ".join(terms[i : i + _GROUP]) + ")" for i in range(0, len(terms), _GROUP)]
+    pieces = " + ".join(terms).split(" + ")
+    one = f"{head}({' + '.join(pieces)}){tail}"
+    if len(one) <= 110:
+        return [one]
+    lines, line = [f"{head}("], "   "
+    for k, piece in enumerate(pieces):
+        term = piece if k == 0 else f"+ {piece}"
+        if len(line) + len(term) > 100:
+            lines.append(line.rstrip())
+            line = "   "
+        line += f" {term}"
+    return [*lines, line.rstrip(), f"){tail}"]
+
+
+def finite_check(terms: list[str]) -> list[str]:
+    """``if not finite(a + b + ...): raise UseEngine``: the replay goes through the engine if a
+    term is inf or nan; no statement for no terms."""
+    return finite_call("if not finite", terms, ": raise UseEngine") if terms else []

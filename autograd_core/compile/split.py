@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .source import finite_check
+
 __all__ = ["SPLIT_LINES", "PART_LINES", "split"]
 
 SPLIT_LINES = 100_000
@@ -113,7 +115,7 @@ def split(
             f'    """Part {r + 1} of {n} of {name}: forward, yield, backward (a large replay is compiled in parts)."""',
             *loads(r),
             *[f"    {line}" for line in forward[r]],
-            *[f"    {line}" for line in _finite(checks[r])],
+            *[f"    {line}" for line in finite_check(checks[r])],
             *stores(r),
             "    yield",
             *loads(back),
@@ -138,8 +140,3 @@ def split(
     driver.insert(len(head), f"    M = [0.0] * {len(slot)}  # values that cross parts")
     sources.append("\n".join(driver) + "\n")
     return sources
-
-
-def _finite(items: list[str]) -> list[str]:
-    """``if not finite(...): raise UseEngine``, a statement per 1,000 values."""
-    return [f"if not finite({', '.join(items[k : k + 1000])}): raise UseEngine" for k in range(0, len(items), 1000)]
