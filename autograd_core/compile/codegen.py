@@ -92,7 +92,7 @@ class Program:
         name = {"call": self.name, "over": f"{self.name}_over", "values": f"{self.name}_values"}[which]
         fn = self.namespace.get(name)
         if fn is None:
-            text = {"call": self.source, "over": self.over_source, "values": self.values_source}[which]
+            text = self.source if which == "call" else self.over_source if which == "over" else self.values_source
             if not text:
                 raise TypeError(f"compile: this replay has no {which!r} function (forward only)")
             for part in self.call_parts if which == "call" and self.call_parts else (text,):
