@@ -138,7 +138,7 @@ class _Generator:
             "UNDEFINED": undefined("undefined local derivative"),
             "finite": finite,
         }
-        lecture = [code_name(name) for name in _lecture_names(trace)]  # "" where the lecture has no name
+        lecture = [code_name(name) if name else "" for name in _lecture_names(trace)]  # "" where the lecture has none
         n_p, n_a = len(trace.params), len(trace.arg_labels)
         self.lecture = any(lecture)
         self.pnames = [namer.fresh(lecture[j] or identifier(lbl, f"p{j}")) for j, lbl in enumerate(trace.param_labels)]
@@ -161,7 +161,10 @@ class _Generator:
         # Nodes that need a gradient: they depend on a parameter and the root depends on them.
         self.depends = depends = [False] * len(nodes)
         for k, node in enumerate(nodes):
-            depends[k] = any(r[0] == "p" or (r[0] == "n" and depends[r[1]]) for r in node.inputs)
+            for kind, x in node.inputs:
+                if kind == "p" or (kind == "n" and depends[x]):
+                    depends[k] = True
+                    break
         self.backward_nodes = [k for k in range(len(nodes)) if k in trace.ancestors and depends[k]]
         self.body: list[str] = []  # forward statements and guards, not indented
         self.partial_text: dict[tuple[int, int], str] = {}  # (node, input) -> local derivative source
@@ -171,6 +174,7 @@ class _Generator:
         self.skippable: set[str] = set()
         self.templates = _Templates()
         self.computed: dict[str, str] = {}  # risky partials' text -> the name holding it
+        self.notes: dict[str, str] = {}  # rule name -> as a comment
         self.starts: list[int] = []  # node -> the body line its statements start at
         self.block_nodes: list[int] = []  # the node of each backward block
 
@@ -215,40 +219,56 @@ class _Generator:
     def _node(self, k: int) -> list[str]:
         node, out = self.nodes[k], self.nnames[k]
         rule = node.rule
-        operands = [self.text(r) for r in node.inputs]
-        names_or_constants = [t if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)]
-        value, partials = self.templates.sources(rule, names_or_constants, out, self.namer)
+        nnames, pnames, anames = self.nnames, self.pnames, self.anames
+        operands = []
+        names_or_constants: list[Any] = []
+        for kind, x in node.inputs:
+            if kind == "c":
+                operands.append(literal(x))
+                names_or_constants.append(x)
+            else:
+                name = nnames[x] if kind == "n" else pnames[x] if kind == "p" else anames[x]
+                operands.append(name)
+                names_or_constants.append(name)
+        value, partials, atoms, fill = self.templates.sources(rule, names_or_constants, out, self.namer)
+        note = self.notes.get(rule.name)
+        if note is None:
+            note = self.notes[rule.name] = comment(rule.name)
         if value is not None:
-            lines = [*value.before, f"{out} = {value.text}  # {comment(rule.name)}"]
+            text = value.text if fill is None else value.text.format(*fill)
+            lines = [*value.before, f"{out} = {text}  # {note}"] if value.before else [f"{out} = {text}  # {note}"]
         else:
             lines = [
-                f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {comment(rule.name)}",
+                f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {note}",
                 f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
             ]
         if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
             self.checked.append(out)
         if k not in self.trace.ancestors:
             return lines
-        edges = [i for i in range(len(node.inputs)) if node.value_parents[i]]
+        value_parents = node.value_parents
+        edges = [i for i in range(len(value_parents)) if value_parents[i]]
         if partials is not None and edges:
+            partial_text, computed = self.partial_text, self.computed
             for i in edges:
                 expr = partials[i]
+                text = expr.text if fill is None else expr.text.format(*fill)
                 if not expr.risky:  # written into the backward statement
-                    if is_atom(expr.text):
-                        self.partial_text[k, i] = expr.text
+                    if atoms[i]:
+                        partial_text[k, i] = text
                     elif self.wants(node.inputs[i]):
-                        self.partial_text[k, i] = f"({expr.text})"
+                        partial_text[k, i] = f"({text})"
                     continue
-                same = self.computed.get(expr.text)  # the same text on the same (assigned once) names
+                same = computed.get(text)  # the same text on the same (assigned once) names
                 if same is not None:  # softmax's 1.0 / s, once for its K divisions
-                    self.partial_text[k, i] = same
+                    partial_text[k, i] = same
                     continue
                 d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
-                lines.append(f"{d} = {expr.text}  # d {out} / d input {i}")
+                lines.append(f"{d} = {text}  # d {out} / d input {i}")
                 if expr.undefined:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
-                self.partial_text[k, i] = self.computed[expr.text] = d
+                partial_text[k, i] = computed[text] = d
         elif edges:
             d = self.namer.fresh(f"d_{out}")
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
@@ -535,12 +555,14 @@ class _Templates:
 
     def sources(
         self, rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None]:
-        """(forward, partials) of ``rule`` on ``operands`` (names, or constants), output ``out``."""
+    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], list[str] | None]:
+        """(forward, partials, which partials are atoms, fill) of ``rule`` on ``operands`` (names,
+        or constants), output ``out``: the texts are ``str.format`` templates to fill in with
+        ``fill``, or with ``fill`` None the final texts."""
         names: list[str] = []
         pattern: list[Any] = [id(rule)]
         for x in operands:
-            if isinstance(x, str):
+            if x.__class__ is str:
                 if x not in names:
                     names.append(x)
                 pattern.append(names.index(x))
@@ -555,19 +577,16 @@ class _Templates:
             entry = self.cache[key] = self._template(rule, operands, names)
         if entry is False:  # temporaries (a very wide sum): written for this node alone
             return self._direct(rule, operands, out, namer)
-        value, partials = entry
-        fill = [*names, out]
-        return (
-            None if value is None else Source(value.text.format(*fill), value.risky, value.undefined),
-            None if partials is None else tuple([Source(p.text.format(*fill), p.risky, p.undefined) for p in partials]),
-        )
+        names.append(out)
+        return (*entry, names)
 
     @staticmethod
     def _direct(
         rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None]:
+    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], None]:
         value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
-        return value, partials_source(rule, operands, out)
+        partials = partials_source(rule, operands, out)
+        return value, partials, () if partials is None else tuple(is_atom(p.text) for p in partials), None
 
     @staticmethod
     def _template(rule: Rule, operands: list[Any], names: list[str]) -> Any:
@@ -591,6 +610,7 @@ class _Templates:
         return (
             None if value is None else fmt(value),
             None if partials is None else tuple(fmt(p) for p in partials),
+            () if partials is None else tuple(is_atom(p.text) for p in partials),  # names fill in as names
         )
 
 
