@@ -170,11 +170,12 @@ class _Generator:
         self.partial_text: dict[tuple[int, int], str] = {}  # (node, input) -> local derivative source
         self.checked: list[str] = []  # values that must be finite (else: the engine decides)
         self.gnames: dict[Ref, str] = {}
-        self.blocks: list[tuple[str, list[tuple[str, str]], str]] = []  # (g of node, [(target, term)], comment)
+        self.blocks: list[tuple[str, list[tuple[str, str]], int]] = []  # (g of node, [(target, term)], node)
         self.skippable: set[str] = set()
         self.templates = _Templates()
         self.computed: dict[str, str] = {}  # risky partials' text -> the name holding it
         self.notes: dict[str, str] = {}  # rule name -> as a comment
+        self.maths: dict[int, str] = {}  # rule -> its derivatives as a comment
         self.starts: list[int] = []  # node -> the body line its statements start at
         self.block_nodes: list[int] = []  # the node of each backward block
 
@@ -198,23 +199,27 @@ class _Generator:
     # --- forward ---------------------------------------------------------------------------
 
     def forward(self) -> None:
-        """One statement per node (plus partials that may fail), guards after their operands."""
-        forward: list[str] = []
-        position: dict[int, int] = {}  # node -> number of statements once it exists
-        for k in range(len(self.nodes)):
-            forward += self._node(k)
-            position[k] = len(forward)
-        placed: dict[int, list[str]] = {}
+        """One statement per node (plus partials that may fail), guards after their operands
+        (a guard that repeats an earlier one, on the same names, is written once)."""
+        placed: dict[int, list[str]] = {}  # node -> the guards right after its statements
+        seen: set[str] = set()
         for guard in self.trace.guards:
-            at = max((position[r[1]] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=0)
-            placed.setdefault(at, []).append(_guard_line(guard, self.text))
-        line_at = []  # forward line -> its place in the body
-        for i in range(len(forward) + 1):
-            self.body.extend(placed.get(i, []))
-            if i < len(forward):
-                line_at.append(len(self.body))
-                self.body.append(forward[i])
-        self.starts = [0] + [line_at[position[k - 1]] for k in range(1, len(self.nodes))]
+            at = max((r[1] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=-1)
+            line = _guard_line(guard, self.text)
+            if line not in seen:
+                seen.add(line)
+                placed.setdefault(at, []).append(line)
+        body = self.body
+        body += placed.get(-1, ())
+        starts = self.starts
+        node = self._node
+        for k in range(len(self.nodes)):
+            starts.append(len(body))
+            body += node(k)
+            if k in placed:
+                body += placed[k]
+        if starts:
+            starts[0] = 0
 
     def _node(self, k: int) -> list[str]:
         node, out = self.nodes[k], self.nnames[k]
@@ -292,27 +297,28 @@ class _Generator:
 
     def backward(self) -> None:
         """Each node's gradient to its parents, children first (the engine's order)."""
-        nodes = self.nodes
-        maths: dict[int, str] = {}  # rule -> its derivative's text, once per rule
+        nodes, gnames, gname = self.nodes, self.gnames, self.gname
+        depends, ancestors, partial_text = self.depends, self.trace.ancestors, self.partial_text
+        blocks, block_nodes = self.blocks, self.block_nodes
         for k in reversed(self.backward_nodes):
             node = nodes[k]
-            g = self.gname(("n", k))
-            rule = node.rule
-            math_text = maths.get(id(rule))
-            if math_text is None:
-                math_text = maths[id(rule)] = comment(f"{rule.name}(...): " + rule.math.split(";", 1)[-1].strip())
-            note = f"{self.nnames[k]} = {math_text}"  # names are printable: only the rule's text is escaped
+            g = gnames.get(("n", k)) or gname(("n", k))
             pushes = []
+            value_parents = node.value_parents
             for i, r in enumerate(node.inputs):
-                if node.value_parents[i] and self.wants(r):
-                    d = self.partial_text[k, i]
-                    pushes.append((self.gname(r), g if d == "1.0" else (f"-{g}" if d == "(-1.0)" else f"{g} * {d}")))
+                kind, x = r
+                if value_parents[i] and (kind == "p" or (kind == "n" and depends[x] and x in ancestors)):  # wants(r)
+                    d = partial_text[k, i]
+                    target = gnames.get(r) or gname(r)
+                    pushes.append((target, g if d == "1.0" else (f"-{g}" if d == "(-1.0)" else f"{g} * {d}")))
             if pushes:
-                self.blocks.append((g, pushes, note))
-                self.block_nodes.append(k)
+                blocks.append((g, pushes, k))
+                block_nodes.append(k)
         # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
         # that pushes to many parents skips its block when its gradient is 0: every value was
         # checked finite, so the skipped terms were all +-0.
+        if not any(nodes[c].rule.zero_region for c in self.backward_nodes):
+            return
         feeds: dict[int, list[int]] = {}
         for c in self.backward_nodes:
             for r in nodes[c].inputs:
@@ -327,6 +333,14 @@ class _Generator:
             for k in self.backward_nodes
             if k in feeds and all(gated(c) for c in feeds[k]) and ("n", k) in self.gnames
         }
+
+    def note(self, k: int) -> str:
+        """The comment of node ``k``'s backward block: its rule's derivatives."""
+        rule = self.nodes[k].rule
+        text = self.maths.get(id(rule))
+        if text is None:
+            text = self.maths[id(rule)] = comment(f"{rule.name}(...): " + rule.math.split(";", 1)[-1].strip())
+        return f"{self.nnames[k]} = {text}"  # names are printable: only the rule's text is escaped
 
     def render_backward(self, over: bool, owners: list[int] | None = None) -> list[str]:
         """The backward statements; ``over``: parameter gradients keep adding up across examples.
@@ -364,7 +378,8 @@ class _Generator:
         if owners is not None:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
         alias: dict[str, str] = {}  # a pulled gradient that is one other gradient: that one's name
-        for b, (g, pushes, note) in enumerate(blocks):
+        nnames, skippable = self.nnames, self.skippable
+        for g, pushes, k in blocks:
             block = []
             if g in pull:
                 terms = pull.pop(g)
@@ -376,20 +391,21 @@ class _Generator:
             gate = alias.get(g, g)
             if g in alias:
                 pushes = [(t, _renamed(term, g, gate)) for t, term in pushes]
+            user = nnames[k]
             for target, term in pushes:
                 if target in pull:
-                    pull[target].append((term, self.nnames[self.block_nodes[b]]))
+                    pull[target].append((term, user))
                     continue
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)
             if len(block) > at:
-                if len(pushes) >= _SKIP_MIN and g in self.skippable:
-                    block[at:] = [f"if {gate}:  # {note}", *_indent(block[at:], 4)]
+                if len(pushes) >= _SKIP_MIN and g in skippable:
+                    block[at:] = [f"if {gate}:  # {self.note(k)}", *_indent(block[at:], 4)]
                 else:
-                    block[at] += f"  # {note}"
+                    block[at] += f"  # {self.note(k)}"
             lines += block
             if owners is not None:
-                owners += [self.block_nodes[b]] * len(block)
+                owners += [k] * len(block)
         last = self.block_nodes[-1] if self.block_nodes else 0
         for target in [t for t in pgrads if t in pull]:  # the parameters' gradients, complete now
             block = _sum(target, pull.pop(target))
@@ -407,9 +423,9 @@ class _Generator:
 
     def _by_argument(
         self,
-        blocks: list[tuple[str, list[tuple[str, str]], str]],
+        blocks: list[tuple[str, list[tuple[str, str]], int]],
         pgrads: dict[str, int],
-    ) -> tuple[list[tuple[str, list[tuple[str, str]], str]], dict[str, list[tuple[str, str]]]]:
+    ) -> tuple[list[tuple[str, list[tuple[str, str]], int]], dict[str, list[tuple[str, str]]]]:
         """Split off ``g_w += g * x`` (parameter gradient, argument x) grouped by x, for sparse inputs."""
         args = set(self.anames)
         groups: dict[str, list[tuple[str, str]]] = {}
@@ -422,7 +438,7 @@ class _Generator:
         moved = {push for pushes in groups.values() for push in pushes}
         if not moved:
             return blocks, {}
-        kept = [(g, [p for p in pushes if p not in moved], note) for g, pushes, note in blocks]
+        kept = [(g, [p for p in pushes if p not in moved], k) for g, pushes, k in blocks]
         return kept, groups
 
     def _ranges(self, backward: list[str], owners: list[int]) -> tuple[list[list[str]], list[list[str]]]:
