@@ -18,6 +18,7 @@ the call through the engine to get its exact result or error. Nothing is written
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections.abc import Callable
@@ -169,12 +170,14 @@ class _Generator:
         self.body: list[str] = []  # forward statements and guards, not indented
         self.partial_text: dict[tuple[int, int], str] = {}  # (node, input) -> local derivative source
         self.checked: list[str] = []  # values that must be finite (else: the engine decides)
+        self.spreads: dict[str, list[str]] = {}  # node -> the values whose inf or nan it carries on
         self.gnames: dict[Ref, str] = {}
         self.blocks: list[tuple[str, list[tuple[str, str]], int]] = []  # (g of node, [(target, term)], node)
         self.skippable: set[str] = set()
         self.templates = _Templates()
         self.computed: dict[str, str] = {}  # risky partials' text -> the name holding it
         self.notes: dict[str, str] = {}  # rule name -> as a comment
+        self._sentinels: list[str] | None = None
         self.maths: dict[int, str] = {}  # rule -> its derivatives as a comment
         self.starts: list[int] = []  # node -> the body line its statements start at
         self.block_nodes: list[int] = []  # the node of each backward block
@@ -235,7 +238,9 @@ class _Generator:
                 name = nnames[x] if kind == "n" else pnames[x] if kind == "p" else anames[x]
                 operands.append(name)
                 names_or_constants.append(name)
-        value, partials, atoms, fill = self.templates.sources(rule, names_or_constants, out, self.namer)
+        value, partials, atoms, fill, spreads = self.templates.sources(rule, names_or_constants, out, self.namer)
+        if spreads:
+            self.spreads[out] = [fill[i] for i in spreads]  # type: ignore[index]
         note = self.notes.get(rule.name)
         if note is None:
             note = self.notes[rule.name] = comment(rule.name)
@@ -469,6 +474,27 @@ class _Generator:
     def param_grads(self) -> dict[str, int]:
         return {self.gnames[("p", j)]: j for j in range(len(self.trace.params)) if ("p", j) in self.gnames}
 
+    def sentinels(self) -> list[str]:
+        """The values checked finite before the replay trusts them: of those that may be inf or
+        nan (parameters, arguments, outputs of unbounded rules, risky partials), the ones that do
+        not carry it on into a checked value through ``+``, ``-``, ``*`` or a numerator
+        (inf + x, inf * 0 and nan / x are not finite either). Later nodes first: consumers
+        come after the values they use."""
+        if self._sentinels is None:
+            needs = self.pnames + self.anames + self.checked
+            need = set(needs)
+            covered: set[str] = set()
+            chosen: set[str] = set()
+            spreads = self.spreads
+            for out in reversed(self.nnames):
+                if out not in covered and out in need:
+                    chosen.add(out)
+                    covered.add(out)
+                if out in covered and out in spreads:
+                    covered.update(spreads[out])
+            self._sentinels = [x for x in needs if x in chosen or x not in covered]
+        return self._sentinels
+
     # --- the three functions ---------------------------------------------------------------
 
     def program(self, name: str, loops: Callable[[], tuple[str, str, dict[str, Any]]]) -> Program:
@@ -480,7 +506,10 @@ class _Generator:
         reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
         unpack = [f"{', '.join(anames)}, = A"] if anames else []
         writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
-        note = "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them)"
+        note = (
+            "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them);\n"
+            "    # a value not listed carries its inf or nan into one listed (through +, -, * or a numerator)"
+        )
         doc = f'"""{root} and d {root} / d parameters, replayed from the trace (autograd_core.compile)."""'
         head = [f"def {name}(P, A, seed):", "    " + doc]
         owners: list[int] = []
@@ -495,7 +524,7 @@ class _Generator:
             before = _indent([*reads, *unpack, *_check(pnames + anames)], 4)
             local = self.namer.used - RESERVED - set(self.rule_names.values())
             forward, back = self._ranges(backward, owners)
-            parts = tuple(split(name, head, before, forward, back, _indent(after, 4), local, self.checked))
+            parts = tuple(split(name, head, before, forward, back, _indent(after, 4), local, self.sentinels()))
             call = ["".join(parts)[:-1]]  # the parts, then the function that calls them
         else:
             if has_backward:
@@ -508,7 +537,7 @@ class _Generator:
                 "    # forward: one line per node",
                 *_indent(self.body, 4),
                 "    " + note,
-                *_indent(_check(pnames + anames + self.checked), 4),
+                *_indent(_check(self.sentinels()), 4),
                 *_indent(backward, 4),
                 *_indent(after, 4),
             ]
@@ -523,7 +552,7 @@ class _Generator:
         root = self.text(trace.root)
         reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
         unpack = [f"{', '.join(self.anames)}, = A"] if self.anames else []
-        example = unpack + self.body + _check(self.anames + self.checked)
+        example = unpack + self.body + _check([x for x in self.sentinels() if x not in pnames])
         writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
         # Data-set loop: parameter gradients in locals across examples, one write at the end.
         loop_head = ["    outs = []", "    push = outs.append", "    for A in rows:", "        try:"]
@@ -571,10 +600,11 @@ class _Templates:
 
     def sources(
         self, rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], list[str] | None]:
-        """(forward, partials, which partials are atoms, fill) of ``rule`` on ``operands`` (names,
-        or constants), output ``out``: the texts are ``str.format`` templates to fill in with
-        ``fill``, or with ``fill`` None the final texts."""
+    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], list[str] | None, tuple[int, ...]]:
+        """(forward, partials, which partials are atoms, fill, spreads) of ``rule`` on ``operands``
+        (names, or constants), output ``out``: the texts are ``str.format`` templates to fill in
+        with ``fill``, or with ``fill`` None the final texts; ``spreads``: the places in ``fill``
+        of the names whose inf or nan the forward value carries on (:func:`_spreading`)."""
         names: list[str] = []
         pattern: list[Any] = [id(rule)]
         for x in operands:
@@ -594,15 +624,16 @@ class _Templates:
         if entry is False:  # temporaries (a very wide sum): written for this node alone
             return self._direct(rule, operands, out, namer)
         names.append(out)
-        return (*entry, names)
+        value, partials, atoms, spreads = entry
+        return value, partials, atoms, names, spreads
 
     @staticmethod
     def _direct(
         rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], None]:
+    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], None, tuple[int, ...]]:
         value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
         partials = partials_source(rule, operands, out)
-        return value, partials, () if partials is None else tuple(is_atom(p.text) for p in partials), None
+        return value, partials, () if partials is None else tuple(is_atom(p.text) for p in partials), None, ()
 
     @staticmethod
     def _template(rule: Rule, operands: list[Any], names: list[str]) -> Any:
@@ -627,7 +658,34 @@ class _Templates:
             None if value is None else fmt(value),
             None if partials is None else tuple(fmt(p) for p in partials),
             () if partials is None else tuple(is_atom(p.text) for p in partials),  # names fill in as names
+            () if value is None else _spreading(value.text),
         )
+
+
+def _spreading(text: str) -> tuple[int, ...]:
+    """The operands ``_i`` of an expression whose inf or nan makes it inf or nan (or raise): those
+    reached from the top through ``+``, ``-``, ``*``, a sign, and the left of ``/`` (IEEE: inf + -inf,
+    inf * 0 and nan / x are nan, inf / 0 raises). A call, a power or a condition stops the walk."""
+    try:
+        stack: list[ast.expr] = [ast.parse(text, mode="eval").body]
+    except (SyntaxError, RecursionError, MemoryError):
+        return ()
+    found: set[int] = set()
+    while stack:
+        e = stack.pop()
+        if isinstance(e, ast.BinOp):
+            if isinstance(e.op, (ast.Add, ast.Sub, ast.Mult)):
+                stack += [e.left, e.right]
+            elif isinstance(e.op, ast.Div):
+                stack.append(e.left)
+        elif isinstance(e, ast.UnaryOp) and isinstance(e.op, (ast.USub, ast.UAdd)):
+            stack.append(e.operand)
+        elif isinstance(e, ast.Name) and _OPERAND.fullmatch(e.id):
+            found.add(int(e.id[1:]))
+    return tuple(sorted(found))
+
+
+_OPERAND = re.compile(r"_\d+")
 
 
 def _renamed(term: str, g: str, other: str) -> str:
