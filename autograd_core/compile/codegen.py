@@ -383,7 +383,7 @@ class _Generator:
         if owners is not None:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
         alias: dict[str, str] = {}  # a pulled gradient that is one other gradient: that one's name
-        nnames, skippable = self.nnames, self.skippable
+        nnames, gates = self.nnames, self.skippable
         for g, pushes, k in blocks:
             block = []
             if g in pull:
@@ -404,7 +404,7 @@ class _Generator:
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)
             if len(block) > at:
-                if len(pushes) >= _SKIP_MIN and g in skippable:
+                if len(pushes) >= _SKIP_MIN and g in gates:
                     block[at:] = [f"if {gate}:  # {self.note(k)}", *_indent(block[at:], 4)]
                 else:
                     block[at] += f"  # {self.note(k)}"
