@@ -175,7 +175,12 @@ class _Generator:
         self.blocks: list[tuple[str, list[tuple[str, str]], int]] = []  # (g of node, [(target, term)], node)
         self.skippable: set[str] = set()
         self.templates = _Templates()
-        self.computed: dict[str, str] = {}  # risky partials' text -> the name holding it
+        self.computed: dict[str, str | tuple[int, int]] = {}  # risky partials' text -> its name, or its edge
+        self.lines_of: list[list[str]] = []  # each node's forward statements
+        # A large graph writes a risky partial used once into its backward term (a line and a
+        # name fewer; the engine does not check partials either) unless a zero gradient may skip it.
+        self.inline_risky = len(nodes) >= PULL_NODES
+        self.gated = self._gated()
         self.notes: dict[str, str] = {}  # rule name -> as a comment
         self._sentinels: list[str] | None = None
         self.maths: dict[int, str] = {}  # rule -> its derivatives as a comment
@@ -212,13 +217,15 @@ class _Generator:
             if line not in seen:
                 seen.add(line)
                 placed.setdefault(at, []).append(line)
+        node, lines_of = self._node, self.lines_of
+        for k in range(len(self.nodes)):
+            lines_of.append(node(k))
         body = self.body
         body += placed.get(-1, ())
         starts = self.starts
-        node = self._node
-        for k in range(len(self.nodes)):
+        for k, lines in enumerate(lines_of):
             starts.append(len(body))
-            body += node(k)
+            body += lines
             if k in placed:
                 body += placed[k]
         if starts:
@@ -270,8 +277,19 @@ class _Generator:
                         partial_text[k, i] = f"({text})"
                     continue
                 same = computed.get(text)  # the same text on the same (assigned once) names
-                if same is not None:  # softmax's 1.0 / s, once for its K divisions
-                    partial_text[k, i] = same
+                if same.__class__ is str:  # softmax's 1.0 / s, once for its K divisions
+                    partial_text[k, i] = same  # type: ignore[assignment]
+                    continue
+                if same is not None:  # written into one backward term so far: now a name, at its first node
+                    k1, i1 = same  # type: ignore[misc]
+                    d = self.namer.fresh(f"d_{self.nnames[k1]}_{i1}")
+                    self.lines_of[k1].append(f"{d} = {text}  # d {self.nnames[k1]} / d input {i1}")
+                    self.checked.append(d)
+                    partial_text[k1, i1] = partial_text[k, i] = computed[text] = d
+                    continue
+                if self.inline_risky and not expr.undefined and k not in self.gated and self.wants(node.inputs[i]):
+                    partial_text[k, i] = f"({text})"  # computed in the backward pass, before any .grad is written
+                    computed[text] = (k, i)
                     continue
                 d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
                 lines.append(f"{d} = {text}  # d {out} / d input {i}")
@@ -319,25 +337,21 @@ class _Generator:
             if pushes:
                 blocks.append((g, pushes, k))
                 block_nodes.append(k)
-        # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
-        # that pushes to many parents skips its block when its gradient is 0: every value was
-        # checked finite, so the skipped terms were all +-0.
+        self.skippable = {gnames[("n", k)] for k in self.gated if ("n", k) in gnames}
+
+    def _gated(self) -> set[int]:
+        """Nodes whose gradient only comes through relu-like partials (exactly 0 when off): with
+        :data:`_SKIP_MIN` parents or more, their block is skipped when their gradient is 0 (every
+        partial they push with was checked finite, so the skipped terms were all +-0)."""
+        nodes = self.nodes
         if not any(nodes[c].rule.zero_region for c in self.backward_nodes):
-            return
+            return set()
         feeds: dict[int, list[int]] = {}
         for c in self.backward_nodes:
             for r in nodes[c].inputs:
                 if r[0] == "n":
                     feeds.setdefault(r[1], []).append(c)
-
-        def gated(c: int) -> bool:
-            return nodes[c].rule.zero_region
-
-        self.skippable = {
-            self.gnames[("n", k)]
-            for k in self.backward_nodes
-            if k in feeds and all(gated(c) for c in feeds[k]) and ("n", k) in self.gnames
-        }
+        return {k for k in self.backward_nodes if k in feeds and all(nodes[c].rule.zero_region for c in feeds[k])}
 
     def note(self, k: int) -> str:
         """The comment of node ``k``'s backward block: its rule's derivatives."""
