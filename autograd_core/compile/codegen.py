@@ -277,11 +277,11 @@ class _Generator:
                         partial_text[k, i] = f"({text})"
                     continue
                 same = computed.get(text)  # the same text on the same (assigned once) names
-                if same.__class__ is str:  # softmax's 1.0 / s, once for its K divisions
-                    partial_text[k, i] = same  # type: ignore[assignment]
+                if isinstance(same, str):  # softmax's 1.0 / s, once for its K divisions
+                    partial_text[k, i] = same
                     continue
                 if same is not None:  # written into one backward term so far: now a name, at its first node
-                    k1, i1 = same  # type: ignore[misc]
+                    k1, i1 = same
                     d = self.namer.fresh(f"d_{self.nnames[k1]}_{i1}")
                     self.lines_of[k1].append(f"{d} = {text}  # d {self.nnames[k1]} / d input {i1}")
                     self.checked.append(d)
