@@ -124,6 +124,11 @@ def _indent(lines: list[str], n: int) -> list[str]:
     return [" " * n + line for line in lines]
 
 
+def _indented(lines: list[str]) -> list[str]:
+    """``lines`` indented by 4, as one string (a long function body is joined once)."""
+    return ["    " + "\n    ".join(lines)] if lines else []
+
+
 class _Generator:
     """The statements of one trace: names, forward part (with guards), backward blocks."""
 
@@ -549,10 +554,10 @@ class _Generator:
                 "    # parameters (read on every call) and arguments",
                 *_indent(reads + unpack, 4),
                 "    # forward: one line per node",
-                *_indent(self.body, 4),
+                *_indented(self.body),
                 "    " + note,
                 *_indent(_check(self.sentinels()), 4),
-                *_indent(backward, 4),
+                *_indented(backward),
                 *_indent(after, 4),
             ]
         return Program("\n".join(call) + "\n", self.namespace, name, parts, loops)
@@ -767,7 +772,7 @@ def _lecture_names(trace: Trace) -> list[str]:
     items: list[tuple[str, str, list[int]]] = [(label, "", []) for label in trace.param_labels]
     items += [("", "", []) for _ in trace.arg_labels]
     for node in trace.nodes:
-        parents = [offset[r[0]] + int(r[1]) for r in node.inputs if r[0] != "c"]
+        parents = [offset[kind] + x for kind, x in node.inputs if kind != "c"]
         items.append((node.label, node.rule.name, parents))
     root = offset[trace.root[0]] + int(trace.root[1]) if trace.root[0] != "c" else -1
     return lecture_names(items, root)
