@@ -164,6 +164,8 @@ class _Generator:
                 self.deltas.add(k)
             self.nnames.append(namer.fresh(name or (identifier(node.label, default) if node.label else default)))
         self.rule_names: dict[int, str] = {}
+        self.names = {"n": self.nnames, "p": self.pnames, "a": self.anames}  # a Ref's kind -> its names
+        self.ancestors = trace.ancestors
         # Nodes that need a gradient: they depend on a parameter and the root depends on them.
         self.depends = depends = [False] * len(nodes)
         for k, node in enumerate(nodes):
@@ -239,18 +241,9 @@ class _Generator:
     def _node(self, k: int) -> list[str]:
         node, out = self.nodes[k], self.nnames[k]
         rule = node.rule
-        nnames, pnames, anames = self.nnames, self.pnames, self.anames
-        operands = []
-        names_or_constants: list[Any] = []
-        for kind, x in node.inputs:
-            if kind == "c":
-                operands.append(literal(x))
-                names_or_constants.append(x)
-            else:
-                name = nnames[x] if kind == "n" else pnames[x] if kind == "p" else anames[x]
-                operands.append(name)
-                names_or_constants.append(name)
-        value, partials, atoms, fill, spreads = self.templates.sources(rule, names_or_constants, out, self.namer)
+        names = self.names
+        operands: list[Any] = [x if kind == "c" else names[kind][x] for kind, x in node.inputs]  # names, constants
+        value, partials, atoms, fill, spreads = self.templates.sources(rule, operands, out, self.namer)
         if spreads:
             self.spreads[out] = [fill[i] for i in spreads]  # type: ignore[index]
         note = self.notes.get(rule.name)
@@ -261,26 +254,27 @@ class _Generator:
             lines = [*value.before, f"{out} = {text}  # {note}"] if value.before else [f"{out} = {text}  # {note}"]
         else:
             lines = [
-                f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {note}",
+                f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, node.inputs))})  # {note}",
                 f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
             ]
         if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
             self.checked.append(out)
-        if k not in self.trace.ancestors:
+        if k not in self.ancestors:
             return lines
         value_parents = node.value_parents
-        edges = [i for i in range(len(value_parents)) if value_parents[i]]
-        if partials is not None and edges:
+        if partials is not None:
             partial_text, computed = self.partial_text, self.computed
-            for i in edges:
+            for i, is_value in enumerate(value_parents):
+                if not is_value:
+                    continue
                 expr = partials[i]
-                text = expr.text if fill is None else expr.text.format(*fill)
                 if not expr.risky:  # written into the backward statement
                     if atoms[i]:
-                        partial_text[k, i] = text
+                        partial_text[k, i] = expr.text if fill is None else expr.text.format(*fill)
                     elif self.wants(node.inputs[i]):
-                        partial_text[k, i] = f"({text})"
+                        partial_text[k, i] = f"({expr.text if fill is None else expr.text.format(*fill)})"
                     continue
+                text = expr.text if fill is None else expr.text.format(*fill)
                 same = computed.get(text)  # the same text on the same (assigned once) names
                 if isinstance(same, str):  # softmax's 1.0 / s, once for its K divisions
                     partial_text[k, i] = same
@@ -302,9 +296,10 @@ class _Generator:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
                 partial_text[k, i] = computed[text] = d
-        elif edges:
+        elif edges := [i for i, is_value in enumerate(value_parents) if is_value]:
             d = self.namer.fresh(f"d_{out}")
-            lines.append(f"{d} = {self.rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
+            shown = ", ".join([*map(self.text, node.inputs), out])
+            lines.append(f"{d} = {self.rule_ref(rule)}.partials({shown})  # d {out} / d inputs")
             for i in edges:
                 lines.append(
                     f"if {d}[{i}].__class__ is not float: raise UseEngine  # undefined, or to convert or refuse"
