@@ -8,18 +8,25 @@ MLP, and the reloaded model must give the same test accuracy.
 
 from __future__ import annotations
 
-import math
-import random
-import time
-from collections.abc import Sequence
-from typing import Any
+import os
 
-import autograd_core as ac
-import nn
-from autograd_core import no_grad
-from autograd_core.compile import compile_forward
+# The replays multiply small matrices (32 to 4,500 rows): BLAS threads only wait on each other
+# (on a busy 2-core machine a 450-row replay took 30 ms with them, 1.2 ms without). Set before
+# numpy loads; an OPENBLAS_NUM_THREADS set by the user wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from ._common import counter, finish, plt, save_png, start
+import math  # noqa: E402
+import random  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from typing import Any  # noqa: E402
+
+import autograd_core as ac  # noqa: E402
+import nn  # noqa: E402
+from autograd_core import no_grad  # noqa: E402
+from autograd_core.compile import compile_forward  # noqa: E402
+
+from ._common import counter, finish, plt, save_png, start  # noqa: E402
 
 __all__ = ["main", "make_model", "evaluate", "compiled_batch_loss"]
 
@@ -74,13 +81,64 @@ def compiled_batch_loss(model: nn.MLP, backend: str = "python") -> tuple[Any, An
     return (lambda xb, yb: c.over(xb, [one_hot[t] for t in yb], reduce="mean")), c
 
 
-def _correct(losses: list[float], scorer: Any, xb: list[list[float]], yb: list[int]) -> int:
-    """How many of the minibatch are classified right, from the replay's losses L_i = -log p_t:
-    L_i < log 2 means p_t > 1/2, so t is the argmax; only the other examples need their scores."""
-    sure = [loss < math.log(2.0) - 1e-9 for loss in losses]
-    unsure = [i for i, ok in enumerate(sure) if not ok]
-    scores = scorer.over([xb[i] for i in unsure]) if unsure else []
-    return sum(sure) + sum(s.index(max(s)) == yb[i] for i, s in zip(unsure, scores))
+def _predictions(losses: list[float], scorer: Any, xb: Sequence[Any], yb: list[int], compiled: Any = None) -> list[int]:
+    """The predicted classes of a minibatch from the replay's losses L_i = -log p_t: L_i < log 2
+    means p_t > 1/2, so t is the argmax; only the other examples need their scores. With the
+    numpy replay ``compiled`` and array rows, those examples are replayed once per class k
+    (forward only): L_k = log Σ_j e^{f_j} - f_k is smallest for the largest f_k, and where the
+    two smallest L_k are clearly apart (1e-9) that is the prediction; the rest (near ties)
+    take their scores from ``scorer``, as the reloaded model's check does."""
+    preds = list(yb)
+    unsure = [i for i, loss in enumerate(losses) if not loss < math.log(2.0) - 1e-9]
+    if unsure and compiled is not None and hasattr(xb, "shape"):
+        import numpy as np
+
+        with no_grad():
+            compiled.over(np.repeat(xb[unsure], 10, axis=0), np.tile(np.eye(10), (len(unsure), 1)))
+        per_class = np.array(compiled.last_values).reshape(len(unsure), 10)
+        two = np.sort(per_class, axis=1)[:, :2]
+        clear = two[:, 1] - two[:, 0] > 1e-9 * (1.0 + np.abs(two[:, 0]))
+        for i, row in zip(np.array(unsure)[clear].tolist(), per_class[clear]):
+            preds[i] = int(row.argmin())
+        unsure = np.array(unsure)[~clear].tolist()
+    if unsure:
+        rows = [xb[i].tolist() if hasattr(xb[i], "tolist") else xb[i] for i in unsure]  # array rows as lists
+        for i, s in zip(unsure, scorer.over(rows)):
+            preds[i] = s.index(max(s))  # the first index on ties, as nn.predict_class
+    return preds
+
+
+def _evaluate_replayed(
+    compiled: Any, scorer: Any, data: tuple[Any, Any], y: list[int]
+) -> tuple[float, float, list[int]]:
+    """:func:`evaluate` by the training replay itself, forward only (``no_grad``): the mean of
+    the examples' losses, and the predictions from them (:func:`_predictions`)."""
+    X, T = data
+    with no_grad():
+        loss = compiled.over(X, T, reduce="mean")
+    preds = _predictions(compiled.last_values, scorer, X, y, compiled)
+    return loss, nn.accuracy(preds, y), preds
+
+
+class _LazyScorer:
+    """``compile_forward(model, x0)``, compiled on first use: with the numpy replays only near
+    ties need the scores, and most runs have none."""
+
+    def __init__(self, model: nn.MLP, x0: list[float]) -> None:
+        self.model, self.x0 = model, x0
+        self.compiled: Any = None
+
+    def over(self, rows: list[list[float]]) -> list[list[float]]:
+        if self.compiled is None:
+            self.compiled = compile_forward(self.model, self.x0)
+        return self.compiled.over(rows)  # type: ignore[no-any-return]
+
+
+def _as_arrays(X: list[list[float]], y: list[int]) -> tuple[Any, Any]:
+    """The images and one-hot labels as numpy arrays, converted once for the numpy replays."""
+    import numpy as np
+
+    return np.array(X, dtype=float), np.eye(10)[y]
 
 
 def _confusion(y: list[int], preds: list[int], k: int = 10) -> list[list[int]]:
@@ -137,19 +195,23 @@ def _plots(
     right.legend(loc="lower right")
     save_png(fig, out / "digits_curves.png")
 
-    fig, axes = plt.subplots(3, 8, figsize=(9, 3.9))
+    # One image of 3 x 8 tiles (8 x 8 pixels, 2 blank between) in one axes: a plot with 24 axes
+    # takes longer to draw than the numpy backend takes to train.
+    rows, cols, cell = 3, 8, 10
     wrong = [i for i, (t, p) in enumerate(zip(y_test, preds)) if t != p]
-    shown = (wrong[:8] + [i for i in range(len(y_test)) if i not in wrong])[: len(axes.flat)]
-    for ax, i in zip(axes.flat, shown):
-        ax.imshow([X_test[i][r * 8 : (r + 1) * 8] for r in range(8)], cmap="gray_r", vmin=0, vmax=1)
+    shown = (wrong[:cols] + [i for i in range(len(y_test)) if i not in wrong])[: rows * cols]
+    mosaic = [[0.0] * (cols * cell) for _ in range(rows * cell)]
+    fig, ax = plt.subplots(figsize=(9, 3.9))
+    for k, i in enumerate(shown):
+        top, left = (k // cols) * cell + 2, (k % cols) * cell + 1
+        for r in range(8):
+            mosaic[top + r][left : left + 8] = X_test[i][r * 8 : (r + 1) * 8]
         ok = y_test[i] == preds[i]
-        ax.set_title(
-            f"{preds[i]}" + ("" if ok else f" (true {y_test[i]})"), fontsize=9, color="black" if ok else "tab:red"
-        )
-        ax.axis("off")
-    for ax in list(axes.flat)[len(shown) :]:
-        ax.axis("off")
-    fig.suptitle("test images and predictions (mistakes in red, first)")
+        label = f"{preds[i]}" + ("" if ok else f" (true {y_test[i]})")
+        ax.text(left + 3.5, top - 0.8, label, ha="center", fontsize=9, color="black" if ok else "tab:red")
+    ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.axis("off")
+    ax.set_title("test images and predictions (mistakes in red, first)")
     save_png(fig, out / "digits_samples.png")
 
 
@@ -169,10 +231,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     )
 
     model = make_model(hidden)
-    compiled = scorer = None
+    compiled = scorer = arrays = test_arrays = None
     if args.compile:
         batch_loss, compiled = compiled_batch_loss(model, args.backend)
-        scorer = compile_forward(model, X_train[0])  # the 10 scores, forward only
+        if args.backend == "numpy":  # the data as arrays once; minibatches by row indices
+            arrays, test_arrays = _as_arrays(X_train, y_train), _as_arrays(X_test, y_test)
+            scorer = _LazyScorer(model, X_train[0])
+        else:
+            scorer = compile_forward(model, X_train[0])  # the 10 scores, forward only
     opt = nn.Adam(model.parameters(), lr=LR)
     steps_per_epoch = -(-len(X_train) // BATCH)
     decay = nn.LinearDecay(opt, LR, 0.0, epochs * steps_per_epoch)
@@ -182,12 +248,20 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     bar = counter(epochs * steps_per_epoch, desc="training")
     for epoch in range(epochs):
         total, correct = 0.0, 0
-        for xb, yb in nn.batches(X_train, y_train, BATCH, seed=rng):
-            if compiled is not None:
+        for rows, yb in nn.batches(range(len(X_train)), y_train, BATCH, seed=rng):
+            if arrays is not None:  # the minibatch as arrays: forward and backward at once
+                opt.zero_grad()
+                xb = arrays[0][rows]
+                value = compiled.over(xb, arrays[1][rows], reduce="mean")
+                preds = _predictions(compiled.last_values, scorer, xb, yb, compiled)
+                correct += sum(p == t for p, t in zip(preds, yb))
+            elif compiled is not None:
+                xb = [X_train[i] for i in rows]
                 opt.zero_grad()
                 value = batch_loss(xb, yb)  # forward and backward of the whole minibatch
-                correct += _correct(compiled.last_values, scorer, xb, yb)
+                correct += sum(p == t for p, t in zip(_predictions(compiled.last_values, scorer, xb, yb), yb))
             else:
+                xb = [X_train[i] for i in rows]
                 scores = [model(x) for x in xb]
                 loss = nn.mean([nn.cross_entropy(s, t) for s, t in zip(scores, yb)])
                 opt.zero_grad()
@@ -199,7 +273,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             total += value * len(yb)
             bar.update()
             bar.set_postfix(epoch=epoch + 1, loss=f"{value:.3f}")
-        test_loss, test_acc, _ = evaluate(model, X_test, y_test, scorer)
+        if test_arrays is not None:
+            test_loss, test_acc, _ = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
+        else:
+            test_loss, test_acc, _ = evaluate(model, X_test, y_test, scorer)
         history["train_loss"].append(total / len(y_train))
         history["train_accuracy"].append(correct / len(y_train))
         history["test_loss"].append(test_loss)
@@ -211,7 +288,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     bar.close()
     train_seconds, train_cpu = time.perf_counter() - t0, time.process_time() - c0
 
-    test_loss, test_acc, preds = evaluate(model, X_test, y_test, scorer)
+    if test_arrays is not None:
+        test_loss, test_acc, preds = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
+    else:
+        test_loss, test_acc, preds = evaluate(model, X_test, y_test, scorer)
     path = out / "digits_mlp.json"
     model.save(path)
     reloaded = make_model(hidden, seed=SEED + 1)  # different random weights until load()

@@ -17,6 +17,19 @@ from autograd_core._checks import real
 
 __all__ = ["Optimizer", "SGD", "Adam", "LinearDecay"]
 
+ARRAY_MIN = 64
+"""From this many parameters, Adam updates its moments on numpy arrays when numpy is installed:
+the same operations in the same order on each element, so the same floats as the loop."""
+
+
+def _numpy() -> Any:
+    """numpy, or None when it is not installed (the loops then do everything)."""
+    try:
+        import numpy
+    except ImportError:
+        return None
+    return numpy
+
 
 class _Rate:
     """A hyperparameter attribute checked by :func:`autograd_core._checks.real` at construction and at every
@@ -158,8 +171,8 @@ class Adam(Optimizer):
         self.weight_decay = weight_decay
         self.t = 0
         n = len(self.params)
-        self._m = [0.0] * n
-        self._v = [0.0] * n
+        self._m: Any = [0.0] * n  # the moments: lists, or numpy arrays once steps run on arrays
+        self._v: Any = [0.0] * n
 
     @property
     def betas(self) -> tuple[float, float]:
@@ -182,11 +195,35 @@ class Adam(Optimizer):
         step_size = self.lr / (1.0 - b1**self.t)
         root_c2 = math.sqrt(1.0 - b2**self.t)
         m, v = self._m, self._v
+        np = _numpy() if len(self.params) >= ARRAY_MIN and eps > 0.0 else None  # eps > 0: no division by 0
+        if np is not None:
+            self._step_arrays(np, step_size, root_c2)
+            return
+        if not isinstance(m, list):  # moments kept as arrays by an earlier step
+            m, v = self._m, self._v = m.tolist(), v.tolist()
         for k, p in enumerate(self.params):
             g = p.grad + wd * p.data if wd else p.grad
             m[k] += (g - m[k]) * (1.0 - b1)
             v[k] = v[k] * b2 + (1.0 - b2) * g * g
             p.data -= step_size * (m[k] / (math.sqrt(v[k]) / root_c2 + eps))
+
+    def _step_arrays(self, np: Any, step_size: float, root_c2: float) -> None:
+        """The loop of :meth:`step` on arrays: element k sees the loop's operations in its order
+        (IEEE arithmetic and sqrt are correctly rounded in both), so the floats are the same."""
+        b1, b2 = self.betas
+        wd, eps, params = self.weight_decay, self.eps, self.params
+        n = len(params)
+        m, v = np.asarray(self._m, dtype=float), np.asarray(self._v, dtype=float)
+        g = np.fromiter([p.grad for p in params], float, n)
+        if wd:
+            g = g + wd * np.fromiter([p.data for p in params], float, n)
+        with np.errstate(all="ignore"):  # inf and nan propagate as in the loop, without warnings
+            m += (g - m) * (1.0 - b1)
+            v = v * b2 + (1.0 - b2) * g * g
+            delta = step_size * (m / (np.sqrt(v) / root_c2 + eps))
+        self._m, self._v = m, v
+        for p, d in zip(params, delta.tolist()):
+            p.data -= d
 
 
 class LinearDecay:

@@ -287,6 +287,10 @@ class Compiled:
 
     def __call__(self, *args: Any) -> float:
         """``f(*args)`` as a float; d f / d leaf accumulated into ``.grad`` of its leaves."""
+        if self.backend == "numpy" and not args and not self._specs:  # f of the parameters alone
+            from .numpy_backend import run_call_numpy
+
+            return run_call_numpy(self)
         return self._run(self.flat_arguments(args), 1.0)
 
     def _run(self, flat: list[float], seed: float) -> float:

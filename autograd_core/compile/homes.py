@@ -31,12 +31,13 @@ _OPAQUE = (ModuleType, type, BuiltinFunctionType, str, bytes, float, int, bool, 
 class Homes:
     """The places holding a compiled function's parameters; :meth:`moved` names one that changed."""
 
-    __slots__ = ("lists", "slots", "cells")
+    __slots__ = ("lists", "slots", "cells", "_fast")
 
     def __init__(self) -> None:
         self.lists: list[tuple[list[Any], int, list[int], tuple[Value, ...]]] = []  # (list, last index, indices, items)
         self.slots: list[tuple[dict[Any, Any], Any, Any]] = []  # (dict, key, parameter)
         self.cells: list[tuple[CellType, Any]] = []
+        self._fast: tuple[list[Any], ...] = ([], [], [], [], [])
 
     def find(self, f: Callable[..., Any], params: Sequence[Value]) -> None:
         """Note every list item, dict value, attribute and closure cell that holds one of
@@ -63,9 +64,26 @@ class Homes:
             elif kind is FunctionType:
                 names = _global_names(x)
                 self.slots += [(x.__globals__, n, v) for n, v in names.items() if mine.get(id(v)) is v]
+        holders = [h for h, _, _, _ in self.lists]
+        self._fast = (
+            holders,
+            [list(h) for h in holders],  # every item of those lists, as they are now
+            [d for d, _, _ in self.slots],
+            [k for _, k, _ in self.slots],
+            [v for _, _, v in self.slots],
+        )
 
     def moved(self) -> Value | None:
         """A parameter whose place (list item, attribute, global, closure cell) now holds something else."""
+        holders, copies, dicts, keys, values = self._fast
+        # Before every replay: when nothing changed (the usual case) one comparison at C speed of
+        # the lists and attributes with copies made at the trace (items compare by identity
+        # first, and Values only by identity), else a close look at the parameters' places.
+        try:
+            if holders == copies and list(map(dict.get, dicts, keys)) == values and not self.cells:
+                return None
+        except Exception:  # noqa: BLE001, S110 - an item's == raised (an array): look closely
+            pass
         for holder, last, at, items in self.lists:
             if len(holder) <= last or not all(map(is_, map(holder.__getitem__, at), items)):
                 return next((v for i, v in zip(at, items) if i >= len(holder) or holder[i] is not v), items[0])

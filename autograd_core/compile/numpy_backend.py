@@ -15,22 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .._extras import require
-from .numpy_codegen import NumpyProgram, generate_numpy
+from ..value import is_grad_enabled
+from .numpy_codegen import NumpyProgram, accumulator, generate_numpy
 from .numpy_rules import Unsupported
 
 if TYPE_CHECKING:
     from .compiled import Compiled, _Variant
 
-__all__ = ["BACKENDS", "numpy_module", "program_of", "run_over_numpy"]
+__all__ = ["BACKENDS", "numpy_module", "program_of", "run_call_numpy", "run_over_numpy"]
 
 BACKENDS = ("python", "numpy")
 _NUMBERS = {float, int}
 _ROWS = {list, tuple}
-_data = attrgetter("data")
 
 
 def numpy_module() -> Any:
@@ -53,8 +52,11 @@ def program_of(c: Compiled, variant: _Variant) -> NumpyProgram | None:
 
 def _batch(c: Compiled, datasets: Sequence[Sequence[Any]], n: int) -> Any:
     """The examples as one (n, flat arguments) float array; bad input is reported by the
-    per-example check of :func:`.over._rows`."""
-    np = numpy_module()
+    per-example check of :func:`.over._rows`. Float arrays of the right shapes are used as they
+    are (the program only reads them): nothing is copied, so a change the user makes in place
+    is seen by the next call."""
+    import numpy as np  # present: compile(..., backend="numpy") checked
+
     columns = []
     for data, spec in zip(datasets, c._specs):
         if not isinstance(data, np.ndarray) and not _plain(data, spec):
@@ -74,7 +76,8 @@ def _batch(c: Compiled, datasets: Sequence[Sequence[Any]], n: int) -> Any:
     else:
         if not columns:
             return np.zeros((n, 0))
-        return np.hstack(columns).astype(float, copy=False)
+        whole = columns[0] if len(columns) == 1 else np.concatenate(columns, axis=1)
+        return whole.astype(float, copy=False)
     from .over import _rows
 
     return np.array(_rows(c, datasets), dtype=float).reshape(n, -1)
@@ -89,15 +92,75 @@ def _plain(data: Any, spec: Any) -> bool:
 
 
 def run_over_numpy(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> float:
-    """``reduce_i f(*example_i)`` over the examples as arrays; gradients into ``.grad``."""
+    """``reduce_i f(*example_i)`` over the examples as arrays; gradients into ``.grad`` (values
+    only inside ``no_grad()``, as the engine)."""
     from .over import REDUCTIONS, _count
 
     if reduce not in REDUCTIONS:
         raise ValueError(f"compile over: reduce must be one of {', '.join(map(repr, REDUCTIONS))}, got {reduce!r}")
-    np = numpy_module()
     n = _count(c, datasets)
-    A = _batch(c, datasets, n)
-    seed = 1.0 / n if reduce == "mean" else 1.0
+    c._check_parameters()  # a parameter replaced where it lives: trace again first
+    total = _run_all(c, _batch(c, datasets, n), 1.0 / n if reduce == "mean" else 1.0)
+    return total * (1.0 / n) if reduce == "mean" else total
+
+
+def run_call_numpy(c: Compiled) -> float:
+    """``c()`` of a function of the parameters alone (a penalty): its batch program on one empty
+    row, ``.grad`` of the parameters accumulated as ``c.over`` does."""
+    import numpy as np
+
+    c._check_parameters()
+    kept = c.last_values  # the last over()'s values stay
+    total = _run_all(c, np.zeros((1, 0)), 1.0)
+    c.last_values = kept
+    return total
+
+
+def _run_all(c: Compiled, A: Any, seed: float) -> float:
+    """Σ_i f(row i of A), each row's gradient weighted by ``seed``, into ``.grad`` (values only
+    inside ``no_grad()``); ``c.last_values`` the rows' values."""
+    import numpy as np  # present: compile(..., backend="numpy") checked
+
+    n = len(A)
+    grad = is_grad_enabled()
+    variant = c._current
+    first = _replay_rows(c, variant, A, np.full(n, seed))
+    if first.__class__ is not tuple:
+        return _split(c, A, seed, grad, first)
+    # the usual case: every row in one batch of the current variant
+    values, gtheta = first
+    if grad:
+        accumulator(len(variant.params))(variant.params, gtheta)
+    stats = c.stats
+    stats.calls += n
+    stats.replays += n
+    c.last_values = values.tolist()
+    return float(values.sum())
+
+
+def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any) -> Any:
+    """``(values, d sum_i w_i f_i / d theta)`` of ``rows`` by the variant's batch program, the mask
+    of the rows it cannot replay, or None (no program, or it raised: those rows go elsewhere)."""
+    import numpy as np
+
+    program = program_of(c, variant)
+    if program is None:
+        return None
+    params = variant.params
+    theta = np.fromiter([p.data for p in params], float, len(params))
+    with np.errstate(all="ignore"):
+        try:
+            return program.function()(theta, rows, w)
+        except Exception:  # anything unexpected: these rows go one by one (the python backend is exact)
+            return None
+
+
+def _split(c: Compiled, A: Any, seed: float, grad: bool, first: Any) -> float:
+    """The rows of ``A`` through every variant in turn, the current one first (its result
+    ``first`` is a mask or None), the rest one by one through ``c._run``; returns the sum."""
+    import numpy as np
+
+    n = len(A)
     stats = c.stats
     outs = np.zeros(n)
     pending = np.arange(n)
@@ -110,7 +173,8 @@ def run_over_numpy(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) 
                 if id(variant) in tried or not pending.size:
                     continue
                 tried.add(id(variant))
-                pending = _run_variant(c, variant, A, pending, seed, outs, grads)
+                pending = _run_variant(c, variant, A, pending, seed, outs, grads, first)
+                first = False
             if not pending.size:
                 break
             i = int(pending[-1])  # one by one, last first (the order of the engine's backward)
@@ -125,45 +189,47 @@ def run_over_numpy(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) 
         for p, g in saved:
             p.grad = g
         raise
-    for variant_params, gtheta in grads.values():
-        for p, g in zip(variant_params, gtheta.tolist()):
-            p.grad += g
+    if grad:
+        for variant_params, gtheta in grads.values():
+            accumulator(len(variant_params))(variant_params, gtheta)
     stats.calls += n
-    values = outs.tolist()
-    c.last_values = values
-    total = float(outs.sum())
-    return total * (1.0 / n) if reduce == "mean" else total
+    c.last_values = outs.tolist()
+    return float(outs.sum())
 
 
 def _run_variant(
-    c: Compiled, variant: _Variant, A: Any, pending: Any, seed: float, outs: Any, grads: dict[int, Any]
+    c: Compiled,
+    variant: _Variant,
+    A: Any,
+    pending: Any,
+    seed: float,
+    outs: Any,
+    grads: dict[int, Any],
+    first: Any = False,
 ) -> Any:
-    """Replay ``pending`` rows through one variant's batch program; return the rows left."""
-    np = numpy_module()
-    program = program_of(c, variant)
-    if program is None:
-        return pending
-    fn = program.function()
-    theta = np.fromiter(map(_data, variant.params), float, len(variant.params))
+    """Replay ``pending`` rows through one variant's batch program; return the rows left.
+    ``first``: the program's result on every row, if already known (else False)."""
+    import numpy as np
+
     rows = A if len(pending) == len(A) else A[pending]
     w = np.full(len(pending), seed)
-    with np.errstate(all="ignore"):
-        try:
-            result = fn(theta, rows, w)
-            if result.__class__ is not tuple:  # a mask: some rows cannot be replayed by this variant
-                c.stats.split_batches += 1
-                good = ~result
-                if not good.any():
-                    return pending
-                left = pending[result]
-                pending = pending[good]
-                result = fn(theta, rows[good], w[good])
-                if result.__class__ is not tuple:
-                    return np.concatenate([pending, left])
-            else:
-                left = pending[:0]
-        except Exception:  # anything unexpected: these rows go one by one (the python backend is exact)
+    result = _replay_rows(c, variant, rows, w) if first is False else first
+    if result is None:
+        return pending
+    if result.__class__ is not tuple:  # a mask: some rows cannot be replayed by this variant
+        c.stats.split_batches += 1
+        good = ~result
+        if not good.any():
             return pending
+        left = pending[result]
+        pending = pending[good]
+        result = _replay_rows(c, variant, rows[good], w[good])
+        if result is None:
+            return np.concatenate([pending, left])
+        if result.__class__ is not tuple:
+            return np.concatenate([pending, left])
+    else:
+        left = pending[:0]
     values, gtheta = result
     outs[pending] = values
     c.stats.replays += len(pending)

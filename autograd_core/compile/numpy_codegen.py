@@ -25,16 +25,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..rules import RULES, Rule
+from ..rules import RULES, VARIADIC, Rule
 from .codegen import _OPS
-from .numpy_rules import rule_text, to_numpy
+from .numpy_rules import rule_text, sum_of_terms, to_numpy
 from .source import Namer, identifier, literal
 from .trace import Ref, Trace
 
-__all__ = ["NumpyProgram", "generate_numpy"]
+__all__ = ["NumpyProgram", "accumulator", "generate_numpy"]
+
+UNROLL = 1024
+"""Parameter counts up to this get a straight-line :func:`accumulator` (beyond it, a loop)."""
 
 _AFFINE = RULES["affine"]
+REDUCE_MIN = 6
+"""A ``sum``/``dot`` node of at least this many inputs is one reduction over its gathered inputs."""
 _ACTIVATIONS = ("tanh", "sigmoid", "relu")
+_CLIP = re.compile(r"np\.where\((\w+) > 0\.0, \1, 0\.0\)")
 _NUMBER = re.compile(r"\(?-?[0-9.e+\-]+\)?")
 _LAYER = re.compile(r"^layers\.(\d+)\.neurons\.\d+\.(?:w\.\d+|b)$")
 
@@ -57,6 +63,7 @@ class _Block:
     grad: bool = False
     partials: dict[int, str] = field(default_factory=dict)
     matrix_names: tuple[str, str, str, str, str] = ("", "", "", "", "")  # W, b, x, where W and b are in theta
+    groups: list[tuple[list[Ref], str]] = field(default_factory=list)  # a reduction: (inputs, d out / d input)
 
 
 @dataclass
@@ -310,6 +317,10 @@ class _Numpy:
                 self.lines.append(f"{name} = {x} @ {W}.T + {bias}  # affine: s = W x + b, {m} neuron(s)")
                 checks.append((name, block.batched))
                 continue
+            if self.reduction(block):
+                if not block.rule.bounded:
+                    checks.append((name, block.batched))
+                continue
             operands: list[Any] = []
             for refs in block.positions:
                 text = self.gather(refs)
@@ -325,6 +336,9 @@ class _Numpy:
                     operands.append(op)
             value, partials = rule_text(block.rule, operands, name)
             expr = to_numpy(value.text)
+            clip = _CLIP.fullmatch(expr)  # x if x > 0 else 0: one call where x's nan rows go elsewhere
+            if clip is not None and clip.group(1) in {n for n, _ in checks}:
+                expr = f"np.maximum({clip.group(1)}, 0.0)"
             if not block.batched:  # parameters and constants only: one row
                 expr = f"np.reshape({expr}, (1, {len(block.members)}))"
             self.lines.append(f"{name} = {expr}  # {block.rule.name}, {len(block.members)} column(s)")
@@ -343,6 +357,38 @@ class _Numpy:
                     expr = d
                 block.partials[i] = expr
         self.checks = checks
+
+    def reduction(self, block: _Block) -> bool:
+        """A ``sum``/``dot`` node of many inputs as one reduction over its inputs gathered in g
+        arrays (:func:`sum_of_terms`): value = Σ_i term(a_i, b_i), d/da_i the rule's own partial
+        on the arrays. False (the node is written input by input) if that does not apply."""
+        rule, positions = block.rule, block.positions
+        if rule.arity != VARIADIC or len(block.members) != 1 or len(positions) < REDUCE_MIN:
+            return False
+        groups = sum_of_terms(rule, len(positions))
+        if groups is None:
+            return False
+        k = len(positions) // groups
+        refs = [[positions[g * k + i][0] for i in range(k)] for g in range(groups)]
+        if any(all(r[0] == "c" for r in group) for group in refs):
+            return False
+        texts = [self.gather(group) for group in refs]
+        names = [
+            text if text.isidentifier() else self.namer.fresh(f"{block.name}_{'xy'[g] if groups == 2 else 'x'}")
+            for g, text in enumerate(texts)
+        ]
+        try:
+            value, partials = rule_text(rule, names, block.name)
+        except Exception:  # noqa: BLE001 - not on symbols: written input by input
+            return False
+        if any(re.search(rf"\b{block.name}\b", p.text) for p in partials):  # uses the output: not per term
+            return False
+        self.lines += [f"{name} = {text}" for name, text in zip(names, texts) if name != text]
+        total = f"np.sum({to_numpy(value.text)}, axis=-1).reshape(-1, 1)"
+        self.lines.append(f"{block.name} = {total}  # {rule.name} of {len(positions)} inputs as one reduction")
+        if block.grad:
+            block.groups = [(group, to_numpy(partials[g].text)) for g, group in enumerate(refs)]
+        return True
 
     def guards(self) -> list[str]:
         lines = []
@@ -418,7 +464,13 @@ class _Numpy:
                     lines += self.scatter(xs, f"{g} @ {W}", block.batched)
                 continue
             lines.append(f"# {block.name} = {block.rule.name}(...): {block.rule.math.split(';', 1)[-1].strip()}")
-            for i, refs in enumerate(block.positions):
+            for refs, dg in block.groups:  # a reduction: the term's partial, one column per input
+                if _NUMBER.fullmatch(dg):  # the same for every input: one column repeated
+                    term = f"np.repeat({g if dg == '1.0' else f'{g} * {dg}'}, {len(refs)}, axis=1)"
+                else:
+                    term = f"{g} * {dg if dg.isidentifier() else f'({dg})'}"
+                lines += self.scatter(refs, term, block.batched)
+            for i, refs in enumerate(block.positions if not block.groups else []):
                 d = block.partials.get(i)
                 if d is None:
                     continue
@@ -436,7 +488,12 @@ class _Numpy:
         out = self.column(root)
         # A sum is inf or nan if any of its terms is (or, rarely, if it overflows: then those rows
         # go one by one): one scalar test, and only when it fails the rows are looked for.
-        totals = [f"{name}.sum()" for name, _ in self.checks]
+        batched = [name for name, b in self.checks if b]
+        totals = [f"{name}.sum()" for name, b in self.checks if not b]
+        if len(batched) > 1:  # one sum over the checked values side by side: fewer numpy calls
+            totals.insert(0, f"np.concatenate(({', '.join(batched)}), axis=1).sum()")
+        elif batched:
+            totals.insert(0, f"{batched[0]}.sum()")
         rowwise = [f"{name}.sum(1)" if batched else f"{name}.sum()" for name, batched in self.checks]
         guards = self.guards()
         checks = ["bad = np.zeros(rows, dtype=bool)", *guards] if guards else []
@@ -504,6 +561,36 @@ def _columns(rows: int, *pieces: Any) -> Any:
     import numpy as np
 
     return np.hstack([np.broadcast_to(np.reshape(p, (-1, 1)) if np.ndim(p) < 2 else p, (rows, 1)) for p in pieces])
+
+
+_ACCUMULATORS: dict[int, Any] = {}
+
+
+def accumulator(n: int) -> Any:
+    """``add(P, G)``: ``P[k].grad += G[k]`` for the n parameters and a float array G, written out
+    one line per parameter (``p0, p1, ... = P`` then ``p0.grad += g0``): about twice as fast as a
+    loop over ``zip``; made once per count, a loop beyond :data:`UNROLL` parameters."""
+    add = _ACCUMULATORS.get(n)
+    if add is not None:
+        return add
+    if n == 0 or n > UNROLL:
+
+        def add(P: Any, G: Any) -> None:
+            for p, g in zip(P, G.tolist()):
+                p.grad += g
+
+    else:
+        ps = ", ".join(f"p{k}" for k in range(n))
+        gs = ", ".join(f"g{k}" for k in range(n))
+        lines = [f"def add(P, G):\n    {ps}, = P\n    {gs}, = G.tolist()\n"]
+        lines += [f"    p{k}.grad += g{k}\n" for k in range(n)]
+        namespace: dict[str, Any] = {}
+        exec(compile("".join(lines), f"<autograd_core.compile accumulate {n}>", "exec"), namespace)  # noqa: S102
+        add = namespace["add"]
+    if len(_ACCUMULATORS) > 64:  # a few parameter counts per process: keep the cache small
+        _ACCUMULATORS.clear()
+    _ACCUMULATORS[n] = add
+    return add
 
 
 def generate_numpy(trace: Trace) -> NumpyProgram:

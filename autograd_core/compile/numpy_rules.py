@@ -7,12 +7,13 @@ rule's math; nothing here is written per rule.
 from __future__ import annotations
 
 import ast
+import random
 from typing import Any
 
 from ..rules import Rule
 from ..symbolic import Source, forward_source, partials_source
 
-__all__ = ["Unsupported", "to_numpy", "rule_text"]
+__all__ = ["Unsupported", "to_numpy", "rule_text", "sum_of_terms"]
 
 
 class Unsupported(Exception):
@@ -100,3 +101,27 @@ def rule_text(rule: Rule, operands: list[Any], out: str) -> tuple[Source, tuple[
     if value is None or partials is None:  # not plain arithmetic, or too deep for one expression
         raise Unsupported(rule.name)
     return value, partials
+
+
+def sum_of_terms(rule: Rule, count: int) -> int | None:
+    """g if ``rule`` on ``count`` inputs, taken as g groups of k (a_1..a_k, b_1..b_k, ...), is the
+    sum over i of the rule on (a_i, b_i, ...): ``sum`` (g = 1) and ``dot`` (g = 2) are; ``affine``
+    (its bias) is not. Checked on random numbers, so the row of the rule table stays the one
+    place its math is written; None if no g in (1, 2) fits."""
+    rng = random.Random(count)
+    for groups in (1, 2):
+        if count % groups:
+            continue
+        k = count // groups
+        try:
+            for _ in range(2):
+                xs = [rng.uniform(0.5, 2.0) for _ in range(count)]
+                whole = float(rule.forward(*xs))
+                parts = sum(float(rule.forward(*xs[i::k])) for i in range(k))
+                if abs(whole - parts) > 1e-9 * max(abs(whole), 1.0):
+                    break
+            else:
+                return groups
+        except Exception:  # noqa: BLE001, S112 - the rule does not take this shape of inputs: not this g
+            continue
+    return None

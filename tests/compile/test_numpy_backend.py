@@ -77,7 +77,7 @@ def test_an_mlp_layer_is_one_matrix_product_named_as_in_the_lecture():
     X, y = _moons()
     c = _both(lambda x, t: (1.0 - t * model(x)[0]).relu(), model.parameters(), (X[0], y[0]), X, y)
     src = c.source
-    for line in ("s1 = x0 @ W1.T + b1", "x1 = np.where(s1 > 0.0, s1, 0.0)", "s2 = x1 @ W2.T + b2", "g_x1 = g_s2 @ W2"):
+    for line in ("s1 = x0 @ W1.T + b1", "x1 = np.maximum(s1, 0.0)", "s2 = x1 @ W2.T + b2", "g_x1 = g_s2 @ W2"):
         assert line in src
     code = [line.split("#")[0] for line in src.splitlines()]
     assert sum(line.count(" @ ") for line in code) == 3 + 3 + 2  # forward, g_W of each layer, g_x of layers 2, 3
@@ -289,3 +289,149 @@ def test_the_engine_and_the_python_backend_import_and_run_without_numpy():
     lines = out.stdout.splitlines()
     assert math.isfinite(float(lines[0]))
     assert 'pip install "autograd-core[numpy]"' in lines[1]
+
+
+def test_a_data_set_array_changed_in_place_is_read_again():
+    model = nn.MLP(2, [4, 1], seed=6)
+    X, y = _moons(12)
+    X, y = np.array(X), np.array(y)
+    params = model.parameters()
+
+    def f(x, t):
+        return (1.0 - t * model(x)[0]).relu()
+
+    cn, cp = ac.compile(f, X[0].tolist(), float(y[0]), backend="numpy"), ac.compile(f, X[0].tolist(), float(y[0]))
+    first = _over(cn, params, X, y)
+    X[3, 0] += 0.75  # the same objects, new contents: no stale copy may be used
+    y[5] = -y[5]
+    got = _over(cn, params, X, y)
+    assert got != first
+    assert_same(got, _over(cp, params, X.tolist(), y.tolist()), RTOL, 1e-13)
+
+
+def test_a_weight_replaced_in_the_model_is_used_by_the_next_over():
+    model = nn.MLP(2, [3, 1], seed=1)
+    X, y = _moons(8)
+
+    def f(x, t):
+        return nn.square_loss(model(x)[0], t)
+
+    c = ac.compile(f, X[0], y[0], backend="numpy")
+    model.layers[0].neurons[1].w[0] = Value(2.0)
+    params = model.parameters()
+    assert_same(_over(c, params, X, y), _engine_over(f, params, X, y), RTOL, 1e-13)
+    assert c.stats.retraces == 1 and "replaced" in next(iter(c.stats.reasons))
+
+
+def test_over_inside_no_grad_gives_the_value_and_touches_no_gradient():
+    model = nn.MLP(2, [3, 1], seed=3)
+    X, y = _moons(9)
+
+    def f(x, t):
+        return nn.square_loss(model(x)[0], t)
+
+    c = ac.compile(f, X[0], y[0], backend="numpy")
+    params = model.parameters()
+    expected = _engine_over(f, params, X, y)[0]
+    for p in params:
+        p.grad = 0.25
+    with ac.no_grad():
+        value = c.over(X, y)
+    assert value == pytest.approx(expected, rel=RTOL)
+    assert c.last_values == pytest.approx([f(x, t).data for x, t in zip(X, y)], rel=RTOL)
+    assert all(p.grad == 0.25 for p in params)
+
+
+def test_gradients_beyond_the_straight_line_accumulator_are_the_same(monkeypatch):
+    from autograd_core.compile import numpy_codegen
+
+    model = nn.MLP(3, [5, 2], activation="tanh", seed=8)
+    X = [[0.1 * i, -0.2 * i, 0.3] for i in range(7)]
+
+    def f(x):
+        return nn.logsumexp(model(x))
+
+    params = model.parameters()
+
+    def over_adding_to(c):  # gradients already there are added to, not replaced
+        for k, p in enumerate(params):
+            p.grad = 0.5 - 0.01 * k
+        value = c.over(X)
+        return value, [p.grad for p in params]
+
+    straight = over_adding_to(ac.compile(f, X[0], backend="numpy"))
+    assert_same(straight, over_adding_to(ac.compile(f, X[0])), RTOL, 1e-13)
+    monkeypatch.setattr(numpy_codegen, "UNROLL", 4)  # now a loop adds the gradients
+    monkeypatch.setattr(numpy_codegen, "_ACCUMULATORS", {})
+    assert len(params) > 4
+    assert over_adding_to(ac.compile(f, X[0], backend="numpy")) == straight
+
+
+def test_sum_and_dot_of_many_inputs_are_one_reduction_equal_to_python_and_the_engine():
+    ws = [Value(0.1 * (i - 4), f"w{i}") for i in range(9)]
+
+    def f(x):  # dot of parameters and arguments, sum of a layer's columns and a constant, dot(w, w)
+        h = [(w * xi).tanh() for w, xi in zip(ws, x)]
+        return ac.dot(ws, x) + ac.sum([*h, 0.5]) * ac.dot(ws, ws) + ac.sum([x[0], ws[1], h[2], x[3], 2.0, ws[5]])
+
+    rows = [[0.3 * i - 1.0 + 0.1 * k for k in range(9)] for i in range(6)]
+    c = _both(f, ws, (rows[0],), rows)
+    assert c.source.count("as one reduction") >= 3
+    assert c.stats.examples_one_by_one == 0
+
+
+def test_only_rules_that_are_sums_of_one_term_per_input_become_reductions():
+    from autograd_core.compile.numpy_rules import sum_of_terms
+
+    assert sum_of_terms(RULES["sum"], 12) == 1
+    assert sum_of_terms(RULES["dot"], 12) == 2
+    assert sum_of_terms(RULES["affine"], 13) is None  # the bias is not a term per input
+    assert sum_of_terms(RULES["dot"], 13) is None
+
+
+def test_a_penalty_of_parameters_alone_has_a_batch_program_equal_to_python():
+    model = nn.MLP(2, [5, 1], seed=2)
+    params = model.parameters()
+    cn = ac.compile(lambda: nn.l2_penalty(params, 1e-3), backend="numpy")
+    assert "dot of" in cn.source and "as one reduction" in cn.source
+    cp = ac.compile(lambda: nn.l2_penalty(params, 1e-3))
+    for p in params:
+        p.grad = 0.0
+    got = cn(), [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    assert_same(got, (cp(), [p.grad for p in params]), RTOL, 0.0)
+
+
+def test_relu_of_a_nan_argument_is_zero_as_in_the_engine_and_of_a_checked_value_one_call():
+    w = Value(0.5, "w")
+    xs = [1.5, float("nan"), -2.0, 0.0, -0.0]
+    bare = ac.compile(lambda x: x.relu(), 1.0, backend="numpy")  # nothing checks x: nan rows stay
+    assert "np.where(A > 0.0, A, 0.0)" in bare.source
+    bare.over(xs, reduce="sum")
+    assert bare.last_values == [1.5, 0.0, 0.0, 0.0, 0.0] and bare.stats.examples_one_by_one == 0
+
+    def f(x):
+        return (w * x).relu()
+
+    c = ac.compile(f, 1.0, backend="numpy")
+    assert "np.maximum(mul1, 0.0)" in c.source  # w x is checked: its nan rows go one by one
+    got = _over(c, [w], xs, reduce="sum")
+    assert repr(got) == repr(_engine_over(f, [w], xs, reduce="sum"))
+    assert [repr(v) for v in c.last_values] == [repr(f(x).data) for x in xs]
+
+
+def test_an_overflow_in_the_first_layer_hidden_by_a_relu_raises_as_in_the_engine():
+    model = nn.MLP(2, [3, 1], activation="relu", seed=4)
+
+    def f(x):  # s1 overflows for the second example; relu and the next layer would hide it
+        return model(x)[0].tanh()
+
+    c = ac.compile(f, [0.1, 0.2], backend="numpy")
+    for p in model.parameters():
+        p.data, p.grad = 1.0, 0.0  # s1 = 1 + x_1 + x_2 = -inf for -1e308 each: relu hides it
+    with pytest.raises(OverflowError, match="overflows for finite input"):
+        c.over([[0.1, 0.2], [-1e308, -1e308], [0.3, 0.1]])
+    with pytest.raises(OverflowError, match="overflows for finite input"):
+        f([-1e308, -1e308])
+    assert all(p.grad == 0.0 for p in model.parameters())  # nothing half-accumulated

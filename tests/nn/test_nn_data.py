@@ -131,3 +131,11 @@ def test_missing_scikit_learn_names_the_extra(loader, monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
     with pytest.raises(ImportError, match=r'pip install "autograd-core\[demos\]"'):
         loader()
+
+
+def test_digits_read_from_the_bundled_file_equal_scikit_learns_loader():
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, y = nn.load_digits()
+    data = datasets.load_digits()
+    assert X == data.data.tolist() and y == data.target.tolist()
+    assert all(type(v) is float for v in X[0]) and all(type(c) is int for c in y)

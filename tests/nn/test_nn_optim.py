@@ -206,3 +206,54 @@ def test_nn_version_is_the_library_version():
     import autograd_core
 
     assert nn.__version__ == autograd_core.__version__
+
+
+big_floats = st.floats(-1e200, 1e200, allow_nan=False) | st.sampled_from(
+    [0.0, -0.0, 1e-300, float("inf"), float("nan")]
+)
+
+
+@given(
+    data=st.lists(st.floats(-3.0, 3.0, allow_nan=False), min_size=70, max_size=70),
+    grads=st.lists(st.lists(big_floats, min_size=70, max_size=70), min_size=1, max_size=4),
+    wd=st.sampled_from([0.0, 0.01]),
+    betas=st.sampled_from([(0.9, 0.999), (0.0, 0.5)]),
+)
+def test_adam_on_arrays_gives_the_same_floats_as_the_loop(data, grads, wd, betas):
+    np = pytest.importorskip("numpy", reason="the array path needs numpy")
+    assert np is not None and len(data) >= nn.optim.ARRAY_MIN  # this size takes the array path
+    runs = []
+    for array_min in (nn.optim.ARRAY_MIN, 10**9):  # arrays, then the loop
+        ps = [Value(x) for x in data]
+        opt = nn.Adam(ps, lr=0.05, betas=betas, weight_decay=wd)
+        old, nn.optim.ARRAY_MIN = nn.optim.ARRAY_MIN, array_min
+        try:
+            for k, gs in enumerate(grads):
+                for p, g in zip(ps, gs):
+                    p.grad = g
+                opt.lr = 0.05 / (k + 1)
+                opt.step()
+        finally:
+            nn.optim.ARRAY_MIN = old
+        runs.append([p.data for p in ps])
+    arrays, loop = runs
+    assert [repr(a) for a in arrays] == [repr(b) for b in loop]  # bit for bit, nan and -0.0 included
+
+
+def test_adam_continues_with_the_loop_after_array_steps(monkeypatch):
+    pytest.importorskip("numpy", reason="the array path needs numpy")
+    ps, qs = [Value(0.1 * i) for i in range(80)], [Value(0.1 * i) for i in range(80)]
+    a, b = nn.Adam(ps, lr=0.1), nn.Adam(qs, lr=0.1)
+    for step in range(4):
+        if step == 2:  # a's later steps take the loop, on the moments its array steps left
+            monkeypatch.setattr(nn.optim, "ARRAY_MIN", 10**9)
+        for i, (p, q) in enumerate(zip(ps, qs)):
+            p.grad = q.grad = (i - 40) * 0.01 * (step + 1)
+        a.step()
+        if step < 2:
+            monkeypatch.setattr(nn.optim, "ARRAY_MIN", 10**9)
+            b.step()
+            monkeypatch.undo()
+        else:
+            b.step()
+    assert [p.data for p in ps] == [q.data for q in qs]
