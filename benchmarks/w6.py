@@ -298,8 +298,9 @@ def main(argv: list[str] | None = None) -> int:
         torch_s = r["torch_s"]
         shown = f"{torch_s * 1e3:7.1f}ms" if torch_s else "      n/a"
         print(
-            f"{r['ops']:>7,} {r['nodes']:>7,} {r['compile_s']:7.2f}s {r['trace_codegen_s']:8.2f}s {r['us_per_node']:8.1f} "
-            f"{r['python_compile_s']:6.2f}s {r['replay_s'] * 1e3:7.2f}ms {r['tape_s'] * 1e3:7.2f}ms "
+            f"{r['ops']:>7,} {r['nodes']:>7,} {r['compile_s']:7.2f}s {r['trace_codegen_s']:8.2f}s "
+            f"{r['us_per_node']:8.1f} {r['python_compile_s']:6.2f}s "
+            f"{r['replay_s'] * 1e3:7.2f}ms {r['tape_s'] * 1e3:7.2f}ms "
             f"{r['replay_s'] / r['tape_s']:10.2f}x {shown}",
             flush=True,
         )
