@@ -5,8 +5,10 @@ through softplus, a 4-input sum, a product and a 4-way softmax, each on variable
 with a seeded RNG from everything computed so far (16 parameters to start with); the
 output is the sum of all variables (in sums of at most 64 terms). Measured in one run:
 
-- ``autograd_core.compile`` time (trace, code generation, Python's ``compile``) at 1,000
-  and 10,000 operations, and per node: linear means the same time per node at both sizes;
+- compile time at 1,000 and 10,000 operations as a user sees it: ``autograd_core.compile(f)``
+  (trace and code generation) plus the first call ``c()``, which hands the replay's source to
+  Python's ``compile()``; both parts are shown, and trace + code generation per node (linear
+  means the same time per node at both sizes);
 - the replay (forward + backward of ``c()``) against a hand-written pure-Python index tape
   (:class:`IndexTape`: the post's design, a list of ``(operation, input indices, output
   indices)`` interpreted by a forward and a backward loop over one list of floats, one entry per
@@ -193,7 +195,7 @@ def measure(n_ops: int, repeats: int = 5, with_torch: bool = True, memory: bool 
     t0 = time.process_time()
     c, params, ops = compile_w6(n_ops)
     t1 = time.process_time()
-    c()  # the first call hands the replay's source to Python's compile()
+    c()  # the first call hands the replay's source to Python's compile(): part of compile time
     t2 = time.process_time()
     nodes = len(c._current.trace.nodes)
     tape = IndexTape(ops)
@@ -206,7 +208,8 @@ def measure(n_ops: int, repeats: int = 5, with_torch: bool = True, memory: bool 
     out: dict[str, Any] = {
         "ops": n_ops,
         "nodes": nodes,
-        "compile_s": t1 - t0,
+        "compile_s": t2 - t0,  # what a user waits for: compile(f) and the first call
+        "trace_codegen_s": t1 - t0,
         "python_compile_s": t2 - t1,
         "us_per_node": (t1 - t0) / nodes * 1e6,
         "agreement": worst,
@@ -248,7 +251,10 @@ def w6(repeats: int, log: Callable[[str], None], sizes: Sequence[int] = (1_000, 
         r = measure(n, repeats, True, memory=n == max(sizes))
         results.append(r)
         size = f"{n:,} ops"
-        note = f"{r['nodes']:,} nodes; compile {r['compile_s']:.2f} s CPU ({r['us_per_node']:.0f} us/node)"
+        note = (
+            f"{r['nodes']:,} nodes; compile {r['compile_s']:.2f} s CPU: trace + codegen {r['trace_codegen_s']:.2f} s "
+            f"({r['us_per_node']:.0f} us/node), Python's compile() on the first call {r['python_compile_s']:.2f} s"
+        )
         for case, peer in (
             ("replay vs hand-written index tape", r["tape_s"]),
             ("replay vs PyTorch eager", r["torch_s"]),
@@ -282,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
-        f"{'ops':>7} {'nodes':>7} {'compile':>8} {'us/node':>8} {'exec':>7} "
+        f"{'ops':>7} {'nodes':>7} {'compile':>8} {'trace+gen':>9} {'us/node':>8} {'first':>7} "
         f"{'replay':>9} {'tape':>9} {'replay/tape':>11} {'torch':>9}"
     )
     rows = []
@@ -292,15 +298,19 @@ def main(argv: list[str] | None = None) -> int:
         torch_s = r["torch_s"]
         shown = f"{torch_s * 1e3:7.1f}ms" if torch_s else "      n/a"
         print(
-            f"{r['ops']:>7,} {r['nodes']:>7,} {r['compile_s']:7.2f}s {r['us_per_node']:8.1f} "
-            f"{r['python_compile_s']:6.2f}s {r['replay_s'] * 1e3:7.2f}ms {r['tape_s'] * 1e3:7.2f}ms "
+            f"{r['ops']:>7,} {r['nodes']:>7,} {r['compile_s']:7.2f}s {r['trace_codegen_s']:8.2f}s "
+            f"{r['us_per_node']:8.1f} {r['python_compile_s']:6.2f}s "
+            f"{r['replay_s'] * 1e3:7.2f}ms {r['tape_s'] * 1e3:7.2f}ms "
             f"{r['replay_s'] / r['tape_s']:10.2f}x {shown}",
             flush=True,
         )
     first, last = rows[0], rows[-1]
-    print("compile: trace + code generation (CPU s); exec: Python's compile() of the replay, on the first call")
     print(
-        f"per-node compile time, {last['ops']:,} vs {first['ops']:,} ops: "
+        "compile = trace+gen (compile(f): trace and code generation) + first (the first call c(): "
+        "Python's compile() of the replay); CPU seconds"
+    )
+    print(
+        f"per-node trace + code generation time, {last['ops']:,} vs {first['ops']:,} ops: "
         f"{last['us_per_node'] / first['us_per_node']:.2f}x"
     )
     if "compile_peak_mb" in last:

@@ -18,6 +18,7 @@ the call through the engine to get its exact result or error. Nothing is written
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections.abc import Callable
@@ -92,7 +93,7 @@ class Program:
         name = {"call": self.name, "over": f"{self.name}_over", "values": f"{self.name}_values"}[which]
         fn = self.namespace.get(name)
         if fn is None:
-            text = {"call": self.source, "over": self.over_source, "values": self.values_source}[which]
+            text = self.source if which == "call" else self.over_source if which == "over" else self.values_source
             if not text:
                 raise TypeError(f"compile: this replay has no {which!r} function (forward only)")
             for part in self.call_parts if which == "call" and self.call_parts else (text,):
@@ -123,6 +124,11 @@ def _indent(lines: list[str], n: int) -> list[str]:
     return [" " * n + line for line in lines]
 
 
+def _indented(lines: list[str]) -> list[str]:
+    """``lines`` indented by 4, as one string (a long function body is joined once)."""
+    return ["    " + "\n    ".join(lines)] if lines else []
+
+
 class _Generator:
     """The statements of one trace: names, forward part (with guards), backward blocks."""
 
@@ -138,7 +144,7 @@ class _Generator:
             "UNDEFINED": undefined("undefined local derivative"),
             "finite": finite,
         }
-        lecture = [code_name(name) for name in _lecture_names(trace)]  # "" where the lecture has no name
+        lecture = [code_name(name) if name else "" for name in _lecture_names(trace)]  # "" where the lecture has none
         n_p, n_a = len(trace.params), len(trace.arg_labels)
         self.lecture = any(lecture)
         self.pnames = [namer.fresh(lecture[j] or identifier(lbl, f"p{j}")) for j, lbl in enumerate(trace.param_labels)]
@@ -158,19 +164,33 @@ class _Generator:
                 self.deltas.add(k)
             self.nnames.append(namer.fresh(name or (identifier(node.label, default) if node.label else default)))
         self.rule_names: dict[int, str] = {}
+        self.names = {"n": self.nnames, "p": self.pnames, "a": self.anames}  # a Ref's kind -> its names
+        self.ancestors = trace.ancestors
         # Nodes that need a gradient: they depend on a parameter and the root depends on them.
         self.depends = depends = [False] * len(nodes)
         for k, node in enumerate(nodes):
-            depends[k] = any(r[0] == "p" or (r[0] == "n" and depends[r[1]]) for r in node.inputs)
+            for kind, x in node.inputs:
+                if kind == "p" or (kind == "n" and depends[x]):
+                    depends[k] = True
+                    break
         self.backward_nodes = [k for k in range(len(nodes)) if k in trace.ancestors and depends[k]]
         self.body: list[str] = []  # forward statements and guards, not indented
         self.partial_text: dict[tuple[int, int], str] = {}  # (node, input) -> local derivative source
         self.checked: list[str] = []  # values that must be finite (else: the engine decides)
+        self.spreads: dict[str, list[str]] = {}  # node -> the values whose inf or nan it carries on
         self.gnames: dict[Ref, str] = {}
-        self.blocks: list[tuple[str, list[tuple[str, str]], str]] = []  # (g of node, [(target, term)], comment)
+        self.blocks: list[tuple[str, list[tuple[str, str]], int]] = []  # (g of node, [(target, term)], node)
         self.skippable: set[str] = set()
         self.templates = _Templates()
-        self.computed: dict[str, str] = {}  # risky partials' text -> the name holding it
+        self.computed: dict[str, str | tuple[int, int]] = {}  # risky partials' text -> its name, or its edge
+        self.lines_of: list[list[str]] = []  # each node's forward statements
+        # A large graph writes a risky partial used once into its backward term (a line and a
+        # name fewer; the engine does not check partials either) unless a zero gradient may skip it.
+        self.inline_risky = len(nodes) >= PULL_NODES
+        self.gated = self._gated()
+        self.notes: dict[str, str] = {}  # rule name -> as a comment
+        self._sentinels: list[str] | None = None
+        self.maths: dict[int, str] = {}  # rule -> its derivatives as a comment
         self.starts: list[int] = []  # node -> the body line its statements start at
         self.block_nodes: list[int] = []  # the node of each backward block
 
@@ -194,64 +214,92 @@ class _Generator:
     # --- forward ---------------------------------------------------------------------------
 
     def forward(self) -> None:
-        """One statement per node (plus partials that may fail), guards after their operands."""
-        forward: list[str] = []
-        position: dict[int, int] = {}  # node -> number of statements once it exists
-        for k in range(len(self.nodes)):
-            forward += self._node(k)
-            position[k] = len(forward)
-        placed: dict[int, list[str]] = {}
+        """One statement per node (plus partials that may fail), guards after their operands
+        (a guard that repeats an earlier one, on the same names, is written once)."""
+        placed: dict[int, list[str]] = {}  # node -> the guards right after its statements
+        seen: set[str] = set()
         for guard in self.trace.guards:
-            at = max((position[r[1]] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=0)
-            placed.setdefault(at, []).append(_guard_line(guard, self.text))
-        line_at = []  # forward line -> its place in the body
-        for i in range(len(forward) + 1):
-            self.body.extend(placed.get(i, []))
-            if i < len(forward):
-                line_at.append(len(self.body))
-                self.body.append(forward[i])
-        self.starts = [0] + [line_at[position[k - 1]] for k in range(1, len(self.nodes))]
+            at = max((r[1] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=-1)
+            line = _guard_line(guard, self.text)
+            if line not in seen:
+                seen.add(line)
+                placed.setdefault(at, []).append(line)
+        node, lines_of = self._node, self.lines_of
+        for k in range(len(self.nodes)):
+            lines_of.append(node(k))
+        body = self.body
+        body += placed.get(-1, ())
+        starts = self.starts
+        for k, lines in enumerate(lines_of):
+            starts.append(len(body))
+            body += lines
+            if k in placed:
+                body += placed[k]
+        if starts:
+            starts[0] = 0
 
     def _node(self, k: int) -> list[str]:
         node, out = self.nodes[k], self.nnames[k]
         rule = node.rule
-        operands = [self.text(r) for r in node.inputs]
-        names_or_constants = [t if r[0] != "c" else r[1] for t, r in zip(operands, node.inputs)]
-        value, partials = self.templates.sources(rule, names_or_constants, out, self.namer)
+        names = self.names
+        operands: list[Any] = [x if kind == "c" else names[kind][x] for kind, x in node.inputs]  # names, constants
+        value, partials, atoms, fill, spreads = self.templates.sources(rule, operands, out, self.namer)
+        if spreads:
+            self.spreads[out] = [fill[i] for i in spreads]  # type: ignore[index]
+        note = self.notes.get(rule.name)
+        if note is None:
+            note = self.notes[rule.name] = comment(rule.name)
         if value is not None:
-            lines = [*value.before, f"{out} = {value.text}  # {comment(rule.name)}"]
+            text = value.text if fill is None else value.text.format(*fill)
+            lines = [*value.before, f"{out} = {text}  # {note}"] if value.before else [f"{out} = {text}  # {note}"]
         else:
             lines = [
-                f"{out} = {self.rule_ref(rule)}.forward({', '.join(operands)})  # {comment(rule.name)}",
+                f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, node.inputs))})  # {note}",
                 f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
             ]
         if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
             self.checked.append(out)
-        if k not in self.trace.ancestors:
+        if k not in self.ancestors:
             return lines
-        edges = [i for i in range(len(node.inputs)) if node.value_parents[i]]
-        if partials is not None and edges:
-            for i in edges:
+        value_parents = node.value_parents
+        if partials is not None:
+            partial_text, computed = self.partial_text, self.computed
+            for i, is_value in enumerate(value_parents):
+                if not is_value:
+                    continue
                 expr = partials[i]
                 if not expr.risky:  # written into the backward statement
-                    if is_atom(expr.text):
-                        self.partial_text[k, i] = expr.text
+                    if atoms[i]:
+                        partial_text[k, i] = expr.text if fill is None else expr.text.format(*fill)
                     elif self.wants(node.inputs[i]):
-                        self.partial_text[k, i] = f"({expr.text})"
+                        partial_text[k, i] = f"({expr.text if fill is None else expr.text.format(*fill)})"
                     continue
-                same = self.computed.get(expr.text)  # the same text on the same (assigned once) names
-                if same is not None:  # softmax's 1.0 / s, once for its K divisions
-                    self.partial_text[k, i] = same
+                text = expr.text if fill is None else expr.text.format(*fill)
+                same = computed.get(text)  # the same text on the same (assigned once) names
+                if isinstance(same, str):  # softmax's 1.0 / s, once for its K divisions
+                    partial_text[k, i] = same
+                    continue
+                if same is not None:  # written into one backward term so far: now a name, at its first node
+                    k1, i1 = same
+                    d = self.namer.fresh(f"d_{self.nnames[k1]}_{i1}")
+                    self.lines_of[k1].append(f"{d} = {text}  # d {self.nnames[k1]} / d input {i1}")
+                    self.checked.append(d)
+                    partial_text[k1, i1] = partial_text[k, i] = computed[text] = d
+                    continue
+                if self.inline_risky and not expr.undefined and k not in self.gated and self.wants(node.inputs[i]):
+                    partial_text[k, i] = f"({text})"  # computed in the backward pass, before any .grad is written
+                    computed[text] = (k, i)
                     continue
                 d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
-                lines.append(f"{d} = {expr.text}  # d {out} / d input {i}")
+                lines.append(f"{d} = {text}  # d {out} / d input {i}")
                 if expr.undefined:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
-                self.partial_text[k, i] = self.computed[expr.text] = d
-        elif edges:
+                partial_text[k, i] = computed[text] = d
+        elif edges := [i for i, is_value in enumerate(value_parents) if is_value]:
             d = self.namer.fresh(f"d_{out}")
-            lines.append(f"{d} = {self.rule_ref(rule)}.partials({', '.join(operands + [out])})  # d {out} / d inputs")
+            shown = ", ".join([*map(self.text, node.inputs), out])
+            lines.append(f"{d} = {self.rule_ref(rule)}.partials({shown})  # d {out} / d inputs")
             for i in edges:
                 lines.append(
                     f"if {d}[{i}].__class__ is not float: raise UseEngine  # undefined, or to convert or refuse"
@@ -272,41 +320,46 @@ class _Generator:
 
     def backward(self) -> None:
         """Each node's gradient to its parents, children first (the engine's order)."""
-        nodes = self.nodes
-        maths: dict[int, str] = {}  # rule -> its derivative's text, once per rule
+        nodes, gnames, gname = self.nodes, self.gnames, self.gname
+        depends, ancestors, partial_text = self.depends, self.trace.ancestors, self.partial_text
+        blocks, block_nodes = self.blocks, self.block_nodes
         for k in reversed(self.backward_nodes):
             node = nodes[k]
-            g = self.gname(("n", k))
-            rule = node.rule
-            math_text = maths.get(id(rule))
-            if math_text is None:
-                math_text = maths[id(rule)] = comment(f"{rule.name}(...): " + rule.math.split(";", 1)[-1].strip())
-            note = f"{self.nnames[k]} = {math_text}"  # names are printable: only the rule's text is escaped
+            g = gnames.get(("n", k)) or gname(("n", k))
             pushes = []
+            value_parents = node.value_parents
             for i, r in enumerate(node.inputs):
-                if node.value_parents[i] and self.wants(r):
-                    d = self.partial_text[k, i]
-                    pushes.append((self.gname(r), g if d == "1.0" else (f"-{g}" if d == "(-1.0)" else f"{g} * {d}")))
+                kind, x = r
+                if value_parents[i] and (kind == "p" or (kind == "n" and depends[x] and x in ancestors)):  # wants(r)
+                    d = partial_text[k, i]
+                    target = gnames.get(r) or gname(r)
+                    pushes.append((target, g if d == "1.0" else (f"-{g}" if d == "(-1.0)" else f"{g} * {d}")))
             if pushes:
-                self.blocks.append((g, pushes, note))
-                self.block_nodes.append(k)
-        # A node whose gradient only comes through relu-like partials (exactly 0 when off) and
-        # that pushes to many parents skips its block when its gradient is 0: every value was
-        # checked finite, so the skipped terms were all +-0.
+                blocks.append((g, pushes, k))
+                block_nodes.append(k)
+        self.skippable = {gnames[("n", k)] for k in self.gated if ("n", k) in gnames}
+
+    def _gated(self) -> set[int]:
+        """Nodes whose gradient only comes through relu-like partials (exactly 0 when off): with
+        :data:`_SKIP_MIN` parents or more, their block is skipped when their gradient is 0 (every
+        partial they push with was checked finite, so the skipped terms were all +-0)."""
+        nodes = self.nodes
+        if not any(nodes[c].rule.zero_region for c in self.backward_nodes):
+            return set()
         feeds: dict[int, list[int]] = {}
         for c in self.backward_nodes:
             for r in nodes[c].inputs:
                 if r[0] == "n":
                     feeds.setdefault(r[1], []).append(c)
+        return {k for k in self.backward_nodes if k in feeds and all(nodes[c].rule.zero_region for c in feeds[k])}
 
-        def gated(c: int) -> bool:
-            return nodes[c].rule.zero_region
-
-        self.skippable = {
-            self.gnames[("n", k)]
-            for k in self.backward_nodes
-            if k in feeds and all(gated(c) for c in feeds[k]) and ("n", k) in self.gnames
-        }
+    def note(self, k: int) -> str:
+        """The comment of node ``k``'s backward block: its rule's derivatives."""
+        rule = self.nodes[k].rule
+        text = self.maths.get(id(rule))
+        if text is None:
+            text = self.maths[id(rule)] = comment(f"{rule.name}(...): " + rule.math.split(";", 1)[-1].strip())
+        return f"{self.nnames[k]} = {text}"  # names are printable: only the rule's text is escaped
 
     def render_backward(self, over: bool, owners: list[int] | None = None) -> list[str]:
         """The backward statements; ``over``: parameter gradients keep adding up across examples.
@@ -344,7 +397,8 @@ class _Generator:
         if owners is not None:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
         alias: dict[str, str] = {}  # a pulled gradient that is one other gradient: that one's name
-        for b, (g, pushes, note) in enumerate(blocks):
+        nnames, gates = self.nnames, self.skippable
+        for g, pushes, k in blocks:
             block = []
             if g in pull:
                 terms = pull.pop(g)
@@ -356,20 +410,21 @@ class _Generator:
             gate = alias.get(g, g)
             if g in alias:
                 pushes = [(t, _renamed(term, g, gate)) for t, term in pushes]
+            user = nnames[k]
             for target, term in pushes:
                 if target in pull:
-                    pull[target].append((term, self.nnames[self.block_nodes[b]]))
+                    pull[target].append((term, user))
                     continue
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)
             if len(block) > at:
-                if len(pushes) >= _SKIP_MIN and g in self.skippable:
-                    block[at:] = [f"if {gate}:  # {note}", *_indent(block[at:], 4)]
+                if len(pushes) >= _SKIP_MIN and g in gates:
+                    block[at:] = [f"if {gate}:  # {self.note(k)}", *_indent(block[at:], 4)]
                 else:
-                    block[at] += f"  # {note}"
+                    block[at] += f"  # {self.note(k)}"
             lines += block
             if owners is not None:
-                owners += [self.block_nodes[b]] * len(block)
+                owners += [k] * len(block)
         last = self.block_nodes[-1] if self.block_nodes else 0
         for target in [t for t in pgrads if t in pull]:  # the parameters' gradients, complete now
             block = _sum(target, pull.pop(target))
@@ -387,9 +442,9 @@ class _Generator:
 
     def _by_argument(
         self,
-        blocks: list[tuple[str, list[tuple[str, str]], str]],
+        blocks: list[tuple[str, list[tuple[str, str]], int]],
         pgrads: dict[str, int],
-    ) -> tuple[list[tuple[str, list[tuple[str, str]], str]], dict[str, list[tuple[str, str]]]]:
+    ) -> tuple[list[tuple[str, list[tuple[str, str]], int]], dict[str, list[tuple[str, str]]]]:
         """Split off ``g_w += g * x`` (parameter gradient, argument x) grouped by x, for sparse inputs."""
         args = set(self.anames)
         groups: dict[str, list[tuple[str, str]]] = {}
@@ -402,7 +457,7 @@ class _Generator:
         moved = {push for pushes in groups.values() for push in pushes}
         if not moved:
             return blocks, {}
-        kept = [(g, [p for p in pushes if p not in moved], note) for g, pushes, note in blocks]
+        kept = [(g, [p for p in pushes if p not in moved], k) for g, pushes, k in blocks]
         return kept, groups
 
     def _ranges(self, backward: list[str], owners: list[int]) -> tuple[list[list[str]], list[list[str]]]:
@@ -433,6 +488,27 @@ class _Generator:
     def param_grads(self) -> dict[str, int]:
         return {self.gnames[("p", j)]: j for j in range(len(self.trace.params)) if ("p", j) in self.gnames}
 
+    def sentinels(self) -> list[str]:
+        """The values checked finite before the replay trusts them: of those that may be inf or
+        nan (parameters, arguments, outputs of unbounded rules, risky partials), the ones that do
+        not carry it on into a checked value through ``+``, ``-``, ``*`` or a numerator
+        (inf + x, inf * 0 and nan / x are not finite either). Later nodes first: consumers
+        come after the values they use."""
+        if self._sentinels is None:
+            needs = self.pnames + self.anames + self.checked
+            need = set(needs)
+            covered: set[str] = set()
+            chosen: set[str] = set()
+            spreads = self.spreads
+            for out in reversed(self.nnames):
+                if out not in covered and out in need:
+                    chosen.add(out)
+                    covered.add(out)
+                if out in covered and out in spreads:
+                    covered.update(spreads[out])
+            self._sentinels = [x for x in needs if x in chosen or x not in covered]
+        return self._sentinels
+
     # --- the three functions ---------------------------------------------------------------
 
     def program(self, name: str, loops: Callable[[], tuple[str, str, dict[str, Any]]]) -> Program:
@@ -444,7 +520,10 @@ class _Generator:
         reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
         unpack = [f"{', '.join(anames)}, = A"] if anames else []
         writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
-        note = "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them)"
+        note = (
+            "# inf or nan: replay through the engine (it raises OverflowError where finite inputs give them);\n"
+            "    # a value not listed carries its inf or nan into one listed (through +, -, * or a numerator)"
+        )
         doc = f'"""{root} and d {root} / d parameters, replayed from the trace (autograd_core.compile)."""'
         head = [f"def {name}(P, A, seed):", "    " + doc]
         owners: list[int] = []
@@ -459,7 +538,7 @@ class _Generator:
             before = _indent([*reads, *unpack, *finite_check(pnames + anames)], 4)
             local = self.namer.used - RESERVED - set(self.rule_names.values())
             forward, back = self._ranges(backward, owners)
-            parts = tuple(split(name, head, before, forward, back, _indent(after, 4), local, self.checked))
+            parts = tuple(split(name, head, before, forward, back, _indent(after, 4), local, self.sentinels()))
             call = ["".join(parts)[:-1]]  # the parts, then the function that calls them
         else:
             if has_backward:
@@ -470,10 +549,10 @@ class _Generator:
                 "    # parameters (read on every call) and arguments",
                 *_indent(reads + unpack, 4),
                 "    # forward: one line per node",
-                *_indent(self.body, 4),
+                *_indented(self.body),
                 "    " + note,
-                *_indent(finite_check(pnames + anames + self.checked), 4),
-                *_indent(backward, 4),
+                *_indent(finite_check(self.sentinels()), 4),
+                *_indented(backward),
                 *_indent(after, 4),
             ]
         return Program("\n".join(call) + "\n", self.namespace, name, parts, loops)
@@ -487,7 +566,7 @@ class _Generator:
         root = self.text(trace.root)
         reads = [f"{pnames[j]} = P[{j}].data" for j in range(len(trace.params))]
         unpack = [f"{', '.join(self.anames)}, = A"] if self.anames else []
-        example = unpack + self.body + finite_check(self.anames + self.checked)
+        example = unpack + self.body + finite_check([x for x in self.sentinels() if x not in pnames])
         writes = [f"P[{j}].grad += {g}" for g, j in pgrads.items()]
         # Data-set loop: parameter gradients in locals across examples, one write at the end.
         loop_head = ["    outs = []", "    push = outs.append", "    for A in rows:", "        try:"]
@@ -535,12 +614,15 @@ class _Templates:
 
     def sources(
         self, rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None]:
-        """(forward, partials) of ``rule`` on ``operands`` (names, or constants), output ``out``."""
+    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], list[str] | None, tuple[int, ...]]:
+        """(forward, partials, which partials are atoms, fill, spreads) of ``rule`` on ``operands``
+        (names, or constants), output ``out``: the texts are ``str.format`` templates to fill in
+        with ``fill``, or with ``fill`` None the final texts; ``spreads``: the places in ``fill``
+        of the names whose inf or nan the forward value carries on (:func:`_spreading`)."""
         names: list[str] = []
         pattern: list[Any] = [id(rule)]
         for x in operands:
-            if isinstance(x, str):
+            if x.__class__ is str:
                 if x not in names:
                     names.append(x)
                 pattern.append(names.index(x))
@@ -555,19 +637,17 @@ class _Templates:
             entry = self.cache[key] = self._template(rule, operands, names)
         if entry is False:  # temporaries (a very wide sum): written for this node alone
             return self._direct(rule, operands, out, namer)
-        value, partials = entry
-        fill = [*names, out]
-        return (
-            None if value is None else Source(value.text.format(*fill), value.risky, value.undefined),
-            None if partials is None else tuple([Source(p.text.format(*fill), p.risky, p.undefined) for p in partials]),
-        )
+        names.append(out)
+        value, partials, atoms, spreads = entry
+        return value, partials, atoms, names, spreads
 
     @staticmethod
     def _direct(
         rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None]:
+    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], None, tuple[int, ...]]:
         value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
-        return value, partials_source(rule, operands, out)
+        partials = partials_source(rule, operands, out)
+        return value, partials, () if partials is None else tuple(is_atom(p.text) for p in partials), None, ()
 
     @staticmethod
     def _template(rule: Rule, operands: list[Any], names: list[str]) -> Any:
@@ -591,7 +671,35 @@ class _Templates:
         return (
             None if value is None else fmt(value),
             None if partials is None else tuple(fmt(p) for p in partials),
+            () if partials is None else tuple(is_atom(p.text) for p in partials),  # names fill in as names
+            () if value is None else _spreading(value.text),
         )
+
+
+def _spreading(text: str) -> tuple[int, ...]:
+    """The operands ``_i`` of an expression whose inf or nan makes it inf or nan (or raise): those
+    reached from the top through ``+``, ``-``, ``*``, a sign, and the left of ``/`` (IEEE: inf + -inf,
+    inf * 0 and nan / x are nan, inf / 0 raises). A call, a power or a condition stops the walk."""
+    try:
+        stack: list[ast.expr] = [ast.parse(text, mode="eval").body]
+    except (SyntaxError, RecursionError, MemoryError):
+        return ()
+    found: set[int] = set()
+    while stack:
+        e = stack.pop()
+        if isinstance(e, ast.BinOp):
+            if isinstance(e.op, (ast.Add, ast.Sub, ast.Mult)):
+                stack += [e.left, e.right]
+            elif isinstance(e.op, ast.Div):
+                stack.append(e.left)
+        elif isinstance(e, ast.UnaryOp) and isinstance(e.op, (ast.USub, ast.UAdd)):
+            stack.append(e.operand)
+        elif isinstance(e, ast.Name) and _OPERAND.fullmatch(e.id):
+            found.add(int(e.id[1:]))
+    return tuple(sorted(found))
+
+
+_OPERAND = re.compile(r"_\d+")
 
 
 def _renamed(term: str, g: str, other: str) -> str:
@@ -633,20 +741,6 @@ engine then replays). The terms are added in place, as plain float additions: a 
 helper taking one argument per value cost a replayed example about twice as much."""
 
 
-def _call(head: str, args: list[str], tail: str) -> list[str]:
-    """``head(a, b, ...)tail``, the arguments wrapped over lines of at most about 100 characters."""
-    one = f"{head}({', '.join(args)}){tail}"
-    if len(one) <= 110:
-        return [one]
-    lines, line = [f"{head}("], "   "
-    for a in args:
-        if len(line) + len(a) > 100:
-            lines.append(line.rstrip())
-            line = "   "
-        line += f" {a},"
-    return [*lines, line.rstrip(), f"){tail}"]
-
-
 def _lecture_names(trace: Trace) -> list[str]:
     """The lecture's names (:func:`autograd_core.shape.lecture_names`) of parameters, arguments, nodes."""
     n_p, n_a = len(trace.params), len(trace.arg_labels)
@@ -654,7 +748,7 @@ def _lecture_names(trace: Trace) -> list[str]:
     items: list[tuple[str, str, list[int]]] = [(label, "", []) for label in trace.param_labels]
     items += [("", "", []) for _ in trace.arg_labels]
     for node in trace.nodes:
-        parents = [offset[r[0]] + int(r[1]) for r in node.inputs if r[0] != "c"]
+        parents = [offset[kind] + x for kind, x in node.inputs if kind != "c"]
         items.append((node.label, node.rule.name, parents))
     root = offset[trace.root[0]] + int(trace.root[1]) if trace.root[0] != "c" else -1
     return lecture_names(items, root)

@@ -420,21 +420,24 @@ def _convert(
     keep.append(order)
     ancestors: set[int] = set()
     root_done = several
+    new_node = Node
     for v in order:
-        if id(v) not in refs:
-            if v.is_leaf():
-                refs[id(v)] = ("l", len(leaves))
+        key = id(v)
+        if key not in refs:
+            rule = v.rule
+            if rule is None:  # a leaf
+                refs[key] = ("l", len(leaves))
                 leaves.append((weakref.ref(v), v.data, v.label))
             else:
                 if is_custom(v):
                     raise custom_error("compile", v, "is Python code the generated replay cannot run")
-                inputs = [refs[id(x)] if isinstance(x, Value) else ("c", x) for x in v.inputs]
-                refs[id(v)] = ("n", len(nodes))
-                nodes.append(
-                    Node(cast(Rule, v.rule), inputs, [isinstance(x, Value) for x in v.inputs], v.label, v.data)
-                )
+                ins = v.inputs
+                is_value = [isinstance(x, Value) for x in ins]
+                inputs = [refs[id(x)] if b else ("c", x) for x, b in zip(ins, is_value)]
+                refs[key] = ("n", len(nodes))
+                nodes.append(new_node(rule, inputs, is_value, v.label, v.data))
         if not root_done:
-            kind, k = refs[id(v)]
+            kind, k = refs[key]
             if kind == "n":
                 ancestors.add(k)
             root_done = v is root

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -143,3 +144,49 @@ def test_an_error_of_f_during_the_first_trace_names_compile_and_keeps_its_type()
         ac.compile(lambda a, b: a * b, [[1.0, 2.0]], 1.5)
     with pytest.raises(ValueError, match=r"compile: tracing f .* log: expected x > 0"):
         ac.compile(lambda a: a.log(), -1.0)
+
+
+_CARRIED = {  # a product that overflows, then: carried into a checked value, or stopped
+    "carried by +": lambda w, x: (w * x) + 1.0,
+    "carried by - and *": lambda w, x: ((w * x) - w) * 2.0,
+    "carried by a numerator": lambda w, x: (w * x) / 3.0 + w,
+    "carried by a sum into tanh": lambda w, x: ac.sum([w * x, w, x]).tanh(),
+    "stopped by a denominator": lambda w, x: 1.0 / (w * x) + w,
+    "stopped by exp": lambda w, x: (-(w * x)).exp() + w,
+    "stopped by tanh": lambda w, x: (w * x).tanh() * w,
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CARRIED))
+def test_an_overflow_is_the_engines_whether_a_later_value_carries_it_or_not(name):
+    w = Value(1e200, "w")
+
+    def f(x):
+        return _CARRIED[name](w, x)
+
+    c = ac.compile(f, 1.0)
+    with pytest.raises(OverflowError) as expected:
+        engine(f, [w], 1e200)
+    w.grad = 0.0
+    message = str(expected.value).split(" (input")[0]  # the engine's, but for the argument's label
+    assert message.startswith("mul: result overflows")
+    with pytest.raises(OverflowError, match=re.escape(message)):
+        c(1e200)
+    assert w.grad == 0.0
+    with pytest.raises(OverflowError, match=re.escape(message)):
+        c.over([1e200])
+
+
+@pytest.mark.parametrize("name", sorted(_CARRIED))
+@pytest.mark.parametrize("x", [math.inf, -math.inf, math.nan])
+def test_inf_and_nan_arguments_give_the_engines_numbers(name, x):
+    w = Value(0.5, "w")
+
+    def f(x):
+        return _CARRIED[name](w, x)
+
+    c = ac.compile(f, 1.0)
+    expected = engine(f, [w], x)
+    w.grad = 0.0
+    got = [c(x), w.grad]
+    assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(got, [expected[0], *expected[1]]))

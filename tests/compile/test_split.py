@@ -8,7 +8,7 @@ import pytest
 import autograd_core as ac
 from autograd_core import RULES, Value
 from autograd_core.compile import codegen
-from autograd_core.compile.source import Namer
+from autograd_core.compile.source import Namer, is_atom
 from autograd_core.symbolic import forward_source, partials_source
 from benchmarks.compile_memory import compile_chain
 from benchmarks.w6 import compile_w6, engine_graph
@@ -27,9 +27,15 @@ def test_a_rules_template_filled_in_gives_the_rules_own_text(name):
     ]
     templates = codegen._Templates()
     for operands in cases * 2:  # the second time from the cache
-        value, partials = templates.sources(rule, operands, "out", Namer())
-        assert value == forward_source(rule, operands, fresh=Namer().fresh)
-        assert partials == partials_source(rule, operands, "out")
+        value, partials, atoms, fill, _ = templates.sources(rule, operands, "out", Namer())
+
+        def filled(source, fill=fill):
+            return source if fill is None or source is None else source._replace(text=source.text.format(*fill))
+
+        assert filled(value) == forward_source(rule, operands, fresh=Namer().fresh)
+        expected = partials_source(rule, operands, "out")
+        assert (None if partials is None else tuple(map(filled, partials))) == expected
+        assert atoms == (() if expected is None else tuple(is_atom(p.text) for p in expected))
 
 
 @pytest.fixture

@@ -65,3 +65,11 @@ def test_a_label_of_100000_characters_compiles() -> None:
     expected = ac.Value(0.5) * 2.0
     assert value == expected.tanh().data
     assert w.grad == 2.0 * (1.0 - value * value)
+
+
+def test_the_first_call_compiles_the_replay_alone_not_the_data_set_loops() -> None:
+    c, _, _ = compile_w6(50)
+    c()
+    assert c._current.program._made is None  # over/values sources: generated on first use only
+    assert c.over_source.startswith("def replay_over(")
+    assert c._current.program._made is not None
