@@ -12,7 +12,7 @@ from autograd_core.compile.source import Namer, is_atom
 from autograd_core.symbolic import forward_source, partials_source
 from benchmarks.compile_memory import compile_chain
 from benchmarks.w6 import compile_w6, engine_graph
-from tests.compile.helpers import assert_same
+from tests.compile.helpers import assert_same, engine, replay
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
@@ -73,14 +73,8 @@ def test_a_split_w6_replay_equals_the_engine_then_follows_flipped_guards(small_p
         if flip:
             for p in params:
                 p.data = -p.data  # softplus guards flip inside the parts: traced again
-        for p in params:
-            p.grad = 0.0
-        got = (c(), [p.grad for p in params])
-        for p in params:
-            p.grad = 0.0
-        out = engine_graph(ops, params)
-        out.backward()
-        assert_same(got, (out.data, [p.grad for p in params]), rtol=0.0)
+        got = replay(c, params)
+        assert_same(got, engine(lambda: engine_graph(ops, params), params), rtol=0.0)
     assert c.stats.engine_replays == 0 and c.stats.retraces >= 1
 
 
@@ -115,11 +109,5 @@ def test_a_graph_of_1000_nodes_or_more_sums_each_gradient_once_and_equals_the_en
     targets = [line.split(" = ", 1)[0].strip() for line in backward.splitlines() if " = " in line]
     assert len(targets) == len(set(targets))  # each gradient assigned once
     assert " += " not in backward.split("# accumulate")[0]
-    for p in params:
-        p.grad = 0.0
-    got = (c(), [p.grad for p in params])
-    for p in params:
-        p.grad = 0.0
-    out = engine_graph(ops, params)
-    out.backward()
-    assert_same(got, (out.data, [p.grad for p in params]), rtol=0.0)
+    got = replay(c, params)
+    assert_same(got, engine(lambda: engine_graph(ops, params), params), rtol=0.0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import autograd_core as ac
 from autograd_core.compile import trace as trace_module
 from benchmarks.w6 import KINDS, IndexTape, compile_w6, engine_graph, plan
-from tests.compile.helpers import assert_same
+from tests.compile.helpers import assert_same, engine, replay
 
 
 def test_w6_plan_cycles_through_the_four_operations() -> None:
@@ -16,14 +16,8 @@ def test_w6_plan_cycles_through_the_four_operations() -> None:
 
 def test_w6_replay_equals_the_engine_and_the_index_tape() -> None:
     c, params, ops = compile_w6(300)
-    for p in params:
-        p.grad = 0.0
-    got = (c(), [p.grad for p in params])
-    for p in params:
-        p.grad = 0.0
-    out = engine_graph(ops, params)
-    out.backward()
-    expected = (out.data, [p.grad for p in params])
+    got = replay(c, params)
+    expected = engine(lambda: engine_graph(ops, params), params)
     assert_same(got, expected)
     assert_same(got, IndexTape(ops).forward_backward([p.data for p in params]), rtol=1e-10)
     assert c.stats.replays == 1 and c.stats.engine_replays == 0
@@ -33,14 +27,8 @@ def test_w6_replay_follows_new_parameter_values() -> None:
     c, params, ops = compile_w6(200)
     for p in params:
         p.data = -p.data  # softplus guards flip: new variants, still the engine's numbers
-    for p in params:
-        p.grad = 0.0
-    got = (c(), [p.grad for p in params])
-    for p in params:
-        p.grad = 0.0
-    out = engine_graph(ops, params)
-    out.backward()
-    assert_same(got, (out.data, [p.grad for p in params]))
+    got = replay(c, params)
+    assert_same(got, engine(lambda: engine_graph(ops, params), params))
 
 
 def test_the_tracer_walks_the_graph_once_however_many_guards(monkeypatch) -> None:
