@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["format_markdown", "format_text", "targets"]
@@ -14,18 +15,29 @@ def _find(rows: list[dict[str, Any]], workload: str, case: str, size: str | None
     return None
 
 
+def _ratio_target(
+    rows: list[dict[str, Any]],
+    workload: str,
+    case: str,
+    target: str,
+    show: Callable[[float], str],
+    met: Callable[[float], bool],
+    missing: str = "failed",
+) -> dict[str, Any]:
+    """A target on a row's ratio (peer / ours): ``show(r)`` measured, ``met(r)``; ``missing`` if no ratio."""
+    row = _find(rows, workload, case)
+    r = row["ratio"] if row else None
+    return {"target": target, "measured": show(r) if r else missing, "met": None if r is None else met(r)}
+
+
 def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The targets against the measured rows: ``{"target", "measured", "met"}``
     (``met`` is None when the workload was not run)."""
     out: list[dict[str, Any]] = []
 
     def ratio_target(case: str, goal: float, label: str) -> None:
-        row = _find(rows, "W1", case)
-        r = row["ratio"] if row else None
-        measured = f"{r:.1f}x" if r else "not run"
-        out.append(
-            {"target": f"{label} >= {goal:g}x micrograd", "measured": measured, "met": None if r is None else r >= goal}
-        )
+        target = f"{label} >= {goal:g}x micrograd"
+        out.append(_ratio_target(rows, "W1", case, target, lambda r: f"{r:.1f}x", lambda r: r >= goal, "not run"))
 
     ratio_target("Value ops one by one", 20, "W1, Value ops one by one, gc on:")
     ratio_target("fused (nn)", 50, "W1, through nn (fused), gc on:")
@@ -64,24 +76,24 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _compiled_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:
-    row = _find(rows, "W5", "compiled step (nn + compile)")
-    r = row["ratio"] if row else None
-    out.append(
-        {
-            "target": "W5, compiled step, gc on: >= 250x micrograd",
-            "measured": f"{r:.0f}x" if r else "failed",
-            "met": None if r is None else r >= 250,
-        }
-    )
-    row = _find(rows, "W5", "compiled vs hand-written floats")
-    r = row["ratio"] if row else None
-    out.append(
-        {
-            "target": "W5, compiled step no slower than the float reference (goal: 0.6x its time)",
-            "measured": f"{1 / r:.2f}x its time" if r else "failed",
-            "met": None if r is None else r >= 1.0,
-        }
-    )
+    out += [
+        _ratio_target(
+            rows,
+            "W5",
+            "compiled step (nn + compile)",
+            "W5, compiled step, gc on: >= 250x micrograd",
+            lambda r: f"{r:.0f}x",
+            lambda r: r >= 250,
+        ),
+        _ratio_target(
+            rows,
+            "W5",
+            "compiled vs hand-written floats",
+            "W5, compiled step no slower than the float reference (goal: 0.6x its time)",
+            lambda r: f"{1 / r:.2f}x its time",
+            lambda r: r >= 1.0,
+        ),
+    ]
 
 
 def _w6_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:
@@ -115,24 +127,24 @@ def _w6_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:
 
 
 def _numpy_targets(rows: list[dict[str, Any]], out: list[dict[str, Any]]) -> None:
-    row = _find(rows, "W7", "numpy backend step (nn + compile)")
-    r = row["ratio"] if row else None
-    out.append(
-        {
-            "target": "W7, numpy backend step, gc on: >= 5000x micrograd",
-            "measured": f"{r:.0f}x" if r else "failed",
-            "met": None if r is None else r >= 5000,
-        }
-    )
-    row = _find(rows, "W7", "numpy backend vs hand-written numpy")
-    r = row["ratio"] if row else None
-    out.append(
-        {
-            "target": "W7, numpy backend step at most 3x the hand-written numpy step's time",
-            "measured": f"{1 / r:.2f}x its time" if r else "failed",
-            "met": None if r is None else 1 / r <= 3.0,
-        }
-    )
+    out += [
+        _ratio_target(
+            rows,
+            "W7",
+            "numpy backend step (nn + compile)",
+            "W7, numpy backend step, gc on: >= 5000x micrograd",
+            lambda r: f"{r:.0f}x",
+            lambda r: r >= 5000,
+        ),
+        _ratio_target(
+            rows,
+            "W7",
+            "numpy backend vs hand-written numpy",
+            "W7, numpy backend step at most 3x the hand-written numpy step's time",
+            lambda r: f"{1 / r:.2f}x its time",
+            lambda r: 1 / r <= 3.0,
+        ),
+    ]
 
 
 def rows_case(rows: list[dict[str, Any]], workload: str) -> str:
