@@ -17,10 +17,12 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from .._bulk import adder, read
 from .._extras import require
 from ..value import is_grad_enabled
-from .numpy_codegen import NumpyProgram, accumulator, generate_numpy
+from .numpy_codegen import NumpyProgram, generate_numpy
 from .numpy_rules import Unsupported
+from .over import REDUCTIONS, _count, _rows
 
 if TYPE_CHECKING:
     from .compiled import Compiled, _Variant
@@ -59,7 +61,7 @@ def _batch(c: Compiled, datasets: Sequence[Sequence[Any]], n: int) -> Any:
 
     columns = []
     for data, spec in zip(datasets, c._specs):
-        if not isinstance(data, np.ndarray) and not _plain(data, spec):
+        if data.__class__ is not np.ndarray and not _plain(data, spec):
             break
         try:
             array = np.asarray(data)
@@ -78,8 +80,6 @@ def _batch(c: Compiled, datasets: Sequence[Sequence[Any]], n: int) -> Any:
             return np.zeros((n, 0))
         whole = columns[0] if len(columns) == 1 else np.concatenate(columns, axis=1)
         return whole.astype(float, copy=False)
-    from .over import _rows
-
     return np.array(_rows(c, datasets), dtype=float).reshape(n, -1)
 
 
@@ -94,8 +94,6 @@ def _plain(data: Any, spec: Any) -> bool:
 def run_over_numpy(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> float:
     """``reduce_i f(*example_i)`` over the examples as arrays; gradients into ``.grad`` (values
     only inside ``no_grad()``, as the engine)."""
-    from .over import REDUCTIONS, _count
-
     if reduce not in REDUCTIONS:
         raise ValueError(f"compile over: reduce must be one of {', '.join(map(repr, REDUCTIONS))}, got {reduce!r}")
     n = _count(c, datasets)
@@ -122,20 +120,20 @@ def _run_all(c: Compiled, A: Any, seed: float) -> float:
     import numpy as np  # present: compile(..., backend="numpy") checked
 
     n = len(A)
-    grad = is_grad_enabled()
     variant = c._current
     first = _replay_rows(c, variant, A, np.full(n, seed))
     if first.__class__ is not tuple:
-        return _split(c, A, seed, grad, first)
+        return _split(c, A, seed, is_grad_enabled(), first)
     # the usual case: every row in one batch of the current variant
     values, gtheta = first
-    if grad:
-        accumulator(len(variant.params))(variant.params, gtheta)
+    if is_grad_enabled():
+        params = variant.params
+        adder(len(params))(params, gtheta)
     stats = c.stats
     stats.calls += n
     stats.replays += n
-    c.last_values = values.tolist()
-    return float(values.sum())
+    outs = c.last_values = values.tolist()
+    return sum(outs)  # in the examples' order, as the python backend adds them
 
 
 def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any) -> Any:
@@ -143,11 +141,12 @@ def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any) -> Any:
     of the rows it cannot replay, or None (no program, or it raised: those rows go elsewhere)."""
     import numpy as np
 
-    program = program_of(c, variant)
+    program = variant.numpy
+    if program is False:  # not generated yet
+        program = program_of(c, variant)
     if program is None:
         return None
-    params = variant.params
-    theta = np.fromiter([p.data for p in params], float, len(params))
+    theta = read(variant.params)
     with np.errstate(all="ignore"):
         try:
             return program.function()(theta, rows, w)
@@ -191,10 +190,10 @@ def _split(c: Compiled, A: Any, seed: float, grad: bool, first: Any) -> float:
         raise
     if grad:
         for variant_params, gtheta in grads.values():
-            accumulator(len(variant_params))(variant_params, gtheta)
+            adder(len(variant_params))(variant_params, gtheta)
     stats.calls += n
-    c.last_values = outs.tolist()
-    return float(outs.sum())
+    values = c.last_values = outs.tolist()
+    return sum(values)
 
 
 def _run_variant(

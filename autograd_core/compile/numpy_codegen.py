@@ -7,7 +7,7 @@ layer are one block:
 
 - ``affine`` nodes whose bias and weights are parameters and whose inputs x are the same
   list are one matrix product, ``s1 = x0 @ W1.T + b1`` (backward: ``g_x0 = g_s1 @ W1``,
-  ``g_W1 = g_s1.T @ x0``, ``g_b1 = g_s1.sum(0)``): the lecture's s^(l) = W_l x^(l-1);
+  ``g_W1 = g_s1.T @ x0``, ``g_b1 = ones @ g_s1``, a sum over the rows): the lecture's s^(l) = W_l x^(l-1);
 - any other rule runs elementwise on the gathered columns, its formula the rule's own
   source text (the row run on symbols, :mod:`autograd_core.symbolic`, as the python
   backend writes it) translated to numpy by :func:`to_numpy`.
@@ -21,20 +21,18 @@ same formulas, only the order of sums over examples and over a layer's inputs.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules import RULES, VARIADIC, Rule
 from .codegen import _OPS
-from .numpy_rules import rule_text, sum_of_terms, to_numpy
+from .numpy_rules import carries, rule_text, sum_of_terms, to_numpy
 from .source import Namer, identifier, literal
 from .trace import Ref, Trace
 
-__all__ = ["NumpyProgram", "accumulator", "generate_numpy"]
-
-UNROLL = 1024
-"""Parameter counts up to this get a straight-line :func:`accumulator` (beyond it, a loop)."""
+__all__ = ["NumpyProgram", "generate_numpy"]
 
 _AFFINE = RULES["affine"]
 REDUCE_MIN = 6
@@ -88,9 +86,9 @@ class _Numpy:
 
         self.trace, self.np = trace, np
         self.namer = Namer()
-        for reserved in ("np", "theta", "A", "w", "rows", "bad", "gtheta", "out"):
+        for reserved in ("np", "math", "theta", "A", "w", "rows", "ones", "bad", "gtheta", "out"):
             self.namer.used.add(reserved)
-        self.namespace: dict[str, Any] = {"np": np}
+        self.namespace: dict[str, Any] = {"np": np, "math": math}
         self.blocks: list[_Block] = []
         self.where: dict[int, tuple[int, int]] = {}  # node -> (block, column)
         self.lines: list[str] = []
@@ -245,7 +243,7 @@ class _Numpy:
             idx = [int(r[1]) for r in refs]
             for j in idx:
                 self.written[j] = True
-            total = f"{_wrap(g)}.sum(0)" if batched else f"{_wrap(g)}[0]"
+            total = self.row_sum(g) if batched else f"{_wrap(g)}[0]"
             if len(set(idx)) < len(idx):
                 return [f"np.add.at(gtheta, {self.const(self.np.array(idx))}, {total})"]
             return [f"gtheta[{self._index(idx)}] += {total}"]
@@ -257,7 +255,7 @@ class _Numpy:
             return lines
         name, idx = cols
         target = self.blocks[self.where[refs[0][1]][0]]
-        value = f"{_wrap(g)}.sum(0, keepdims=True)" if batched and not target.batched else g
+        value = f"({self.row_sum(g)})[None]" if batched and not target.batched else g
         first = f"g_{name}" not in self.ready
         self.ready.add(f"g_{name}")
         if self._identity(refs) is not None:
@@ -271,6 +269,11 @@ class _Numpy:
             return lines + [f"np.add.at(g_{name}, (slice(None), {self.const(self.np.array(idx))}), {value})"]
         return lines + [f"g_{name}[:, {self._index(idx)}] += {value}"]
 
+    def row_sum(self, g: str) -> str:
+        """Σ over the rows of ``g`` (rows, k) as ``ones @ g``: one BLAS call, a third of ``g.sum(0)``'s time."""
+        self.ones = True
+        return f"ones @ {_wrap(g)}"
+
     def wants(self, r: Ref) -> bool:
         if r[0] == "p":
             return True
@@ -279,7 +282,7 @@ class _Numpy:
     # --- the program -----------------------------------------------------------------------
 
     def forward(self) -> None:
-        checks: list[tuple[str, bool]] = []
+        checks: list[tuple[str, bool, _Block | None]] = []  # (name, batched, the block it holds)
         for block in self.blocks:
             name = block.name
             if block.matrix:
@@ -315,11 +318,11 @@ class _Numpy:
                     x = xname
                 block.matrix_names = (W, bias, x, widx, where)
                 self.lines.append(f"{name} = {x} @ {W}.T + {bias}  # affine: s = W x + b, {m} neuron(s)")
-                checks.append((name, block.batched))
+                checks.append((name, block.batched, block))
                 continue
             if self.reduction(block):
                 if not block.rule.bounded:
-                    checks.append((name, block.batched))
+                    checks.append((name, block.batched, block))
                 continue
             operands: list[Any] = []
             for refs in block.positions:
@@ -337,13 +340,15 @@ class _Numpy:
             value, partials = rule_text(block.rule, operands, name)
             expr = to_numpy(value.text)
             clip = _CLIP.fullmatch(expr)  # x if x > 0 else 0: one call where x's nan rows go elsewhere
-            if clip is not None and clip.group(1) in {n for n, _ in checks}:
+            if clip is not None and clip.group(1) in {n for n, _, _ in checks}:
                 expr = f"np.maximum({clip.group(1)}, 0.0)"
             if not block.batched:  # parameters and constants only: one row
-                expr = f"np.reshape({expr}, (1, {len(block.members)}))"
+                m = len(block.members)
+                arrays = any(isinstance(op, str) for op in operands)  # else a float: no .reshape
+                expr = f"({expr}).reshape(1, {m})" if arrays else f"np.reshape({expr}, (1, {m}))"
             self.lines.append(f"{name} = {expr}  # {block.rule.name}, {len(block.members)} column(s)")
             if not block.rule.bounded:
-                checks.append((name, block.batched))
+                checks.append((name, block.batched, block))
             if not block.grad:
                 continue
             for i, p in enumerate(partials):
@@ -353,7 +358,7 @@ class _Numpy:
                 if p.risky:
                     d = self.namer.fresh(f"d_{name}_{i}")
                     self.lines.append(f"{d} = {expr}  # d {name} / d input {i}")
-                    checks.append((d, block.batched))
+                    checks.append((d, block.batched, None))
                     expr = d
                 block.partials[i] = expr
         self.checks = checks
@@ -384,11 +389,42 @@ class _Numpy:
         if any(re.search(rf"\b{block.name}\b", p.text) for p in partials):  # uses the output: not per term
             return False
         self.lines += [f"{name} = {text}" for name, text in zip(names, texts) if name != text]
-        total = f"np.sum({to_numpy(value.text)}, axis=-1).reshape(-1, 1)"
+        terms = to_numpy(value.text)
+        total = (
+            f"np.add.reduce({terms}, -1, keepdims=True)"
+            if block.batched
+            else f"np.add.reduce({terms}, None).reshape(1, 1)"
+        )
         self.lines.append(f"{block.name} = {total}  # {rule.name} of {len(positions)} inputs as one reduction")
         if block.grad:
             block.groups = [(group, to_numpy(partials[g].text)) for g, group in enumerate(refs)]
         return True
+
+    def covered(self) -> set[int]:
+        """The checked blocks whose finite check a later check makes redundant: every member
+        feeds, row for row, a checked (or itself covered) node whose rule :func:`carries` inf
+        and nan from that input (``1.0 - y s3`` is inf or nan wherever ``s3`` is). Matrix products
+        never cover: a BLAS may skip the products of a zero weight, and ``0 * inf`` with them."""
+        nodes = self.trace.nodes
+        checked = {id(block) for _, _, block in self.checks if block is not None}
+        watched = [id(self.blocks[self.where[k][0]]) in checked for k in range(len(nodes))]
+        covers = [False] * len(nodes)  # inf or nan here makes some check fail in the same row
+        consumers: list[list[tuple[int, int]]] = [[] for _ in nodes]
+        for m, node in enumerate(nodes):
+            for i, r in enumerate(node.inputs):
+                if r[0] == "n":
+                    consumers[r[1]].append((m, i))
+        for k in range(len(nodes) - 1, -1, -1):
+            for m, i in consumers[k]:
+                block = self.blocks[self.where[m][0]]
+                if (watched[m] or covers[m]) and not block.matrix and carries(nodes[m].rule, len(nodes[m].inputs), i):
+                    covers[k] = True
+                    break
+        out: set[int] = set()
+        for block in self.blocks:
+            if id(block) in checked and all(covers[k] for k in block.members):
+                out.add(id(block))
+        return out
 
     def guards(self) -> list[str]:
         lines = []
@@ -415,6 +451,7 @@ class _Numpy:
 
     def backward(self) -> list[str]:
         lines: list[str] = []
+        self.ones = False  # set by row_sum: the program needs ``ones``
         self.ready: set[str] = set()  # gradients assigned so far
         self.written = [False] * len(self.trace.params)  # theta entries whose gradient has a term
         root = self.trace.root
@@ -437,7 +474,7 @@ class _Numpy:
                 n = (len(block.positions) - 1) // 2
                 W, bias, x, widx, where = block.matrix_names
                 lines.append(f"# {block.name} = {x} @ {W}.T + {bias}: g_W = g_s^T x, g_b = sum of g_s, g_x = g_s W")
-                total = f"{g}.sum(0)" if block.batched else f"{g}[0]"
+                total = self.row_sum(g) if block.batched else f"{g}[0]"
                 wi = [[int(r[1]) for r in block.positions[1 + i]] for i in range(n)]
                 span = _span([int(r[1]) for r in block.positions[0]], wi)
                 if span is not None:
@@ -488,26 +525,26 @@ class _Numpy:
         out = self.column(root)
         # A sum is inf or nan if any of its terms is (or, rarely, if it overflows: then those rows
         # go one by one): one scalar test, and only when it fails the rows are looked for.
-        batched = [name for name, b in self.checks if b]
-        totals = [f"{name}.sum()" for name, b in self.checks if not b]
-        if len(batched) > 1:  # one sum over the checked values side by side: fewer numpy calls
-            totals.insert(0, f"np.concatenate(({', '.join(batched)}), axis=1).sum()")
-        elif batched:
-            totals.insert(0, f"{batched[0]}.sum()")
-        rowwise = [f"{name}.sum(1)" if batched else f"{name}.sum()" for name, batched in self.checks]
+        covered = self.covered()
+        watched = [(name, b) for name, b, block in self.checks if block is None or id(block) not in covered]
+        totals = [f"np.add.reduce({name}, None)" for name, _ in watched]
+        rowwise = [f"{name}.sum(1)" if batched else f"{name}.sum()" for name, batched in watched]
         guards = self.guards()
         checks = ["bad = np.zeros(rows, dtype=bool)", *guards] if guards else []
         if totals:
             checks += [
-                f"if not np.isfinite({' + '.join(totals)}):  # some value is inf or nan: in which rows?",
+                f"if not math.isfinite({' + '.join(totals)}):  # some value is inf or nan: in which rows?",
                 f"    return {'bad | ' if guards else ''}~np.isfinite({' + '.join(rowwise)})",
             ]
         if guards:
             checks += ["if bad.any():", "    return bad"]
         root_block = self.blocks[self.where[root[1]][0]] if root[0] == "n" else None
         if root_block is None or not root_block.batched:
-            out = f"np.broadcast_to({out}, (rows,))"
+            out = f"np.full(rows, {out})"
         params = self.trace.param_labels
+        backward = self.backward()
+        if self.ones:
+            backward.insert(0, "ones = np.ones(rows)  # ones @ g: the sum of g over the rows")
         head = [
             "def replay_batch(theta, A, w):",
             '    """Every row of A replayed at once (examples along axis 0), gradients weighted by w.',
@@ -523,8 +560,8 @@ class _Numpy:
             *_indent(checks, 4),
             f"    out = {out}",
             "    # backward: g_v = d(sum_i w_i f_i)/dv, from the output layer down",
-            "    gtheta = np.zeros_like(theta)",
-            *_indent(self.backward(), 4),
+            "    gtheta = np.zeros(theta.shape)",
+            *_indent(backward, 4),
             "    return out, gtheta",
         ]
         self.namespace["_columns"] = _columns
@@ -561,36 +598,6 @@ def _columns(rows: int, *pieces: Any) -> Any:
     import numpy as np
 
     return np.hstack([np.broadcast_to(np.reshape(p, (-1, 1)) if np.ndim(p) < 2 else p, (rows, 1)) for p in pieces])
-
-
-_ACCUMULATORS: dict[int, Any] = {}
-
-
-def accumulator(n: int) -> Any:
-    """``add(P, G)``: ``P[k].grad += G[k]`` for the n parameters and a float array G, written out
-    one line per parameter (``p0, p1, ... = P`` then ``p0.grad += g0``): about twice as fast as a
-    loop over ``zip``; made once per count, a loop beyond :data:`UNROLL` parameters."""
-    add = _ACCUMULATORS.get(n)
-    if add is not None:
-        return add
-    if n == 0 or n > UNROLL:
-
-        def add(P: Any, G: Any) -> None:
-            for p, g in zip(P, G.tolist()):
-                p.grad += g
-
-    else:
-        ps = ", ".join(f"p{k}" for k in range(n))
-        gs = ", ".join(f"g{k}" for k in range(n))
-        lines = [f"def add(P, G):\n    {ps}, = P\n    {gs}, = G.tolist()\n"]
-        lines += [f"    p{k}.grad += g{k}\n" for k in range(n)]
-        namespace: dict[str, Any] = {}
-        exec(compile("".join(lines), f"<autograd_core.compile accumulate {n}>", "exec"), namespace)  # noqa: S102
-        add = namespace["add"]
-    if len(_ACCUMULATORS) > 64:  # a few parameter counts per process: keep the cache small
-        _ACCUMULATORS.clear()
-    _ACCUMULATORS[n] = add
-    return add
 
 
 def generate_numpy(trace: Trace) -> NumpyProgram:

@@ -7,13 +7,14 @@ rule's math; nothing here is written per rule.
 from __future__ import annotations
 
 import ast
+import math
 import random
 from typing import Any
 
 from ..rules import Rule
 from ..symbolic import Source, forward_source, partials_source
 
-__all__ = ["Unsupported", "to_numpy", "rule_text", "sum_of_terms"]
+__all__ = ["Unsupported", "carries", "to_numpy", "rule_text", "sum_of_terms"]
 
 
 class Unsupported(Exception):
@@ -125,3 +126,37 @@ def sum_of_terms(rule: Rule, count: int) -> int | None:
         except Exception:  # noqa: BLE001, S112 - the rule does not take this shape of inputs: not this g
             continue
     return None
+
+
+_FINITE = (0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 1e-300, 1e300, -1e300)
+_CARRIES: dict[tuple[int, int, int], bool] = {}
+
+
+def carries(rule: Rule, count: int, position: int) -> bool:
+    """Whether ``rule`` on ``count`` inputs is inf or nan whenever input ``position`` is, whatever
+    the other (finite) inputs: add, sub, mul (``inf * 0`` is nan) are, exp (``e^-inf = 0``),
+    relu and division by the input are not. Then a finite check of the output also checks
+    that input. Probed on the row's forward with the others set to each of a few finite values
+    (zeros, signs, extremes) and to seeded mixes of them; a raise counts as no."""
+    key = (id(rule), count, position)
+    known = _CARRIES.get(key)
+    if known is not None:
+        return known
+    rng = random.Random(count * 31 + position)
+    others = [[v] * count for v in _FINITE] + [[rng.choice(_FINITE) for _ in range(count)] for _ in range(24)]
+    result = True
+    try:
+        for xs in others:
+            for bad in (math.inf, -math.inf, math.nan):
+                xs[position] = bad
+                if math.isfinite(float(rule.forward(*xs))):
+                    result = False
+                    break
+            if not result:
+                break
+    except Exception:  # noqa: BLE001 - outside the row's domain: not known to carry
+        result = False
+    if len(_CARRIES) > 4096:
+        _CARRIES.clear()
+    _CARRIES[key] = result
+    return result
