@@ -61,7 +61,7 @@ def _batch(c: Compiled, datasets: Sequence[Sequence[Any]], n: int) -> Any:
 
     columns = []
     for data, spec in zip(datasets, c._specs):
-        if data.__class__ is not np.ndarray and not _plain(data, spec):
+        if not isinstance(data, np.ndarray) and not _plain(data, spec):
             break
         try:
             array = np.asarray(data)
@@ -132,7 +132,8 @@ def _run_all(c: Compiled, A: Any, seed: float) -> float:
     stats = c.stats
     stats.calls += n
     stats.replays += n
-    outs = c.last_values = values.tolist()
+    outs: list[float] = values.tolist()
+    c.last_values = outs
     return sum(outs)  # in the examples' order, as the python backend adds them
 
 
@@ -192,7 +193,8 @@ def _split(c: Compiled, A: Any, seed: float, grad: bool, first: Any) -> float:
         for variant_params, gtheta in grads.values():
             adder(len(variant_params))(variant_params, gtheta)
     stats.calls += n
-    values = c.last_values = outs.tolist()
+    values: list[float] = outs.tolist()
+    c.last_values = values
     return sum(values)
 
 
