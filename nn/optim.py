@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any, overload
 
 from autograd_core import Value
+from autograd_core._bulk import adder, read
 from autograd_core._checks import real
 
 __all__ = ["Optimizer", "SGD", "Adam", "LinearDecay"]
@@ -214,16 +215,15 @@ class Adam(Optimizer):
         wd, eps, params = self.weight_decay, self.eps, self.params
         n = len(params)
         m, v = np.asarray(self._m, dtype=float), np.asarray(self._v, dtype=float)
-        g = np.fromiter([p.grad for p in params], float, n)
+        g = read(params, "grad")
         if wd:
-            g = g + wd * np.fromiter([p.data for p in params], float, n)
+            g = g + wd * read(params, "data")
         with np.errstate(all="ignore"):  # inf and nan propagate as in the loop, without warnings
             m += (g - m) * (1.0 - b1)
             v = v * b2 + (1.0 - b2) * g * g
             delta = step_size * (m / (np.sqrt(v) / root_c2 + eps))
         self._m, self._v = m, v
-        for p, d in zip(params, delta.tolist()):
-            p.data -= d
+        adder(n, "data", "-=")(params, delta)
 
 
 class LinearDecay:
