@@ -436,3 +436,24 @@ def test_an_overflow_in_the_first_layer_hidden_by_a_relu_raises_as_in_the_engine
     with pytest.raises(OverflowError, match="overflows for finite input"):
         f([-1e308, -1e308])
     assert all(p.grad == 0.0 for p in model.parameters())  # nothing half-accumulated
+
+
+def test_a_finite_check_is_left_out_only_where_a_later_check_carries_inf_and_nan():
+    from autograd_core.compile.numpy_rules import carries
+
+    assert all(carries(RULES[name], 2, i) for name in ("add", "sub", "mul") for i in (0, 1))
+    assert not any(carries(RULES[name], 1, 0) for name in ("exp", "relu", "tanh", "sigmoid"))
+    assert not carries(RULES["div"], 2, 1)  # x / inf = 0
+    w = Value(10.0, "w")
+
+    def f(x):  # w x overflows to -inf for x = -1e308; exp hides it (e^-inf = 0), 3 e^(w x) is finite
+        return (w * x).exp() * 3.0 - w * 0.5
+
+    c = ac.compile(f, 0.1, backend="numpy")
+    assert "np.add.reduce(mul1, None)" in c.source  # exp does not carry: w x keeps its check
+    with pytest.raises(OverflowError):
+        f(Value(-1e308))
+    with pytest.raises(OverflowError):
+        c.over([0.1, -1e308, 0.2])
+    assert w.grad == 0.0
+    assert_same(_over(c, [w], [0.1, -0.3]), _engine_over(f, [w], [0.1, -0.3]))
