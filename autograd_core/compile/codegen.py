@@ -28,6 +28,7 @@ from typing import Any
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names
 from ..symbolic import Source, forward_source, partials_source
+from .dense import MAX_DEPTH, MAX_TEXT, Inliner
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, is_atom, literal
 from .split import PART_LINES, SPLIT_LINES, split
 from .trace import Guard, Ref, Trace
@@ -65,7 +66,9 @@ class Program:
     name: str = "replay"
     call_parts: tuple[str, ...] = ()  # a large replay: its parts, each compiled alone (:mod:`.split`)
     loops: Callable[[], tuple[str, str, dict[str, Any]]] | None = None  # makes over_source, values_source
+    seeded: Callable[[], Program] | None = None  # makes the call for a seed other than 1.0 (None: this one)
     _made: tuple[str, str] | None = field(default=None, repr=False)
+    _seeded: Program | None = field(default=None, repr=False)
 
     @property
     def over_source(self) -> str:
@@ -89,7 +92,14 @@ class Program:
         return self._made
 
     def function(self, which: str) -> Any:
-        """The compiled function ``which``: "call", "over" or "values"."""
+        """The compiled function ``which``: "call", "over", "values", or "seeded" (the call for
+        any seed; a large replay's "call" takes the seed as 1.0, where ``g * d`` is ``d``)."""
+        if which == "seeded":
+            if self.seeded is None:
+                return self.function("call")
+            if self._seeded is None:
+                self._seeded = self.seeded()
+            return self._seeded.function("call")
         name = {"call": self.name, "over": f"{self.name}_over", "values": f"{self.name}_values"}[which]
         fn = self.namespace.get(name)
         if fn is None:
@@ -105,7 +115,7 @@ class Program:
 def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> Program:
     """Source for the trace: ``replay(P, A, seed)``, ``replay_over(P, rows, seed)`` and
     ``replay_values(P, rows)``; with ``forward_only`` just ``replay_values``, giving every output."""
-    g = _Generator(trace)
+    g = _Generator(trace, fold=not forward_only)
     g.forward()
     g.backward()
     if forward_only:
@@ -117,7 +127,16 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
         again.backward()
         return (*again.loops(name, False), again.namespace)
 
-    return g.program(name, loops)
+    def seeded() -> Program:  # for any seed: generated again, the seed not taken as 1.0
+        again = _Generator(trace)
+        again.forward()
+        again.backward()
+        return again.program(name, loops)
+
+    program = g.program(name, loops)
+    if g.fold:
+        program.seeded = seeded
+    return program
 
 
 def _indent(lines: list[str], n: int) -> list[str]:
@@ -132,7 +151,7 @@ def _indented(lines: list[str]) -> list[str]:
 class _Generator:
     """The statements of one trace: names, forward part (with guards), backward blocks."""
 
-    def __init__(self, trace: Trace) -> None:
+    def __init__(self, trace: Trace, fold: bool = False) -> None:
         self.trace = trace
         self.nodes = nodes = trace.nodes
         self.namer = namer = Namer()
@@ -186,7 +205,9 @@ class _Generator:
         self.lines_of: list[list[str]] = []  # each node's forward statements
         # A large graph writes a risky partial used once into its backward term (a line and a
         # name fewer; the engine does not check partials either) unless a zero gradient may skip it.
-        self.inline_risky = len(nodes) >= PULL_NODES
+        self.dense = self.inline_risky = len(nodes) >= PULL_NODES
+        self.fold = fold and self.dense
+        self.inliner = Inliner(nnames=self.nnames)
         self.gated = self._gated()
         self.notes: dict[str, str] = {}  # rule name -> as a comment
         self._sentinels: list[str] | None = None
@@ -227,6 +248,12 @@ class _Generator:
         node, lines_of = self._node, self.lines_of
         for k in range(len(self.nodes)):
             lines_of.append(node(k))
+        if self.dense:
+            trace, text = self.trace, self.text
+            refs = [trace.root, *trace.outputs]
+            refs += [r for g in trace.guards for r in (g.left, g.right) if r is not None]
+            keep = {text(r) for r in refs if r[0] == "n"}
+            self.inliner.inline(lines_of, keep.union(self.sentinels()), {at: len(ls) for at, ls in placed.items()})
         body = self.body
         body += placed.get(-1, ())
         starts = self.starts
@@ -243,18 +270,23 @@ class _Generator:
         rule = node.rule
         names = self.names
         operands: list[Any] = [x if kind == "c" else names[kind][x] for kind, x in node.inputs]  # names, constants
-        value, partials, atoms, fill, spreads = self.templates.sources(rule, operands, out, self.namer)
+        value, partials, atoms, fill, spreads, uses = self.templates.sources(rule, operands, out, self.namer)
         if spreads:
             self.spreads[out] = [fill[i] for i in spreads]  # type: ignore[index]
-        note = self.notes.get(rule.name)
-        if note is None:
-            note = self.notes[rule.name] = comment(rule.name)
+        if self.dense:  # no comment; what the inlining of single-use values needs to know
+            note = ""
+            self.inliner.node(k, value, partials, fill, uses, operands, out)
+        else:
+            note = self.notes.get(rule.name)
+            if note is None:
+                note = self.notes[rule.name] = comment(rule.name)
+            note = f"  # {note}"
         if value is not None:
             text = value.text if fill is None else value.text.format(*fill)
-            lines = [*value.before, f"{out} = {text}  # {note}"] if value.before else [f"{out} = {text}  # {note}"]
+            lines = [*value.before, f"{out} = {text}{note}"] if value.before else [f"{out} = {text}{note}"]
         else:
             lines = [
-                f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, node.inputs))})  # {note}",
+                f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, node.inputs))}){note}",
                 f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
             ]
         if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
@@ -282,7 +314,7 @@ class _Generator:
                 if same is not None:  # written into one backward term so far: now a name, at its first node
                     k1, i1 = same
                     d = self.namer.fresh(f"d_{self.nnames[k1]}_{i1}")
-                    self.lines_of[k1].append(f"{d} = {text}  # d {self.nnames[k1]} / d input {i1}")
+                    self.lines_of[k1].append(f"{d} = {text}" + self._about(f"d {self.nnames[k1]} / d input {i1}"))
                     self.checked.append(d)
                     partial_text[k1, i1] = partial_text[k, i] = computed[text] = d
                     continue
@@ -291,7 +323,7 @@ class _Generator:
                     computed[text] = (k, i)
                     continue
                 d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
-                lines.append(f"{d} = {text}  # d {out} / d input {i}")
+                lines.append(f"{d} = {text}" + self._about(f"d {out} / d input {i}"))
                 if expr.undefined:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
@@ -307,6 +339,10 @@ class _Generator:
                 self.partial_text[k, i] = f"{d}[{i}]"
                 self.checked.append(f"{d}[{i}]")
         return lines
+
+    def _about(self, text: str) -> str:
+        """A statement's comment: none in a large replay."""
+        return "" if self.dense else f"  # {text}"
 
     # --- backward --------------------------------------------------------------------------
 
@@ -389,23 +425,40 @@ class _Generator:
         )
         inits = [t for t in inits if t not in pull]
         root = self.trace.root
+        alias: dict[str, str] = {}  # a pulled gradient that is one other gradient (or 1.0): that one
+        dense = self.dense and not over  # no comments; a gradient used once is written into its use
         if root[0] == "n" and root[1] in self.backward_nodes:
-            lines.append(f"{self.gname(root)} = seed  # d out / d out")
+            if self.fold and not over:  # seed 1.0: g * d is d, bit for bit
+                alias[self.gname(root)] = "1.0"
+            else:
+                lines.append(f"{self.gname(root)} = seed" + ("" if dense else "  # d out / d out"))
         lines += [f"{t} = 0.0" for t in inits]
         assigned: set[str] = set(pgrads) if over else set()
         assigned.update(inits)
         if owners is not None:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
-        alias: dict[str, str] = {}  # a pulled gradient that is one other gradient: that one's name
         nnames, gates = self.nnames, self.skippable
+        depth: dict[str, int] = {}  # deepest gradient written into a term of this one
         for g, pushes, k in blocks:
             block = []
             if g in pull:
                 terms = pull.pop(g)
-                if len(terms) == 1 and terms[0][0].isidentifier():  # g_x = g_y: read g_y instead
-                    alias[g] = terms[0][0]
+                if len(terms) == 1 and (terms[0][0].isidentifier() or terms[0][0] == "1.0"):  # g_x = g_y
+                    alias[g] = terms[0][0]  # read g_y instead
+                elif (
+                    dense
+                    and len(pushes) == 1
+                    and pushes[0][0] in pull
+                    and g not in gates
+                    and len(terms) <= _INLINE_TERMS
+                    and depth.get(g, 0) < MAX_DEPTH
+                    and len(text := _sum_text(terms)) <= MAX_TEXT
+                ):  # used once: written into its one term (the same floats, added in the same order)
+                    alias[g] = f"({text})"
+                    target = pushes[0][0]
+                    depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
                 else:
-                    block = _sum(g, terms)
+                    block = _sum(g, terms, not dense)
             at = len(block)
             gate = alias.get(g, g)
             if g in alias:
@@ -419,15 +472,15 @@ class _Generator:
                 assigned.add(target)
             if len(block) > at:
                 if len(pushes) >= _SKIP_MIN and g in gates:
-                    block[at:] = [f"if {gate}:  # {self.note(k)}", *_indent(block[at:], 4)]
-                else:
+                    block[at:] = [f"if {gate}:" + ("" if dense else f"  # {self.note(k)}"), *_indent(block[at:], 4)]
+                elif not dense:
                     block[at] += f"  # {self.note(k)}"
             lines += block
             if owners is not None:
                 owners += [k] * len(block)
         last = self.block_nodes[-1] if self.block_nodes else 0
         for target in [t for t in pgrads if t in pull]:  # the parameters' gradients, complete now
-            block = _sum(target, pull.pop(target))
+            block = _sum(target, pull.pop(target), not dense)
             lines += block
             if owners is not None:
                 owners += [last] * len(block)
@@ -614,11 +667,13 @@ class _Templates:
 
     def sources(
         self, rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], list[str] | None, tuple[int, ...]]:
-        """(forward, partials, which partials are atoms, fill, spreads) of ``rule`` on ``operands``
-        (names, or constants), output ``out``: the texts are ``str.format`` templates to fill in
-        with ``fill``, or with ``fill`` None the final texts; ``spreads``: the places in ``fill``
-        of the names whose inf or nan the forward value carries on (:func:`_spreading`)."""
+    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], list[str] | None, tuple[int, ...], Any]:
+        """(forward, partials, which partials are atoms, fill, spreads, uses) of ``rule`` on
+        ``operands`` (names, or constants), output ``out``: the texts are ``str.format`` templates
+        to fill in with ``fill``, or with ``fill`` None the final texts; ``spreads``: the places in
+        ``fill`` of the names whose inf or nan the forward value carries on (:func:`_spreading`);
+        ``uses`` (with ``fill``): the places the forward text names (once per mention) and the set
+        of places the partials name."""
         names: list[str] = []
         pattern: list[Any] = [id(rule)]
         for x in operands:
@@ -638,16 +693,16 @@ class _Templates:
         if entry is False:  # temporaries (a very wide sum): written for this node alone
             return self._direct(rule, operands, out, namer)
         names.append(out)
-        value, partials, atoms, spreads = entry
-        return value, partials, atoms, names, spreads
+        value, partials, atoms, spreads, uses = entry
+        return value, partials, atoms, names, spreads, uses
 
     @staticmethod
     def _direct(
         rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], None, tuple[int, ...]]:
+    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], None, tuple[int, ...], None]:
         value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
         partials = partials_source(rule, operands, out)
-        return value, partials, () if partials is None else tuple(is_atom(p.text) for p in partials), None, ()
+        return value, partials, () if partials is None else tuple(is_atom(p.text) for p in partials), None, (), None
 
     @staticmethod
     def _template(rule: Rule, operands: list[Any], names: list[str]) -> Any:
@@ -668,11 +723,19 @@ class _Templates:
             text = source.text.replace("{", "{{").replace("}", "}}")
             return source._replace(text=_PLACEHOLDER.sub(lambda m: slot[m.group(0)], text))
 
+        spreads = () if value is None else _spreading(value.text)
+        atoms = () if partials is None else tuple(is_atom(p.text) for p in partials)  # names fill in as names
+        value = None if value is None else fmt(value)
+        partials = None if partials is None else tuple(fmt(p) for p in partials)
         return (
-            None if value is None else fmt(value),
-            None if partials is None else tuple(fmt(p) for p in partials),
-            () if partials is None else tuple(is_atom(p.text) for p in partials),  # names fill in as names
-            () if value is None else _spreading(value.text),
+            value,
+            partials,
+            atoms,
+            spreads,
+            (
+                () if value is None else tuple(map(int, _SLOT.findall(value.text))),
+                frozenset(int(i) for p in partials or () for i in _SLOT.findall(p.text)),
+            ),
         )
 
 
@@ -700,37 +763,48 @@ def _spreading(text: str) -> tuple[int, ...]:
 
 
 _OPERAND = re.compile(r"_\d+")
+_SLOT = re.compile(r"(?<!\{)\{(\d+)\}")
+"""A place ``{i}`` of a template (``{{`` is a brace of the text)."""
 
 
 def _renamed(term: str, g: str, other: str) -> str:
-    """A push's term ``g``, ``-g`` or ``g * d`` with ``other`` in place of ``g``."""
+    """A push's term ``g``, ``-g`` or ``g * d`` with ``other`` in place of ``g`` (``1.0 * d`` is ``d``)."""
     if term == g:
         return other
     if term == f"-{g}":
         return f"-{other}"
+    if other == "1.0":
+        return term[len(g) + 3 :]
     return other + term[len(g) :]
 
 
-def _sum(target: str, terms: list[tuple[str, str]]) -> list[str]:
+_INLINE_TERMS = 8
+"""Most terms of a gradient written into its one use (larger sums keep their statement)."""
+
+
+def _sum_text(terms: list[tuple[str, str]]) -> str:
+    """``t1 + t2 - t3 ...``: the terms added left to right, as the pushes would add."""
+    text = terms[0][0]
+    for term, _ in terms[1:]:
+        text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
+    return text
+
+
+def _sum(target: str, terms: list[tuple[str, str]], note: bool = True) -> list[str]:
     """``target = t1 + t2 + ...`` (left to right, as the pushes would add), 100 terms a statement;
-    the comment names the nodes the terms come from."""
+    the comment (``note``) names the nodes the terms come from."""
     if not terms:
         return []
-    users = [user for _, user in terms]
-    shown = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
     lines = []
     for k in range(0, len(terms), 100):
-        text = (
-            terms[k][0]
-            if k == 0
-            else f"{target} + {terms[k][0]}"
-            if not terms[k][0].startswith("-")
-            else f"{target} - {terms[k][0][1:]}"
-        )
-        for term, _ in terms[k + 1 : k + 100]:
-            text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
-        lines.append(f"{target} = {text}")
-    lines[0] += f"  # d out / d {target[2:] if target.startswith('g_') else target}: through {shown}"
+        first = terms[k][0]
+        head = "" if k == 0 else f"{target} - " if first.startswith("-") else f"{target} + "
+        chunk = [(first[1:] if k and first.startswith("-") else first, "")] + terms[k + 1 : k + 100]
+        lines.append(f"{target} = {head}{_sum_text(chunk)}")
+    if note:
+        users = [user for _, user in terms]
+        shown = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
+        lines[0] += f"  # d out / d {target[2:] if target.startswith('g_') else target}: through {shown}"
     return lines
 
 

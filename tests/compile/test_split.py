@@ -27,7 +27,7 @@ def test_a_rules_template_filled_in_gives_the_rules_own_text(name):
     ]
     templates = codegen._Templates()
     for operands in cases * 2:  # the second time from the cache
-        value, partials, atoms, fill, _ = templates.sources(rule, operands, "out", Namer())
+        value, partials, atoms, fill, *_ = templates.sources(rule, operands, "out", Namer())
 
         def filled(source, fill=fill):
             return source if fill is None or source is None else source._replace(text=source.text.format(*fill))

@@ -1,0 +1,111 @@
+"""Denser code for large replays: a forward value used once is written into its one use.
+
+From :data:`.codegen.PULL_NODES` nodes on, the generated source is for Python's compiler
+more than for a reader: no comments, and a node whose value one later statement mentions
+once (and nothing else: no partial, guard, finite check or output) is not stored in a name
+but written into that statement, in parentheses::
+
+    neg0 = -p12                      exp0 = math.exp((-p12))
+    exp0 = math.exp(neg0)     ->     ...
+    log0 = math.log(add0)            add1 = p12 + (math.log(add0))
+    add1 = p12 + log0
+
+The same operations run on the same floats in the same order, so every bit is the same;
+there are fewer statements to compile and fewer locals alive. A value that may raise
+(a division, ``math.log``) is not moved past a guard, so a guard that flips still answers
+first; chains are kept shallow (:data:`MAX_DEPTH`, :data:`MAX_TEXT`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..symbolic import Source
+from .source import is_atom
+
+__all__ = ["Inliner", "MAX_DEPTH", "MAX_TEXT"]
+
+MAX_DEPTH = 8
+"""Most values written into one another in a chain (Python's parser limits nesting)."""
+
+MAX_TEXT = 300
+"""Longest expression (characters) written into a use."""
+
+
+class Inliner:
+    """What the forward statements of one graph use (:meth:`node`, once per node in order), then
+    which values to write into their use and the statements that result (:meth:`inline`)."""
+
+    def __init__(self, nnames: list[str]) -> None:
+        self.nnames = nnames
+        self.forms: dict[int, tuple[str, list[str], bool]] = {}  # node -> (template, fill, may raise)
+        self.count: dict[str, int] = {}  # name -> mentions in forward templates
+        self.consumer: dict[str, int] = {}  # name -> the (last) node whose template mentions it
+        self.pinned: set[str] = set()  # names that must stay names
+
+    def node(
+        self,
+        k: int,
+        value: Source | None,
+        partials: tuple[Source, ...] | None,
+        fill: list[str] | None,
+        uses: Any,
+        operands: list[Any],
+        out: str,
+    ) -> None:
+        """Note node ``k``'s forward template and what its partials name."""
+        if value is None or fill is None or value.before or partials is None or uses is None:
+            self.pinned.update(x for x in operands if x.__class__ is str)  # written by other means
+            self.pinned.add(out)
+            return
+        forward_uses, partial_uses = uses
+        self.forms[k] = (value.text, fill, value.risky)
+        count, consumer = self.count, self.consumer
+        for i in forward_uses:
+            x = fill[i]
+            count[x] = count.get(x, 0) + 1
+            consumer[x] = k
+        self.pinned.update(fill[i] for i in partial_uses)
+
+    def inline(self, lines_of: list[list[str]], keep: set[str], guards_after: dict[int, int]) -> None:
+        """Write each single-use value into its use, in ``lines_of`` (each node's statements).
+        ``keep``: names read elsewhere (guards, the finite check, outputs); ``guards_after``:
+        node -> guard statements right after it."""
+        nnames, count, consumer, forms = self.nnames, self.count, self.consumer, self.forms
+        pinned = self.pinned | keep
+        guards = [0]  # guards[m]: guard statements after nodes before m
+        for m in range(len(nnames)):
+            guards.append(guards[-1] + guards_after.get(m, 0))
+        expr: dict[str, tuple[str, bool, int]] = {}  # inlined name -> (text, may raise, depth)
+        for k, (text, fill, risky) in forms.items():
+            depth = 0
+            if expr and any(x in expr for x in fill):
+                parts = []
+                for x in fill:
+                    e = expr.get(x)
+                    if e is None:
+                        parts.append(x)
+                    else:
+                        parts.append(e[0])
+                        risky = risky or e[1]
+                        depth = max(depth, e[2] + 1)
+                text = text.format(*parts)
+                changed = True
+            else:
+                text = text.format(*fill)
+                changed = False
+            out = nnames[k]
+            c = consumer.get(out)
+            if (
+                count.get(out) == 1
+                and out not in pinned
+                and c is not None
+                and len(lines_of[k]) == 1
+                and depth < MAX_DEPTH
+                and len(text) <= MAX_TEXT
+                and (not risky or guards[c] == guards[k])
+            ):
+                expr[out] = (text if is_atom(text) else f"({text})", risky, depth)
+                lines_of[k] = []
+            elif changed:
+                lines_of[k][0] = f"{out} = {text}"
