@@ -674,19 +674,22 @@ class _Templates:
         ``fill`` of the names whose inf or nan the forward value carries on (:func:`_spreading`);
         ``uses`` (with ``fill``): the places the forward text names (once per mention) and the set
         of places the partials name."""
-        names: list[str] = []
-        pattern: list[Any] = [id(rule)]
-        for x in operands:
-            if x.__class__ is str:
-                if x not in names:
-                    names.append(x)
-                pattern.append(names.index(x))
-            else:
-                try:
-                    pattern.append(float(x).hex())
-                except (TypeError, ValueError, OverflowError):
-                    return self._direct(rule, operands, out, namer)
-        key = tuple(pattern)
+        names: list[str] = list(dict.fromkeys(x for x in operands if x.__class__ is str))
+        key: tuple[Any, ...]
+        if len(names) == len(operands):  # distinct names (the usual case)
+            key = (id(rule), len(names))
+        else:
+            pattern: list[Any] = [id(rule), -1]
+            at = {x: i for i, x in enumerate(names)}
+            for x in operands:
+                if x.__class__ is str:
+                    pattern.append(at[x])
+                else:
+                    try:
+                        pattern.append(float(x).hex())
+                    except (TypeError, ValueError, OverflowError):
+                        return self._direct(rule, operands, out, namer)
+            key = tuple(pattern)
         entry = self.cache.get(key)
         if entry is None:
             entry = self.cache[key] = self._template(rule, operands, names)
@@ -734,7 +737,7 @@ class _Templates:
             spreads,
             (
                 () if value is None else tuple(map(int, _SLOT.findall(value.text))),
-                frozenset(int(i) for p in partials or () for i in _SLOT.findall(p.text)),
+                tuple(sorted({int(i) for p in partials or () for i in _SLOT.findall(p.text)})),
             ),
         )
 

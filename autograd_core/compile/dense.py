@@ -18,6 +18,7 @@ first; chains are kept shallow (:data:`MAX_DEPTH`, :data:`MAX_TEXT`).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..symbolic import Source
@@ -39,8 +40,8 @@ class Inliner:
     def __init__(self, nnames: list[str]) -> None:
         self.nnames = nnames
         self.forms: dict[int, tuple[str, list[str], bool]] = {}  # node -> (template, fill, may raise)
-        self.count: dict[str, int] = {}  # name -> mentions in forward templates
-        self.consumer: dict[str, int] = {}  # name -> the (last) node whose template mentions it
+        self.mentions: list[str] = []  # the names forward templates mention (once per mention)
+        self.by: list[int] = []  # the node of each mention
         self.pinned: set[str] = set()  # names that must stay names
 
     def node(
@@ -60,18 +61,18 @@ class Inliner:
             return
         forward_uses, partial_uses = uses
         self.forms[k] = (value.text, fill, value.risky)
-        count, consumer = self.count, self.consumer
-        for i in forward_uses:
-            x = fill[i]
-            count[x] = count.get(x, 0) + 1
-            consumer[x] = k
-        self.pinned.update(fill[i] for i in partial_uses)
+        self.mentions += map(fill.__getitem__, forward_uses)
+        self.by += [k] * len(forward_uses)
+        if partial_uses:
+            self.pinned.update(map(fill.__getitem__, partial_uses))
 
     def inline(self, lines_of: list[list[str]], keep: set[str], guards_after: dict[int, int]) -> None:
         """Write each single-use value into its use, in ``lines_of`` (each node's statements).
         ``keep``: names read elsewhere (guards, the finite check, outputs); ``guards_after``:
         node -> guard statements right after it."""
-        nnames, count, consumer, forms = self.nnames, self.count, self.consumer, self.forms
+        nnames, forms = self.nnames, self.forms
+        count = Counter(self.mentions)
+        consumer = dict(zip(self.mentions, self.by))  # (the last one: only a name mentioned once is moved)
         pinned = self.pinned | keep
         guards = [0]  # guards[m]: guard statements after nodes before m
         for m in range(len(nnames)):
@@ -79,6 +80,7 @@ class Inliner:
         expr: dict[str, tuple[str, bool, int]] = {}  # inlined name -> (text, may raise, depth)
         for k, (text, fill, risky) in forms.items():
             depth = 0
+            changed = False
             if expr and any(x in expr for x in fill):
                 parts = []
                 for x in fill:
@@ -89,23 +91,17 @@ class Inliner:
                         parts.append(e[0])
                         risky = risky or e[1]
                         depth = max(depth, e[2] + 1)
-                text = text.format(*parts)
-                changed = True
-            else:
-                text = text.format(*fill)
-                changed = False
+                        changed = True
+                fill = parts
             out = nnames[k]
             c = consumer.get(out)
-            if (
-                count.get(out) == 1
-                and out not in pinned
-                and c is not None
-                and len(lines_of[k]) == 1
-                and depth < MAX_DEPTH
-                and len(text) <= MAX_TEXT
-                and (not risky or guards[c] == guards[k])
-            ):
-                expr[out] = (text if is_atom(text) else f"({text})", risky, depth)
-                lines_of[k] = []
+            if count.get(out) == 1 and out not in pinned and c is not None and len(lines_of[k]) == 1:
+                text = text.format(*fill)
+                if depth < MAX_DEPTH and len(text) <= MAX_TEXT and (not risky or guards[c] == guards[k]):
+                    expr[out] = (text if is_atom(text) else f"({text})", risky, depth)
+                    lines_of[k] = []
+                    continue
+                if changed:
+                    lines_of[k][0] = f"{out} = {text}"
             elif changed:
-                lines_of[k][0] = f"{out} = {text}"
+                lines_of[k][0] = f"{out} = {text.format(*fill)}"

@@ -341,6 +341,8 @@ def _probe(
         sources = _Sources(traced, again, params, saved, [p.data + direction * _nudge(p.data) for p in params])
         sources.moved_flat = (flat, moved)
         for k, (node, other) in enumerate(zip(traced.nodes, again.nodes)):
+            if node.inputs == other.inputs:
+                continue  # the same nodes and the same numbers
             for i, (r, q) in enumerate(zip(node.inputs, other.inputs)):
                 if r[0] == "c" and q[0] == "c" and not _same(q[1], r[1]):  # (a dead leaf: compared above)
                     ref = sources.find(r[1], q[1], k)
@@ -418,8 +420,8 @@ def _convert(
     # first, so the nodes it depends on are exactly those ordered up to and including it.
     order = topological_order(tops)
     keep.append(order)
-    ancestors: set[int] = set()
     root_done = several
+    below_root = 0  # the nodes ordered up to the root: the root depends on exactly these
     new_node = Node
     for v in order:
         key = id(v)
@@ -432,15 +434,18 @@ def _convert(
                 if is_custom(v):
                     raise custom_error("compile", v, "is Python code the generated replay cannot run")
                 ins = v.inputs
-                is_value = [isinstance(x, Value) for x in ins]
-                inputs = [refs[id(x)] if b else ("c", x) for x, b in zip(ins, is_value)]
+                try:  # every input a Value, made before (the usual case)
+                    inputs = [refs[id(x)] for x in ins]
+                    is_value = [True] * len(ins)
+                except KeyError:  # numbers among them (a live float's id is no Value's)
+                    is_value = [isinstance(x, Value) for x in ins]
+                    inputs = [refs[id(x)] if b else ("c", x) for x, b in zip(ins, is_value)]
                 refs[key] = ("n", len(nodes))
                 nodes.append(new_node(rule, inputs, is_value, v.label, v.data))
         if not root_done:
-            kind, k = refs[key]
-            if kind == "n":
-                ancestors.add(k)
+            below_root = len(nodes)
             root_done = v is root
+    ancestors = set(range(below_root)) if not several else set()
     guards: list[Guard] = []
     for op, left, right, result in events:
         if op == "float":
