@@ -74,14 +74,18 @@ class Inliner:
         count = Counter(self.mentions)
         consumer = dict(zip(self.mentions, self.by))  # (the last one: only a name mentioned once is moved)
         pinned = self.pinned | keep
+        at = {x: k for k, x in enumerate(nnames)}
+        movable = {at[x] for x, n in count.items() if n == 1 and x in at and x not in pinned}
+        movable = {k for k in movable if k in forms and len(lines_of[k]) == 1}
         guards = [0]  # guards[m]: guard statements after nodes before m
         for m in range(len(nnames)):
             guards.append(guards[-1] + guards_after.get(m, 0))
-        expr: dict[str, tuple[str, bool, int]] = {}  # inlined name -> (text, may raise, depth)
-        for k, (text, fill, risky) in forms.items():
+        expr: dict[str, tuple[str, bool, int]] = {}  # moved name -> (text, may raise, depth)
+        for k in sorted(movable.union(consumer[nnames[j]] for j in movable)):
+            text, fill, risky = forms[k]
             depth = 0
             changed = False
-            if expr and any(x in expr for x in fill):
+            if not expr.keys().isdisjoint(fill):
                 parts = []
                 for x in fill:
                     e = expr.get(x)
@@ -94,9 +98,9 @@ class Inliner:
                         changed = True
                 fill = parts
             out = nnames[k]
-            c = consumer.get(out)
-            if count.get(out) == 1 and out not in pinned and c is not None and len(lines_of[k]) == 1:
+            if k in movable:
                 text = text.format(*fill)
+                c = consumer[out]
                 if depth < MAX_DEPTH and len(text) <= MAX_TEXT and (not risky or guards[c] == guards[k]):
                     expr[out] = (text if is_atom(text) else f"({text})", risky, depth)
                     lines_of[k] = []
