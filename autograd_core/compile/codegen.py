@@ -200,7 +200,7 @@ class _Generator:
         self.gnames: dict[Ref, str] = {}
         self.blocks: list[tuple[str, list[tuple[str, str]], int]] = []  # (g of node, [(target, term)], node)
         self.skippable: set[str] = set()
-        self.templates = _Templates()
+        self.templates = _Templates(self.namespace if len(nodes) >= PULL_NODES else None)
         self.computed: dict[str, str | tuple[int, int]] = {}  # risky partials' text -> its name, or its edge
         self.lines_of: list[list[str]] = []  # each node's forward statements
         # A large graph writes a risky partial used once into its backward term (a line and a
@@ -662,8 +662,9 @@ class _Templates:
     (which are constants, and which repeat) and then filled in with each node's names:
     the same text as running the rule on the names, in time linear in the graph."""
 
-    def __init__(self) -> None:
+    def __init__(self, functions: dict[str, Any] | None = None) -> None:
         self.cache: dict[tuple[Any, ...], Any] = {}
+        self.functions = functions  # a large replay's namespace: math.exp(x) is written _exp(x)
 
     def sources(
         self, rule: Rule, operands: list[Any], out: str, namer: Namer
@@ -707,8 +708,7 @@ class _Templates:
         partials = partials_source(rule, operands, out)
         return value, partials, () if partials is None else tuple(is_atom(p.text) for p in partials), None, (), None
 
-    @staticmethod
-    def _template(rule: Rule, operands: list[Any], names: list[str]) -> Any:
+    def _template(self, rule: Rule, operands: list[Any], names: list[str]) -> Any:
         spilled: list[bool] = []
 
         def fresh() -> str:
@@ -722,8 +722,17 @@ class _Templates:
         partials = partials_source(rule, symbols, "_o")
         slot = {f"_{i}": f"{{{i}}}" for i in range(len(names))} | {"_o": f"{{{len(names)}}}"}
 
+        functions = self.functions
+
+        def short(m: re.Match[str]) -> str:  # math.exp( -> _exp( (one lookup less per call)
+            name = m.group(1)
+            functions[f"_{name}"] = getattr(math, name)  # type: ignore[index]
+            return f"_{name}("
+
         def fmt(source: Source) -> Source:
             text = source.text.replace("{", "{{").replace("}", "}}")
+            if functions is not None:
+                text = _MATH_CALL.sub(short, text)
             return source._replace(text=_PLACEHOLDER.sub(lambda m: slot[m.group(0)], text))
 
         spreads = () if value is None else _spreading(value.text)
@@ -766,6 +775,8 @@ def _spreading(text: str) -> tuple[int, ...]:
 
 
 _OPERAND = re.compile(r"_\d+")
+_MATH_CALL = re.compile(r"\bmath\.([a-z]\w*)\(")
+"""A call of a ``math`` function in a rule's text."""
 _SLOT = re.compile(r"(?<!\{)\{(\d+)\}")
 """A place ``{i}`` of a template (``{{`` is a brace of the text)."""
 
