@@ -241,7 +241,7 @@ class _Generator:
         seen: set[str] = set()
         for guard in self.trace.guards:
             at = max((r[1] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=-1)
-            line = _guard_line(guard, self.text)
+            line = _guard_line(guard, self.text, not self.dense)
             if line not in seen:
                 seen.add(line)
                 placed.setdefault(at, []).append(line)
@@ -842,7 +842,7 @@ def _lecture_names(trace: Trace) -> list[str]:
     return lecture_names(items, root)
 
 
-def _guard_line(g: Guard, text: Any) -> str:
+def _guard_line(g: Guard, text: Any, note: bool = True) -> str:
     left = text(g.left)
     if g.op == "bool":
         cond = f"{left} != 0.0"
@@ -851,4 +851,4 @@ def _guard_line(g: Guard, text: Any) -> str:
         cond = f"{left} {_OPS[g.op]} {text(g.right)}"
         shown = cond
     check = f"not ({cond})" if g.result else f"{cond}"
-    return f"if {check}: raise GuardFailed  # guard: {shown} was {g.result}"
+    return f"if {check}: raise GuardFailed" + (f"  # guard: {shown} was {g.result}" if note else "")
