@@ -9,6 +9,12 @@ come from the rule's own ``forward`` and ``partials`` run on symbols
 derivative ``1.0 if relu0 > 0.0 else 0.0``); a rule that cannot run on symbols is called
 (``R_name.forward(...)``), which is just as exact.
 
+From :data:`PULL_NODES` nodes on, the source is written for Python's compiler rather than a
+reader (:mod:`.dense`): no comments, a value or gradient used once written into its one use,
+math's functions called by a global name (``_exp(x)``), each gradient summed in one statement,
+and the seed taken as 1.0 (``g_out * d`` is ``d``, bit for bit); a call with another seed (the
+examples ``over`` replays one by one, seeded 1/n) runs a second function, generated on first use.
+
 Failure modes stay the engine's: a guard that flips raises :class:`GuardFailed`; any
 other problem (a domain error, an undefined derivative, a non-finite value out of finite
 inputs) raises :class:`UseEngine` or the kernel's own exception, and the caller replays
