@@ -283,10 +283,10 @@ class _Generator:
             note = ""
             self.inliner.node(k, value, partials, fill, uses, operands, out)
         else:
-            note = self.notes.get(rule.name)
-            if note is None:
-                note = self.notes[rule.name] = comment(rule.name)
-            note = f"  # {note}"
+            shown = self.notes.get(rule.name)
+            if shown is None:
+                shown = self.notes[rule.name] = comment(rule.name)
+            note = f"  # {shown}"
         if value is not None:
             text = value.text if fill is None else value.text.format(*fill)
             lines = [*value.before, f"{out} = {text}{note}"] if value.before else [f"{out} = {text}{note}"]
