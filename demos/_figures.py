@@ -28,15 +28,18 @@ __all__ = ["FigureProcess"]
 
 
 def _warm_up() -> None:
-    """In the worker: import pyplot (Agg) and draw one small figure with text, so the demo's
-    figures find matplotlib, its fonts and renderer loaded."""
+    """In the worker: import pyplot (Agg) and draw a small figure with what demos' figures hold
+    (a log axis with its 10^k labels, a legend, an image with a colorbar, text), so the demo's
+    figures find matplotlib's modules, fonts and caches loaded."""
     from ._common import pyplot
 
     plt = pyplot()
-
-    fig, ax = plt.subplots(figsize=(1, 1))
-    ax.plot([0, 1], [0, 1])
-    ax.set_title("warm-up")
+    fig, (curve, image) = plt.subplots(1, 2, figsize=(2, 1))
+    curve.plot([1, 2, 3], [1.0, 0.3, 0.05], "o-", label="loss")
+    curve.set(title="warm-up", xlabel="epoch", yscale="log")
+    curve.legend()
+    fig.colorbar(image.imshow([[0.0, 1.0], [1.0, 0.0]], cmap="Blues"), ax=image)
+    image.text(0, 0, "1", ha="center", va="center", fontsize=8)
     fig.savefig(io.BytesIO(), format="png")
     plt.close(fig)
 
