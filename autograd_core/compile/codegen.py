@@ -375,7 +375,7 @@ class _Generator:
                 if value_parents[i] and (kind == "p" or (kind == "n" and depends[x] and x in ancestors)):  # wants(r)
                     d = partial_text[k, i]
                     target = gnames.get(r) or gname(r)
-                    pushes.append((target, g if d == "1.0" else (f"-{g}" if d == "(-1.0)" else f"{g} * {d}")))
+                    pushes.append((target, d))  # the term g * d, written when g's final name is known
             if pushes:
                 blocks.append((g, pushes, k))
                 block_nodes.append(k)
@@ -467,10 +467,9 @@ class _Generator:
                     block = _sum(g, terms, not dense)
             at = len(block)
             gate = alias.get(g, g)
-            if g in alias:
-                pushes = [(t, _renamed(term, g, gate)) for t, term in pushes]
             user = nnames[k]
-            for target, term in pushes:
+            for target, d in pushes:
+                term = _term(gate, d)
                 if target in pull:
                     pull[target].append((term, user))
                     continue
@@ -506,18 +505,19 @@ class _Generator:
     ) -> tuple[list[tuple[str, list[tuple[str, str]], int]], dict[str, list[tuple[str, str]]]]:
         """Split off ``g_w += g * x`` (parameter gradient, argument x) grouped by x, for sparse inputs."""
         args = set(self.anames)
-        groups: dict[str, list[tuple[str, str]]] = {}
-        for _, pushes, _ in blocks:
-            for target, term in pushes:
-                parts = term.split(" * ")
-                if target in pgrads and len(parts) == 2 and parts[1] in args:
-                    groups.setdefault(parts[1], []).append((target, term))
-        groups = {x: pushes for x, pushes in groups.items() if len(pushes) >= _SKIP_MIN}
-        moved = {push for pushes in groups.values() for push in pushes}
+        found: dict[str, list[tuple[str, str, int, int]]] = {}
+        for b, (g, pushes, _) in enumerate(blocks):
+            for j, (target, d) in enumerate(pushes):
+                if target in pgrads and d in args:
+                    found.setdefault(d, []).append((target, _term(g, d), b, j))
+        found = {x: pushes for x, pushes in found.items() if len(pushes) >= _SKIP_MIN}
+        moved = {(b, j) for pushes in found.values() for _, _, b, j in pushes}
         if not moved:
             return blocks, {}
-        kept = [(g, [p for p in pushes if p not in moved], k) for g, pushes, k in blocks]
-        return kept, groups
+        kept = [
+            (g, [p for j, p in enumerate(pushes) if (b, j) not in moved], k) for b, (g, pushes, k) in enumerate(blocks)
+        ]
+        return kept, {x: [(target, term) for target, term, _, _ in pushes] for x, pushes in found.items()}
 
     def _ranges(self, backward: list[str], owners: list[int]) -> tuple[list[list[str]], list[list[str]]]:
         """The forward and backward statements of consecutive ranges of nodes, each range about
@@ -787,15 +787,14 @@ _SLOT = re.compile(r"(?<!\{)\{(\d+)\}")
 """A place ``{i}`` of a template (``{{`` is a brace of the text)."""
 
 
-def _renamed(term: str, g: str, other: str) -> str:
-    """A push's term ``g``, ``-g`` or ``g * d`` with ``other`` in place of ``g`` (``1.0 * d`` is ``d``)."""
-    if term == g:
-        return other
-    if term == f"-{g}":
-        return f"-{other}"
-    if other == "1.0":
-        return term[len(g) + 3 :]
-    return other + term[len(g) :]
+def _term(g: str, d: str) -> str:
+    """The term ``g * d`` of a push: ``g`` for d = 1, ``-g`` for d = -1, ``d`` for g = 1.0 (the
+    seed: ``1.0 * d`` is ``d``, bit for bit)."""
+    if d == "1.0":
+        return g
+    if d == "(-1.0)":
+        return f"-{g}"
+    return d if g == "1.0" else f"{g} * {d}"
 
 
 _INLINE_TERMS = 8
