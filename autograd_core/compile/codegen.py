@@ -365,16 +365,22 @@ class _Generator:
         nodes, gnames, gname = self.nodes, self.gnames, self.gname
         depends, ancestors, partial_text = self.depends, self.trace.ancestors, self.partial_text
         blocks, block_nodes = self.blocks, self.block_nodes
+        of_node: list[str | None] = [None] * len(nodes)  # node -> its gradient's name, once made
         for k in reversed(self.backward_nodes):
             node = nodes[k]
-            g = gnames.get(("n", k)) or gname(("n", k))
+            g = of_node[k] or gname(("n", k))
             pushes = []
             value_parents = node.value_parents
             for i, r in enumerate(node.inputs):
                 kind, x = r
                 if value_parents[i] and (kind == "p" or (kind == "n" and depends[x] and x in ancestors)):  # wants(r)
                     d = partial_text[k, i]
-                    target = gnames.get(r) or gname(r)
+                    if kind == "n":
+                        target = of_node[x]
+                        if target is None:
+                            target = of_node[x] = gname(r)
+                    else:
+                        target = gnames.get(r) or gname(r)
                     pushes.append((target, d))  # the term g * d, written when g's final name is known
             if pushes:
                 blocks.append((g, pushes, k))
