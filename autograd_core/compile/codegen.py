@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules import Rule, Undefined, undefined
-from ..shape import code_name, lecture_names
+from ..shape import code_name, lecture_names, weight_place
 from ..symbolic import Source, forward_source, partials_source
 from .dense import MAX_DEPTH, MAX_TEXT, Inliner
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, is_atom, literal
@@ -846,10 +846,16 @@ def _lecture_names(trace: Trace) -> list[str]:
     offset = {"p": 0, "a": n_p, "n": n_p + n_a}
     items: list[tuple[str, str, list[int]]] = [(label, "", []) for label in trace.param_labels]
     items += [("", "", []) for _ in trace.arg_labels]
-    for node in trace.nodes:
-        parents = [offset[kind] + x for kind, x in node.inputs if kind != "c"]
-        items.append((node.label, node.rule.name, parents))
     root = offset[trace.root[0]] + int(trace.root[1]) if trace.root[0] != "c" else -1
+    if any(weight_place(label) for label in trace.param_labels):
+        for node in trace.nodes:
+            parents = [offset[kind] + x for kind, x in node.inputs if kind != "c"]
+            items.append((node.label, node.rule.name, parents))
+    else:  # no nn weight: only the output (e, h - y) can have a lecture name, from its own parents
+        items += [(node.label, node.rule.name, []) for node in trace.nodes]
+        if root >= n_p + n_a:
+            node = trace.nodes[root - n_p - n_a]
+            items[root] = (node.label, node.rule.name, [offset[kind] + x for kind, x in node.inputs if kind != "c"])
     return lecture_names(items, root)
 
 
