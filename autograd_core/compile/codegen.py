@@ -687,11 +687,15 @@ class _Templates:
         ``fill`` of the names whose inf or nan the forward value carries on (:func:`_spreading`);
         ``uses`` (with ``fill``): the places the forward text names (once per mention) and the set
         of places the partials name."""
-        names: list[str] = list(dict.fromkeys(x for x in operands if x.__class__ is str))
         key: tuple[Any, ...]
-        if len(names) == len(operands):  # distinct names (the usual case)
+        try:
+            names: list[str] = list(dict.fromkeys(operands))
+        except TypeError:  # an unhashable constant: looked at below
+            names = []
+        if len(names) == len(operands) and set(map(type, names)) == _ONLY_NAMES:  # distinct names (usually)
             key = (id(rule), len(names))
         else:
+            names = list(dict.fromkeys(x for x in operands if x.__class__ is str))
             pattern: list[Any] = [id(rule), -1]
             at = {x: i for i, x in enumerate(names)}
             for x in operands:
@@ -787,6 +791,7 @@ def _spreading(text: str) -> tuple[int, ...]:
 
 
 _OPERAND = re.compile(r"_\d+")
+_ONLY_NAMES = {str}
 _MATH_CALL = re.compile(r"\bmath\.([a-z]\w*)\(")
 """A call of a ``math`` function in a rule's text."""
 _SLOT = re.compile(r"(?<!\{)\{(\d+)\}")
