@@ -32,6 +32,7 @@ from typing import Any
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
 from .dense import MAX_DEPTH, MAX_TEXT, Inliner
+from .shifts import SHIFT
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
 from .templates import Templates
@@ -274,6 +275,11 @@ class _Generator:
         rule = node.rule
         names = self.names
         operands: list[Any] = [x if kind == "c" else names[kind][x] for kind, x in node.inputs]  # names, constants
+        if rule is SHIFT:  # max_data's number (nn's log-sum-exp shift m), recomputed as the engine does
+            if self.dense:
+                self.inliner.node(k, None, None, None, None, operands, out)
+            why = "" if self.dense else "  # max_data: a number, no gradient flows through it"
+            return [f"{out} = max({', '.join(map(self.text, node.inputs))}){why}"]
         value, partials, atoms, fill, spreads, uses = self.templates.sources(rule, operands, out, self.namer)
         if spreads:
             self.spreads[out] = [fill[i] for i in spreads]  # type: ignore[index]
