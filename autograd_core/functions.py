@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ._errors import as_float
+from .modes import _watch
 from .rules import RULES
 from .value import Value, apply, apply_unary
 
@@ -23,6 +25,7 @@ __all__ = [
     "sum",
     "dot",
     "affine",
+    "max_data",
 ]
 
 Scalar = Value | int | float
@@ -103,6 +106,21 @@ def affine(bias: Scalar, weights: Sequence[Scalar], xs: Sequence[Scalar]) -> Val
     if len(weights) != len(xs):
         raise ValueError(f"affine: {len(weights)} weights but {len(xs)} inputs")
     return apply(_AFFINE, bias, *weights, *xs)
+
+
+def max_data(values: Sequence[Scalar]) -> float:
+    """m = max_i x_i over the values' data, as a number: a constant of the graph that no
+    gradient flows through, such as the log-sum-exp shift m = max_j f_j.
+
+    ``compile`` records where m comes from (the values), so a replay computes m from each
+    call's x_i as the engine does. The maximum is Python's ``max`` (the first of equal values).
+    """
+    xs = _sequence("max_data", "values", values)
+    if not xs:
+        raise ValueError("max_data: no values (empty sequence)")
+    data = [x.data if isinstance(x, Value) else as_float(x, "max_data", i) for i, x in enumerate(xs)]
+    m = max(data) * 1.0  # a float object of its own: compile finds the nodes it enters by identity
+    return _watch("max", xs, None, m)
 
 
 def _sequence(fn: str, name: str, xs: Any) -> tuple[Any, ...]:

@@ -125,6 +125,8 @@ def watch_comparisons(callback: Callable[[str, Any, Any, Any], None]) -> Iterato
     ``op`` is ``"lt" "le" "gt" "ge"`` for a comparison (``left`` is the Value whose method ran;
     ``==`` is identity and not watched), ``"bool"`` for ``bool(v)`` and ``"float"`` for ``float(v)``, ``round``,
     format specs and ``v.item()`` (``right`` is ``None``). ``compile`` records these as guards.
+    ``"max"``: :func:`autograd_core.functions.max_data` read the data of ``left`` (a tuple of
+    Values and numbers) and returned ``result`` (``compile`` replays recompute it).
     """
     if not callable(callback):
         raise TypeError(f"watch_comparisons: callback must be callable, got {type(callback).__name__}")

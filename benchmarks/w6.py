@@ -19,7 +19,8 @@ output is the sum of all variables (in sums of at most 64 terms). Measured in on
 
 Times are CPU seconds of this process (``time.process_time``), so other processes on a shared
 machine inflate them less; the replays are the best of several runs (the tape allocates small
-lists, so the cyclic collector runs during some of its runs; the best run has none).
+lists, so the cyclic collector runs during some of its runs; the best run has none), the
+compiled replay's after :data:`WARMUP` calls (the interpreter specializes its bytecode first).
 
 ``python -m benchmarks.w6 [--sizes 1000,10000] [--repeats 5]``.
 """
@@ -156,9 +157,18 @@ def torch_graph(ops: Plan, params: Sequence[Any]) -> Any:
     return torch.stack(xs).sum()
 
 
-def _best(step: Callable[[], Any], repeats: int) -> float:
-    """The fastest of ``repeats`` runs, in CPU seconds of this process (a busy machine adds less)."""
-    step()
+WARMUP = 10
+"""Runs before the replay is timed: CPython specializes a function's bytecode to the types it
+sees (``BINARY_OP`` on two floats...) once the function has been called 8 times (3.11), so the
+first calls of a straight-line replay run the generic instructions; a training loop calls it
+thousands of times."""
+
+
+def _best(step: Callable[[], Any], repeats: int, warmup: int = 1) -> float:
+    """The fastest of ``repeats`` runs after ``warmup`` untimed ones, in CPU seconds of this
+    process (a busy machine adds less)."""
+    for _ in range(warmup):
+        step()
     times = []
     for _ in range(repeats):
         t0 = time.process_time()
@@ -213,7 +223,7 @@ def measure(n_ops: int, repeats: int = 5, with_torch: bool = True, memory: bool 
         "python_compile_s": t2 - t1,
         "us_per_node": (t1 - t0) / nodes * 1e6,
         "agreement": worst,
-        "replay_s": _best(c, repeats),
+        "replay_s": _best(c, repeats, WARMUP),
         "tape_s": _best(lambda: tape.forward_backward(data), repeats),
         "torch_s": None,
     }

@@ -3,7 +3,7 @@ figures and metrics atomically.
 
 Each demo's ``main(argv)`` calls :func:`start` (parses ``--quick``/``--out``, prints what the
 demo does and where its files go), trains inside a tqdm bar (:func:`progress`, :func:`counter`), saves
-figures with :func:`save_png` and returns its metrics after :func:`finish` wrote them to
+figures with :func:`save_png` (pyplot from :func:`pyplot`) and returns its metrics after :func:`finish` wrote them to
 ``metrics.json``.
 """
 
@@ -16,11 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence, Sized
 from pathlib import Path
 from typing import Any, TypeVar
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, no window: works on a headless machine
-
-import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
 
 from autograd_core import no_grad
@@ -32,12 +27,13 @@ __all__ = [
     "progress",
     "counter",
     "save_png",
+    "write_png",
     "write_text",
     "finish",
     "steps_text",
     "grid_scores",
     "plot_points",
-    "plt",
+    "pyplot",
 ]
 
 T = TypeVar("T")
@@ -101,10 +97,30 @@ def counter(total: int, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="step", dynamic_ncols=True, leave=True)
 
 
+def pyplot() -> Any:
+    """``matplotlib.pyplot`` with the Agg backend (files only, no window: works on a headless
+    machine), imported on first use: it takes half a second, and the digits demo draws its
+    figures in another process (:mod:`._figures`)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def write_png(fig: Any, path: Path, dpi: int = 110, tight: bool = True) -> Path:
+    """Write a matplotlib figure as PNG atomically and close it; ``tight`` crops the margins to
+    what is drawn (this draws the figure twice: a figure with a layout of its own can skip it)."""
+    options = {"bbox_inches": "tight"} if tight else {}
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, **options))
+    pyplot().close(fig)
+    return Path(path)
+
+
 def save_png(fig: Any, path: Path, dpi: int = 110) -> Path:
-    """Write a matplotlib figure as PNG atomically, close it, print and return the path."""
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight"))
-    plt.close(fig)
+    """:func:`write_png`, then print the path; returns it."""
+    write_png(fig, path, dpi)
     print(f"wrote {path}")
     return Path(path)
 

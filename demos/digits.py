@@ -26,7 +26,8 @@ import nn  # noqa: E402
 from autograd_core import no_grad  # noqa: E402
 from autograd_core.compile import compile_forward  # noqa: E402
 
-from ._common import counter, finish, plt, save_png, start  # noqa: E402
+from ._common import counter, finish, pyplot, start, write_png  # noqa: E402
+from ._figures import FigureProcess  # noqa: E402
 
 __all__ = ["main", "make_model", "evaluate", "compiled_batch_loss"]
 
@@ -155,9 +156,13 @@ def _plots(
     preds: list[int],
     X_test: list[list[float]],
     accuracy: float,
-) -> None:
+) -> list[Any]:
+    """The three figures (run in :class:`FigureProcess`'s worker); returns their paths."""
+    plt = pyplot()
     conf = _confusion(y_test, preds)
+    # Margins set by hand (write_png(tight=False)): a figure cropped to its contents is drawn twice.
     fig, ax = plt.subplots(figsize=(5.6, 5))
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.93)
     im = ax.imshow(conf, cmap="Blues")
     top = max(max(row) for row in conf)
     for t in range(10):
@@ -180,10 +185,11 @@ def _plots(
         title=f"test set confusion matrix (accuracy {accuracy:.1%})",
     )
     fig.colorbar(im, ax=ax, shrink=0.8)
-    save_png(fig, out / "digits_confusion.png")
+    paths = [write_png(fig, out / "digits_confusion.png", tight=False)]
 
     epochs = range(1, len(history["train_loss"]) + 1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.12, top=0.92, wspace=0.2)
     left.plot(epochs, history["train_loss"], "o-", label="train (mean over the epoch's minibatches)")
     left.plot(epochs, history["test_loss"], "s-", label="test (end of epoch)")
     left.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
@@ -193,7 +199,7 @@ def _plots(
     right.axhline(95, color="0.6", ls=":", lw=1)
     right.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     right.legend(loc="lower right")
-    save_png(fig, out / "digits_curves.png")
+    paths.append(write_png(fig, out / "digits_curves.png", tight=False))
 
     # One image of 3 x 8 tiles (8 x 8 pixels, 2 blank between) in one axes: a plot with 24 axes
     # takes longer to draw than the numpy backend takes to train.
@@ -202,6 +208,7 @@ def _plots(
     shown = (wrong[:cols] + [i for i in range(len(y_test)) if i not in wrong])[: rows * cols]
     mosaic = [[0.0] * (cols * cell) for _ in range(rows * cell)]
     fig, ax = plt.subplots(figsize=(9, 3.9))
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.92)
     for k, i in enumerate(shown):
         top, left = (k // cols) * cell + 2, (k % cols) * cell + 1
         for r in range(8):
@@ -212,12 +219,18 @@ def _plots(
     ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
     ax.axis("off")
     ax.set_title("test images and predictions (mistakes in red, first)")
-    save_png(fig, out / "digits_samples.png")
+    paths.append(write_png(fig, out / "digits_samples.png", tight=False))
+    return paths
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args, out = start("digits", DESCRIPTION, argv, trains=True, backends=True)
     t_start = time.perf_counter()
+    with FigureProcess() as figures:  # imports matplotlib in a second process while this one trains
+        return _run(args, out, figures, t_start)
+
+
+def _run(args: Any, out: Any, figures: FigureProcess, t_start: float) -> dict[str, Any]:
     X, y = nn.load_digits()
     X = [[v / 16.0 for v in row] for row in X]  # pixels 0..16 -> [0, 1]
     X_train, X_test, y_train, y_test = nn.train_test_split(X, y, test_size=0.25, seed=SEED)
@@ -272,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             decay.step()
             total += value * len(yb)
             bar.update()
-            bar.set_postfix(epoch=epoch + 1, loss=f"{value:.3f}")
+            bar.set_postfix(epoch=epoch + 1, loss=f"{value:.3f}", refresh=False)  # shown at the next update
         if test_arrays is not None:
             test_loss, test_acc, _ = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
         else:
@@ -292,6 +305,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         test_loss, test_acc, preds = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
     else:
         test_loss, test_acc, preds = evaluate(model, X_test, y_test, scorer)
+    figures.draw(_plots, out, history, y_test, preds, X_test, test_acc)  # drawn while the model is checked
     path = out / "digits_mlp.json"
     model.save(path)
     reloaded = make_model(hidden, seed=SEED + 1)  # different random weights until load()
@@ -302,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if reloaded_acc != test_acc or reloaded_preds != preds:
         raise RuntimeError(f"digits: the reloaded model differs (accuracy {reloaded_acc} vs {test_acc})")
 
-    _plots(out, history, y_test, preds, X_test, test_acc)
+    figures.wait()
     metrics = {
         "quick": args.quick,
         "compiled": compiled is not None,

@@ -20,7 +20,9 @@ from autograd_core.compile import compile_forward
 from autograd_core.viz.replay import save_replay
 from autograd_core.viz.snapshots import Recorder
 
-from ._common import counter, finish, grid_scores, plot_points, plt, save_png, start
+from ._common import counter, finish, grid_scores, plot_points, pyplot, save_png, start
+
+plt = pyplot()
 
 __all__ = ["main", "train", "lecture_model", "micrograd_model"]
 

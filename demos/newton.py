@@ -18,7 +18,9 @@ from typing import Any
 import autograd_core as ac
 from autograd_core import Value, viz
 
-from ._common import finish, plt, progress, save_png, start, steps_text
+from ._common import finish, progress, pyplot, save_png, start, steps_text
+
+plt = pyplot()
 
 __all__ = [
     "main",

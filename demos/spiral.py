@@ -16,7 +16,9 @@ import nn
 from autograd_core.viz.replay import save_replay
 from autograd_core.viz.snapshots import Recorder
 
-from ._common import counter, finish, grid_scores, plot_points, plt, save_png, start
+from ._common import counter, finish, grid_scores, plot_points, pyplot, save_png, start
+
+plt = pyplot()
 
 __all__ = ["main", "make_model", "train"]
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import autograd_core as ac
 from autograd_core import RULES, Value, apply
 from autograd_core._checks import describe, items, real, scalar, scalars
+from autograd_core.functions import max_data
 from autograd_core.value import data_of
 
 __all__ = [
@@ -120,7 +121,7 @@ def _shifted(name: str, logits: Sequence[Scalar]) -> tuple[list[Value | float], 
     logits = scalars(name, "logits", logits)
     if not logits:
         raise ValueError(f"{name}: no logits (empty list)")
-    m = max(data_of(f) for f in logits)
+    m = max_data(logits)  # a number; compile replays recompute it from each call's f_j
     if not math.isfinite(m):
         raise ValueError(f"{name}: logits must be finite, max is {m!r}")
     return [f - m for f in logits], m

@@ -9,6 +9,12 @@ come from the rule's own ``forward`` and ``partials`` run on symbols
 derivative ``1.0 if relu0 > 0.0 else 0.0``); a rule that cannot run on symbols is called
 (``R_name.forward(...)``), which is just as exact.
 
+From :data:`PULL_NODES` nodes on, the source is written for Python's compiler rather than a
+reader (:mod:`.dense`): no comments, a value or gradient used once written into its one use,
+math's functions called by a global name (``_exp(x)``), each gradient summed in one statement,
+and the seed taken as 1.0 (``g_out * d`` is ``d``, bit for bit); a call with another seed (the
+examples ``over`` replays one by one, seeded 1/n) runs a second function, generated on first use.
+
 Failure modes stay the engine's: a guard that flips raises :class:`GuardFailed`; any
 other problem (a domain error, an undefined derivative, a non-finite value out of finite
 inputs) raises :class:`UseEngine` or the kernel's own exception, and the caller replays
@@ -18,18 +24,18 @@ the call through the engine to get its exact result or error. Nothing is written
 
 from __future__ import annotations
 
-import ast
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules import Rule, Undefined, undefined
-from ..shape import code_name, lecture_names
-from ..symbolic import Source, forward_source, partials_source
-from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, is_atom, literal
+from ..shape import code_name, lecture_names, weight_place
+from .dense import MAX_DEPTH, MAX_TEXT, Inliner
+from .shifts import SHIFT
+from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
+from .templates import Templates
 from .trace import Guard, Ref, Trace
 
 __all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
@@ -65,7 +71,9 @@ class Program:
     name: str = "replay"
     call_parts: tuple[str, ...] = ()  # a large replay: its parts, each compiled alone (:mod:`.split`)
     loops: Callable[[], tuple[str, str, dict[str, Any]]] | None = None  # makes over_source, values_source
+    seeded: Callable[[], Program] | None = None  # makes the call for a seed other than 1.0 (None: this one)
     _made: tuple[str, str] | None = field(default=None, repr=False)
+    _seeded: Program | None = field(default=None, repr=False)
 
     @property
     def over_source(self) -> str:
@@ -89,7 +97,14 @@ class Program:
         return self._made
 
     def function(self, which: str) -> Any:
-        """The compiled function ``which``: "call", "over" or "values"."""
+        """The compiled function ``which``: "call", "over", "values", or "seeded" (the call for
+        any seed; a large replay's "call" takes the seed as 1.0, where ``g * d`` is ``d``)."""
+        if which == "seeded":
+            if self.seeded is None:
+                return self.function("call")
+            if self._seeded is None:
+                self._seeded = self.seeded()
+            return self._seeded.function("call")
         name = {"call": self.name, "over": f"{self.name}_over", "values": f"{self.name}_values"}[which]
         fn = self.namespace.get(name)
         if fn is None:
@@ -105,7 +120,7 @@ class Program:
 def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> Program:
     """Source for the trace: ``replay(P, A, seed)``, ``replay_over(P, rows, seed)`` and
     ``replay_values(P, rows)``; with ``forward_only`` just ``replay_values``, giving every output."""
-    g = _Generator(trace)
+    g = _Generator(trace, fold=not forward_only)
     g.forward()
     g.backward()
     if forward_only:
@@ -117,7 +132,16 @@ def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> 
         again.backward()
         return (*again.loops(name, False), again.namespace)
 
-    return g.program(name, loops)
+    def seeded() -> Program:  # for any seed: generated again, the seed not taken as 1.0
+        again = _Generator(trace)
+        again.forward()
+        again.backward()
+        return again.program(name, loops)
+
+    program = g.program(name, loops)
+    if g.fold:
+        program.seeded = seeded
+    return program
 
 
 def _indent(lines: list[str], n: int) -> list[str]:
@@ -132,7 +156,7 @@ def _indented(lines: list[str]) -> list[str]:
 class _Generator:
     """The statements of one trace: names, forward part (with guards), backward blocks."""
 
-    def __init__(self, trace: Trace) -> None:
+    def __init__(self, trace: Trace, fold: bool = False) -> None:
         self.trace = trace
         self.nodes = nodes = trace.nodes
         self.namer = namer = Namer()
@@ -181,12 +205,14 @@ class _Generator:
         self.gnames: dict[Ref, str] = {}
         self.blocks: list[tuple[str, list[tuple[str, str]], int]] = []  # (g of node, [(target, term)], node)
         self.skippable: set[str] = set()
-        self.templates = _Templates()
+        self.templates = Templates(self.namespace if len(nodes) >= PULL_NODES else None)
         self.computed: dict[str, str | tuple[int, int]] = {}  # risky partials' text -> its name, or its edge
         self.lines_of: list[list[str]] = []  # each node's forward statements
         # A large graph writes a risky partial used once into its backward term (a line and a
         # name fewer; the engine does not check partials either) unless a zero gradient may skip it.
-        self.inline_risky = len(nodes) >= PULL_NODES
+        self.dense = self.inline_risky = len(nodes) >= PULL_NODES
+        self.fold = fold and self.dense
+        self.inliner = Inliner(nnames=self.nnames)
         self.gated = self._gated()
         self.notes: dict[str, str] = {}  # rule name -> as a comment
         self._sentinels: list[str] | None = None
@@ -220,13 +246,19 @@ class _Generator:
         seen: set[str] = set()
         for guard in self.trace.guards:
             at = max((r[1] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=-1)
-            line = _guard_line(guard, self.text)
+            line = _guard_line(guard, self.text, not self.dense)
             if line not in seen:
                 seen.add(line)
                 placed.setdefault(at, []).append(line)
         node, lines_of = self._node, self.lines_of
         for k in range(len(self.nodes)):
             lines_of.append(node(k))
+        if self.dense:
+            trace, text = self.trace, self.text
+            refs = [trace.root, *trace.outputs]
+            refs += [r for g in trace.guards for r in (g.left, g.right) if r is not None]
+            keep = {text(r) for r in refs if r[0] == "n"}
+            self.inliner.inline(lines_of, keep.union(self.sentinels()), {at: len(ls) for at, ls in placed.items()})
         body = self.body
         body += placed.get(-1, ())
         starts = self.starts
@@ -243,18 +275,28 @@ class _Generator:
         rule = node.rule
         names = self.names
         operands: list[Any] = [x if kind == "c" else names[kind][x] for kind, x in node.inputs]  # names, constants
-        value, partials, atoms, fill, spreads = self.templates.sources(rule, operands, out, self.namer)
+        if rule is SHIFT:  # max_data's number (nn's log-sum-exp shift m), recomputed as the engine does
+            if self.dense:
+                self.inliner.node(k, None, None, None, None, operands, out)
+            why = "" if self.dense else "  # max_data: a number, no gradient flows through it"
+            return [f"{out} = max({', '.join(map(self.text, node.inputs))}){why}"]
+        value, partials, atoms, fill, spreads, uses = self.templates.sources(rule, operands, out, self.namer)
         if spreads:
             self.spreads[out] = [fill[i] for i in spreads]  # type: ignore[index]
-        note = self.notes.get(rule.name)
-        if note is None:
-            note = self.notes[rule.name] = comment(rule.name)
+        if self.dense:  # no comment; what the inlining of single-use values needs to know
+            note = ""
+            self.inliner.node(k, value, partials, fill, uses, operands, out)
+        else:
+            shown = self.notes.get(rule.name)
+            if shown is None:
+                shown = self.notes[rule.name] = comment(rule.name)
+            note = f"  # {shown}"
         if value is not None:
             text = value.text if fill is None else value.text.format(*fill)
-            lines = [*value.before, f"{out} = {text}  # {note}"] if value.before else [f"{out} = {text}  # {note}"]
+            lines = [*value.before, f"{out} = {text}{note}"] if value.before else [f"{out} = {text}{note}"]
         else:
             lines = [
-                f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, node.inputs))})  # {note}",
+                f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, node.inputs))}){note}",
                 f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
             ]
         if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
@@ -282,7 +324,7 @@ class _Generator:
                 if same is not None:  # written into one backward term so far: now a name, at its first node
                     k1, i1 = same
                     d = self.namer.fresh(f"d_{self.nnames[k1]}_{i1}")
-                    self.lines_of[k1].append(f"{d} = {text}  # d {self.nnames[k1]} / d input {i1}")
+                    self.lines_of[k1].append(f"{d} = {text}" + self._about(f"d {self.nnames[k1]} / d input {i1}"))
                     self.checked.append(d)
                     partial_text[k1, i1] = partial_text[k, i] = computed[text] = d
                     continue
@@ -291,7 +333,7 @@ class _Generator:
                     computed[text] = (k, i)
                     continue
                 d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
-                lines.append(f"{d} = {text}  # d {out} / d input {i}")
+                lines.append(f"{d} = {text}" + self._about(f"d {out} / d input {i}"))
                 if expr.undefined:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
@@ -308,6 +350,10 @@ class _Generator:
                 self.checked.append(f"{d}[{i}]")
         return lines
 
+    def _about(self, text: str) -> str:
+        """A statement's comment: none in a large replay."""
+        return "" if self.dense else f"  # {text}"
+
     # --- backward --------------------------------------------------------------------------
 
     def gname(self, r: Ref) -> str:
@@ -323,17 +369,23 @@ class _Generator:
         nodes, gnames, gname = self.nodes, self.gnames, self.gname
         depends, ancestors, partial_text = self.depends, self.trace.ancestors, self.partial_text
         blocks, block_nodes = self.blocks, self.block_nodes
+        of_node: list[str | None] = [None] * len(nodes)  # node -> its gradient's name, once made
         for k in reversed(self.backward_nodes):
             node = nodes[k]
-            g = gnames.get(("n", k)) or gname(("n", k))
+            g = of_node[k] or gname(("n", k))
             pushes = []
             value_parents = node.value_parents
             for i, r in enumerate(node.inputs):
                 kind, x = r
                 if value_parents[i] and (kind == "p" or (kind == "n" and depends[x] and x in ancestors)):  # wants(r)
                     d = partial_text[k, i]
-                    target = gnames.get(r) or gname(r)
-                    pushes.append((target, g if d == "1.0" else (f"-{g}" if d == "(-1.0)" else f"{g} * {d}")))
+                    if kind == "n":
+                        target = of_node[x]
+                        if target is None:
+                            target = of_node[x] = gname(r)
+                    else:
+                        target = gnames.get(r) or gname(r)
+                    pushes.append((target, d))  # the term g * d, written when g's final name is known
             if pushes:
                 blocks.append((g, pushes, k))
                 block_nodes.append(k)
@@ -389,29 +441,45 @@ class _Generator:
         )
         inits = [t for t in inits if t not in pull]
         root = self.trace.root
+        alias: dict[str, str] = {}  # a pulled gradient that is one other gradient (or 1.0): that one
+        dense = self.dense and not over  # no comments; a gradient used once is written into its use
         if root[0] == "n" and root[1] in self.backward_nodes:
-            lines.append(f"{self.gname(root)} = seed  # d out / d out")
+            if self.fold and not over:  # seed 1.0: g * d is d, bit for bit
+                alias[self.gname(root)] = "1.0"
+            else:
+                lines.append(f"{self.gname(root)} = seed" + ("" if dense else "  # d out / d out"))
         lines += [f"{t} = 0.0" for t in inits]
         assigned: set[str] = set(pgrads) if over else set()
         assigned.update(inits)
         if owners is not None:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
-        alias: dict[str, str] = {}  # a pulled gradient that is one other gradient: that one's name
         nnames, gates = self.nnames, self.skippable
+        depth: dict[str, int] = {}  # deepest gradient written into a term of this one
         for g, pushes, k in blocks:
             block = []
             if g in pull:
                 terms = pull.pop(g)
-                if len(terms) == 1 and terms[0][0].isidentifier():  # g_x = g_y: read g_y instead
-                    alias[g] = terms[0][0]
+                if len(terms) == 1 and (terms[0][0].isidentifier() or terms[0][0] == "1.0"):  # g_x = g_y
+                    alias[g] = terms[0][0]  # read g_y instead
+                elif (
+                    dense
+                    and len(pushes) == 1
+                    and pushes[0][0] in pull
+                    and g not in gates
+                    and len(terms) <= _INLINE_TERMS
+                    and depth.get(g, 0) < MAX_DEPTH
+                    and len(text := _sum_text(terms)) <= MAX_TEXT
+                ):  # used once: written into its one term (the same floats, added in the same order)
+                    alias[g] = f"({text})"
+                    target = pushes[0][0]
+                    depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
                 else:
-                    block = _sum(g, terms)
+                    block = _sum(g, terms, not dense)
             at = len(block)
             gate = alias.get(g, g)
-            if g in alias:
-                pushes = [(t, _renamed(term, g, gate)) for t, term in pushes]
             user = nnames[k]
-            for target, term in pushes:
+            for target, d in pushes:
+                term = _term(gate, d)
                 if target in pull:
                     pull[target].append((term, user))
                     continue
@@ -419,15 +487,15 @@ class _Generator:
                 assigned.add(target)
             if len(block) > at:
                 if len(pushes) >= _SKIP_MIN and g in gates:
-                    block[at:] = [f"if {gate}:  # {self.note(k)}", *_indent(block[at:], 4)]
-                else:
+                    block[at:] = [f"if {gate}:" + ("" if dense else f"  # {self.note(k)}"), *_indent(block[at:], 4)]
+                elif not dense:
                     block[at] += f"  # {self.note(k)}"
             lines += block
             if owners is not None:
                 owners += [k] * len(block)
         last = self.block_nodes[-1] if self.block_nodes else 0
         for target in [t for t in pgrads if t in pull]:  # the parameters' gradients, complete now
-            block = _sum(target, pull.pop(target))
+            block = _sum(target, pull.pop(target), not dense)
             lines += block
             if owners is not None:
                 owners += [last] * len(block)
@@ -447,18 +515,19 @@ class _Generator:
     ) -> tuple[list[tuple[str, list[tuple[str, str]], int]], dict[str, list[tuple[str, str]]]]:
         """Split off ``g_w += g * x`` (parameter gradient, argument x) grouped by x, for sparse inputs."""
         args = set(self.anames)
-        groups: dict[str, list[tuple[str, str]]] = {}
-        for _, pushes, _ in blocks:
-            for target, term in pushes:
-                parts = term.split(" * ")
-                if target in pgrads and len(parts) == 2 and parts[1] in args:
-                    groups.setdefault(parts[1], []).append((target, term))
-        groups = {x: pushes for x, pushes in groups.items() if len(pushes) >= _SKIP_MIN}
-        moved = {push for pushes in groups.values() for push in pushes}
+        found: dict[str, list[tuple[str, str, int, int]]] = {}
+        for b, (g, pushes, _) in enumerate(blocks):
+            for j, (target, d) in enumerate(pushes):
+                if target in pgrads and d in args:
+                    found.setdefault(d, []).append((target, _term(g, d), b, j))
+        found = {x: pushes for x, pushes in found.items() if len(pushes) >= _SKIP_MIN}
+        moved = {(b, j) for pushes in found.values() for _, _, b, j in pushes}
         if not moved:
             return blocks, {}
-        kept = [(g, [p for p in pushes if p not in moved], k) for g, pushes, k in blocks]
-        return kept, groups
+        kept = [
+            (g, [p for j, p in enumerate(pushes) if (b, j) not in moved], k) for b, (g, pushes, k) in enumerate(blocks)
+        ]
+        return kept, {x: [(target, term) for target, term, _, _ in pushes] for x, pushes in found.items()}
 
     def _ranges(self, backward: list[str], owners: list[int]) -> tuple[list[list[str]], list[list[str]]]:
         """The forward and backward statements of consecutive ranges of nodes, each range about
@@ -599,138 +668,43 @@ class _Generator:
         return ("" if forward_only else "\n".join(over) + "\n"), "\n".join(values) + "\n"
 
 
-_PLACEHOLDER = re.compile(r"\b_(\d+|o)\b")
-"""Operand placeholders ``_0``, ``_1``... and ``_o`` (the output) of a template: names from
-labels never start with ``_`` (:func:`.source.identifier` strips it), so none is taken."""
+def _term(g: str, d: str) -> str:
+    """The term ``g * d`` of a push: ``g`` for d = 1, ``-g`` for d = -1, ``d`` for g = 1.0 (the
+    seed: ``1.0 * d`` is ``d``, bit for bit)."""
+    if d == "1.0":
+        return g
+    if d == "(-1.0)":
+        return f"-{g}"
+    return d if g == "1.0" else f"{g} * {d}"
 
 
-class _Templates:
-    """A rule's forward and partials source run on symbols once per pattern of operands
-    (which are constants, and which repeat) and then filled in with each node's names:
-    the same text as running the rule on the names, in time linear in the graph."""
-
-    def __init__(self) -> None:
-        self.cache: dict[tuple[Any, ...], Any] = {}
-
-    def sources(
-        self, rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], list[str] | None, tuple[int, ...]]:
-        """(forward, partials, which partials are atoms, fill, spreads) of ``rule`` on ``operands``
-        (names, or constants), output ``out``: the texts are ``str.format`` templates to fill in
-        with ``fill``, or with ``fill`` None the final texts; ``spreads``: the places in ``fill``
-        of the names whose inf or nan the forward value carries on (:func:`_spreading`)."""
-        names: list[str] = []
-        pattern: list[Any] = [id(rule)]
-        for x in operands:
-            if x.__class__ is str:
-                if x not in names:
-                    names.append(x)
-                pattern.append(names.index(x))
-            else:
-                try:
-                    pattern.append(float(x).hex())
-                except (TypeError, ValueError, OverflowError):
-                    return self._direct(rule, operands, out, namer)
-        key = tuple(pattern)
-        entry = self.cache.get(key)
-        if entry is None:
-            entry = self.cache[key] = self._template(rule, operands, names)
-        if entry is False:  # temporaries (a very wide sum): written for this node alone
-            return self._direct(rule, operands, out, namer)
-        names.append(out)
-        value, partials, atoms, spreads = entry
-        return value, partials, atoms, names, spreads
-
-    @staticmethod
-    def _direct(
-        rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], None, tuple[int, ...]]:
-        value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
-        partials = partials_source(rule, operands, out)
-        return value, partials, () if partials is None else tuple(is_atom(p.text) for p in partials), None, ()
-
-    @staticmethod
-    def _template(rule: Rule, operands: list[Any], names: list[str]) -> Any:
-        spilled: list[bool] = []
-
-        def fresh() -> str:
-            spilled.append(True)
-            return "_t"
-
-        symbols = [f"_{names.index(x)}" if isinstance(x, str) else x for x in operands]
-        value = forward_source(rule, symbols, fresh=fresh)
-        if spilled:
-            return False
-        partials = partials_source(rule, symbols, "_o")
-        slot = {f"_{i}": f"{{{i}}}" for i in range(len(names))} | {"_o": f"{{{len(names)}}}"}
-
-        def fmt(source: Source) -> Source:
-            text = source.text.replace("{", "{{").replace("}", "}}")
-            return source._replace(text=_PLACEHOLDER.sub(lambda m: slot[m.group(0)], text))
-
-        return (
-            None if value is None else fmt(value),
-            None if partials is None else tuple(fmt(p) for p in partials),
-            () if partials is None else tuple(is_atom(p.text) for p in partials),  # names fill in as names
-            () if value is None else _spreading(value.text),
-        )
+_INLINE_TERMS = 8
+"""Most terms of a gradient written into its one use (larger sums keep their statement)."""
 
 
-def _spreading(text: str) -> tuple[int, ...]:
-    """The operands ``_i`` of an expression whose inf or nan makes it inf or nan (or raise): those
-    reached from the top through ``+``, ``-``, ``*``, a sign, and the left of ``/`` (IEEE: inf + -inf,
-    inf * 0 and nan / x are nan, inf / 0 raises). A call, a power or a condition stops the walk."""
-    try:
-        stack: list[ast.expr] = [ast.parse(text, mode="eval").body]
-    except (SyntaxError, RecursionError, MemoryError):
-        return ()
-    found: set[int] = set()
-    while stack:
-        e = stack.pop()
-        if isinstance(e, ast.BinOp):
-            if isinstance(e.op, (ast.Add, ast.Sub, ast.Mult)):
-                stack += [e.left, e.right]
-            elif isinstance(e.op, ast.Div):
-                stack.append(e.left)
-        elif isinstance(e, ast.UnaryOp) and isinstance(e.op, (ast.USub, ast.UAdd)):
-            stack.append(e.operand)
-        elif isinstance(e, ast.Name) and _OPERAND.fullmatch(e.id):
-            found.add(int(e.id[1:]))
-    return tuple(sorted(found))
+def _sum_text(terms: list[tuple[str, str]]) -> str:
+    """``t1 + t2 - t3 ...``: the terms added left to right, as the pushes would add."""
+    text = terms[0][0]
+    for term, _ in terms[1:]:
+        text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
+    return text
 
 
-_OPERAND = re.compile(r"_\d+")
-
-
-def _renamed(term: str, g: str, other: str) -> str:
-    """A push's term ``g``, ``-g`` or ``g * d`` with ``other`` in place of ``g``."""
-    if term == g:
-        return other
-    if term == f"-{g}":
-        return f"-{other}"
-    return other + term[len(g) :]
-
-
-def _sum(target: str, terms: list[tuple[str, str]]) -> list[str]:
+def _sum(target: str, terms: list[tuple[str, str]], note: bool = True) -> list[str]:
     """``target = t1 + t2 + ...`` (left to right, as the pushes would add), 100 terms a statement;
-    the comment names the nodes the terms come from."""
+    the comment (``note``) names the nodes the terms come from."""
     if not terms:
         return []
-    users = [user for _, user in terms]
-    shown = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
     lines = []
     for k in range(0, len(terms), 100):
-        text = (
-            terms[k][0]
-            if k == 0
-            else f"{target} + {terms[k][0]}"
-            if not terms[k][0].startswith("-")
-            else f"{target} - {terms[k][0][1:]}"
-        )
-        for term, _ in terms[k + 1 : k + 100]:
-            text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
-        lines.append(f"{target} = {text}")
-    lines[0] += f"  # d out / d {target[2:] if target.startswith('g_') else target}: through {shown}"
+        first = terms[k][0]
+        head = "" if k == 0 else f"{target} - " if first.startswith("-") else f"{target} + "
+        chunk = [(first[1:] if k and first.startswith("-") else first, "")] + terms[k + 1 : k + 100]
+        lines.append(f"{target} = {head}{_sum_text(chunk)}")
+    if note:
+        users = [user for _, user in terms]
+        shown = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
+        lines[0] += f"  # d out / d {target[2:] if target.startswith('g_') else target}: through {shown}"
     return lines
 
 
@@ -747,14 +721,20 @@ def _lecture_names(trace: Trace) -> list[str]:
     offset = {"p": 0, "a": n_p, "n": n_p + n_a}
     items: list[tuple[str, str, list[int]]] = [(label, "", []) for label in trace.param_labels]
     items += [("", "", []) for _ in trace.arg_labels]
-    for node in trace.nodes:
-        parents = [offset[kind] + x for kind, x in node.inputs if kind != "c"]
-        items.append((node.label, node.rule.name, parents))
     root = offset[trace.root[0]] + int(trace.root[1]) if trace.root[0] != "c" else -1
+    if any(weight_place(label) for label in trace.param_labels):
+        for node in trace.nodes:
+            parents = [offset[kind] + x for kind, x in node.inputs if kind != "c"]
+            items.append((node.label, node.rule.name, parents))
+    else:  # no nn weight: only the output (e, h - y) can have a lecture name, from its own parents
+        items += [(node.label, node.rule.name, []) for node in trace.nodes]
+        if root >= n_p + n_a:
+            node = trace.nodes[root - n_p - n_a]
+            items[root] = (node.label, node.rule.name, [offset[kind] + x for kind, x in node.inputs if kind != "c"])
     return lecture_names(items, root)
 
 
-def _guard_line(g: Guard, text: Any) -> str:
+def _guard_line(g: Guard, text: Any, note: bool = True) -> str:
     left = text(g.left)
     if g.op == "bool":
         cond = f"{left} != 0.0"
@@ -763,4 +743,4 @@ def _guard_line(g: Guard, text: Any) -> str:
         cond = f"{left} {_OPS[g.op]} {text(g.right)}"
         shown = cond
     check = f"not ({cond})" if g.result else f"{cond}"
-    return f"if {check}: raise GuardFailed  # guard: {shown} was {g.result}"
+    return f"if {check}: raise GuardFailed" + (f"  # guard: {shown} was {g.result}" if note else "")

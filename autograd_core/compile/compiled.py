@@ -112,15 +112,15 @@ class CheckReport:
 class _Variant:
     """One trace and its program; its replay functions compiled on first use."""
 
-    __slots__ = ("trace", "program", "params", "owner", "call", "over", "values", "numpy")
+    __slots__ = ("trace", "program", "params", "owner", "call", "seeded", "over", "values", "numpy")
 
     def __init__(self, trace: Trace, program: Program, owner: Compiled) -> None:
         self.trace, self.program, self.params = trace, program, trace.params
         self.owner = weakref.ref(owner)  # no reference cycle: a dropped compiled function is freed at once
         self.numpy: Any = False  # the numpy backend's batch program, made on first use
 
-    def __getattr__(self, which: str) -> Any:  # call, over, values: compiled the first time
-        if which not in ("call", "over", "values"):
+    def __getattr__(self, which: str) -> Any:  # call, seeded, over, values: compiled the first time
+        if which not in ("call", "seeded", "over", "values"):
             raise AttributeError(which)
         t0 = time.perf_counter()
         try:
@@ -303,7 +303,7 @@ class Compiled:
         current = self._current
         result: float
         try:
-            result = current.call(current.params, flat, seed)
+            result = (current.call if seed == 1.0 else current.seeded)(current.params, flat, seed)
             stats.replays += 1
             return result
         except GuardFailed:
@@ -314,7 +314,7 @@ class Compiled:
             if variant is current:
                 continue
             try:
-                result = variant.call(variant.params, flat, seed)
+                result = (variant.call if seed == 1.0 else variant.seeded)(variant.params, flat, seed)
             except GuardFailed:
                 continue
             except Exception as error:
@@ -325,7 +325,7 @@ class Compiled:
         self._retrace(flat, "a guard flipped on every traced variant")
         variant = self._current
         try:
-            result = variant.call(variant.params, flat, seed)
+            result = (variant.call if seed == 1.0 else variant.seeded)(variant.params, flat, seed)
         except Exception as error:  # includes a guard failing right after its own trace (f is not deterministic)
             return self._engine(flat, seed, error)
         stats.replays += 1

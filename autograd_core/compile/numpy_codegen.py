@@ -29,6 +29,7 @@ from typing import Any
 from ..rules import RULES, VARIADIC, Rule
 from .codegen import _OPS
 from .numpy_rules import carries, rule_text, sum_of_terms, to_numpy
+from .shifts import SHIFT
 from .source import Namer, identifier, literal
 from .trace import Ref, Trace
 
@@ -97,7 +98,10 @@ class _Numpy:
         nodes = trace.nodes
         self.depends = [False] * len(nodes)
         for k, node in enumerate(nodes):
-            self.depends[k] = any(r[0] == "p" or (r[0] == "n" and self.depends[r[1]]) for r in node.inputs)
+            self.depends[k] = any(  # through value parents (a number read from data passes none)
+                v and (r[0] == "p" or (r[0] == "n" and self.depends[r[1]]))
+                for r, v in zip(node.inputs, node.value_parents)
+            )
 
     # --- grouping ------------------------------------------------------------------------
 
@@ -319,6 +323,15 @@ class _Numpy:
                 block.matrix_names = (W, bias, x, widx, where)
                 self.lines.append(f"{name} = {x} @ {W}.T + {bias}  # affine: s = W x + b, {m} neuron(s)")
                 checks.append((name, block.batched, block))
+                continue
+            if block.rule is SHIFT:  # max_data's numbers (nn's log-sum-exp shift m), one per member
+                columns = [self.gather([refs[j] for refs in block.positions]) for j in range(len(block.members))]
+                shown = "# max_data: a number, no gradient flows through it"
+                if len(columns) == 1:
+                    self.lines.append(f"{name} = np.max({columns[0]}, axis=1, keepdims=True)  {shown}")
+                else:
+                    stacked = ", ".join(f"np.max({c}, axis=1)" for c in columns)
+                    self.lines.append(f"{name} = np.stack([{stacked}], axis=1)  {shown}")
                 continue
             if self.reduction(block):
                 if not block.rule.bounded:

@@ -25,6 +25,7 @@ from ..modes import get_observer, observing
 from ..rules import Rule
 from ..value import Value, enable_grad, watch_comparisons
 from .homes import reachable
+from .shifts import SHIFT, Shift, ancestors_of, place_shifts
 
 __all__ = ["Spec", "Ref", "Node", "Guard", "Trace", "shape_of", "flatten", "arg_names", "trace"]
 
@@ -261,7 +262,7 @@ def trace(
     labels = _labels(specs, names)
     recorder = _Recorder(get_observer())
     result = _convert(*_run(f, flat, specs, kinds, labels, several, recorder), labels, several)
-    result.unreplayed = recorder.made - len(result.nodes)
+    result.unreplayed = recorder.made - sum(node.rule is not SHIFT for node in result.nodes)
     del recorder
     _resolve_leaves(result)
     if result.constant_leaves or any(r[0] == "c" for n in result.nodes for r in n.inputs):
@@ -341,13 +342,20 @@ def _probe(
         sources = _Sources(traced, again, params, saved, [p.data + direction * _nudge(p.data) for p in params])
         sources.moved_flat = (flat, moved)
         for k, (node, other) in enumerate(zip(traced.nodes, again.nodes)):
+            if node.inputs == other.inputs:
+                continue  # the same nodes and the same numbers
             for i, (r, q) in enumerate(zip(node.inputs, other.inputs)):
                 if r[0] == "c" and q[0] == "c" and not _same(q[1], r[1]):  # (a dead leaf: compared above)
                     ref = sources.find(r[1], q[1], k)
+                    shown = f"'{node.label}'" if node.label else f"the {node.rule.name} node {k} (unlabelled)"
                     if ref == ("n", -1):
-                        continue  # a node's value (nn's log-sum-exp shift): kept, as the shift cancels out
+                        raise ValueError(
+                            f"compile: input {i} of {shown} is the number {r[1]!r}, the data of another node of f "
+                            "(v.data, float(v), max(f.data for f in ...)): a replay would keep this number while the "
+                            "engine recomputes it; use the Value itself, or autograd_core.functions.max_data(values) "
+                            "for the largest of some values (a replay recomputes it)"
+                        )
                     if ref is None:
-                        shown = f"'{node.label}'" if node.label else f"the {node.rule.name} node {k} (unlabelled)"
                         raise ValueError(
                             f"compile: input {i} of {shown} is the number {r[1]!r}, made inside f from the "
                             "arguments' data or a parameter's (w.data, float(x)): a replay would keep this number "
@@ -360,7 +368,7 @@ def _probe(
 class _Sources:
     """Where a number ``f`` read from data comes from: a leaf whose data it is in the trace and
     in the moved run (``x * w.data``: the replay reads ``w.data`` on every call), or a node's
-    value (nn's log-sum-exp shift m = max_j f_j, which cancels out: kept as traced)."""
+    value (``v.data`` of a node: refused, a replay cannot read it in the engine's order)."""
 
     def __init__(self, traced: Trace, again: Trace, reached: list[Value], before: list[float], after: list[float]):
         self.traced, self.again = traced, again
@@ -407,22 +415,41 @@ def _convert(
     tops: list[Value] = list(outputs)
     float_reads = 0
     unsupported: list[str] = []
-    for op, left, right, _ in events:
+    shifts: list[Shift] = []
+    for op, left, right, result in events:
         if op == "float":
             float_reads += 1
+        elif op == "max":
+            shifts.append(Shift(left, result))
+            tops += [x for x in left if isinstance(x, Value)]
         elif isinstance(left, Value):
             tops.append(left)
             if isinstance(right, Value):
                 tops.append(right)
     # One walk over the output and every guard's operands (each node once): the output comes
     # first, so the nodes it depends on are exactly those ordered up to and including it.
-    order = topological_order(tops)
+    order: list[Any] = topological_order(tops)
     keep.append(order)
-    ancestors: set[int] = set()
+    shift_refs: dict[int, Ref] = {}  # id(m) -> the shift node (max_data's numbers, :mod:`.shifts`)
+    if shifts:
+        placed = place_shifts(order, shifts)
+        if placed is None:
+            raise ValueError(
+                "compile: f uses a max_data number where a replay cannot compute it in the engine's order "
+                "(placing it would change the order a gradient's terms are added in); call f through the engine"
+            )
+        order = placed
+        keep.append(order)
     root_done = several
+    below_root = 0  # the nodes ordered up to the root: the root depends on exactly these
     new_node = Node
     for v in order:
         key = id(v)
+        if v.__class__ is Shift:
+            shift_refs[id(v.m)] = ("n", len(nodes))
+            inputs = [refs[id(x)] if isinstance(x, Value) else ("c", float(x)) for x in v.values]
+            nodes.append(new_node(SHIFT, inputs, [False] * len(inputs), "m", v.m))
+            continue
         if key not in refs:
             rule = v.rule
             if rule is None:  # a leaf
@@ -432,15 +459,25 @@ def _convert(
                 if is_custom(v):
                     raise custom_error("compile", v, "is Python code the generated replay cannot run")
                 ins = v.inputs
-                is_value = [isinstance(x, Value) for x in ins]
-                inputs = [refs[id(x)] if b else ("c", x) for x, b in zip(ins, is_value)]
+                try:  # every input a Value, made before (the usual case)
+                    inputs = [refs[id(x)] for x in ins]
+                    is_value = [True] * len(ins)
+                except KeyError:  # numbers among them (a live float's id is no Value's)
+                    is_value = [isinstance(x, Value) for x in ins]
+                    inputs = [refs[id(x)] if b else shift_refs.get(id(x)) or ("c", x) for x, b in zip(ins, is_value)]
                 refs[key] = ("n", len(nodes))
                 nodes.append(new_node(rule, inputs, is_value, v.label, v.data))
         if not root_done:
-            kind, k = refs[key]
-            if kind == "n":
-                ancestors.add(k)
+            below_root = len(nodes)
             root_done = v is root
+    ancestors = set(range(below_root)) if not several else set()
+    if shift_refs and not several:  # nodes were moved: the root's ancestors by its value parents
+        root_ref = refs[id(root)]
+        ancestors = (
+            ancestors_of([n.inputs for n in nodes], [n.value_parents for n in nodes], root_ref[1])
+            if root_ref[0] == "n"
+            else set()
+        )
     guards: list[Guard] = []
     for op, left, right, result in events:
         if op == "float":

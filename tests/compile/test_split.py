@@ -9,6 +9,7 @@ import autograd_core as ac
 from autograd_core import RULES, Value
 from autograd_core.compile import codegen
 from autograd_core.compile.source import Namer, is_atom
+from autograd_core.compile.templates import Templates
 from autograd_core.symbolic import forward_source, partials_source
 from benchmarks.compile_memory import compile_chain
 from benchmarks.w6 import compile_w6, engine_graph
@@ -25,9 +26,9 @@ def test_a_rules_template_filled_in_gives_the_rules_own_text(name):
         ["z", *([2.5] * (n - 1))],  # constants after a name
         [0.5, *[f"w{i}" for i in range(n - 1)]],
     ]
-    templates = codegen._Templates()
+    templates = Templates()
     for operands in cases * 2:  # the second time from the cache
-        value, partials, atoms, fill, _ = templates.sources(rule, operands, "out", Namer())
+        value, partials, atoms, fill, *_ = templates.sources(rule, operands, "out", Namer())
 
         def filled(source, fill=fill):
             return source if fill is None or source is None else source._replace(text=source.text.format(*fill))

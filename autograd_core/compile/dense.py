@@ -1,0 +1,111 @@
+"""Denser code for large replays: a forward value used once is written into its one use.
+
+From :data:`.codegen.PULL_NODES` nodes on, the generated source is for Python's compiler
+more than for a reader: no comments, and a node whose value one later statement mentions
+once (and nothing else: no partial, guard, finite check or output) is not stored in a name
+but written into that statement, in parentheses::
+
+    neg0 = -p12                      exp0 = math.exp((-p12))
+    exp0 = math.exp(neg0)     ->     ...
+    log0 = math.log(add0)            add1 = p12 + (math.log(add0))
+    add1 = p12 + log0
+
+The same operations run on the same floats in the same order, so every bit is the same;
+there are fewer statements to compile and fewer locals alive. A value that may raise
+(a division, ``math.log``) is not moved past a guard, so a guard that flips still answers
+first; chains are kept shallow (:data:`MAX_DEPTH`, :data:`MAX_TEXT`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ..symbolic import Source
+from .source import is_atom
+
+__all__ = ["Inliner", "MAX_DEPTH", "MAX_TEXT"]
+
+MAX_DEPTH = 8
+"""Most values written into one another in a chain (Python's parser limits nesting)."""
+
+MAX_TEXT = 300
+"""Longest expression (characters) written into a use."""
+
+
+class Inliner:
+    """What the forward statements of one graph use (:meth:`node`, once per node in order), then
+    which values to write into their use and the statements that result (:meth:`inline`)."""
+
+    def __init__(self, nnames: list[str]) -> None:
+        self.nnames = nnames
+        self.forms: dict[int, tuple[str, list[str], bool]] = {}  # node -> (template, fill, may raise)
+        self.mentions: list[str] = []  # the names forward templates mention (once per mention)
+        self.by: list[int] = []  # the node of each mention
+        self.pinned: set[str] = set()  # names that must stay names
+
+    def node(
+        self,
+        k: int,
+        value: Source | None,
+        partials: tuple[Source, ...] | None,
+        fill: list[str] | None,
+        uses: Any,
+        operands: list[Any],
+        out: str,
+    ) -> None:
+        """Note node ``k``'s forward template and what its partials name."""
+        if value is None or fill is None or value.before or partials is None or uses is None:
+            self.pinned.update(x for x in operands if x.__class__ is str)  # written by other means
+            self.pinned.add(out)
+            return
+        forward_uses, partial_uses = uses
+        self.forms[k] = (value.text, fill, value.risky)
+        self.mentions += map(fill.__getitem__, forward_uses)
+        self.by += [k] * len(forward_uses)
+        if partial_uses:
+            self.pinned.update(map(fill.__getitem__, partial_uses))
+
+    def inline(self, lines_of: list[list[str]], keep: set[str], guards_after: dict[int, int]) -> None:
+        """Write each single-use value into its use, in ``lines_of`` (each node's statements).
+        ``keep``: names read elsewhere (guards, the finite check, outputs); ``guards_after``:
+        node -> guard statements right after it."""
+        nnames, forms = self.nnames, self.forms
+        count = Counter(self.mentions)
+        consumer = dict(zip(self.mentions, self.by))  # (the last one: only a name mentioned once is moved)
+        pinned = self.pinned | keep
+        at = {x: k for k, x in enumerate(nnames)}
+        movable = {at[x] for x, n in count.items() if n == 1 and x in at and x not in pinned}
+        movable = {k for k in movable if k in forms and len(lines_of[k]) == 1}
+        guards = [0]  # guards[m]: guard statements after nodes before m
+        for m in range(len(nnames)):
+            guards.append(guards[-1] + guards_after.get(m, 0))
+        expr: dict[str, tuple[str, bool, int]] = {}  # moved name -> (text, may raise, depth)
+        for k in sorted(movable.union(consumer[nnames[j]] for j in movable)):
+            text, fill, risky = forms[k]
+            depth = 0
+            changed = False
+            if not expr.keys().isdisjoint(fill):
+                parts = []
+                for x in fill:
+                    e = expr.get(x)
+                    if e is None:
+                        parts.append(x)
+                    else:
+                        parts.append(e[0])
+                        risky = risky or e[1]
+                        depth = max(depth, e[2] + 1)
+                        changed = True
+                fill = parts
+            out = nnames[k]
+            if k in movable:
+                text = text.format(*fill)
+                c = consumer[out]
+                if depth < MAX_DEPTH and len(text) <= MAX_TEXT and (not risky or guards[c] == guards[k]):
+                    expr[out] = (text if is_atom(text) else f"({text})", risky, depth)
+                    lines_of[k] = []
+                    continue
+                if changed:
+                    lines_of[k][0] = f"{out} = {text}"
+            elif changed:
+                lines_of[k][0] = f"{out} = {text.format(*fill)}"

@@ -1,0 +1,153 @@
+"""Rule templates: a rule's forward and partials source worked out once per pattern of operands.
+
+:mod:`autograd_core.symbolic` runs a rule on symbols ``_0``, ``_1``... (and ``_o``, the output);
+the text becomes a ``str.format`` template that each node of the pattern fills with its own
+names: the same text as running the rule on the names, in time linear in the graph.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from typing import Any
+
+from ..rules import Rule
+from ..symbolic import Source, forward_source, partials_source
+from .source import Namer, is_atom
+
+__all__ = ["Templates"]
+
+
+_PLACEHOLDER = re.compile(r"\b_(\d+|o)\b")
+"""Operand placeholders ``_0``, ``_1``... and ``_o`` (the output) of a template: names from
+labels never start with ``_`` (:func:`.source.identifier` strips it), so none is taken."""
+
+
+class Templates:
+    """A rule's forward and partials source run on symbols once per pattern of operands
+    (which are constants, and which repeat) and then filled in with each node's names:
+    the same text as running the rule on the names, in time linear in the graph."""
+
+    def __init__(self, functions: dict[str, Any] | None = None) -> None:
+        self.cache: dict[tuple[Any, ...], Any] = {}
+        self.functions = functions  # a large replay's namespace: math.exp(x) is written _exp(x)
+
+    def sources(
+        self, rule: Rule, operands: list[Any], out: str, namer: Namer
+    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], list[str] | None, tuple[int, ...], Any]:
+        """(forward, partials, which partials are atoms, fill, spreads, uses) of ``rule`` on
+        ``operands`` (names, or constants), output ``out``: the texts are ``str.format`` templates
+        to fill in with ``fill``, or with ``fill`` None the final texts; ``spreads``: the places in
+        ``fill`` of the names whose inf or nan the forward value carries on (:func:`_spreading`);
+        ``uses`` (with ``fill``): the places the forward text names (once per mention) and the set
+        of places the partials name."""
+        key: tuple[Any, ...]
+        try:
+            names: list[str] = list(dict.fromkeys(operands))
+        except TypeError:  # an unhashable constant: looked at below
+            names = []
+        if len(names) == len(operands) and set(map(type, names)) == _ONLY_NAMES:  # distinct names (usually)
+            key = (id(rule), len(names))
+        else:
+            names = list(dict.fromkeys(x for x in operands if x.__class__ is str))
+            pattern: list[Any] = [id(rule), -1]
+            at = {x: i for i, x in enumerate(names)}
+            for x in operands:
+                if x.__class__ is str:
+                    pattern.append(at[x])
+                else:
+                    try:
+                        pattern.append(float(x).hex())
+                    except (TypeError, ValueError, OverflowError):
+                        return self._direct(rule, operands, out, namer)
+            key = tuple(pattern)
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = self.cache[key] = self._template(rule, operands, names)
+        if entry is False:  # temporaries (a very wide sum): written for this node alone
+            return self._direct(rule, operands, out, namer)
+        names.append(out)
+        value, partials, atoms, spreads, uses = entry
+        return value, partials, atoms, names, spreads, uses
+
+    @staticmethod
+    def _direct(
+        rule: Rule, operands: list[Any], out: str, namer: Namer
+    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], None, tuple[int, ...], None]:
+        value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
+        partials = partials_source(rule, operands, out)
+        return value, partials, () if partials is None else tuple(is_atom(p.text) for p in partials), None, (), None
+
+    def _template(self, rule: Rule, operands: list[Any], names: list[str]) -> Any:
+        spilled: list[bool] = []
+
+        def fresh() -> str:
+            spilled.append(True)
+            return "_t"
+
+        symbols = [f"_{names.index(x)}" if isinstance(x, str) else x for x in operands]
+        value = forward_source(rule, symbols, fresh=fresh)
+        if spilled:
+            return False
+        partials = partials_source(rule, symbols, "_o")
+        slot = {f"_{i}": f"{{{i}}}" for i in range(len(names))} | {"_o": f"{{{len(names)}}}"}
+
+        functions = self.functions
+
+        def short(m: re.Match[str]) -> str:  # math.exp( -> _exp( (one lookup less per call)
+            name = m.group(1)
+            functions[f"_{name}"] = getattr(math, name)  # type: ignore[index]
+            return f"_{name}("
+
+        def fmt(source: Source) -> Source:
+            text = source.text.replace("{", "{{").replace("}", "}}")
+            if functions is not None:
+                text = _MATH_CALL.sub(short, text)
+            return source._replace(text=_PLACEHOLDER.sub(lambda m: slot[m.group(0)], text))
+
+        spreads = () if value is None else _spreading(value.text)
+        atoms = () if partials is None else tuple(is_atom(p.text) for p in partials)  # names fill in as names
+        value = None if value is None else fmt(value)
+        partials = None if partials is None else tuple(fmt(p) for p in partials)
+        return (
+            value,
+            partials,
+            atoms,
+            spreads,
+            (
+                () if value is None else tuple(map(int, _SLOT.findall(value.text))),
+                tuple(sorted({int(i) for p in partials or () for i in _SLOT.findall(p.text)})),
+            ),
+        )
+
+
+def _spreading(text: str) -> tuple[int, ...]:
+    """The operands ``_i`` of an expression whose inf or nan makes it inf or nan (or raise): those
+    reached from the top through ``+``, ``-``, ``*``, a sign, and the left of ``/`` (IEEE: inf + -inf,
+    inf * 0 and nan / x are nan, inf / 0 raises). A call, a power or a condition stops the walk."""
+    try:
+        stack: list[ast.expr] = [ast.parse(text, mode="eval").body]
+    except (SyntaxError, RecursionError, MemoryError):
+        return ()
+    found: set[int] = set()
+    while stack:
+        e = stack.pop()
+        if isinstance(e, ast.BinOp):
+            if isinstance(e.op, (ast.Add, ast.Sub, ast.Mult)):
+                stack += [e.left, e.right]
+            elif isinstance(e.op, ast.Div):
+                stack.append(e.left)
+        elif isinstance(e, ast.UnaryOp) and isinstance(e.op, (ast.USub, ast.UAdd)):
+            stack.append(e.operand)
+        elif isinstance(e, ast.Name) and _OPERAND.fullmatch(e.id):
+            found.add(int(e.id[1:]))
+    return tuple(sorted(found))
+
+
+_OPERAND = re.compile(r"_\d+")
+_ONLY_NAMES = {str}
+_MATH_CALL = re.compile(r"\bmath\.([a-z]\w*)\(")
+"""A call of a ``math`` function in a rule's text."""
+_SLOT = re.compile(r"(?<!\{)\{(\d+)\}")
+"""A place ``{i}`` of a template (``{{`` is a brace of the text)."""

@@ -1,0 +1,107 @@
+"""Large replays (codegen.PULL_NODES nodes or more): a value or gradient used once is written
+into its use, the seed is taken as 1.0 (another seed replays a second function), math's
+functions are called by a global name; every float stays the engine's, bit for bit."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import autograd_core as ac
+from autograd_core import Value
+from autograd_core.compile import codegen
+from benchmarks.w6 import compile_w6, engine_graph
+from tests.compile.helpers import assert_same, engine, replay
+
+
+def _forward(source: str) -> str:
+    return source.split("# backward")[0]
+
+
+def test_a_large_replay_writes_single_use_values_into_their_use_and_equals_the_engine_bit_for_bit():
+    c, params, ops = compile_w6(300)
+    assert len(c._current.trace.nodes) >= codegen.PULL_NODES
+    forward = _forward(c.source)
+    # softplus z + log(1 + exp(-z)): -z and the log are used once, so not stored
+    assert re.search(r"= _exp\(\(-\w+\)\)", forward) and re.search(r"\+ \(_log\(\w+\)\)", forward)
+    assert not re.search(r"^\s*neg\d+ = ", forward, re.MULTILINE)
+    assert "#" not in forward.split("# forward: one line per node")[1].split("# inf or nan")[0].replace(
+        "# guard", ""
+    )  # no comment on the node lines
+    assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+
+
+def test_a_large_replay_writes_gradients_used_once_into_their_use():
+    c, _, _ = compile_w6(300)
+    backward = c.source.split("# backward")[1].split("# accumulate")[0]
+    targets = [line.split(" = ", 1)[0].strip() for line in backward.splitlines() if " = " in line]
+    # exp's gradient is used once (pushed to exp's input): no statement of its own
+    assert targets and not any(t.startswith("g_exp") for t in targets)
+    assert "seed" not in backward  # d out / d out = 1.0, and g * 1.0 is g
+
+
+@pytest.mark.parametrize("seed", [0.5, -3.0, 1e-300, 0.1])
+def test_a_large_replay_with_another_seed_equals_the_engine_bit_for_bit(seed):
+    c, params, ops = compile_w6(300)
+    c()
+    for p in params:
+        p.grad = 0.0
+    value = c._run([], seed)  # over() seeds the examples it replays one by one with 1/n
+    got = (value, [p.grad for p in params])
+    for p in params:
+        p.grad = 0.0
+    out = engine_graph(ops, params)
+    out.backward(seed)
+    assert_same(got, (out.data, [p.grad for p in params]), rtol=0.0)
+    assert c.stats.engine_replays == 0 and c._current.program._seeded is not None
+
+
+def _guarded(n: int):
+    """log(wx) (may raise, used once), then a guard on 2x, then log(wx) + 2x, then n more nodes."""
+    w = Value(0.8, "w")
+
+    def f(x):
+        a = (w * x).log()
+        b = x * 2.0
+        s = a + b if b > 1.0 else a - b
+        for _ in range(n):
+            s = s * 0.5 + x
+        return s
+
+    return f
+
+
+def test_a_value_that_may_raise_is_not_moved_past_a_guard():
+    f = _guarded(600)
+    c = ac.compile(f, 0.75)
+    assert len(c._current.trace.nodes) >= codegen.PULL_NODES
+    forward = _forward(c.source)
+    lines = forward.splitlines()
+    log_line = next(i for i, line in enumerate(lines) if "_log(" in line)
+    guard_line = next(i for i, line in enumerate(lines) if "raise GuardFailed" in line)
+    assert log_line < guard_line and re.match(r"\s*\w+ = _log\(\w+\)$", lines[log_line])
+    params = c.parameters
+    for x in (0.75, 0.25, 2.0):  # the guard holds, flips, holds
+        assert_same(replay(c, params, x), engine(f, params, x), rtol=0.0)
+    with pytest.raises(ValueError):
+        c(-1.0)  # log of a negative number: the engine's error
+
+
+def test_a_large_replay_whose_output_subtracts_equals_the_engine_bit_for_bit():
+    c0, params, ops = compile_w6(300)
+    half = len(ops) // 2
+
+    def f():  # d out / d (second half) = -1: the folded seed's terms carry the sign
+        return engine_graph(ops[:half], params) - engine_graph(ops, params)
+
+    c = ac.compile(f)
+    assert len(c._current.trace.nodes) >= codegen.PULL_NODES
+    assert_same(replay(c, params), engine(f, params), rtol=0.0)
+
+
+def test_small_replays_keep_their_names_comments_and_seed():
+    w = Value(0.5, "w")
+    c = ac.compile(lambda x: (w * x).exp().log() * 2.0, 1.5)
+    assert "# exp" in c.source and "= seed" in c.source and "math.exp(" in c.source
+    assert c._current.program.seeded is None

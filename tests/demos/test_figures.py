@@ -1,0 +1,86 @@
+"""demos._figures.FigureProcess: figures drawn in a worker process, or here when there is none."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+
+from demos import _figures
+from demos._figures import FigureProcess
+
+
+def _write_pid(path: Path) -> list[Path]:
+    """A stand-in for a demo's figures: writes the pid of the process that ran it."""
+    path.write_text(str(os.getpid()), encoding="utf-8")
+    return [path]
+
+
+def _fail(message: str) -> list[Path]:
+    raise ValueError(message)
+
+
+def test_draws_in_a_worker_process_and_prints_each_file_in_order(tmp_path, capsys):
+    with FigureProcess() as figures:
+        figures.draw(_write_pid, tmp_path / "a.txt")
+        figures.draw(_write_pid, tmp_path / "b.txt")
+        paths = figures.wait()
+    assert paths == [tmp_path / "a.txt", tmp_path / "b.txt"]
+    pids = {int(p.read_text(encoding="utf-8")) for p in paths}
+    assert len(pids) == 1 and os.getpid() not in pids, "drawn in one worker, not in this process"
+    assert capsys.readouterr().out.splitlines() == [f"wrote {tmp_path / 'a.txt'}", f"wrote {tmp_path / 'b.txt'}"]
+
+
+def test_an_error_while_drawing_is_raised_by_wait():
+    with FigureProcess() as figures:
+        figures.draw(_fail, "no axes")
+        with pytest.raises(ValueError, match="no axes"):
+            figures.wait()
+
+
+def test_without_processes_the_figures_are_drawn_here(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("no processes in this sandbox")
+
+    monkeypatch.setattr(_figures, "ProcessPoolExecutor", refuse)
+    with FigureProcess() as figures:
+        figures.draw(_write_pid, tmp_path / "a.txt")
+        assert figures.wait() == [tmp_path / "a.txt"]
+    assert int((tmp_path / "a.txt").read_text(encoding="utf-8")) == os.getpid()
+
+
+class _DyingPool:
+    """A pool whose worker starts, then dies (as when it cannot import the demo's ``__main__``):
+    the next ``submit`` raises, or the drawing's future does (``when``)."""
+
+    when = "submit"
+
+    def __init__(self, *args, **kwargs):
+        self.started = False
+
+    def submit(self, fn, *args):
+        died: Future[None] = Future()
+        died.set_exception(BrokenProcessPool("the worker died"))
+        if not self.started:  # the warm-up
+            self.started = True
+            return died
+        if self.when == "submit":
+            raise BrokenProcessPool("the worker died")
+        return died
+
+    def shutdown(self):
+        pass
+
+
+@pytest.mark.parametrize("when", ["submit", "result"])
+def test_a_worker_that_died_leaves_the_drawing_to_this_process(tmp_path, monkeypatch, when):
+    monkeypatch.setattr(_DyingPool, "when", when)
+    monkeypatch.setattr(_figures, "ProcessPoolExecutor", _DyingPool)
+    with FigureProcess() as figures:
+        figures.draw(_write_pid, tmp_path / "a.txt")
+        figures.draw(_write_pid, tmp_path / "b.txt")
+        assert figures.wait() == [tmp_path / "a.txt", tmp_path / "b.txt"]
+    assert int((tmp_path / "b.txt").read_text(encoding="utf-8")) == os.getpid()
