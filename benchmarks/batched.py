@@ -1,23 +1,26 @@
 """W7: micrograd's demo step (W1) with ``compile(..., backend="numpy")``, against a hand-written
 numpy step and micrograd, measured in the same run.
 
-Ours: the per-example hinge loss of ``nn.MLP(2, [16, 16, 1])`` (relu) compiled once with the
-numpy backend and replayed over the 100 points as arrays (``c.over(X, y)``), the L2 term
-compiled once, ``nn.SGD``. The peer: the same step written by hand in numpy (float64, examples
-along axis 0, weights as matrices). Gradients are checked against micrograd before timing.
+Ours: the per-example loss of ``nn.MLP(2, [16, 16, 1])`` (relu), hinge_i + alpha |θ|², compiled
+once with the numpy backend and replayed over the 100 points as arrays (``c.over(X, y,
+reduce="mean")``: the mean of hinge_i + alpha |θ|² is micrograd's loss; the L2 term depends on
+no example, so the program computes it once, as a one-row block), ``nn.SGD``. The peer: the
+same step written by hand in numpy (float64, examples along axis 0, weights as matrices).
+Gradients are checked against micrograd before timing.
 ``python -m benchmarks --only W7`` or ``python -m benchmarks.batched [repeats]``.
 """
 
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .compiled import CompiledDemo
 from .data import SIZES, initial_parameters, two_moons
 from .gradcheck import compare
-from .peers import ALPHA, micrograd_demo
+from .peers import ALPHA, _load, micrograd_demo
 from .timing import interleave, ratio, ratio_of_mins
 from .workloads import steady_step
 
@@ -82,9 +85,31 @@ class HandNumpy:
 
 
 class NumpyCompiledDemo(CompiledDemo):
-    """W1's step through ``nn``: the hinge loss compiled with the numpy backend, ``c.over(X, y)``."""
+    """W1's step through ``nn``: hinge_i + alpha |θ|² compiled with the numpy backend, ``c.over(X, y)``."""
 
     backend = "numpy"
+
+    def __init__(self, values: Sequence[float], X: list[list[float]], ys: Sequence[float], lr: float) -> None:
+        import autograd_core as ac
+        import nn
+
+        self.X, self.ys = self._data(X, ys)
+        model = nn.MLP(SIZES[0], list(SIZES[1:]), activation="relu", output_activation="linear", seed=0)
+        self.params = params = model.parameters()
+        _load(params, values)
+        self.optimizer = nn.SGD(params, lr=lr)
+        t0 = time.perf_counter()
+
+        def example(x: Any, y: Any) -> Any:  # the mean over the examples is micrograd's loss
+            return (1.0 - y * model(x)[0]).relu() + nn.l2_penalty(params, ALPHA)
+
+        self.hinge = ac.compile(example, X[0], ys[0], backend="numpy")
+        self.compile_seconds = time.perf_counter() - t0
+        self.source_lines = self.hinge.source.count("\n")
+
+    def _loss(self) -> float:
+        self.optimizer.zero_grad()
+        return self.hinge.over(self.X, self.ys, reduce="mean")  # type: ignore[no-any-return]
 
     def _data(self, X: list[list[float]], ys: Sequence[float]) -> tuple[Any, Any]:
         """The data set as arrays, as the hand-written step has it."""
