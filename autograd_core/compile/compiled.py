@@ -61,7 +61,7 @@ class CompileStats:
     :param variants: traced variants kept.
     :param float_reads: ``float(v)``/``round``/``format`` of Values during traces (invisible to guards).
     :param compile_seconds: time spent tracing and generating code.
-    :param source_lines: lines of generated source.
+    :param source_lines: lines of generated source (the numpy backend: of its batch program, once made).
     :param split_batches: numpy backend: batches split because some rows' guards came out
         differently (or a value was inf or nan).
     :param examples_one_by_one: numpy backend: examples no batch program could replay, run one by one.
@@ -112,12 +112,26 @@ class CheckReport:
 class _Variant:
     """One trace and its program; its replay functions compiled on first use."""
 
-    __slots__ = ("trace", "program", "params", "owner", "call", "seeded", "over", "values", "numpy")
+    __slots__ = ("trace", "_program", "params", "owner", "call", "seeded", "over", "values", "numpy")
 
-    def __init__(self, trace: Trace, program: Program, owner: Compiled) -> None:
-        self.trace, self.program, self.params = trace, program, trace.params
+    def __init__(self, trace: Trace, program: Program | None, owner: Compiled) -> None:
+        self.trace, self._program, self.params = trace, program, trace.params
         self.owner = weakref.ref(owner)  # no reference cycle: a dropped compiled function is freed at once
         self.numpy: Any = False  # the numpy backend's batch program, made on first use
+
+    @property
+    def program(self) -> Program:
+        """The Python replay's source (the numpy backend generates it when first asked for: a
+        single example, a row the batch leaves to the python replay, ``c.python_source``)."""
+        program = self._program
+        if program is None:
+            t0 = time.perf_counter()
+            owner = self.owner()
+            with _collector_paused():
+                program = self._program = generate(self.trace, "replay", owner is not None and owner._several)
+            if owner is not None:
+                owner.stats.compile_seconds += time.perf_counter() - t0
+        return program
 
     def __getattr__(self, which: str) -> Any:  # call, seeded, over, values: compiled the first time
         if which not in ("call", "seeded", "over", "values"):
@@ -219,12 +233,13 @@ class Compiled:
         t0 = time.perf_counter()
         with _collector_paused():
             tr = trace(self.f, flat, self._specs, self._kinds, self.arg_names, self._several)
-            program = generate(tr, "replay", self._several)
+            lazy = self.backend == "numpy"  # its python replay is generated when first needed
+            program = None if lazy else generate(tr, "replay", self._several)
         variant = _Variant(tr, program, self)
         self._example = flat
         stats = self.stats
         stats.compile_seconds += time.perf_counter() - t0
-        stats.source_lines = program.source.count("\n")
+        stats.source_lines = 0 if program is None else program.source.count("\n")
         if tr.float_reads:
             stats.float_reads += tr.float_reads
             message = (

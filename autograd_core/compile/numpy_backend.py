@@ -45,8 +45,10 @@ def program_of(c: Compiled, variant: _Variant) -> NumpyProgram | None:
     if program is False:
         try:
             program = generate_numpy(variant.trace)
+            c.stats.source_lines = program.source.count("\n")
         except Unsupported as what:
             program = None
+            c.stats.source_lines = variant.program.source.count("\n")
             c.stats.warnings.append(f"numpy backend: rule {what} has no source text; its examples run one by one")
         variant.numpy = program
     return program  # type: ignore[no-any-return]
