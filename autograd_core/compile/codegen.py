@@ -36,7 +36,7 @@ from .shifts import SHIFT
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
 from .templates import Templates
-from .trace import Guard, Ref, Trace
+from .trace import Guard, Ref, Trace, depends_on_parameters
 
 __all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
 
@@ -191,12 +191,7 @@ class _Generator:
         self.names = {"n": self.nnames, "p": self.pnames, "a": self.anames}  # a Ref's kind -> its names
         self.ancestors = trace.ancestors
         # Nodes that need a gradient: they depend on a parameter and the root depends on them.
-        self.depends = depends = [False] * len(nodes)
-        for k, node in enumerate(nodes):
-            for kind, x in node.inputs:
-                if kind == "p" or (kind == "n" and depends[x]):
-                    depends[k] = True
-                    break
+        self.depends = depends = depends_on_parameters(nodes)
         self.backward_nodes = [k for k in range(len(nodes)) if k in trace.ancestors and depends[k]]
         self.body: list[str] = []  # forward statements and guards, not indented
         self.partial_text: dict[tuple[int, int], str] = {}  # (node, input) -> local derivative source

@@ -31,7 +31,7 @@ from .codegen import _OPS
 from .numpy_rules import carries, rule_text, sum_of_terms, to_numpy
 from .shifts import SHIFT
 from .source import Namer, identifier, literal
-from .trace import Ref, Trace
+from .trace import Ref, Trace, depends_on_parameters
 
 __all__ = ["NumpyProgram", "generate_numpy"]
 
@@ -95,13 +95,7 @@ class _Numpy:
         self.lines: list[str] = []
         self.setup: list[str] = []
         self.consts = 0
-        nodes = trace.nodes
-        self.depends = [False] * len(nodes)
-        for k, node in enumerate(nodes):
-            self.depends[k] = any(  # through value parents (a number read from data passes none)
-                v and (r[0] == "p" or (r[0] == "n" and self.depends[r[1]]))
-                for r, v in zip(node.inputs, node.value_parents)
-            )
+        self.depends = depends_on_parameters(trace.nodes)
 
     # --- grouping ------------------------------------------------------------------------
 

@@ -119,15 +119,14 @@ def place_shifts(order: Sequence[Value], shifts: Sequence[Shift]) -> list[Value 
     return [items[i] for i in placed]
 
 
-def ancestors_of(
-    inputs: Sequence[Sequence[tuple[str, Any]]], value_parents: Sequence[Sequence[bool]], root: int
-) -> set[int]:
-    """The nodes the root depends on through value parents (the ones a gradient flows through)."""
+def ancestors_of(nodes: Sequence[Any], root: int) -> set[int]:
+    """The trace nodes the root depends on through value parents
+    (the inputs a gradient flows through)."""
     found = {root}
     stack = [root]
     while stack:
-        k = stack.pop()
-        for (kind, x), is_value in zip(inputs[k], value_parents[k]):
+        node = nodes[stack.pop()]
+        for (kind, x), is_value in zip(node.inputs, node.value_parents):
             if is_value and kind == "n" and x not in found:
                 found.add(x)
                 stack.append(x)

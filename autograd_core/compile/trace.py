@@ -27,7 +27,18 @@ from ..value import Value, enable_grad, watch_comparisons
 from .homes import reachable
 from .shifts import SHIFT, Shift, ancestors_of, place_shifts
 
-__all__ = ["Spec", "Ref", "Node", "Guard", "Trace", "shape_of", "flatten", "arg_names", "trace"]
+__all__ = [
+    "Spec",
+    "Ref",
+    "Node",
+    "Guard",
+    "Trace",
+    "shape_of",
+    "flatten",
+    "arg_names",
+    "trace",
+    "depends_on_parameters",
+]
 
 Spec = tuple[Any, ...] | None  # None: a float; a tuple: a list/tuple with one spec per item
 """The nesting of one argument: ``None`` for a float, else a tuple of the items' specs."""
@@ -75,6 +86,19 @@ class Trace:
     leaf_data: list[float] = field(default_factory=list)  # every leaf's data during the trace
     leaf_count: int = 0
     unreplayed: int = 0  # nodes f made that reach neither the result nor a guard: a replay skips them
+
+
+def depends_on_parameters(nodes: Sequence[Node]) -> list[bool]:
+    """Per node: whether its value depends on a parameter through value parents, the inputs a
+    gradient flows through (a number read from data, like ``x * w.data`` or a max_data shift,
+    passes none). The code generators give a gradient only to such nodes."""
+    depends = [False] * len(nodes)
+    for k, node in enumerate(nodes):
+        for (kind, x), is_value in zip(node.inputs, node.value_parents):
+            if is_value and (kind == "p" or (kind == "n" and depends[x])):
+                depends[k] = True
+                break
+    return depends
 
 
 def _kind(x: Any) -> str:
@@ -470,14 +494,13 @@ def _convert(
         if not root_done:
             below_root = len(nodes)
             root_done = v is root
-    ancestors = set(range(below_root)) if not several else set()
-    if shift_refs and not several:  # nodes were moved: the root's ancestors by its value parents
-        root_ref = refs[id(root)]
-        ancestors = (
-            ancestors_of([n.inputs for n in nodes], [n.value_parents for n in nodes], root_ref[1])
-            if root_ref[0] == "n"
-            else set()
-        )
+    root_ref = refs[id(root)]
+    if several:
+        ancestors: set[int] = set()
+    elif shift_refs:  # nodes were moved: the root's ancestors by its value parents
+        ancestors = ancestors_of(nodes, root_ref[1]) if root_ref[0] == "n" else set()
+    else:
+        ancestors = set(range(below_root))
     guards: list[Guard] = []
     for op, left, right, result in events:
         if op == "float":

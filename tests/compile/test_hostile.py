@@ -3,6 +3,7 @@ that is not a Python name, very wide expressions; the replay must stay valid and
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -338,3 +339,19 @@ def test_computations_that_reach_no_result_are_reported_by_stats_and_check():
     assert c.check(7.0).unreplayed == 2
     with pytest.raises(ValueError, match="log"):
         c.check(1.0)  # check runs f through the engine, which raises
+
+
+def test_a_number_read_from_data_passes_no_gradient_and_the_replay_writes_none_for_it():
+    w = Value(0.5, "w")
+
+    def f(x):
+        return ((x * w).tanh() * w.data + x * w.data).relu()  # x * w.data: no path to w's gradient
+
+    c = ac.compile(f, 2.0)
+    lines = c.source.splitlines()
+    for k, line in enumerate(lines):  # every gradient the backward part assigns is read later
+        name = line.strip().split(" = ", 1)[0]
+        if name.startswith("g_") and " = " in line:
+            assert any(re.search(rf"\b{name}\b", later) for later in lines[k + 1 :]), f"{name} is never read"
+    for x in (2.0, -0.7, 1.3):
+        assert_same(replay(c, [w], x), engine(f, [w], x), rtol=0.0)
