@@ -36,6 +36,14 @@ def replay(c: Callable[..., float], params: Sequence[Value], *args: Any) -> tupl
     return value, [p.grad for p in params]
 
 
+def replay_over(c: Any, params: Sequence[Value], *datasets: Any, reduce: str = "mean") -> tuple[float, list[float]]:
+    """``c.over(*datasets, reduce=reduce)``: its value and the parameters' gradients (from 0)."""
+    for p in params:
+        p.grad = 0.0
+    value = c.over(*datasets, reduce=reduce)
+    return value, [p.grad for p in params]
+
+
 def close(a: float, b: float, rtol: float = RTOL, atol: float = 1e-300) -> bool:
     if math.isnan(a) and math.isnan(b):
         return True

@@ -17,18 +17,11 @@ from autograd_core import RULES, Value
 from autograd_core._extras import MissingExtra
 from autograd_core.testing.strategies import expressions
 
-from .helpers import assert_same
+from .helpers import assert_same, replay_over
 
 np = pytest.importorskip("numpy", reason="the numpy backend needs the numpy extra")
 
 RTOL = 1e-12
-
-
-def _over(c, params, *datasets, reduce="mean"):
-    for p in params:
-        p.grad = 0.0
-    value = c.over(*datasets, reduce=reduce)
-    return value, [p.grad for p in params]
 
 
 def _engine_over(f, params, *datasets, reduce="mean"):
@@ -46,8 +39,8 @@ def _both(f, params, example, *datasets, reduce="mean", rtol=RTOL, atol=1e-13):
     gradients that cancel to ~0 over the examples, summed in another order); returns the numpy c."""
     cn = ac.compile(f, *example, backend="numpy")
     cp = ac.compile(f, *example)
-    got = _over(cn, params, *datasets, reduce=reduce)
-    assert_same(got, _over(cp, params, *datasets, reduce=reduce), rtol, atol)
+    got = replay_over(cn, params, *datasets, reduce=reduce)
+    assert_same(got, replay_over(cp, params, *datasets, reduce=reduce), rtol, atol)
     assert_same(got, _engine_over(f, params, *datasets, reduce=reduce), rtol, atol)
     return cn
 
@@ -132,14 +125,14 @@ def test_random_expressions_over_a_batch_equal_python_and_the_engine(expr, shift
     rows = [[a * (1.0 + s) + s for a in args] for s in [0.0, *shifts]]
     cp = ac.compile(f, args)
     try:
-        expected = _over(cp, params, rows)
+        expected = replay_over(cp, params, rows)
     except (ValueError, ArithmeticError) as error:  # a row left the domain: the same error
         cn = ac.compile(f, args, backend="numpy")
         with pytest.raises(type(error)):
-            _over(cn, params, rows)
+            replay_over(cn, params, rows)
         return
     cn = ac.compile(f, args, backend="numpy")
-    assert_same(_over(cn, params, rows), expected, RTOL, 1e-12)
+    assert_same(replay_over(cn, params, rows), expected, RTOL, 1e-12)
 
 
 def test_guards_that_differ_between_examples_split_the_batch_exactly():
@@ -153,7 +146,7 @@ def test_guards_that_differ_between_examples_split_the_batch_exactly():
     assert c.stats.split_batches >= 1
     assert c.stats.variants == 2
     before = c.stats.examples_one_by_one
-    _over(c, [w], xs)  # both variants known now: no example one by one
+    replay_over(c, [w], xs)  # both variants known now: no example one by one
     assert c.stats.examples_one_by_one == before
 
 
@@ -168,7 +161,7 @@ def test_rows_with_inf_or_nan_go_one_by_one_and_match_the_engine():
     with pytest.raises(OverflowError):
         c.over(xs)
     assert w.grad == 0.0  # nothing half-accumulated
-    assert_same(_over(c, [w], [1.0, 0.5, -3.0]), _engine_over(f, [w], [1.0, 0.5, -3.0]))
+    assert_same(replay_over(c, [w], [1.0, 0.5, -3.0]), _engine_over(f, [w], [1.0, 0.5, -3.0]))
 
 
 def test_c_of_one_example_still_replays_in_python():
@@ -185,8 +178,8 @@ def test_data_sets_as_numpy_arrays_and_lists_give_the_same_result():
     model = nn.MLP(2, [3, 1], seed=4)
     X, y = _moons(10)
     c = ac.compile(lambda x, t: nn.square_loss(model(x)[0], t), X[0], y[0], backend="numpy")
-    a = _over(c, model.parameters(), X, y)
-    b = _over(c, model.parameters(), np.array(X), np.array(y))
+    a = replay_over(c, model.parameters(), X, y)
+    b = replay_over(c, model.parameters(), np.array(X), np.array(y))
     assert a == b
     with pytest.raises(ValueError, match="example 1, argument 0"):
         c.over([X[0], X[1][:1]], y[:2])
@@ -212,13 +205,13 @@ def test_cross_entropy_compiles_with_the_label_as_an_argument(form):
 
     cp = ac.compile(f, X[0], T[0])
     cn = ac.compile(f, X[0], T[0], backend="numpy")
-    got = _over(cn, params, X, T)
-    assert_same(got, _over(cp, params, X, T), RTOL, 1e-13)
+    got = replay_over(cn, params, X, T)
+    assert_same(got, replay_over(cp, params, X, T), RTOL, 1e-13)
     assert_same(got, _engine_over(engine_f, params, X, T), RTOL, 1e-13)
     if form == "index":  # one variant per class: the batch is split by the label's guards
         assert cn.stats.variants == k and cn.stats.split_batches >= 1
         before = cn.stats.examples_one_by_one
-        assert_same(_over(cn, params, X, T), got, RTOL, 1e-13)
+        assert_same(replay_over(cn, params, X, T), got, RTOL, 1e-13)
         assert cn.stats.examples_one_by_one == before  # every class has its variant now
     else:
         assert cn.stats.variants == 1 and cn.stats.split_batches == 0
@@ -302,12 +295,12 @@ def test_a_data_set_array_changed_in_place_is_read_again():
         return (1.0 - t * model(x)[0]).relu()
 
     cn, cp = ac.compile(f, X[0].tolist(), float(y[0]), backend="numpy"), ac.compile(f, X[0].tolist(), float(y[0]))
-    first = _over(cn, params, X, y)
+    first = replay_over(cn, params, X, y)
     X[3, 0] += 0.75  # the same objects, new contents: no stale copy may be used
     y[5] = -y[5]
-    got = _over(cn, params, X, y)
+    got = replay_over(cn, params, X, y)
     assert got != first
-    assert_same(got, _over(cp, params, X.tolist(), y.tolist()), RTOL, 1e-13)
+    assert_same(got, replay_over(cp, params, X.tolist(), y.tolist()), RTOL, 1e-13)
 
 
 def test_a_weight_replaced_in_the_model_is_used_by_the_next_over():
@@ -320,7 +313,7 @@ def test_a_weight_replaced_in_the_model_is_used_by_the_next_over():
     c = ac.compile(f, X[0], y[0], backend="numpy")
     model.layers[0].neurons[1].w[0] = Value(2.0)
     params = model.parameters()
-    assert_same(_over(c, params, X, y), _engine_over(f, params, X, y), RTOL, 1e-13)
+    assert_same(replay_over(c, params, X, y), _engine_over(f, params, X, y), RTOL, 1e-13)
     assert c.stats.retraces == 1 and "replaced" in next(iter(c.stats.reasons))
 
 
@@ -417,7 +410,7 @@ def test_relu_of_a_nan_argument_is_zero_as_in_the_engine_and_of_a_checked_value_
 
     c = ac.compile(f, 1.0, backend="numpy")
     assert "np.maximum(mul1, 0.0)" in c.source  # w x is checked: its nan rows go one by one
-    got = _over(c, [w], xs, reduce="sum")
+    got = replay_over(c, [w], xs, reduce="sum")
     assert repr(got) == repr(_engine_over(f, [w], xs, reduce="sum"))
     assert [repr(v) for v in c.last_values] == [repr(f(x).data) for x in xs]
 
@@ -456,4 +449,4 @@ def test_a_finite_check_is_left_out_only_where_a_later_check_carries_inf_and_nan
     with pytest.raises(OverflowError):
         c.over([0.1, -1e308, 0.2])
     assert w.grad == 0.0
-    assert_same(_over(c, [w], [0.1, -0.3]), _engine_over(f, [w], [0.1, -0.3]))
+    assert_same(replay_over(c, [w], [0.1, -0.3]), _engine_over(f, [w], [0.1, -0.3]))
