@@ -13,14 +13,13 @@ Gradients are checked against micrograd before timing.
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .compiled import CompiledDemo
 from .data import SIZES, initial_parameters, two_moons
 from .gradcheck import compare
-from .peers import ALPHA, _load, micrograd_demo
+from .peers import ALPHA, micrograd_demo
 from .timing import interleave, ratio, ratio_of_mins
 from .workloads import steady_step
 
@@ -87,25 +86,17 @@ class HandNumpy:
 class NumpyCompiledDemo(CompiledDemo):
     """W1's step through ``nn``: hinge_i + alpha |θ|² compiled with the numpy backend, ``c.over(X, y)``."""
 
-    backend = "numpy"
-
-    def __init__(self, values: Sequence[float], X: list[list[float]], ys: Sequence[float], lr: float) -> None:
+    def _compile(self, model: Any, x0: Any, y0: float) -> int:
         import autograd_core as ac
         import nn
 
-        self.X, self.ys = self._data(X, ys)
-        model = nn.MLP(SIZES[0], list(SIZES[1:]), activation="relu", output_activation="linear", seed=0)
-        self.params = params = model.parameters()
-        _load(params, values)
-        self.optimizer = nn.SGD(params, lr=lr)
-        t0 = time.perf_counter()
+        params = self.params
 
         def example(x: Any, y: Any) -> Any:  # the mean over the examples is micrograd's loss
             return (1.0 - y * model(x)[0]).relu() + nn.l2_penalty(params, ALPHA)
 
-        self.hinge = ac.compile(example, X[0], ys[0], backend="numpy")
-        self.compile_seconds = time.perf_counter() - t0
-        self.source_lines = self.hinge.source.count("\n")
+        self.hinge = ac.compile(example, x0, y0, backend="numpy")
+        return self.hinge.source.count("\n")
 
     def _loss(self) -> float:
         self.optimizer.zero_grad()

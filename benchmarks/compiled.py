@@ -29,14 +29,11 @@ Row = dict[str, Any]
 class CompiledDemo:
     """W1's step through ``nn`` with the loss replayed by ``autograd_core.compile``."""
 
-    backend = "python"
-
     def _data(self, X: list[list[float]], ys: Sequence[float]) -> tuple[Any, Any]:
         """The data set as ``c.over`` gets it."""
         return X, list(ys)
 
     def __init__(self, values: Sequence[float], X: list[list[float]], ys: Sequence[float], lr: float) -> None:
-        import autograd_core as ac
         import nn
 
         self.X, self.ys = self._data(X, ys)
@@ -45,10 +42,17 @@ class CompiledDemo:
         _load(self.params, values)
         self.optimizer = nn.SGD(self.params, lr=lr)
         t0 = time.perf_counter()
-        self.hinge = ac.compile(lambda x, y: (1.0 - y * model(x)[0]).relu(), X[0], ys[0], backend=self.backend)
-        self.penalty = ac.compile(lambda: nn.l2_penalty(self.params, ALPHA))
+        self.source_lines = self._compile(model, X[0], ys[0])
         self.compile_seconds = time.perf_counter() - t0
-        self.source_lines = sum(c.source.count("\n") + c.over_source.count("\n") for c in (self.hinge, self.penalty))
+
+    def _compile(self, model: Any, x0: Any, y0: float) -> int:
+        """The replays of the loss (the hinge of one example, the L2 term); their source lines."""
+        import autograd_core as ac
+        import nn
+
+        self.hinge = ac.compile(lambda x, y: (1.0 - y * model(x)[0]).relu(), x0, y0)
+        self.penalty = ac.compile(lambda: nn.l2_penalty(self.params, ALPHA))
+        return sum(c.source.count("\n") + c.over_source.count("\n") for c in (self.hinge, self.penalty))
 
     def _loss(self) -> float:
         self.optimizer.zero_grad()
