@@ -120,28 +120,29 @@ class Program:
 def generate(trace: Trace, name: str = "replay", forward_only: bool = False) -> Program:
     """Source for the trace: ``replay(P, A, seed)``, ``replay_over(P, rows, seed)`` and
     ``replay_values(P, rows)``; with ``forward_only`` just ``replay_values``, giving every output."""
-    g = _Generator(trace, fold=not forward_only)
-    g.forward()
-    g.backward()
+    g = _generated(trace, fold=not forward_only)
     if forward_only:
         return Program(g.loops(name, True)[1], g.namespace, name)
 
     def loops() -> tuple[str, str, dict[str, Any]]:  # generated again from the trace: same names
-        again = _Generator(trace)
-        again.forward()
-        again.backward()
+        again = _generated(trace)
         return (*again.loops(name, False), again.namespace)
 
     def seeded() -> Program:  # for any seed: generated again, the seed not taken as 1.0
-        again = _Generator(trace)
-        again.forward()
-        again.backward()
-        return again.program(name, loops)
+        return _generated(trace).program(name, loops)
 
     program = g.program(name, loops)
     if g.fold:
         program.seeded = seeded
     return program
+
+
+def _generated(trace: Trace, fold: bool = False) -> _Generator:
+    """The trace's statements, forward and backward (``fold``: the seed taken as 1.0)."""
+    g = _Generator(trace, fold=fold)
+    g.forward()
+    g.backward()
+    return g
 
 
 def _indent(lines: list[str], n: int) -> list[str]:
