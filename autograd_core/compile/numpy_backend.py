@@ -144,9 +144,7 @@ def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any) -> Any:
     of the rows it cannot replay, or None (no program, or it raised: those rows go elsewhere)."""
     import numpy as np
 
-    program = variant.numpy
-    if program is False:  # not generated yet
-        program = program_of(c, variant)
+    program = program_of(c, variant)
     if program is None:
         return None
     theta = read(variant.params)
