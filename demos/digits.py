@@ -367,9 +367,9 @@ def _run(args: Any, out: Any, figures: FigureProcess, t_start: float) -> dict[st
             bar.update()
             bar.set_postfix(epoch=epoch + 1, loss=f"{value:.3f}", refresh=False)  # shown at the next update
         if test_arrays is not None:
-            test_loss, test_acc, _ = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
+            test_loss, test_acc, preds = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
         else:
-            test_loss, test_acc, _ = evaluate(model, X_test, y_test, scorer)
+            test_loss, test_acc, preds = evaluate(model, X_test, y_test, scorer)
         history["train_loss"].append(total / len(y_train))
         history["train_accuracy"].append(correct / len(y_train))
         history["test_loss"].append(test_loss)
@@ -381,10 +381,7 @@ def _run(args: Any, out: Any, figures: FigureProcess, t_start: float) -> dict[st
     bar.close()
     train_seconds, train_cpu = time.perf_counter() - t0, time.process_time() - c0
 
-    if test_arrays is not None:
-        test_loss, test_acc, preds = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
-    else:
-        test_loss, test_acc, preds = evaluate(model, X_test, y_test, scorer)
+    # the last epoch's test evaluation is the trained model's
     figures.draw(_plots, out, history, y_test, preds, X_test, test_acc)  # drawn while the model is checked
     path = out / "digits_mlp.json"
     model.save(path)
