@@ -270,16 +270,18 @@ class _Generator:
         node, out = self.nodes[k], self.nnames[k]
         rule = node.rule
         names = self.names
-        operands: list[Any] = [x if kind == "c" else names[kind][x] for kind, x in node.inputs]  # names, constants
+        inputs = node.inputs
+        operands: list[Any] = [x if kind == "c" else names[kind][x] for kind, x in inputs]  # names, constants
+        dense = self.dense
         if rule is SHIFT:  # max_data's number (nn's log-sum-exp shift m), recomputed as the engine does
-            if self.dense:
+            if dense:
                 self.inliner.node(k, None, None, None, None, operands, out)
-            why = "" if self.dense else "  # max_data: a number, no gradient flows through it"
-            return [f"{out} = max({', '.join(map(self.text, node.inputs))}){why}"]
+            why = "" if dense else "  # max_data: a number, no gradient flows through it"
+            return [f"{out} = max({', '.join(map(self.text, inputs))}){why}"]
         value, partials, atoms, fill, spreads, uses = self.templates.sources(rule, operands, out, self.namer)
         if spreads:
             self.spreads[out] = [fill[i] for i in spreads]  # type: ignore[index]
-        if self.dense:  # no comment; what the inlining of single-use values needs to know
+        if dense:  # no comment; what the inlining of single-use values needs to know
             note = ""
             self.inliner.node(k, value, partials, fill, uses, operands, out)
         else:
@@ -292,7 +294,7 @@ class _Generator:
             lines = [*value.before, f"{out} = {text}{note}"] if value.before else [f"{out} = {text}{note}"]
         else:
             lines = [
-                f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, node.inputs))}){note}",
+                f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, inputs))}){note}",
                 f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
             ]
         if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
@@ -301,7 +303,7 @@ class _Generator:
             return lines
         value_parents = node.value_parents
         if partials is not None:
-            partial_text, computed = self.partial_text, self.computed
+            partial_text, computed, wants = self.partial_text, self.computed, self.wants
             for i, is_value in enumerate(value_parents):
                 if not is_value:
                     continue
@@ -309,22 +311,22 @@ class _Generator:
                 if not expr.risky:  # written into the backward statement
                     if atoms[i]:
                         partial_text[k, i] = expr.text if fill is None else expr.text.format(*fill)
-                    elif self.wants(node.inputs[i]):
+                    elif wants(inputs[i]):
                         partial_text[k, i] = f"({expr.text if fill is None else expr.text.format(*fill)})"
                     continue
                 text = expr.text if fill is None else expr.text.format(*fill)
                 same = computed.get(text)  # the same text on the same (assigned once) names
-                if isinstance(same, str):  # softmax's 1.0 / s, once for its K divisions
-                    partial_text[k, i] = same
+                if same.__class__ is str:  # softmax's 1.0 / s, once for its K divisions
+                    partial_text[k, i] = same  # type: ignore[assignment]
                     continue
                 if same is not None:  # written into one backward term so far: now a name, at its first node
-                    k1, i1 = same
+                    k1, i1 = same  # type: ignore[misc]
                     d = self.namer.fresh(f"d_{self.nnames[k1]}_{i1}")
                     self.lines_of[k1].append(f"{d} = {text}" + self._about(f"d {self.nnames[k1]} / d input {i1}"))
                     self.checked.append(d)
                     partial_text[k1, i1] = partial_text[k, i] = computed[text] = d
                     continue
-                if self.inline_risky and not expr.undefined and k not in self.gated and self.wants(node.inputs[i]):
+                if self.inline_risky and not expr.undefined and k not in self.gated and wants(inputs[i]):
                     partial_text[k, i] = f"({text})"  # computed in the backward pass, before any .grad is written
                     computed[text] = (k, i)
                     continue
@@ -336,7 +338,7 @@ class _Generator:
                 partial_text[k, i] = computed[text] = d
         elif edges := [i for i, is_value in enumerate(value_parents) if is_value]:
             d = self.namer.fresh(f"d_{out}")
-            shown = ", ".join([*map(self.text, node.inputs), out])
+            shown = ", ".join([*map(self.text, inputs), out])
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({shown})  # d {out} / d inputs")
             for i in edges:
                 lines.append(
@@ -421,15 +423,16 @@ class _Generator:
         started: set[str] = set(pgrads) if over else set()
         inits: list[str] = []
         gated: set[str] = set()  # targets some skippable block pushes to
+        skippables = self.skippable
         for g, pushes, _ in blocks:  # targets first reached inside a skippable block start at 0.0
-            skippable = len(pushes) >= _SKIP_MIN and g in self.skippable
+            if len(pushes) < _SKIP_MIN or g not in skippables:
+                started.update([target for target, _ in pushes])
+                continue
             for target, _ in pushes:
-                if skippable:
-                    gated.add(target)
+                gated.add(target)
                 if target not in started:
                     started.add(target)
-                    if skippable:
-                        inits.append(target)
+                    inits.append(target)
         # A large graph sums each gradient in one statement once its last term is known (pull):
         # g_x = g_c1 * d1 + g_c2 * d2 + ..., the terms in the order they would have been pushed.
         pull: dict[str, list[tuple[str, str]]] = (
@@ -451,10 +454,11 @@ class _Generator:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
         nnames, gates = self.nnames, self.skippable
         depth: dict[str, int] = {}  # deepest gradient written into a term of this one
+        pulled = pull.get
         for g, pushes, k in blocks:
             block = []
-            if g in pull:
-                terms = pull.pop(g)
+            terms = pull.pop(g, None)
+            if terms is not None:
                 if len(terms) == 1 and (terms[0][0].isidentifier() or terms[0][0] == "1.0"):  # g_x = g_y
                     alias[g] = terms[0][0]  # read g_y instead
                 elif (
@@ -476,8 +480,9 @@ class _Generator:
             user = nnames[k]
             for target, d in pushes:
                 term = _term(gate, d)
-                if target in pull:
-                    pull[target].append((term, user))
+                into = pulled(target)
+                if into is not None:
+                    into.append((term, user))
                     continue
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)

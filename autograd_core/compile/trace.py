@@ -466,14 +466,14 @@ def _convert(
         keep.append(order)
     root_done = several
     below_root = 0  # the nodes ordered up to the root: the root depends on exactly these
-    new_node = Node
+    new_node, ref_of = Node, refs.get
     for v in order:
-        key = id(v)
         if v.__class__ is Shift:
             shift_refs[id(v.m)] = ("n", len(nodes))
             inputs = [refs[id(x)] if isinstance(x, Value) else ("c", float(x)) for x in v.values]
             nodes.append(new_node(SHIFT, inputs, [False] * len(inputs), "m", v.m))
             continue
+        key = id(v)
         if key not in refs:
             rule = v.rule
             if rule is None:  # a leaf
@@ -483,10 +483,10 @@ def _convert(
                 if is_custom(v):
                     raise custom_error("compile", v, "is Python code the generated replay cannot run")
                 ins = v.inputs
-                try:  # every input a Value, made before (the usual case)
-                    inputs = [refs[id(x)] for x in ins]
+                inputs = list(map(ref_of, map(id, ins)))  # every input a Value, made before (the usual case)
+                if None not in inputs:
                     is_value = [True] * len(ins)
-                except KeyError:  # numbers among them (a live float's id is no Value's)
+                else:  # numbers among them (a live float's id is no Value's)
                     is_value = [isinstance(x, Value) for x in ins]
                     inputs = [refs[id(x)] if b else shift_refs.get(id(x)) or ("c", x) for x, b in zip(ins, is_value)]
                 refs[key] = ("n", len(nodes))
@@ -543,7 +543,9 @@ def _resolve_leaves(trace: Trace) -> None:
     gc.collect(0)  # only in case a leaf sat in a reference cycle of the young generation
     mapping: dict[int, Ref] = {}
     first_use: dict[int, int] = {}  # parameters are numbered in the order the forward pass uses them
-    for node in trace.nodes:
+    leaf_refs = {("l", j) for j in range(len(leaves))}
+    users = [node for node in trace.nodes if not leaf_refs.isdisjoint(node.inputs)]  # the nodes that read a leaf
+    for node in users:
         for r in node.inputs:
             if r[0] == "l":
                 first_use.setdefault(r[1], len(first_use))
@@ -563,7 +565,7 @@ def _resolve_leaves(trace: Trace) -> None:
     def fix(r: Ref) -> Ref:
         return mapping[r[1]] if r[0] == "l" else r
 
-    for node in trace.nodes:
+    for node in users:
         node.inputs = [fix(r) for r in node.inputs]
     for g in trace.guards:
         g.left = fix(g.left)
