@@ -269,9 +269,11 @@ class _Generator:
     def _node(self, k: int) -> list[str]:
         node, out = self.nodes[k], self.nnames[k]
         rule = node.rule
-        names = self.names
+        names, nnames = self.names, self.nnames
         inputs = node.inputs
-        operands: list[Any] = [x if kind == "c" else names[kind][x] for kind, x in inputs]  # names, constants
+        operands: list[Any] = []  # names, constants
+        for kind, x in inputs:
+            operands.append(nnames[x] if kind == "n" else x if kind == "c" else names[kind][x])
         dense = self.dense
         if rule is SHIFT:  # max_data's number (nn's log-sum-exp shift m), recomputed as the engine does
             if dense:
@@ -310,7 +312,8 @@ class _Generator:
                 expr = partials[i]
                 if not expr.risky:  # written into the backward statement
                     if atoms[i]:
-                        partial_text[k, i] = expr.text if fill is None else expr.text.format(*fill)
+                        t = expr.text
+                        partial_text[k, i] = t if fill is None or "{" not in t else t.format(*fill)  # 1.0, or a name
                     elif wants(inputs[i]):
                         partial_text[k, i] = f"({expr.text if fill is None else expr.text.format(*fill)})"
                     continue
@@ -720,19 +723,34 @@ def _lecture_names(trace: Trace) -> list[str]:
     """The lecture's names (:func:`autograd_core.shape.lecture_names`) of parameters, arguments, nodes."""
     n_p, n_a = len(trace.params), len(trace.arg_labels)
     offset = {"p": 0, "a": n_p, "n": n_p + n_a}
-    items: list[tuple[str, str, list[int]]] = [(label, "", []) for label in trace.param_labels]
-    items += [("", "", []) for _ in trace.arg_labels]
     root = offset[trace.root[0]] + int(trace.root[1]) if trace.root[0] != "c" else -1
     if any(weight_place(label) for label in trace.param_labels):
+        items: list[tuple[str, str, list[int]]] = [(label, "", []) for label in trace.param_labels]
+        items += [("", "", []) for _ in trace.arg_labels]
         for node in trace.nodes:
             parents = [offset[kind] + x for kind, x in node.inputs if kind != "c"]
             items.append((node.label, node.rule.name, parents))
-    else:  # no nn weight: only the output (e, h - y) can have a lecture name, from its own parents
-        items += [(node.label, node.rule.name, []) for node in trace.nodes]
-        if root >= n_p + n_a:
-            node = trace.nodes[root - n_p - n_a]
-            items[root] = (node.label, node.rule.name, [offset[kind] + x for kind, x in node.inputs if kind != "c"])
-    return lecture_names(items, root)
+        return lecture_names(items, root)
+    # No nn weight: only the output (e, h - y) can have a lecture name, from its own parents
+    # (lecture_names reads items[root], the last item for a constant root): asked of those alone.
+    names = [""] * (n_p + n_a + len(trace.nodes))
+    top = root if root >= 0 else len(names) - 1
+    if top >= n_p + n_a:
+        node = trace.nodes[top - n_p - n_a]
+        parents = [offset[kind] + x for kind, x in node.inputs if kind != "c"] if root >= 0 else []
+
+        def item(p: int) -> tuple[str, str, list[int]]:  # a parent of the output, as lecture_names sees it
+            if p < n_p:
+                return (trace.param_labels[p], "", [])
+            if p < n_p + n_a:
+                return ("", "", [])
+            return (trace.nodes[p - n_p - n_a].label, trace.nodes[p - n_p - n_a].rule.name, [])
+
+        small = [*map(item, parents), (node.label, node.rule.name, list(range(len(parents))))]
+        for p, name in zip([*parents, top], lecture_names(small, len(small) - 1)):
+            if name:
+                names[p] = name
+    return names
 
 
 def _guard_line(g: Guard, text: Any, note: bool = True) -> str:
