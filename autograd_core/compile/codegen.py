@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
@@ -180,14 +180,16 @@ class _Generator:
         self.nnames: list[str] = []
         self.deltas: set[int] = set()  # nodes s_j^(l): their gradient is δ_j^(l)
         bases: dict[str, str] = {}  # rule name -> identifier, computed once per rule
+        fresh, nnames = namer.fresh, self.nnames
         for k, node in enumerate(nodes):  # unlabelled nodes: the rule's name and a count per rule (tanh0, ...)
-            base = bases.get(node.rule.name) or bases.setdefault(node.rule.name, identifier(node.rule.name, "f"))
-            counts[base] = counts.get(base, -1) + 1
-            default = f"{base}{counts[base]}"
+            rule_name = node.rule.name
+            base = bases.get(rule_name) or bases.setdefault(rule_name, identifier(rule_name, "f"))
+            count = counts[base] = counts.get(base, -1) + 1
+            default = f"{base}{count}"
             name = lecture[n_p + n_a + k]
             if name.startswith("s_"):
                 self.deltas.add(k)
-            self.nnames.append(namer.fresh(name or (identifier(node.label, default) if node.label else default)))
+            nnames.append(fresh(name or (identifier(node.label, default) if node.label else default)))
         self.rule_names: dict[int, str] = {}
         self.names = {"n": self.nnames, "p": self.pnames, "a": self.anames}  # a Ref's kind -> its names
         self.ancestors = trace.ancestors
@@ -195,7 +197,7 @@ class _Generator:
         self.depends = depends = depends_on_parameters(nodes)
         self.backward_nodes = [k for k in range(len(nodes)) if k in trace.ancestors and depends[k]]
         self.body: list[str] = []  # forward statements and guards, not indented
-        self.partial_text: dict[tuple[int, int], str] = {}  # (node, input) -> local derivative source
+        self.partial_text: list[list[str | None] | None] = [None] * len(nodes)  # node, input -> local derivative
         self.checked: list[str] = []  # values that must be finite (else: the engine decides)
         self.spreads: dict[str, list[str]] = {}  # node -> the values whose inf or nan it carries on
         self.gnames: dict[Ref, str] = {}
@@ -305,7 +307,9 @@ class _Generator:
             return lines
         value_parents = node.value_parents
         if partials is not None:
-            partial_text, computed, wants = self.partial_text, self.computed, self.wants
+            computed, wants = self.computed, self.wants
+            partial_text: list[str | None] = [None] * len(inputs)
+            self.partial_text[k] = partial_text
             for i, is_value in enumerate(value_parents):
                 if not is_value:
                     continue
@@ -313,24 +317,24 @@ class _Generator:
                 if not expr.risky:  # written into the backward statement
                     if atoms[i]:
                         t = expr.text
-                        partial_text[k, i] = t if fill is None or "{" not in t else t.format(*fill)  # 1.0, or a name
+                        partial_text[i] = t if fill is None or "{" not in t else t.format(*fill)  # 1.0, or a name
                     elif wants(inputs[i]):
-                        partial_text[k, i] = f"({expr.text if fill is None else expr.text.format(*fill)})"
+                        partial_text[i] = f"({expr.text if fill is None else expr.text.format(*fill)})"
                     continue
                 text = expr.text if fill is None else expr.text.format(*fill)
                 same = computed.get(text)  # the same text on the same (assigned once) names
-                if same.__class__ is str:  # softmax's 1.0 / s, once for its K divisions
-                    partial_text[k, i] = same  # type: ignore[assignment]
+                if isinstance(same, str):  # softmax's 1.0 / s, once for its K divisions
+                    partial_text[i] = same
                     continue
                 if same is not None:  # written into one backward term so far: now a name, at its first node
-                    k1, i1 = same  # type: ignore[misc]
+                    k1, i1 = same
                     d = self.namer.fresh(f"d_{self.nnames[k1]}_{i1}")
                     self.lines_of[k1].append(f"{d} = {text}" + self._about(f"d {self.nnames[k1]} / d input {i1}"))
                     self.checked.append(d)
-                    partial_text[k1, i1] = partial_text[k, i] = computed[text] = d
+                    self.partial_text[k1][i1] = partial_text[i] = computed[text] = d  # type: ignore[index]
                     continue
                 if self.inline_risky and not expr.undefined and k not in self.gated and wants(inputs[i]):
-                    partial_text[k, i] = f"({text})"  # computed in the backward pass, before any .grad is written
+                    partial_text[i] = f"({text})"  # computed in the backward pass, before any .grad is written
                     computed[text] = (k, i)
                     continue
                 d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
@@ -338,16 +342,18 @@ class _Generator:
                 if expr.undefined:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
-                partial_text[k, i] = computed[text] = d
+                partial_text[i] = computed[text] = d
         elif edges := [i for i, is_value in enumerate(value_parents) if is_value]:
             d = self.namer.fresh(f"d_{out}")
             shown = ", ".join([*map(self.text, inputs), out])
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({shown})  # d {out} / d inputs")
+            texts: list[str | None] = [None] * len(inputs)
+            self.partial_text[k] = texts
             for i in edges:
                 lines.append(
                     f"if {d}[{i}].__class__ is not float: raise UseEngine  # undefined, or to convert or refuse"
                 )
-                self.partial_text[k, i] = f"{d}[{i}]"
+                texts[i] = f"{d}[{i}]"
                 self.checked.append(f"{d}[{i}]")
         return lines
 
@@ -359,11 +365,13 @@ class _Generator:
 
     def gname(self, r: Ref) -> str:
         """``g_v`` = d out / d v; for the lecture's s_j^(l), ``delta_j_l`` (δ_j^(l) = ∂e/∂s_j^(l))."""
-        if r not in self.gnames:
-            text = self.text(r)
-            delta = r[0] == "n" and r[1] in self.deltas and text.startswith("s_")
-            self.gnames[r] = self.namer.fresh(f"delta{text[1:]}" if delta else f"g_{text}")
-        return self.gnames[r]
+        name = self.gnames.get(r)
+        if name is None:
+            kind, x = r
+            text = self.nnames[x] if kind == "n" else self.text(r)
+            delta = kind == "n" and x in self.deltas and text.startswith("s_")
+            name = self.gnames[r] = self.namer.fresh(f"delta{text[1:]}" if delta else f"g_{text}")
+        return name
 
     def backward(self) -> None:
         """Each node's gradient to its parents, children first (the engine's order)."""
@@ -376,10 +384,11 @@ class _Generator:
             g = of_node[k] or gname(("n", k))
             pushes = []
             value_parents = node.value_parents
+            texts = cast("list[str]", partial_text[k])  # forward() wrote the partial of every edge read here
             for i, r in enumerate(node.inputs):
                 kind, x = r
                 if value_parents[i] and (kind == "p" or (kind == "n" and depends[x] and x in ancestors)):  # wants(r)
-                    d = partial_text[k, i]
+                    d = texts[i]
                     if kind == "n":
                         target = of_node[x]
                         if target is None:
@@ -574,10 +583,12 @@ class _Generator:
             chosen: set[str] = set()
             spreads = self.spreads
             for out in reversed(self.nnames):
-                if out not in covered and out in need:
+                if out not in covered:
+                    if out not in need:
+                        continue
                     chosen.add(out)
                     covered.add(out)
-                if out in covered and out in spreads:
+                if out in spreads:
                     covered.update(spreads[out])
             self._sentinels = [x for x in needs if x in chosen or x not in covered]
         return self._sentinels

@@ -466,7 +466,8 @@ def _convert(
         keep.append(order)
     root_done = several
     below_root = 0  # the nodes ordered up to the root: the root depends on exactly these
-    new_node, ref_of = Node, refs.get
+    new_node = Node
+    ref_of: Callable[[int], Ref | None] = refs.get
     for v in order:
         if v.__class__ is Shift:
             shift_refs[id(v.m)] = ("n", len(nodes))
@@ -483,8 +484,9 @@ def _convert(
                 if is_custom(v):
                     raise custom_error("compile", v, "is Python code the generated replay cannot run")
                 ins = v.inputs
-                inputs = list(map(ref_of, map(id, ins)))  # every input a Value, made before (the usual case)
-                if None not in inputs:
+                found = list(map(ref_of, map(id, ins)))  # every input a Value, made before (the usual case)
+                if None not in found:
+                    inputs = cast(list[Ref], found)
                     is_value = [True] * len(ins)
                 else:  # numbers among them (a live float's id is no Value's)
                     is_value = [isinstance(x, Value) for x in ins]
