@@ -431,7 +431,6 @@ def _same(a: Any, b: Any) -> bool:
 def _convert(
     outputs: list[Value], args: list[Value], events: list[tuple[str, Any, Any, Any]], labels: list[str], several: bool
 ) -> Trace:
-    refs: dict[int, Ref] = {id(a): ("a", i) for i, a in enumerate(args)}
     keep: list[Any] = [args]  # ids stay unique while every Value is referenced here
     nodes: list[Node] = []
     leaves: list[tuple[weakref.ref[Value], float, str]] = []
@@ -464,39 +463,44 @@ def _convert(
             )
         order = placed
         keep.append(order)
+    # Values hash by identity (Value.__hash__ is object's): the Values themselves are the keys, looked
+    # up without making an int per lookup; a subclass of Value may hash otherwise, then ids are.
+    by_value = set(map(type, order)) <= _BY_VALUE
+    key: Callable[[Any], Any] = _itself if by_value else id
+    refs: dict[Any, Ref] = {key(a): ("a", i) for i, a in enumerate(args)}
     root_done = several
     below_root = 0  # the nodes ordered up to the root: the root depends on exactly these
     new_node = Node
-    ref_of: Callable[[int], Ref | None] = refs.get
+    ref_of: Callable[[Any], Ref | None] = refs.get
     for v in order:
         if v.__class__ is Shift:
             shift_refs[id(v.m)] = ("n", len(nodes))
-            inputs = [refs[id(x)] if isinstance(x, Value) else ("c", float(x)) for x in v.values]
+            inputs = [refs[key(x)] if isinstance(x, Value) else ("c", float(x)) for x in v.values]
             nodes.append(new_node(SHIFT, inputs, [False] * len(inputs), "m", v.m))
             continue
-        key = id(v)
-        if key not in refs:
+        k = v if by_value else id(v)
+        if k not in refs:
             rule = v.rule
             if rule is None:  # a leaf
-                refs[key] = ("l", len(leaves))
+                refs[k] = ("l", len(leaves))
                 leaves.append((weakref.ref(v), v.data, v.label))
             else:
                 if is_custom(v):
                     raise custom_error("compile", v, "is Python code the generated replay cannot run")
                 ins = v.inputs
-                found = list(map(ref_of, map(id, ins)))  # every input a Value, made before (the usual case)
+                found = list(map(ref_of, ins if by_value else map(id, ins)))  # all Values made before (usually)
                 if None not in found:
                     inputs = cast(list[Ref], found)
                     is_value = [True] * len(ins)
-                else:  # numbers among them (a live float's id is no Value's)
+                else:  # numbers among them (a float is no Value, nor is a live float's id a Value's)
                     is_value = [isinstance(x, Value) for x in ins]
-                    inputs = [refs[id(x)] if b else shift_refs.get(id(x)) or ("c", x) for x, b in zip(ins, is_value)]
-                refs[key] = ("n", len(nodes))
+                    inputs = [refs[key(x)] if b else shift_refs.get(id(x)) or ("c", x) for x, b in zip(ins, is_value)]
+                refs[k] = ("n", len(nodes))
                 nodes.append(new_node(rule, inputs, is_value, v.label, v.data))
         if not root_done:
             below_root = len(nodes)
             root_done = v is root
-    root_ref = refs[id(root)]
+    root_ref = refs[key(root)]
     if several:
         ancestors: set[int] = set()
     elif shift_refs:  # nodes were moved: the root's ancestors by its value parents
@@ -510,7 +514,7 @@ def _convert(
         if not isinstance(left, Value):
             continue
         if op == "bool" or isinstance(right, Value):
-            r = None if op == "bool" else refs[id(right)]
+            r = None if op == "bool" else refs[key(right)]
         elif isinstance(right, numbers.Real) and not isinstance(right, bool):
             r = ("c", float(right))
         elif op in ("eq", "ne") and (right is None or isinstance(right, (str, bytes, list, tuple, dict))):
@@ -518,10 +522,10 @@ def _convert(
         else:
             unsupported.append(f"{op} against {type(right).__name__}")
             continue
-        guards.append(Guard(op, refs[id(left)], r, bool(result)))
+        guards.append(Guard(op, refs[key(left)], r, bool(result)))
     trace = Trace(
         nodes,
-        refs[id(root)],
+        root_ref,
         guards,
         [],
         [],
@@ -530,10 +534,18 @@ def _convert(
         float_reads,
         unsupported,
         root.data,
-        [refs[id(o)] for o in outputs],
+        [refs[key(o)] for o in outputs],
     )
     trace._leaves = leaves  # type: ignore[attr-defined]
     return trace
+
+
+_BY_VALUE = {Value, Shift}
+"""The classes :func:`_convert` may key by the object itself (they hash by identity)."""
+
+
+def _itself(x: Any) -> Any:
+    return x
 
 
 def _resolve_leaves(trace: Trace) -> None:

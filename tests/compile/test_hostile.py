@@ -355,3 +355,28 @@ def test_a_number_read_from_data_passes_no_gradient_and_the_replay_writes_none_f
             assert any(re.search(rf"\b{name}\b", later) for later in lines[k + 1 :]), f"{name} is never read"
     for x in (2.0, -0.7, 1.3):
         assert_same(replay(c, [w], x), engine(f, [w], x), rtol=0.0)
+
+
+class _EqualByData(Value):
+    """A Value subclass that compares and hashes by its data: two parameters holding the same
+    number are equal dict keys, which the trace must still tell apart."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Value) and self.data == other.data
+
+    def __hash__(self) -> int:
+        return hash(self.data)
+
+
+def test_parameters_of_a_subclass_equal_by_data_keep_their_own_gradients():
+    w, v = _EqualByData(0.5, "w"), _EqualByData(0.5, "v")
+
+    def f(x: Value) -> Value:
+        return ac.tanh(w * x + v * x * x)
+
+    c = ac.compile(f, 0.3)
+    got = replay(c, [w, v], 0.7)
+    expected = engine(f, [w, v], 0.7)
+    assert_same(got, expected)
+    assert got[1][0] != got[1][1]
+    assert c.stats.replays == 1
