@@ -16,6 +16,7 @@ import inspect
 import numbers
 import weakref
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -303,10 +304,12 @@ def _run(
     several: bool,
     recorder: _Recorder | None = None,
 ) -> tuple[list[Value], list[Value], list[tuple[str, Any, Any, Any]]]:
-    """``f`` on new Values holding ``flat``, recorded: (outputs, argument leaves, comparison events)."""
+    """``f`` on new Values holding ``flat``, recorded: (outputs, argument leaves, comparison events).
+    With a ``recorder`` it also counts the nodes ``f`` makes (its observer); without, it does not."""
     leaves = [Value(x, label) for x, label in zip(flat, labels)]
-    recorder = recorder or _Recorder(get_observer())
-    with enable_grad(), watch_comparisons(recorder), observing(recorder):
+    counted = recorder is not None
+    recorder = recorder or _Recorder()
+    with enable_grad(), watch_comparisons(recorder), observing(recorder) if counted else nullcontext():
         out = f(*unflatten(leaves, specs, kinds))
     outputs = list(out) if several and isinstance(out, (list, tuple)) and out else [out]
     for o in outputs:
