@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, cast
 
 from ..rules import Rule, Undefined, undefined
@@ -284,7 +285,7 @@ class _Generator:
             return [f"{out} = max({', '.join(map(self.text, inputs))}){why}"]
         value, partials, atoms, fill, spreads, uses = self.templates.sources(rule, operands, out, self.namer)
         if spreads:
-            self.spreads[out] = [fill[i] for i in spreads]  # type: ignore[index]
+            self.spreads[out] = list(map(fill.__getitem__, spreads))  # type: ignore[index]
         if dense:  # no comment; what the inlining of single-use values needs to know
             note = ""
             self.inliner.node(k, value, partials, fill, uses, operands, out)
@@ -438,7 +439,7 @@ class _Generator:
         skippables = self.skippable
         for g, pushes, _ in blocks:  # targets first reached inside a skippable block start at 0.0
             if len(pushes) < _SKIP_MIN or g not in skippables:
-                started.update([target for target, _ in pushes])
+                started.update(map(_first, pushes))
                 continue
             for target, _ in pushes:
                 gated.add(target)
@@ -681,6 +682,9 @@ class _Generator:
             "    return outs",
         ]
         return ("" if forward_only else "\n".join(over) + "\n"), "\n".join(values) + "\n"
+
+
+_first = itemgetter(0)
 
 
 def _term(g: str, d: str) -> str:
