@@ -28,7 +28,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
@@ -385,7 +385,7 @@ class _Generator:
             g = of_node[k] or gname(("n", k))
             pushes = []
             value_parents = node.value_parents
-            texts = cast("list[str]", partial_text[k])  # forward() wrote the partial of every edge read here
+            texts: list[str] = partial_text[k]  # type: ignore[assignment]  # forward() wrote every edge's partial
             for i, r in enumerate(node.inputs):
                 kind, x = r
                 if value_parents[i] and (kind == "p" or (kind == "n" and depends[x] and x in ancestors)):  # wants(r)

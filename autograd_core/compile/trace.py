@@ -491,15 +491,14 @@ def _convert(
                 if is_custom(v):
                     raise custom_error("compile", v, "is Python code the generated replay cannot run")
                 ins = v.inputs
-                found = list(map(ref_of, ins if by_value else map(id, ins)))  # all Values made before (usually)
-                if None not in found:
-                    inputs = cast(list[Ref], found)
+                found: list[Any] = list(map(ref_of, ins if by_value else map(id, ins)))  # all Values made before
+                if None not in found:  # (the usual case)
                     is_value = [True] * len(ins)
                 else:  # numbers among them (a float is no Value, nor is a live float's id a Value's)
                     is_value = [isinstance(x, Value) for x in ins]
-                    inputs = [refs[key(x)] if b else shift_refs.get(id(x)) or ("c", x) for x, b in zip(ins, is_value)]
+                    found = [refs[key(x)] if b else shift_refs.get(id(x)) or ("c", x) for x, b in zip(ins, is_value)]
                 refs[k] = ("n", len(nodes))
-                nodes.append(new_node(rule, inputs, is_value, v.label, v.data))
+                nodes.append(new_node(rule, found, is_value, v.label, v.data))
         if not root_done:
             below_root = len(nodes)
             root_done = v is root
