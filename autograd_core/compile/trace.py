@@ -53,7 +53,7 @@ class Node:
 
     rule: Rule
     inputs: list[Ref]
-    value_parents: list[bool]  # True where the engine saw a Value (it keeps a local derivative)
+    value_parents: Sequence[bool]  # True where the engine saw a Value (it keeps a local derivative)
     label: str
     value: float
 
@@ -474,6 +474,7 @@ def _convert(
     root_done = several
     below_root = 0  # the nodes ordered up to the root: the root depends on exactly these
     new_node = Node
+    all_values: dict[int, tuple[bool, ...]] = {}  # one (True, ..., True) per arity, shared by the nodes
     ref_of: Callable[[Any], Ref | None] = refs.get
     for v in order:
         if v.__class__ is Shift:
@@ -493,7 +494,8 @@ def _convert(
                 ins = v.inputs
                 found: list[Any] = list(map(ref_of, ins if by_value else map(id, ins)))  # all Values made before
                 if None not in found:  # (the usual case)
-                    is_value = [True] * len(ins)
+                    arity = len(ins)
+                    is_value: Sequence[bool] = all_values.get(arity) or all_values.setdefault(arity, (True,) * arity)
                 else:  # numbers among them (a float is no Value, nor is a live float's id a Value's)
                     is_value = [isinstance(x, Value) for x in ins]
                     found = [refs[key(x)] if b else shift_refs.get(id(x)) or ("c", x) for x, b in zip(ins, is_value)]
