@@ -42,14 +42,16 @@ class Templates:
         ``fill`` of the names whose inf or nan the forward value carries on (:func:`_spreading`);
         ``uses`` (with ``fill``): the places the forward text names (once per mention) and the set
         of places the partials name."""
-        key: tuple[Any, ...]
-        try:
-            names: list[str] = list(dict.fromkeys(operands))
-        except TypeError:  # an unhashable constant: looked at below
-            names = []
-        if len(names) == len(operands) and set(map(type, names)) == _ONLY_NAMES:  # distinct names (usually)
-            key = (id(rule), len(names))
-        else:
+        key: tuple[Any, ...] | None = None
+        names: list[str] = []
+        for x in operands:
+            if x.__class__ is not str:
+                break
+        else:  # only names (usually): distinct ones share a template per rule and count
+            names = list(dict.fromkeys(operands))
+            if len(names) == len(operands):
+                key = (id(rule), len(names))
+        if key is None:
             names = list(dict.fromkeys(x for x in operands if x.__class__ is str))
             pattern: list[Any] = [id(rule), -1]
             at = {x: i for i, x in enumerate(names)}
@@ -146,7 +148,6 @@ def _spreading(text: str) -> tuple[int, ...]:
 
 
 _OPERAND = re.compile(r"_\d+")
-_ONLY_NAMES = {str}
 _MATH_CALL = re.compile(r"\bmath\.([a-z]\w*)\(")
 """A call of a ``math`` function in a rule's text."""
 _SLOT = re.compile(r"(?<!\{)\{(\d+)\}")
