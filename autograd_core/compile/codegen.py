@@ -31,7 +31,7 @@ from typing import Any
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
-from .dense import MAX_DEPTH, MAX_TEXT, Inliner
+from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, resumable
 from .shifts import SHIFT
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
@@ -620,6 +620,9 @@ class _Generator:
                 *_indented(backward),
                 *_indent(after, 4),
             ]
+            if self.dense:  # one frame for every call, a generator resumed (dense.resumable)
+                self.namespace["Resumable"] = Resumable
+                call = resumable(name, doc, call[2:-1], root)
         return Program("\n".join(call) + "\n", self.namespace, name, parts, loops)
 
     def loops(self, name: str, forward_only: bool) -> tuple[str, str]:
