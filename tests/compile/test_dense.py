@@ -10,8 +10,9 @@ import pytest
 
 import autograd_core as ac
 from autograd_core import Value
-from autograd_core.compile import codegen
-from benchmarks.w6 import compile_w6, engine_graph
+from autograd_core.compile import codegen, dense
+from autograd_core.compile.codegen import GuardFailed
+from benchmarks.w6 import compile_w6, engine_graph, initial_values
 from tests.compile.helpers import assert_same, engine, replay
 
 
@@ -105,3 +106,59 @@ def test_small_replays_keep_their_names_comments_and_seed():
     c = ac.compile(lambda x: (w * x).exp().log() * 2.0, 1.5)
     assert "# exp" in c.source and "= seed" in c.source and "math.exp(" in c.source
     assert c._current.program.seeded is None
+
+
+def _resumable(c):
+    call = c._current.call
+    assert isinstance(call, dense.Resumable)
+    return call
+
+
+def test_a_large_replay_is_one_generator_resumed_per_call_and_each_call_equals_the_engine_bit_for_bit():
+    c, params, ops = compile_w6(300)
+    assert c.source.startswith("def replay_steps():") and "replay = Resumable(replay_steps)" in c.source
+    first = None
+    for scale in (1.0, 1.001, 0.999, 1.0):  # the floats of the previous call are overwritten, never reused
+        for p, x in zip(params, initial_values()):
+            p.data = x * scale
+        assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+        send = _resumable(c).send
+        first = first or send
+        assert send is first  # the same generator every call: one frame
+    assert c.stats.engine_replays == 0 and c.stats.replays == 4
+    frame = first.__self__.gi_frame
+    assert frame.f_locals["P"] is None and frame.f_locals["A"] is None  # the caller's objects are let go
+
+
+def test_a_large_replay_that_raised_starts_a_new_generator_on_its_next_call():
+    f = _guarded(600)
+    c = ac.compile(f, 0.75)
+    params = c.parameters
+    call = _resumable(c)
+    c(0.75)
+    with pytest.raises(GuardFailed):
+        call(params, [0.25], 1.0)  # the guard flips: the generator is finished
+    assert call.send is None
+    for x in (0.75, 2.0, 0.7):
+        assert_same(replay(c, params, x), engine(f, params, x), rtol=0.0)
+    assert c.stats.engine_replays == 0 and call.send is not None
+
+
+def test_a_large_replay_called_again_while_it_runs_runs_a_generator_of_its_own():
+    c, params, ops = compile_w6(300)
+    call = _resumable(c)
+    expected = engine(lambda: engine_graph(ops, params), params)
+    inner: list[float] = []
+
+    class Reentrant(list):  # reading the first parameter calls the replay again, while it runs
+        def __getitem__(self, i):
+            if not inner:
+                inner.append(call(list(self), [], 1.0))
+            return list.__getitem__(self, i)
+
+    for p in params:
+        p.grad = 0.0
+    outer = call(Reentrant(c._current.params), [], 1.0)
+    assert outer == inner[0] == expected[0]
+    assert_same((outer, [p.grad / 2 for p in params]), expected, rtol=0.0)  # both calls accumulated
+    assert call.send is not None and not call.lock.locked()
