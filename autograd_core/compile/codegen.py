@@ -31,7 +31,7 @@ from typing import Any
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
-from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, resumable
+from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resumable
 from .shifts import SHIFT
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
@@ -475,10 +475,10 @@ class _Generator:
             gate = alias.get(g, g)
             user = nnames[k]
             for target, d in pushes:
-                term = _term(gate, d)
-                if target in pull:
-                    pull[target].append((term, user))
+                if target in pull:  # a term of a sum: a negated quotient's sign becomes a subtraction
+                    pull[target].append((negated_term(gate, d) or _term(gate, d), user))
                     continue
+                term = _term(gate, d)
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)
             if len(block) > at:

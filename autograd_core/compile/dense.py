@@ -15,6 +15,10 @@ there are fewer statements to compile and fewer locals alive. A value that may r
 (a division, ``math.log``) is not moved past a guard, so a guard that flips still answers
 first; chains are kept shallow (:data:`MAX_DEPTH`, :data:`MAX_TEXT`).
 
+A term ``g * (-a / b)`` of a gradient's sum (division's partial in its denominator) is written
+``- g * (a / b)`` (:func:`negated_term`): one negation per sum instead of one per term, and the
+same bits (IEEE 754 rounds symmetrically, ``x - y`` is ``x + (-y)``; only a nan's sign may differ).
+
 The call itself is a generator resumed once per call (:func:`resumable`, :class:`Resumable`):
 a function of 48,000 locals gets a fresh frame on every call (mapped, zeroed, unmapped by the
 interpreter) and allocates each stored float anew; the generator's one frame stays, and each
@@ -24,6 +28,7 @@ statements are the same, so every float is the same.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Generator
@@ -32,7 +37,7 @@ from typing import Any
 from ..symbolic import Source
 from .source import is_atom
 
-__all__ = ["Inliner", "MAX_DEPTH", "MAX_TEXT", "Resumable", "resumable"]
+__all__ = ["Inliner", "MAX_DEPTH", "MAX_TEXT", "Resumable", "resumable", "negated_term"]
 
 MAX_DEPTH = 8
 """Most values written into one another in a chain (Python's parser limits nesting)."""
@@ -117,6 +122,21 @@ class Inliner:
                     lines_of[k][0] = f"{out} = {text}"
             elif changed:
                 lines_of[k][0] = f"{out} = {text.format(*fill)}"
+
+
+_NEGATED_QUOTIENT = re.compile(r"\(-([A-Za-z_]\w*) / ([A-Za-z_]\w*)\)")
+"""A partial ``(-a / b)`` of two names (the engine's ``-out / b``, division's partial in ``b``)."""
+
+
+def negated_term(g: str, d: str) -> str | None:
+    """The term ``g * d`` of a sum for a partial ``d = (-a / b)``: ``-g * (a / b)`` (or ``-(a / b)``
+    for ``g`` 1.0), which the sum writes as ``... - g * (a / b)``; None for other partials. ``g`` is
+    a name, 1.0 or a parenthesized sum: ``g * ((-a) / b) == -(g * (a / b))`` bit for bit."""
+    m = _NEGATED_QUOTIENT.fullmatch(d)
+    if m is None:
+        return None
+    quotient = f"({m.group(1)} / {m.group(2)})"
+    return f"-{quotient}" if g == "1.0" else f"-{g} * {quotient}"
 
 
 def resumable(name: str, doc: str, body: list[str], result: str) -> list[str]:

@@ -162,3 +162,26 @@ def test_a_large_replay_called_again_while_it_runs_runs_a_generator_of_its_own()
     assert outer == inner[0] == expected[0]
     assert_same((outer, [p.grad / 2 for p in params]), expected, rtol=0.0)  # both calls accumulated
     assert call.send is not None and not call.lock.locked()
+
+
+def test_negated_term_moves_the_sign_of_a_negated_quotient_in_front():
+    assert dense.negated_term("g_div3", "(-div3 / sum1)") == "-g_div3 * (div3 / sum1)"
+    assert dense.negated_term("1.0", "(-div3 / sum1)") == "-(div3 / sum1)"
+    assert dense.negated_term("(g_a + g_b)", "(-div3 / sum1)") == "-(g_a + g_b) * (div3 / sum1)"
+    for other in ("(-2.0 / x)", "(1.0 / x)", "(-div3 / sum1 ** 2)", "div3", "(-a / b) * c"):
+        assert dense.negated_term("g", other) is None
+
+
+def test_a_large_replay_subtracts_division_partials_and_equals_the_engine_bit_for_bit():
+    ws = [Value(v, f"w{i}") for i, v in enumerate([0.5, -1.25, 2.0, -0.75])]
+
+    def f():  # one denominator, numerators and gradients of both signs, a numerator exactly 0
+        s = ws[0] * ws[1] + 3.0
+        return ac.sum([(ws[i % 4] * float(i - 200)) / s * ws[(i + 1) % 4] for i in range(400)])
+
+    c = ac.compile(f)
+    assert len(c._current.trace.nodes) >= codegen.PULL_NODES
+    backward = c.source.split("# backward")[1]
+    assert "(-div" not in backward and re.search(r" - w\d \* \(div\d+ / add0\)", backward)
+    got, expected = replay(c, ws), engine(f, ws)
+    assert [x.hex() for x in [got[0], *got[1]]] == [x.hex() for x in [expected[0], *expected[1]]]
