@@ -185,3 +185,12 @@ def test_a_large_replay_subtracts_division_partials_and_equals_the_engine_bit_fo
     assert "(-div" not in backward and re.search(r" - w\d \* \(div\d+ / add0\)", backward)
     got, expected = replay(c, ws), engine(f, ws)
     assert [x.hex() for x in [got[0], *got[1]]] == [x.hex() for x in [expected[0], *expected[1]]]
+
+
+def test_a_large_replay_writes_a_constant_gradient_into_its_uses_and_equals_the_engine_bit_for_bit():
+    c, params, ops = compile_w6(300)
+    backward = c.source.split("# backward")[1]
+    assert not re.search(r"^\s*g_\w+ = [0-9. +]+$", backward, re.MULTILINE)  # no statement: Python adds it
+    assert "(1.0 + 1.0)" in backward  # d out / d v through two sums of the output, where v is used twice
+    got, expected = replay(c, params), engine(lambda: engine_graph(ops, params), params)
+    assert [x.hex() for x in [got[0], *got[1]]] == [x.hex() for x in [expected[0], *expected[1]]]
