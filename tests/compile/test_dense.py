@@ -194,3 +194,37 @@ def test_a_large_replay_writes_a_constant_gradient_into_its_uses_and_equals_the_
     assert "(1.0 + 1.0)" in backward  # d out / d v through two sums of the output, where v is used twice
     got, expected = replay(c, params), engine(lambda: engine_graph(ops, params), params)
     assert [x.hex() for x in [got[0], *got[1]]] == [x.hex() for x in [expected[0], *expected[1]]]
+
+
+def _chained(head, n: int = 600):
+    """``head(w, x)``, then ``n`` nodes that carry its inf or nan on to the output."""
+    w = Value(1e200, "w")
+
+    def f(x):
+        s = head(w, x)
+        for _ in range(n):
+            s = s * 0.5 + x
+        return s
+
+    return f
+
+
+@pytest.mark.parametrize(
+    "head, carried",
+    [
+        (lambda w, x: (w * x).log(), True),  # log(inf) = inf: the product is checked through the output
+        (lambda w, x: (w * x).sqrt(), True),
+        (lambda w, x: (-(w * x)).exp(), False),  # exp(-inf) = 0 hides it: the product is checked itself
+        (lambda w, x: (w * x).tanh(), False),
+    ],
+)
+def test_an_overflow_under_log_or_sqrt_is_found_through_their_output_and_raises_the_engines_error(head, carried):
+    f = _chained(head)
+    for n in (2, 600):  # a small and a large replay
+        c = ac.compile(_chained(head, n), 1.0)
+        checked = c.source.split("finite(")[-1].split("raise UseEngine")[0]
+        assert ("mul0" not in checked) == carried, checked
+        with pytest.raises(OverflowError, match="mul: result overflows"):
+            c(1e200)  # w * x = inf from finite inputs: the engine raises at the product
+    c = ac.compile(f, 1.0)
+    assert_same(replay(c, c.parameters, 3.0), engine(f, c.parameters, 3.0), rtol=0.0)
