@@ -469,7 +469,9 @@ class _Generator:
                     alias[g] = f"({text})"
                     target = pushes[0][0]
                     depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
-                elif dense and len(terms) <= _INLINE_TERMS and all(t == "1.0" for t, _ in terms):
+                elif (
+                    dense and terms[0][0] == "1.0" and len(terms) <= _INLINE_TERMS and all(t == "1.0" for t, _ in terms)
+                ):
                     alias[g] = f"({_sum_text(terms)})"  # a constant (1.0 + 1.0): Python's compiler adds it
                 else:
                     block = _sum(g, terms, not dense)
@@ -478,7 +480,8 @@ class _Generator:
             user = nnames[k]
             for target, d in pushes:
                 if target in pull:  # a term of a sum: a negated quotient's sign becomes a subtraction
-                    pull[target].append((negated_term(gate, d) or _term(gate, d), user))
+                    negated = negated_term(gate, d) if d.startswith("(-") else None
+                    pull[target].append((negated or _term(gate, d), user))
                     continue
                 term = _term(gate, d)
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
