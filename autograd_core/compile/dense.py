@@ -22,8 +22,9 @@ same bits (IEEE 754 rounds symmetrically, ``x - y`` is ``x + (-y)``; only a nan'
 The call itself is a generator resumed once per call (:func:`resumable`, :class:`Resumable`):
 a function of 48,000 locals gets a fresh frame on every call (mapped, zeroed, unmapped by the
 interpreter) and allocates each stored float anew; the generator's one frame stays, and each
-float a statement stores frees the one of the previous call, which the next one reuses. The
-statements are the same, so every float is the same.
+float a statement stores frees the one of the previous call, which the next one reuses (so the
+floats of the last call stay alive between calls: about 2 MB, frame included, for W6's 40,000
+nodes). The statements are the same, so every float is the same.
 """
 
 from __future__ import annotations
