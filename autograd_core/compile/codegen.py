@@ -32,7 +32,7 @@ from typing import Any
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
-from .dense import MAX_DEPTH, MAX_TEXT, Inliner
+from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resumable
 from .shifts import SHIFT
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
@@ -486,17 +486,22 @@ class _Generator:
                     alias[g] = f"({text})"
                     target = pushes[0][0]
                     depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
+                elif (
+                    dense and terms[0][0] == "1.0" and len(terms) <= _INLINE_TERMS and all(t == "1.0" for t, _ in terms)
+                ):
+                    alias[g] = f"({_sum_text(terms)})"  # a constant (1.0 + 1.0): Python's compiler adds it
                 else:
                     block = _sum(g, terms, not dense)
             at = len(block)
             gate = alias.get(g, g)
             user = nnames[k]
             for target, d in pushes:
-                term = _term(gate, d)
                 into = pulled(target)
-                if into is not None:
-                    into.append((term, user))
+                if into is not None:  # a term of a sum: a negated quotient's sign becomes a subtraction
+                    negated = negated_term(gate, d) if d.startswith("(-") else None
+                    into.append((negated or _term(gate, d), user))
                     continue
+                term = _term(gate, d)
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)
             if len(block) > at:
@@ -640,6 +645,9 @@ class _Generator:
                 *_indented(backward),
                 *_indent(after, 4),
             ]
+            if self.dense:  # one frame for every call, a generator resumed (dense.resumable)
+                self.namespace["Resumable"] = Resumable
+                call = resumable(name, doc, call[2:-1], root)
         return Program("\n".join(call) + "\n", self.namespace, name, parts, loops)
 
     def loops(self, name: str, forward_only: bool) -> tuple[str, str]:

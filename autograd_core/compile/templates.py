@@ -126,8 +126,10 @@ class Templates:
 
 def _spreading(text: str) -> tuple[int, ...]:
     """The operands ``_i`` of an expression whose inf or nan makes it inf or nan (or raise): those
-    reached from the top through ``+``, ``-``, ``*``, a sign, and the left of ``/`` (IEEE: inf + -inf,
-    inf * 0 and nan / x are nan, inf / 0 raises). A call, a power or a condition stops the walk."""
+    reached from the top through ``+``, ``-``, ``*``, a sign, the left of ``/`` (IEEE: inf + -inf,
+    inf * 0 and nan / x are nan, inf / 0 raises) and ``math.log`` or ``math.sqrt`` of one argument
+    (inf and nan give inf and nan, -inf raises). Another call (``exp(-inf)`` is 0), a power or a
+    condition stops the walk."""
     try:
         stack: list[ast.expr] = [ast.parse(text, mode="eval").body]
     except (SyntaxError, RecursionError, MemoryError):
@@ -142,9 +144,25 @@ def _spreading(text: str) -> tuple[int, ...]:
                 stack.append(e.left)
         elif isinstance(e, ast.UnaryOp) and isinstance(e.op, (ast.USub, ast.UAdd)):
             stack.append(e.operand)
+        elif isinstance(e, ast.Call) and _spreading_call(e):
+            stack.append(e.args[0])
         elif isinstance(e, ast.Name) and _OPERAND.fullmatch(e.id):
             found.add(int(e.id[1:]))
     return tuple(sorted(found))
+
+
+def _spreading_call(e: ast.Call) -> bool:
+    """``math.log(x)`` or ``math.sqrt(x)``."""
+    f = e.func
+    return (
+        isinstance(f, ast.Attribute)
+        and f.attr in ("log", "sqrt")
+        and isinstance(f.value, ast.Name)
+        and f.value.id == "math"
+        and len(e.args) == 1
+        and not e.keywords
+        and not isinstance(e.args[0], ast.Starred)
+    )
 
 
 _OPERAND = re.compile(r"_\d+")
