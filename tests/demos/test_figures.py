@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -117,3 +120,59 @@ def test_a_worker_that_died_leaves_the_drawing_to_this_process(tmp_path, monkeyp
         figures.draw(_write_pid, tmp_path / "b.txt")
         assert figures.wait() == [tmp_path / "a.txt", tmp_path / "b.txt"]
     assert int((tmp_path / "b.txt").read_text(encoding="utf-8")) == os.getpid()
+
+
+def test_the_worker_is_forked_only_on_linux_from_a_single_thread(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(_figures.sys, "platform", "linux")
+    monkeypatch.setattr(_figures.threading, "active_count", lambda: 1)
+    assert _figures.start_method() == "fork"
+    monkeypatch.setattr(_figures.sys, "platform", "darwin")
+    assert _figures.start_method() == "spawn"
+    monkeypatch.setattr(_figures.sys, "platform", "linux")
+    monkeypatch.undo()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _figures.start_method() == "spawn", "another thread runs: its locks must not be copied"
+    finally:
+        stop.set()
+        other.join()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the worker is forked on Linux only")
+def test_a_forked_worker_draws_and_leaves_what_was_printed_printed_once(tmp_path):
+    script = tmp_path / "demo.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os, sys
+            sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
+            from demos import _figures
+            from demos._figures import FigureProcess
+
+            def write_pid(path):
+                from pathlib import Path
+                Path(path).write_text(str(os.getpid()))
+                return [Path(path)]
+
+            if __name__ == "__main__":
+                print("printed before the worker", end=" ")  # still in the buffer: stdout is a pipe
+                assert _figures.start_method() == "fork"
+                figures = FigureProcess()
+                figures.draw(write_pid, {str(tmp_path / "pid.txt")!r})
+                figures.wait()
+                figures._pool.shutdown()  # a worker leaving normally flushes its stdout: nothing left to copy
+                print("pid", os.getpid())
+            """
+        ),
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("printed before the worker") == 1, done.stdout
+    worker = int((tmp_path / "pid.txt").read_text(encoding="utf-8"))
+    assert f"pid {worker}" not in done.stdout and "pid " in done.stdout, "drawn in another process"
