@@ -254,18 +254,25 @@ class _Numpy:
         name, idx = cols
         target = self.blocks[self.where[refs[0][1]][0]]
         value = f"({self.row_sum(g)})[None]" if batched and not target.batched else g
-        first = f"g_{name}" not in self.ready
-        self.ready.add(f"g_{name}")
+        g_name = f"g_{name}"
+        first = g_name not in self.ready
+        self.ready.add(g_name)
         if self._identity(refs) is not None:
             if first:  # the first gradient to reach a block: assigned, not added to zeros
-                if value.isidentifier():
-                    return [f"g_{name} = {value}.copy()"]
-                return [f"g_{name} = {value}"]
-            return [f"g_{name} += {value}"]
-        lines = [f"g_{name} = np.zeros_like({name})"] if first else []
+                if value.isidentifier():  # another block's gradient: shared until one is added to
+                    self.aliased.add(g_name)
+                return [f"{g_name} = {value}"]
+            if g_name in self.aliased:  # a new array, not written into the one it shares
+                self.aliased.discard(g_name)
+                return [f"{g_name} = {g_name} + {value}"]
+            return [f"{g_name} += {value}"]
+        lines = [f"{g_name} = np.zeros_like({name})"] if first else []
+        if g_name in self.aliased:
+            self.aliased.discard(g_name)
+            lines.append(f"{g_name} = {g_name}.copy()  # its own array before columns are added to it")
         if len(set(idx)) < len(idx):
-            return lines + [f"np.add.at(g_{name}, (slice(None), {self.const(self.np.array(idx))}), {value})"]
-        return lines + [f"g_{name}[:, {self._index(idx)}] += {value}"]
+            return lines + [f"np.add.at({g_name}, (slice(None), {self.const(self.np.array(idx))}), {value})"]
+        return lines + [f"{g_name}[:, {self._index(idx)}] += {value}"]
 
     def row_sum(self, g: str) -> str:
         """Σ over the rows of ``g`` (rows, k) as ``ones @ g``: one BLAS call, a third of ``g.sum(0)``'s time."""
@@ -381,21 +388,28 @@ class _Numpy:
         if groups is None:
             return False
         k = len(positions) // groups
-        refs = [[positions[g * k + i][0] for i in range(k)] for g in range(groups)]
+        # The terms in the order of the first group's inputs (the sum's order is free, as in any
+        # reduction): nn's parameters then come out as one slice of theta, not a gather.
+        order = sorted(range(k), key=lambda i: (positions[i][0][0], positions[i][0][1]))
+        refs = [[positions[g * k + i][0] for i in order] for g in range(groups)]
         if any(all(r[0] == "c" for r in group) for group in refs):
             return False
         texts = [self.gather(group) for group in refs]
-        names = [
-            text if text.isidentifier() else self.namer.fresh(f"{block.name}_{'xy'[g] if groups == 2 else 'x'}")
-            for g, text in enumerate(texts)
-        ]
+        names: list[str] = []
+        for g, text in enumerate(texts):
+            if text in texts[:g]:  # the same inputs again (dot(w, w)): the same array
+                names.append(names[texts.index(text)])
+            elif text.isidentifier():
+                names.append(text)
+            else:
+                names.append(self.namer.fresh(f"{block.name}_{'xy'[g] if groups == 2 else 'x'}"))
         try:
             value, partials = rule_text(rule, names, block.name)
         except Exception:  # noqa: BLE001 - not on symbols: written input by input
             return False
         if any(re.search(rf"\b{block.name}\b", p.text) for p in partials):  # uses the output: not per term
             return False
-        self.lines += [f"{name} = {text}" for name, text in zip(names, texts) if name != text]
+        self.lines += [f"{name} = {text}" for g, (name, text) in enumerate(zip(names, texts)) if name not in (text, *names[:g])]
         terms = to_numpy(value.text)
         total = (
             f"np.add.reduce({terms}, -1, keepdims=True)"
@@ -404,7 +418,13 @@ class _Numpy:
         )
         self.lines.append(f"{block.name} = {total}  # {rule.name} of {len(positions)} inputs as one reduction")
         if block.grad:
-            block.groups = [(group, to_numpy(partials[g].text)) for g, group in enumerate(refs)]
+            for g, group in enumerate(refs):
+                dg = to_numpy(partials[g].text)
+                twice = [h for h, (other, d) in enumerate(block.groups) if other == group and d == dg]
+                if twice and not _NUMBER.fullmatch(dg):  # dot(w, w): d/dw_i = 2 w_i, one scatter
+                    block.groups[twice[0]] = (group, f"2.0 * {_wrap(dg)}")  # 2 (g x) = g x + g x exactly
+                    continue
+                block.groups.append((group, dg))
         return True
 
     def covered(self) -> set[int]:
@@ -460,6 +480,7 @@ class _Numpy:
         lines: list[str] = []
         self.ones = False  # set by row_sum: the program needs ``ones``
         self.ready: set[str] = set()  # gradients assigned so far
+        self.aliased: set[str] = set()  # gradients that are another block's array: never written in place
         self.written = [False] * len(self.trace.params)  # theta entries whose gradient has a term
         root = self.trace.root
         if root[0] == "n" and self.blocks[self.where[root[1]][0]].grad:
@@ -551,7 +572,7 @@ class _Numpy:
         params = self.trace.param_labels
         backward = self.backward()
         if self.ones:
-            backward.insert(0, "ones = np.ones(rows)  # ones @ g: the sum of g over the rows")
+            backward.insert(0, "ones = _ones(rows)  # ones @ g: the sum of g over the rows (read-only)")
         head = [
             "def replay_batch(theta, A, w):",
             '    """Every row of A replayed at once (examples along axis 0), gradients weighted by w.',
@@ -572,6 +593,7 @@ class _Numpy:
             "    return out, gtheta",
         ]
         self.namespace["_columns"] = _columns
+        self.namespace["_ones"] = _ones
         return NumpyProgram("\n".join(head) + "\n", self.namespace)
 
 
@@ -605,6 +627,22 @@ def _columns(rows: int, *pieces: Any) -> Any:
     import numpy as np
 
     return np.hstack([np.broadcast_to(np.reshape(p, (-1, 1)) if np.ndim(p) < 2 else p, (rows, 1)) for p in pieces])
+
+
+_ONES: dict[int, Any] = {}
+
+
+def _ones(rows: int) -> Any:
+    """A read-only array of ``rows`` ones, made once per length (a few lengths per process)."""
+    ones = _ONES.get(rows)
+    if ones is None:
+        import numpy as np
+
+        if len(_ONES) > 64:
+            _ONES.clear()
+        ones = _ONES[rows] = np.ones(rows)
+        ones.flags.writeable = False
+    return ones
 
 
 def generate_numpy(trace: Trace) -> NumpyProgram:
