@@ -288,6 +288,7 @@ class _Numpy:
 
     def forward(self) -> None:
         checks: list[tuple[str, bool, _Block | None]] = []  # (name, batched, the block it holds)
+        shaped = {block.name for block in self.blocks}  # arrays of shape (rows or 1, their columns)
         for block in self.blocks:
             name = block.name
             if block.matrix:
@@ -356,8 +357,9 @@ class _Numpy:
             clip = _CLIP.fullmatch(expr)  # x if x > 0 else 0: one call where x's nan rows go elsewhere
             if clip is not None and clip.group(1) in {n for n, _, _ in checks}:
                 expr = f"np.maximum({clip.group(1)}, 0.0)"
-            if not block.batched:  # parameters and constants only: one row
-                m = len(block.members)
+            named = [op for op in operands if isinstance(op, str)]
+            if not block.batched and not (named and all(op in shaped for op in named)):
+                m = len(block.members)  # parameters and constants only: one row, shaped (1, m)
                 arrays = any(isinstance(op, str) for op in operands)  # else a float: no .reshape
                 expr = f"({expr}).reshape(1, {m})" if arrays else f"np.reshape({expr}, (1, {m}))"
             self.lines.append(f"{name} = {expr}  # {block.rule.name}, {len(block.members)} column(s)")
@@ -526,7 +528,8 @@ class _Numpy:
                     lines.append(f"gtheta[{where}] += {total}")
                 xs = [block.positions[n + 1 + i][0] for i in range(n)]
                 if any(self.wants(r) for r in xs):
-                    lines += self.scatter(xs, f"{g} @ {W}", block.batched)
+                    # one neuron: g_x = g_s W is an outer product, one multiplication per entry
+                    lines += self.scatter(xs, f"{g} {'*' if len(block.members) == 1 else '@'} {W}", block.batched)
                 continue
             lines.append(f"# {block.name} = {block.rule.name}(...): {block.rule.math.split(';', 1)[-1].strip()}")
             for refs, dg in block.groups:  # a reduction: the term's partial, one column per input
