@@ -237,14 +237,14 @@ class _Numpy:
             for i in wanted:
                 lines += self.scatter([refs[i]], f"{_wrap(g)}[:, {i}:{i + 1}]", batched)
             return lines
-        if refs[0][0] == "p":
+        if refs[0][0] == "p":  # added at the end of the backward pass, after the layers' assignments
             idx = [int(r[1]) for r in refs]
-            for j in idx:
-                self.written[j] = True
             total = self.row_sum(g) if batched else f"{_wrap(g)}[0]"
             if len(set(idx)) < len(idx):
-                return [f"np.add.at(gtheta, {self.const(self.np.array(idx))}, {total})"]
-            return [f"gtheta[{self._index(idx)}] += {total}"]
+                self.later.append(f"np.add.at(gtheta, {self.const(self.np.array(idx))}, {total})")
+            else:
+                self.later.append(f"gtheta[{self._index(idx)}] += {total}")
+            return []
         cols = self._columns(refs)
         if cols is None:
             lines = []
@@ -484,6 +484,8 @@ class _Numpy:
         self.ready: set[str] = set()  # gradients assigned so far
         self.aliased: set[str] = set()  # gradients that are another block's array: never written in place
         self.written = [False] * len(self.trace.params)  # theta entries whose gradient has a term
+        self.assigned = [False] * len(self.trace.params)  # ... whose first term is assigned, not added to 0
+        self.later: list[str] = []  # the parameters' terms from other blocks than layers, added last
         root = self.trace.root
         if root[0] == "n" and self.blocks[self.where[root[1]][0]].grad:
             b, c = self.where[root[1]]
@@ -513,10 +515,17 @@ class _Numpy:
                     start = span[0]
                     fresh = not any(self.written[start : start + m * (n + 1)])
                     self.written[start : start + m * (n + 1)] = [True] * (m * (n + 1))
-                    op = "=" if fresh else "+="  # gtheta starts at 0: the first write is an assignment
                     lines.append(f"g_{widx} = gtheta[{where}].reshape({m}, {n + 1})  # a view: [b | W] per neuron")
-                    lines.append(f"g_{widx}[:, {cols[0]}] {op} {g}.T @ {x}")
-                    lines.append(f"g_{widx}[:, {cols[1]}] {op} {total}")
+                    if fresh:  # the first write to these entries: the products go straight into gtheta
+                        self.assigned[start : start + m * (n + 1)] = [True] * (m * (n + 1))
+                        lines.append(f"np.matmul({g}.T, {x}, out=g_{widx}[:, {cols[0]}])")
+                        if block.batched:
+                            lines.append(f"np.matmul(ones, {g}, out=g_{widx}[:, {cols[1]}])")
+                        else:
+                            lines.append(f"g_{widx}[:, {cols[1]}] = {total}")
+                    else:
+                        lines.append(f"g_{widx}[:, {cols[0]}] += {g}.T @ {x}")
+                        lines.append(f"g_{widx}[:, {cols[1]}] += {total}")
                 else:
                     flat = [j for row in wi for j in row]
                     for j in flat + [int(r[1]) for r in block.positions[0]]:
@@ -546,6 +555,8 @@ class _Numpy:
                     d = f"({d})"
                 term = g if d == "1.0" else f"-{g}" if d == "-1.0" else f"{g} * {d}"
                 lines += self.scatter(refs, term, block.batched)
+        if self.later:
+            lines += ["# the parameters' other terms (a penalty, a parameter used outside a layer)", *self.later]
         return lines
 
     def program(self) -> NumpyProgram:
@@ -591,7 +602,9 @@ class _Numpy:
             *_indent(checks, 4),
             f"    out = {out}",
             "    # backward: g_v = d(sum_i w_i f_i)/dv, from the output layer down",
-            "    gtheta = np.zeros(theta.shape)",
+            "    gtheta = np.empty(theta.shape)  # every entry's first term is assigned"
+            if all(self.assigned)
+            else "    gtheta = np.zeros(theta.shape)",
             *_indent(backward, 4),
             "    return out, gtheta",
         ]

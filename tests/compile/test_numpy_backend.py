@@ -73,8 +73,10 @@ def test_an_mlp_layer_is_one_matrix_product_named_as_in_the_lecture():
     for line in ("s1 = x0 @ W1.T + b1", "x1 = np.maximum(s1, 0.0)", "s2 = x1 @ W2.T + b2", "g_x1 = g_s2 @ W2"):
         assert line in src
     code = [line.split("#")[0] for line in src.splitlines()]
-    products = sum(line.count(" @ ") - line.count("ones @ ") for line in code)
-    assert products == 3 + 3 + 2  # forward, g_W of each layer, g_x of layers 2, 3 (ones @ g: the bias sums)
+    products = sum(line.count(" @ ") - line.count("ones @ ") + line.count("np.matmul(g_") for line in code)
+    assert products == 3 + 3 + 1  # forward, g_W of each layer, g_x of layer 2 (ones: the bias sums)
+    assert "g_x2 = g_s3 * W3" in src  # layer 3 has one neuron: g_x is an outer product, by broadcasting
+    assert "np.matmul(g_s1.T, x0, out=g_Wb1[:, 1:])" in src  # straight into gtheta, nothing added to zeros
     assert c.stats.split_batches == 0 and c.stats.examples_one_by_one == 0
     assert "s1 = x0 @ W1.T + b1" not in c.python_source
 
