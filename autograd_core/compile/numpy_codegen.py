@@ -411,7 +411,8 @@ class _Numpy:
             return False
         if any(re.search(rf"\b{block.name}\b", p.text) for p in partials):  # uses the output: not per term
             return False
-        self.lines += [f"{name} = {text}" for g, (name, text) in enumerate(zip(names, texts)) if name not in (text, *names[:g])]
+        new = [g for g, (name, text) in enumerate(zip(names, texts)) if name not in (text, *names[:g])]
+        self.lines += [f"{names[g]} = {texts[g]}" for g in new]
         terms = to_numpy(value.text)
         total = (
             f"np.add.reduce({terms}, -1, keepdims=True)"
