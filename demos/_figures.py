@@ -3,9 +3,11 @@
 Importing matplotlib and drawing a demo's first figure take about a second, as long as the
 digits demo takes to train. :class:`FigureProcess` starts one worker process when the demo
 starts; the worker imports matplotlib and draws a small figure (fonts, the Agg renderer) while
-the demo trains in the main process. At the end the demo hands it a module-level function and
-plain data (lists, numbers, paths) with :meth:`FigureProcess.draw`, goes on (checking the saved
-model), and :meth:`FigureProcess.wait` waits for the files.
+the demo trains in the main process, or runs the demo's own ``prepare`` function instead (the
+digits demo drafts its figures there, to fill them with the results at the end). At the end
+the demo hands it a module-level function and plain data (lists, numbers, paths) with
+:meth:`FigureProcess.draw`, goes on (checking the saved model), and :meth:`FigureProcess.wait`
+waits for the files.
 
 The worker is started with ``spawn`` (a fresh interpreter: no threads or locks copied from
 the demo's process). Where a process cannot be started, the figures are drawn in the demo's
@@ -61,12 +63,14 @@ def _done(paths: list[Path]) -> Future[list[Path]]:
 class FigureProcess:
     """One worker process for a demo's figures (see the module docstring); ``close`` it."""
 
-    def __init__(self) -> None:
+    def __init__(self, prepare: Callable[[], None] = _warm_up) -> None:
+        """Start the worker and have it run ``prepare`` (a module-level function: by default
+        :func:`_warm_up`; a demo may draft its own figures); without a worker it is not run."""
         self._pool: ProcessPoolExecutor | None = None
         self._drawing: list[tuple[Callable[..., list[Path]], tuple[Any, ...], Future[list[Path]]]] = []
         try:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            self._pool.submit(_warm_up)  # starts the worker now, not at the first draw
+            self._pool.submit(prepare)  # starts the worker now, not at the first draw
         except (OSError, NotImplementedError, RuntimeError):  # no processes here: draw in this one
             self._pool = None
 

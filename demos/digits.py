@@ -149,6 +149,141 @@ def _confusion(y: list[int], preds: list[int], k: int = 10) -> list[list[int]]:
     return m
 
 
+class _Figures:
+    """The demo's three figures, built once with stand-in data and filled with the run's at
+    the end (:meth:`fill`): the figure worker builds and draws them while the demo trains
+    (:func:`_draft_figures`), so their ticks, fonts and text sizes already exist when the
+    results come and only the data is drawn anew."""
+
+    ROWS, COLS, CELL = 3, 8, 10  # the sample mosaic: 3 x 8 tiles of 8 x 8 pixels, 2 blank between
+
+    def __init__(self) -> None:
+        plt = pyplot()
+        # Margins set by hand (write_png(tight=False)): a figure cropped to its contents is drawn twice.
+        self.confusion, ax = plt.subplots(figsize=(5.6, 5))
+        self.confusion.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.93)
+        self.matrix = ax.imshow([[0] * 10] * 10, cmap="Blues")
+        ax.set(xticks=range(10), yticks=range(10), xlabel="predicted class", ylabel="true class")
+        self.confusion.colorbar(self.matrix, ax=ax, shrink=0.8)
+        self.matrix_ax, self.counts = ax, []
+
+        self.curves, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+        self.curves.subplots_adjust(left=0.07, right=0.99, bottom=0.12, top=0.92, wspace=0.2)
+        self.loss_lines = [
+            left.plot([], [], "o-", label="train (mean over the epoch's minibatches)")[0],
+            left.plot([], [], "s-", label="test (end of epoch)")[0],
+        ]
+        left.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
+        left.legend()
+        self.accuracy_lines = [
+            right.plot([], [], "o-", label="train (during the epoch)")[0],
+            right.plot([], [], "s-", label="test (end of epoch)")[0],
+        ]
+        right.axhline(95, color="0.6", ls=":", lw=1)
+        right.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+        right.legend(loc="lower right")
+        self.curve_axes = (left, right)
+
+        # One image of tiles in one axes: a plot with 24 axes takes longer to draw than the
+        # numpy backend takes to train.
+        rows, cols, cell = self.ROWS, self.COLS, self.CELL
+        self.samples, ax = plt.subplots(figsize=(9, 3.9))
+        self.samples.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.92)
+        self.mosaic = ax.imshow(
+            [[0.0] * (cols * cell)] * (rows * cell), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest"
+        )
+        self.labels = [
+            ax.text((k % cols) * cell + 4.5, (k // cols) * cell + 1.2, "", ha="center", fontsize=9)
+            for k in range(rows * cols)
+        ]
+        ax.axis("off")
+        ax.set_title("test images and predictions (mistakes in red, first)")
+
+    def fill(
+        self,
+        history: dict[str, list[float]],
+        y_test: list[int],
+        preds: list[int],
+        X_test: list[list[float]],
+        accuracy: float,
+    ) -> None:
+        """Put the run's results in: the confusion matrix, the curves, the sample predictions."""
+        conf = _confusion(y_test, preds)
+        top = max(max(row) for row in conf)
+        self.matrix.set_data(conf)
+        self.matrix.set_clim(min(min(row) for row in conf), top)
+        for text in self.counts:
+            text.remove()
+        self.counts = [
+            self.matrix_ax.text(
+                p,
+                t,
+                conf[t][p],
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if conf[t][p] > top / 2 else "black",
+            )
+            for t in range(10)
+            for p in range(10)
+            if conf[t][p]
+        ]
+        self.matrix_ax.set_title(f"test set confusion matrix (accuracy {accuracy:.1%})")
+
+        epochs = range(1, len(history["train_loss"]) + 1)
+        for line, key in zip(self.loss_lines, ("train_loss", "test_loss")):
+            line.set_data(epochs, history[key])
+        for line, key in zip(self.accuracy_lines, ("train_accuracy", "test_accuracy")):
+            line.set_data(epochs, [100 * a for a in history[key]])
+        for ax in self.curve_axes:
+            ax.relim()
+            ax.autoscale_view()
+
+        rows, cols, cell = self.ROWS, self.COLS, self.CELL
+        wrong = [i for i, (t, p) in enumerate(zip(y_test, preds)) if t != p]
+        shown = (wrong[:cols] + [i for i in range(len(y_test)) if i not in wrong])[: rows * cols]
+        mosaic = [[0.0] * (cols * cell) for _ in range(rows * cell)]
+        for k, label in enumerate(self.labels):
+            if k >= len(shown):
+                label.set_text("")
+                continue
+            i = shown[k]
+            top_row, left_col = (k // cols) * cell + 2, (k % cols) * cell + 1
+            for r in range(8):
+                mosaic[top_row + r][left_col : left_col + 8] = X_test[i][r * 8 : (r + 1) * 8]
+            ok = y_test[i] == preds[i]
+            label.set_text(f"{preds[i]}" + ("" if ok else f" (true {y_test[i]})"))
+            label.set_color("black" if ok else "tab:red")
+        self.mosaic.set_data(mosaic)
+
+
+_DRAFTS: list[_Figures] = []
+"""In the figure worker: the figures :func:`_draft_figures` built while the demo trains."""
+
+
+def _stand_in() -> tuple[dict[str, list[float]], list[int], list[int], list[list[float]]]:
+    """Results shaped like a full run's (14 epochs, 450 test images, a few mistakes)."""
+    history = {
+        "train_loss": [0.9 * 0.7**k for k in range(EPOCHS)],
+        "test_loss": [0.3 * 0.9**k for k in range(EPOCHS)],
+        "train_accuracy": [min(0.8 + 0.02 * k, 1.0) for k in range(EPOCHS)],
+        "test_accuracy": [min(0.9 + 0.006 * k, 1.0) for k in range(EPOCHS)],
+    }
+    y = [k % 10 for k in range(450)]
+    preds = [(t + 1) % 10 if k % 40 == 0 else t for k, t in enumerate(y)]
+    return history, y, preds, [[0.5] * 64] * 450
+
+
+def _draft_figures() -> None:
+    """In the figure worker while the demo trains: build the figures with stand-in results and
+    draw them once (fonts, ticks and text sizes made now), for :func:`_plots` to fill."""
+    figures = _Figures()
+    figures.fill(*_stand_in(), 0.975)
+    for fig in (figures.confusion, figures.curves, figures.samples):
+        fig.canvas.draw()
+    _DRAFTS[:] = [figures]
+
+
 def _plots(
     out: Any,
     history: dict[str, list[float]],
@@ -157,76 +292,21 @@ def _plots(
     X_test: list[list[float]],
     accuracy: float,
 ) -> list[Any]:
-    """The three figures (run in :class:`FigureProcess`'s worker); returns their paths."""
-    plt = pyplot()
-    conf = _confusion(y_test, preds)
-    # Margins set by hand (write_png(tight=False)): a figure cropped to its contents is drawn twice.
-    fig, ax = plt.subplots(figsize=(5.6, 5))
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.93)
-    im = ax.imshow(conf, cmap="Blues")
-    top = max(max(row) for row in conf)
-    for t in range(10):
-        for p in range(10):
-            if conf[t][p]:
-                ax.text(
-                    p,
-                    t,
-                    conf[t][p],
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="white" if conf[t][p] > top / 2 else "black",
-                )
-    ax.set(
-        xticks=range(10),
-        yticks=range(10),
-        xlabel="predicted class",
-        ylabel="true class",
-        title=f"test set confusion matrix (accuracy {accuracy:.1%})",
-    )
-    fig.colorbar(im, ax=ax, shrink=0.8)
-    paths = [write_png(fig, out / "digits_confusion.png", tight=False)]
-
-    epochs = range(1, len(history["train_loss"]) + 1)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.12, top=0.92, wspace=0.2)
-    left.plot(epochs, history["train_loss"], "o-", label="train (mean over the epoch's minibatches)")
-    left.plot(epochs, history["test_loss"], "s-", label="test (end of epoch)")
-    left.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
-    left.legend()
-    right.plot(epochs, [100 * a for a in history["train_accuracy"]], "o-", label="train (during the epoch)")
-    right.plot(epochs, [100 * a for a in history["test_accuracy"]], "s-", label="test (end of epoch)")
-    right.axhline(95, color="0.6", ls=":", lw=1)
-    right.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
-    right.legend(loc="lower right")
-    paths.append(write_png(fig, out / "digits_curves.png", tight=False))
-
-    # One image of 3 x 8 tiles (8 x 8 pixels, 2 blank between) in one axes: a plot with 24 axes
-    # takes longer to draw than the numpy backend takes to train.
-    rows, cols, cell = 3, 8, 10
-    wrong = [i for i, (t, p) in enumerate(zip(y_test, preds)) if t != p]
-    shown = (wrong[:cols] + [i for i in range(len(y_test)) if i not in wrong])[: rows * cols]
-    mosaic = [[0.0] * (cols * cell) for _ in range(rows * cell)]
-    fig, ax = plt.subplots(figsize=(9, 3.9))
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.92)
-    for k, i in enumerate(shown):
-        top, left = (k // cols) * cell + 2, (k % cols) * cell + 1
-        for r in range(8):
-            mosaic[top + r][left : left + 8] = X_test[i][r * 8 : (r + 1) * 8]
-        ok = y_test[i] == preds[i]
-        label = f"{preds[i]}" + ("" if ok else f" (true {y_test[i]})")
-        ax.text(left + 3.5, top - 0.8, label, ha="center", fontsize=9, color="black" if ok else "tab:red")
-    ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-    ax.axis("off")
-    ax.set_title("test images and predictions (mistakes in red, first)")
-    paths.append(write_png(fig, out / "digits_samples.png", tight=False))
-    return paths
+    """The three figures (run in :class:`FigureProcess`'s worker, filling the drafted figures
+    if :func:`_draft_figures` ran there); returns their paths."""
+    figures = _DRAFTS.pop() if _DRAFTS else _Figures()
+    figures.fill(history, y_test, preds, X_test, accuracy)
+    return [
+        write_png(figures.confusion, out / "digits_confusion.png", tight=False),
+        write_png(figures.curves, out / "digits_curves.png", tight=False),
+        write_png(figures.samples, out / "digits_samples.png", tight=False),
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args, out = start("digits", DESCRIPTION, argv, trains=True, backends=True)
     t_start = time.perf_counter()
-    with FigureProcess() as figures:  # imports matplotlib in a second process while this one trains
+    with FigureProcess(_draft_figures) as figures:  # drafts the figures in a second process while this one trains
         return _run(args, out, figures, t_start)
 
 
@@ -287,9 +367,9 @@ def _run(args: Any, out: Any, figures: FigureProcess, t_start: float) -> dict[st
             bar.update()
             bar.set_postfix(epoch=epoch + 1, loss=f"{value:.3f}", refresh=False)  # shown at the next update
         if test_arrays is not None:
-            test_loss, test_acc, _ = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
+            test_loss, test_acc, preds = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
         else:
-            test_loss, test_acc, _ = evaluate(model, X_test, y_test, scorer)
+            test_loss, test_acc, preds = evaluate(model, X_test, y_test, scorer)
         history["train_loss"].append(total / len(y_train))
         history["train_accuracy"].append(correct / len(y_train))
         history["test_loss"].append(test_loss)
@@ -301,10 +381,7 @@ def _run(args: Any, out: Any, figures: FigureProcess, t_start: float) -> dict[st
     bar.close()
     train_seconds, train_cpu = time.perf_counter() - t0, time.process_time() - c0
 
-    if test_arrays is not None:
-        test_loss, test_acc, preds = _evaluate_replayed(compiled, scorer, test_arrays, y_test)
-    else:
-        test_loss, test_acc, preds = evaluate(model, X_test, y_test, scorer)
+    # the last epoch's test evaluation is the trained model's
     figures.draw(_plots, out, history, y_test, preds, X_test, test_acc)  # drawn while the model is checked
     path = out / "digits_mlp.json"
     model.save(path)

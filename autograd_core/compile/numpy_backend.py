@@ -149,8 +149,8 @@ def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any) -> Any:
         return None
     theta = read(variant.params)
     with np.errstate(all="ignore"):
-        try:
-            return program.function()(theta, rows, w)
+        try:  # inside no_grad(), the forward part only: (values, None)
+            return program.function(is_grad_enabled())(theta, rows, w)
         except Exception:  # anything unexpected: these rows go one by one (the python backend is exact)
             return None
 
@@ -235,6 +235,8 @@ def _run_variant(
     outs[pending] = values
     c.stats.replays += len(pending)
     key = id(variant)
+    if gtheta is None:  # inside no_grad()
+        return left
     if key in grads:
         grads[key] = (variant.params, grads[key][1] + gtheta)
     else:

@@ -67,17 +67,21 @@ class _Block:
 
 @dataclass
 class NumpyProgram:
-    """The batch replay ``name(theta, A, w)``: source and namespace, compiled on first use."""
+    """The batch replay ``replay_batch(theta, A, w)`` and its forward part ``values_batch`` (for
+    ``no_grad()``: the same values, ``None`` for the gradient): sources and namespace, each
+    compiled on first use."""
 
     source: str
     namespace: dict[str, Any]
+    values_source: str = ""
     name: str = "replay_batch"
 
-    def function(self) -> Any:
-        fn = self.namespace.get(self.name)
+    def function(self, grad: bool = True) -> Any:
+        name, source = (self.name, self.source) if grad else ("values_batch", self.values_source)
+        fn = self.namespace.get(name)
         if fn is None:
-            exec(compile(self.source, f"<autograd_core.compile {self.name}>", "exec"), self.namespace)  # noqa: S102
-            fn = self.namespace[self.name]
+            exec(compile(source, f"<autograd_core.compile {name}>", "exec"), self.namespace)  # noqa: S102
+            fn = self.namespace[name]
         return fn
 
 
@@ -588,12 +592,7 @@ class _Numpy:
         backward = self.backward()
         if self.ones:
             backward.insert(0, "ones = _ones(rows)  # ones @ g: the sum of g over the rows (read-only)")
-        head = [
-            "def replay_batch(theta, A, w):",
-            '    """Every row of A replayed at once (examples along axis 0), gradients weighted by w.',
-            "",
-            "    Returns (values, d sum_i w_i f_i / d theta), or the mask of rows to replay one by one",
-            '    (a guard came out differently, or a value is inf or nan)."""',
+        forward = [
             "    rows = len(w)",
             f"    # parameters: theta[j] is P[j].data ({len(params)} of them)",
             *_indent(self.setup, 4),
@@ -602,6 +601,14 @@ class _Numpy:
             "    # rows the batch cannot replay: a guard flips, or a value is inf or nan",
             *_indent(checks, 4),
             f"    out = {out}",
+        ]
+        head = [
+            "def replay_batch(theta, A, w):",
+            '    """Every row of A replayed at once (examples along axis 0), gradients weighted by w.',
+            "",
+            "    Returns (values, d sum_i w_i f_i / d theta), or the mask of rows to replay one by one",
+            '    (a guard came out differently, or a value is inf or nan)."""',
+            *forward,
             "    # backward: g_v = d(sum_i w_i f_i)/dv, from the output layer down",
             "    gtheta = np.empty(theta.shape)  # every entry's first term is assigned"
             if all(self.assigned)
@@ -609,9 +616,15 @@ class _Numpy:
             *_indent(backward, 4),
             "    return out, gtheta",
         ]
+        values = [
+            "def values_batch(theta, A, w):",
+            '    """replay_batch\'s forward part (inside no_grad()): (values, None), or the mask."""',
+            *forward,
+            "    return out, None",
+        ]
         self.namespace["_columns"] = _columns
         self.namespace["_ones"] = _ones
-        return NumpyProgram("\n".join(head) + "\n", self.namespace)
+        return NumpyProgram("\n".join(head) + "\n", self.namespace, "\n".join(values) + "\n")
 
 
 def _span(bias: list[int], weights: list[list[int]]) -> tuple[int, bool] | None:

@@ -338,6 +338,39 @@ def test_over_inside_no_grad_gives_the_value_and_touches_no_gradient():
     assert all(p.grad == 0.25 for p in params)
 
 
+def test_inside_no_grad_only_the_forward_part_runs_and_gives_the_same_values():
+    model = nn.MLP(3, [4, 3], activation="tanh", seed=5)
+    X = [[0.3 * i, -0.1 * i, 0.2] for i in range(6)]
+    T = [[1.0 if k == i % 3 else 0.0 for k in range(3)] for i in range(6)]
+
+    def f(x, t):
+        return nn.cross_entropy(model(x), t)
+
+    c = ac.compile(f, X[0], T[0], backend="numpy")
+    with ac.no_grad():
+        value = c.over(X, T, reduce="sum")
+        values = list(c.last_values)
+    program = c._current.numpy
+    assert "values_batch" in program.namespace and "replay_batch" not in program.namespace
+    assert "gtheta" not in program.values_source and "return out, None" in program.values_source
+    assert value == replay_over(c, model.parameters(), X, T, reduce="sum")[0]
+    assert c.last_values == values, "the forward part is the replay's own: the same floats"
+
+
+def test_inside_no_grad_guards_that_differ_between_examples_give_the_engines_values():
+    w = Value(0.7, "w")
+
+    def f(x):
+        return (w * x).tanh() if x > 0.0 else w * x * x
+
+    xs = [-1.5, 0.3, -0.2, 2.0, 0.0, 1.1, -0.9]
+    c = ac.compile(f, xs[0], backend="numpy")
+    with ac.no_grad():
+        assert c.over(xs, reduce="sum") == pytest.approx(sum(f(x).data for x in xs), rel=RTOL)
+        assert c.last_values == pytest.approx([f(x).data for x in xs], rel=RTOL)
+    assert w.grad == 0.0 and c.stats.split_batches >= 1
+
+
 def test_gradients_beyond_the_straight_line_accumulator_are_the_same(monkeypatch):
     from autograd_core import _bulk
 

@@ -19,6 +19,19 @@ def _write_pid(path: Path) -> list[Path]:
     return [path]
 
 
+_PREPARED: list[int] = []
+
+
+def _prepare() -> None:
+    """A stand-in for a demo's drafts: remembers, in the process that ran it, that it ran."""
+    _PREPARED.append(os.getpid())
+
+
+def _write_prepared(path: Path) -> list[Path]:
+    path.write_text(repr(_PREPARED), encoding="utf-8")
+    return [path]
+
+
 def _fail(message: str) -> list[Path]:
     raise ValueError(message)
 
@@ -32,6 +45,26 @@ def test_draws_in_a_worker_process_and_prints_each_file_in_order(tmp_path, capsy
     pids = {int(p.read_text(encoding="utf-8")) for p in paths}
     assert len(pids) == 1 and os.getpid() not in pids, "drawn in one worker, not in this process"
     assert capsys.readouterr().out.splitlines() == [f"wrote {tmp_path / 'a.txt'}", f"wrote {tmp_path / 'b.txt'}"]
+
+
+def test_the_worker_runs_prepare_before_the_drawings(tmp_path):
+    with FigureProcess(_prepare) as figures:
+        figures.draw(_write_prepared, tmp_path / "a.txt")
+        (path,) = figures.wait()
+    prepared = eval(path.read_text(encoding="utf-8"))  # noqa: S307  (a list of ints this test wrote)
+    assert len(prepared) == 1 and prepared[0] != os.getpid(), "prepared once, in the worker that drew"
+    assert _PREPARED == [], "not in this process"
+
+
+def test_without_a_worker_prepare_is_not_run(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("no processes in this sandbox")
+
+    monkeypatch.setattr(_figures, "ProcessPoolExecutor", refuse)
+    with FigureProcess(_prepare) as figures:
+        figures.draw(_write_prepared, tmp_path / "a.txt")
+        figures.wait()
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "[]", "the drawing did without it"
 
 
 def test_an_error_while_drawing_is_raised_by_wait():
