@@ -15,13 +15,15 @@ line in ``value.py``. Nothing else in the engine knows about individual function
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import operator
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Rule", "RULES", "Undefined", "undefined", "VARIADIC"]
+__all__ = ["Rule", "RULES", "Undefined", "undefined", "VARIADIC", "add_all"]
 
 VARIADIC = -1
 """``Rule.arity`` of a function of any number of inputs (``sum``, ``dot``, ``affine``)."""
@@ -229,7 +231,23 @@ def _sign(x: Any) -> float:
     return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
 
 
-def _dot(*xs: float, _sum: Callable[..., float] = builtins.sum, _mul: Any = operator.mul) -> float:
+if sys.version_info >= (3, 12):  # builtins.sum compensates its rounding errors there (Neumaier)
+
+    def add_all(xs: Iterable[Any], _reduce: Any = functools.reduce, _add: Any = operator.add) -> Any:
+        """x_1 + x_2 + ... + x_n added left to right, rounded after each addition: the floats of a
+        replay's ``a + b + c`` on every Python (-0.0 + x_1 is x_1, bit for bit). The ``sum``,
+        ``dot`` and ``affine`` rules and every total of examples add with it."""
+        return _reduce(_add, xs, -0.0)
+
+else:
+
+    def add_all(xs: Iterable[Any], _sum: Any = builtins.sum) -> Any:
+        """x_1 + x_2 + ... + x_n added left to right, rounded after each addition: before 3.12,
+        builtins.sum's own loop (from -0.0: an int 0 start would turn a sum of -0.0 into 0.0)."""
+        return _sum(xs, -0.0)
+
+
+def _dot(*xs: float, _sum: Callable[..., float] = add_all, _mul: Any = operator.mul) -> float:
     n = len(xs) // 2
     if len(xs) % 2:
         raise TypeError(f"dot: needs as many a's as b's, got {len(xs)} inputs in all")
@@ -241,7 +259,7 @@ def _dot_partials(*xs_out: Any) -> tuple[Any, ...]:
     return xs_out[n:-1] + xs_out[:n]
 
 
-def _affine(*bwx: float, _sum: Callable[..., float] = builtins.sum, _mul: Any = operator.mul) -> float:
+def _affine(*bwx: float, _sum: Callable[..., float] = add_all, _mul: Any = operator.mul) -> float:
     n = len(bwx) // 2
     if len(bwx) % 2 == 0:
         raise TypeError(f"affine: needs a bias, n weights and n inputs, got {len(bwx)} inputs")
@@ -299,7 +317,7 @@ RULES: dict[str, Rule] = {
              "sin x; d/dx = cos x", (ANY,), bounded=True),
         Rule("cos", 1, math.cos, lambda x, out: (-_sin(x),),
              "cos x; d/dx = -sin x", (ANY,), bounded=True),
-        Rule("sum", VARIADIC, lambda *xs: builtins.sum(xs), lambda *xs: (1.0,) * (len(xs) - 1),
+        Rule("sum", VARIADIC, lambda *xs: add_all(xs), lambda *xs: (1.0,) * (len(xs) - 1),
              "x_1 + ... + x_n; d/dx_i = 1", (ANY,)),
         Rule("dot", VARIADIC, _dot, _dot_partials,
              "a_1 b_1 + ... + a_n b_n; d/da_i = b_i, d/db_i = a_i", (ANY,)),

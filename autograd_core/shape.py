@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from operator import mul
 from typing import Any, NamedTuple
 
-from .rules import RULES, Rule
+from .rules import RULES, Rule, add_all
 
 __all__ = [
     "Activation",
@@ -124,7 +124,7 @@ def forward_floats(network: Network, x: Sequence[float]) -> list[list[float]]:
     xs = [[float(v) for v in x]]
     for neurons, act in zip(network.layers, network.activations):
         rule = ACTIVATIONS[act].rule
-        sums = [n.b.data + sum(map(mul, [w.data for w in n.w], xs[-1])) for n in neurons]
+        sums = [n.b.data + add_all(map(mul, [w.data for w in n.w], xs[-1])) for n in neurons]
         xs.append(sums if rule is None else [rule.forward(s) for s in sums])
     return xs
 

@@ -131,8 +131,8 @@ class Symbol:
         return self._binary(other, "+", _ADD, False)
 
     def __radd__(self, other: Any) -> Symbol:
-        if other.__class__ is int and other == 0:
-            return self  # builtins.sum's start value
+        if other.__class__ is float and other == 0.0 and math.copysign(1.0, other) < 0.0:
+            return self  # the -0.0 that the sum rules start from: -0.0 + x is x, bit for bit
         return self._binary(other, "+", _ADD, True)
 
     def __sub__(self, other: Any) -> Symbol:

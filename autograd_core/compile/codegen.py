@@ -27,11 +27,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
-from .dense import MAX_DEPTH, MAX_TEXT, Inliner
+from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resumable
 from .shifts import SHIFT
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
@@ -180,14 +181,16 @@ class _Generator:
         self.nnames: list[str] = []
         self.deltas: set[int] = set()  # nodes s_j^(l): their gradient is δ_j^(l)
         bases: dict[str, str] = {}  # rule name -> identifier, computed once per rule
+        fresh, nnames = namer.fresh, self.nnames
         for k, node in enumerate(nodes):  # unlabelled nodes: the rule's name and a count per rule (tanh0, ...)
-            base = bases.get(node.rule.name) or bases.setdefault(node.rule.name, identifier(node.rule.name, "f"))
-            counts[base] = counts.get(base, -1) + 1
-            default = f"{base}{counts[base]}"
+            rule_name = node.rule.name
+            base = bases.get(rule_name) or bases.setdefault(rule_name, identifier(rule_name, "f"))
+            count = counts[base] = counts.get(base, -1) + 1
+            default = f"{base}{count}"
             name = lecture[n_p + n_a + k]
             if name.startswith("s_"):
                 self.deltas.add(k)
-            self.nnames.append(namer.fresh(name or (identifier(node.label, default) if node.label else default)))
+            nnames.append(fresh(name or (identifier(node.label, default) if node.label else default)))
         self.rule_names: dict[int, str] = {}
         self.names = {"n": self.nnames, "p": self.pnames, "a": self.anames}  # a Ref's kind -> its names
         self.ancestors = trace.ancestors
@@ -195,7 +198,7 @@ class _Generator:
         self.depends = depends = depends_on_parameters(nodes)
         self.backward_nodes = [k for k in range(len(nodes)) if k in trace.ancestors and depends[k]]
         self.body: list[str] = []  # forward statements and guards, not indented
-        self.partial_text: dict[tuple[int, int], str] = {}  # (node, input) -> local derivative source
+        self.partial_text: list[list[str | None] | None] = [None] * len(nodes)  # node, input -> local derivative
         self.checked: list[str] = []  # values that must be finite (else: the engine decides)
         self.spreads: dict[str, list[str]] = {}  # node -> the values whose inf or nan it carries on
         self.gnames: dict[Ref, str] = {}
@@ -269,17 +272,21 @@ class _Generator:
     def _node(self, k: int) -> list[str]:
         node, out = self.nodes[k], self.nnames[k]
         rule = node.rule
-        names = self.names
-        operands: list[Any] = [x if kind == "c" else names[kind][x] for kind, x in node.inputs]  # names, constants
+        names, nnames = self.names, self.nnames
+        inputs = node.inputs
+        operands: list[Any] = []  # names, constants
+        for kind, x in inputs:
+            operands.append(nnames[x] if kind == "n" else x if kind == "c" else names[kind][x])
+        dense = self.dense
         if rule is SHIFT:  # max_data's number (nn's log-sum-exp shift m), recomputed as the engine does
-            if self.dense:
+            if dense:
                 self.inliner.node(k, None, None, None, None, operands, out)
-            why = "" if self.dense else "  # max_data: a number, no gradient flows through it"
-            return [f"{out} = max({', '.join(map(self.text, node.inputs))}){why}"]
+            why = "" if dense else "  # max_data: a number, no gradient flows through it"
+            return [f"{out} = max({', '.join(map(self.text, inputs))}){why}"]
         value, partials, atoms, fill, spreads, uses = self.templates.sources(rule, operands, out, self.namer)
         if spreads:
-            self.spreads[out] = [fill[i] for i in spreads]  # type: ignore[index]
-        if self.dense:  # no comment; what the inlining of single-use values needs to know
+            self.spreads[out] = list(map(fill.__getitem__, spreads))  # type: ignore[index]
+        if dense:  # no comment; what the inlining of single-use values needs to know
             note = ""
             self.inliner.node(k, value, partials, fill, uses, operands, out)
         else:
@@ -292,7 +299,7 @@ class _Generator:
             lines = [*value.before, f"{out} = {text}{note}"] if value.before else [f"{out} = {text}{note}"]
         else:
             lines = [
-                f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, node.inputs))}){note}",
+                f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, inputs))}){note}",
                 f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
             ]
         if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
@@ -301,31 +308,34 @@ class _Generator:
             return lines
         value_parents = node.value_parents
         if partials is not None:
-            partial_text, computed = self.partial_text, self.computed
+            computed, wants = self.computed, self.wants
+            partial_text: list[str | None] = [None] * len(inputs)
+            self.partial_text[k] = partial_text
             for i, is_value in enumerate(value_parents):
                 if not is_value:
                     continue
                 expr = partials[i]
                 if not expr.risky:  # written into the backward statement
                     if atoms[i]:
-                        partial_text[k, i] = expr.text if fill is None else expr.text.format(*fill)
-                    elif self.wants(node.inputs[i]):
-                        partial_text[k, i] = f"({expr.text if fill is None else expr.text.format(*fill)})"
+                        t = expr.text
+                        partial_text[i] = t if fill is None or "{" not in t else t.format(*fill)  # 1.0, or a name
+                    elif wants(inputs[i]):
+                        partial_text[i] = f"({expr.text if fill is None else expr.text.format(*fill)})"
                     continue
                 text = expr.text if fill is None else expr.text.format(*fill)
                 same = computed.get(text)  # the same text on the same (assigned once) names
                 if isinstance(same, str):  # softmax's 1.0 / s, once for its K divisions
-                    partial_text[k, i] = same
+                    partial_text[i] = same
                     continue
                 if same is not None:  # written into one backward term so far: now a name, at its first node
                     k1, i1 = same
                     d = self.namer.fresh(f"d_{self.nnames[k1]}_{i1}")
                     self.lines_of[k1].append(f"{d} = {text}" + self._about(f"d {self.nnames[k1]} / d input {i1}"))
                     self.checked.append(d)
-                    partial_text[k1, i1] = partial_text[k, i] = computed[text] = d
+                    self.partial_text[k1][i1] = partial_text[i] = computed[text] = d  # type: ignore[index]
                     continue
-                if self.inline_risky and not expr.undefined and k not in self.gated and self.wants(node.inputs[i]):
-                    partial_text[k, i] = f"({text})"  # computed in the backward pass, before any .grad is written
+                if self.inline_risky and not expr.undefined and k not in self.gated and wants(inputs[i]):
+                    partial_text[i] = f"({text})"  # computed in the backward pass, before any .grad is written
                     computed[text] = (k, i)
                     continue
                 d = self.namer.fresh(f"d_{out}_{i}")  # may raise or be undefined: before any accumulation
@@ -333,16 +343,18 @@ class _Generator:
                 if expr.undefined:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
-                partial_text[k, i] = computed[text] = d
+                partial_text[i] = computed[text] = d
         elif edges := [i for i, is_value in enumerate(value_parents) if is_value]:
             d = self.namer.fresh(f"d_{out}")
-            shown = ", ".join([*map(self.text, node.inputs), out])
+            shown = ", ".join([*map(self.text, inputs), out])
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({shown})  # d {out} / d inputs")
+            texts: list[str | None] = [None] * len(inputs)
+            self.partial_text[k] = texts
             for i in edges:
                 lines.append(
                     f"if {d}[{i}].__class__ is not float: raise UseEngine  # undefined, or to convert or refuse"
                 )
-                self.partial_text[k, i] = f"{d}[{i}]"
+                texts[i] = f"{d}[{i}]"
                 self.checked.append(f"{d}[{i}]")
         return lines
 
@@ -354,11 +366,13 @@ class _Generator:
 
     def gname(self, r: Ref) -> str:
         """``g_v`` = d out / d v; for the lecture's s_j^(l), ``delta_j_l`` (δ_j^(l) = ∂e/∂s_j^(l))."""
-        if r not in self.gnames:
-            text = self.text(r)
-            delta = r[0] == "n" and r[1] in self.deltas and text.startswith("s_")
-            self.gnames[r] = self.namer.fresh(f"delta{text[1:]}" if delta else f"g_{text}")
-        return self.gnames[r]
+        name = self.gnames.get(r)
+        if name is None:
+            kind, x = r
+            text = self.nnames[x] if kind == "n" else self.text(r)
+            delta = kind == "n" and x in self.deltas and text.startswith("s_")
+            name = self.gnames[r] = self.namer.fresh(f"delta{text[1:]}" if delta else f"g_{text}")
+        return name
 
     def backward(self) -> None:
         """Each node's gradient to its parents, children first (the engine's order)."""
@@ -371,10 +385,11 @@ class _Generator:
             g = of_node[k] or gname(("n", k))
             pushes = []
             value_parents = node.value_parents
+            texts: list[str] = partial_text[k]  # type: ignore[assignment]  # forward() wrote every edge's partial
             for i, r in enumerate(node.inputs):
                 kind, x = r
                 if value_parents[i] and (kind == "p" or (kind == "n" and depends[x] and x in ancestors)):  # wants(r)
-                    d = partial_text[k, i]
+                    d = texts[i]
                     if kind == "n":
                         target = of_node[x]
                         if target is None:
@@ -421,15 +436,16 @@ class _Generator:
         started: set[str] = set(pgrads) if over else set()
         inits: list[str] = []
         gated: set[str] = set()  # targets some skippable block pushes to
+        skippables = self.skippable
         for g, pushes, _ in blocks:  # targets first reached inside a skippable block start at 0.0
-            skippable = len(pushes) >= _SKIP_MIN and g in self.skippable
+            if len(pushes) < _SKIP_MIN or g not in skippables:
+                started.update(map(_first, pushes))
+                continue
             for target, _ in pushes:
-                if skippable:
-                    gated.add(target)
+                gated.add(target)
                 if target not in started:
                     started.add(target)
-                    if skippable:
-                        inits.append(target)
+                    inits.append(target)
         # A large graph sums each gradient in one statement once its last term is known (pull):
         # g_x = g_c1 * d1 + g_c2 * d2 + ..., the terms in the order they would have been pushed.
         pull: dict[str, list[tuple[str, str]]] = (
@@ -451,10 +467,11 @@ class _Generator:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
         nnames, gates = self.nnames, self.skippable
         depth: dict[str, int] = {}  # deepest gradient written into a term of this one
+        pulled = pull.get
         for g, pushes, k in blocks:
             block = []
-            if g in pull:
-                terms = pull.pop(g)
+            terms = pull.pop(g, None)
+            if terms is not None:
                 if len(terms) == 1 and (terms[0][0].isidentifier() or terms[0][0] == "1.0"):  # g_x = g_y
                     alias[g] = terms[0][0]  # read g_y instead
                 elif (
@@ -469,16 +486,22 @@ class _Generator:
                     alias[g] = f"({text})"
                     target = pushes[0][0]
                     depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
+                elif (
+                    dense and terms[0][0] == "1.0" and len(terms) <= _INLINE_TERMS and all(t == "1.0" for t, _ in terms)
+                ):
+                    alias[g] = f"({_sum_text(terms)})"  # a constant (1.0 + 1.0): Python's compiler adds it
                 else:
                     block = _sum(g, terms, not dense)
             at = len(block)
             gate = alias.get(g, g)
             user = nnames[k]
             for target, d in pushes:
-                term = _term(gate, d)
-                if target in pull:
-                    pull[target].append((term, user))
+                into = pulled(target)
+                if into is not None:  # a term of a sum: a negated quotient's sign becomes a subtraction
+                    negated = negated_term(gate, d) if d.startswith("(-") else None
+                    into.append((negated or _term(gate, d), user))
                     continue
+                term = _term(gate, d)
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
                 assigned.add(target)
             if len(block) > at:
@@ -566,10 +589,12 @@ class _Generator:
             chosen: set[str] = set()
             spreads = self.spreads
             for out in reversed(self.nnames):
-                if out not in covered and out in need:
+                if out not in covered:
+                    if out not in need:
+                        continue
                     chosen.add(out)
                     covered.add(out)
-                if out in covered and out in spreads:
+                if out in spreads:
                     covered.update(spreads[out])
             self._sentinels = [x for x in needs if x in chosen or x not in covered]
         return self._sentinels
@@ -620,6 +645,9 @@ class _Generator:
                 *_indented(backward),
                 *_indent(after, 4),
             ]
+            if self.dense:  # one frame for every call, a generator resumed (dense.resumable)
+                self.namespace["Resumable"] = Resumable
+                call = resumable(name, doc, call[2:-1], root)
         return Program("\n".join(call) + "\n", self.namespace, name, parts, loops)
 
     def loops(self, name: str, forward_only: bool) -> tuple[str, str]:
@@ -662,6 +690,9 @@ class _Generator:
             "    return outs",
         ]
         return ("" if forward_only else "\n".join(over) + "\n"), "\n".join(values) + "\n"
+
+
+_first = itemgetter(0)
 
 
 def _term(g: str, d: str) -> str:
@@ -715,19 +746,34 @@ def _lecture_names(trace: Trace) -> list[str]:
     """The lecture's names (:func:`autograd_core.shape.lecture_names`) of parameters, arguments, nodes."""
     n_p, n_a = len(trace.params), len(trace.arg_labels)
     offset = {"p": 0, "a": n_p, "n": n_p + n_a}
-    items: list[tuple[str, str, list[int]]] = [(label, "", []) for label in trace.param_labels]
-    items += [("", "", []) for _ in trace.arg_labels]
     root = offset[trace.root[0]] + int(trace.root[1]) if trace.root[0] != "c" else -1
     if any(weight_place(label) for label in trace.param_labels):
+        items: list[tuple[str, str, list[int]]] = [(label, "", []) for label in trace.param_labels]
+        items += [("", "", []) for _ in trace.arg_labels]
         for node in trace.nodes:
             parents = [offset[kind] + x for kind, x in node.inputs if kind != "c"]
             items.append((node.label, node.rule.name, parents))
-    else:  # no nn weight: only the output (e, h - y) can have a lecture name, from its own parents
-        items += [(node.label, node.rule.name, []) for node in trace.nodes]
-        if root >= n_p + n_a:
-            node = trace.nodes[root - n_p - n_a]
-            items[root] = (node.label, node.rule.name, [offset[kind] + x for kind, x in node.inputs if kind != "c"])
-    return lecture_names(items, root)
+        return lecture_names(items, root)
+    # No nn weight: only the output (e, h - y) can have a lecture name, from its own parents
+    # (lecture_names reads items[root], the last item for a constant root): asked of those alone.
+    names = [""] * (n_p + n_a + len(trace.nodes))
+    top = root if root >= 0 else len(names) - 1
+    if top >= n_p + n_a:
+        node = trace.nodes[top - n_p - n_a]
+        parents = [offset[kind] + x for kind, x in node.inputs if kind != "c"] if root >= 0 else []
+
+        def item(p: int) -> tuple[str, str, list[int]]:  # a parent of the output, as lecture_names sees it
+            if p < n_p:
+                return (trace.param_labels[p], "", [])
+            if p < n_p + n_a:
+                return ("", "", [])
+            return (trace.nodes[p - n_p - n_a].label, trace.nodes[p - n_p - n_a].rule.name, [])
+
+        small = [*map(item, parents), (node.label, node.rule.name, list(range(len(parents))))]
+        for p, name in zip([*parents, top], lecture_names(small, len(small) - 1)):
+            if name:
+                names[p] = name
+    return names
 
 
 def _guard_line(g: Guard, text: Any, note: bool = True) -> str:

@@ -24,7 +24,7 @@ __all__ = ["Homes", "MAX_WALK", "reachable"]
 MAX_WALK = 1_000_000
 """At most this many objects are visited looking for the parameters (then the walk stops)."""
 
-_PLAIN = {float, int}
+_PLAIN = {float, int, str, bool}  # nothing to find in these: not pushed
 _OPAQUE = (ModuleType, type, BuiltinFunctionType, str, bytes, float, int, bool, complex, CodeType)
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._bulk import adder, read
 from .._extras import require
+from ..rules import add_all
 from ..value import is_grad_enabled
 from .numpy_codegen import NumpyProgram, generate_numpy
 from .numpy_rules import Unsupported
@@ -136,7 +137,8 @@ def _run_all(c: Compiled, A: Any, seed: float) -> float:
     stats.replays += n
     outs: list[float] = values.tolist()
     c.last_values = outs
-    return sum(outs)  # in the examples' order, as the python backend adds them
+    total: float = add_all(outs)  # in the examples' order, as the python backend adds them
+    return total
 
 
 def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any) -> Any:
@@ -195,7 +197,8 @@ def _split(c: Compiled, A: Any, seed: float, grad: bool, first: Any) -> float:
     stats.calls += n
     values: list[float] = outs.tolist()
     c.last_values = values
-    return sum(values)
+    total: float = add_all(values)
+    return total
 
 
 def _run_variant(

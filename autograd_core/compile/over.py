@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..rules import add_all
 from ..value import is_grad_enabled
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
         raise ValueError(f"compile over: reduce must be one of {', '.join(map(repr, REDUCTIONS))}, got {reduce!r}")
     if not is_grad_enabled():  # as the engine under no_grad(): values, no gradient anywhere
         values = c.last_values = run_values(c, datasets)
-        total: float = sum(values)
+        total: float = add_all(values)
         return total * (1.0 / len(values)) if reduce == "mean" else total
     rows = _rows(c, datasets)
     c._check_parameters()
@@ -123,5 +124,5 @@ def run_over(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) -> flo
             p.grad = g
         raise
     c.last_values = outs
-    total = sum(outs)
+    total = add_all(outs)
     return total * (1.0 / n) if reduce == "mean" else total

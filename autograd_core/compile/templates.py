@@ -42,14 +42,16 @@ class Templates:
         ``fill`` of the names whose inf or nan the forward value carries on (:func:`_spreading`);
         ``uses`` (with ``fill``): the places the forward text names (once per mention) and the set
         of places the partials name."""
-        key: tuple[Any, ...]
-        try:
-            names: list[str] = list(dict.fromkeys(operands))
-        except TypeError:  # an unhashable constant: looked at below
-            names = []
-        if len(names) == len(operands) and set(map(type, names)) == _ONLY_NAMES:  # distinct names (usually)
-            key = (id(rule), len(names))
-        else:
+        key: tuple[Any, ...] | None = None
+        names: list[str] = []
+        for x in operands:
+            if x.__class__ is not str:
+                break
+        else:  # only names (usually): distinct ones share a template per rule and count
+            names = list(dict.fromkeys(operands))
+            if len(names) == len(operands):
+                key = (id(rule), len(names))
+        if key is None:
             names = list(dict.fromkeys(x for x in operands if x.__class__ is str))
             pattern: list[Any] = [id(rule), -1]
             at = {x: i for i, x in enumerate(names)}
@@ -124,8 +126,10 @@ class Templates:
 
 def _spreading(text: str) -> tuple[int, ...]:
     """The operands ``_i`` of an expression whose inf or nan makes it inf or nan (or raise): those
-    reached from the top through ``+``, ``-``, ``*``, a sign, and the left of ``/`` (IEEE: inf + -inf,
-    inf * 0 and nan / x are nan, inf / 0 raises). A call, a power or a condition stops the walk."""
+    reached from the top through ``+``, ``-``, ``*``, a sign, the left of ``/`` (IEEE: inf + -inf,
+    inf * 0 and nan / x are nan, inf / 0 raises) and ``math.log`` or ``math.sqrt`` of one argument
+    (inf and nan give inf and nan, -inf raises). Another call (``exp(-inf)`` is 0), a power or a
+    condition stops the walk."""
     try:
         stack: list[ast.expr] = [ast.parse(text, mode="eval").body]
     except (SyntaxError, RecursionError, MemoryError):
@@ -140,13 +144,28 @@ def _spreading(text: str) -> tuple[int, ...]:
                 stack.append(e.left)
         elif isinstance(e, ast.UnaryOp) and isinstance(e.op, (ast.USub, ast.UAdd)):
             stack.append(e.operand)
+        elif isinstance(e, ast.Call) and _spreading_call(e):
+            stack.append(e.args[0])
         elif isinstance(e, ast.Name) and _OPERAND.fullmatch(e.id):
             found.add(int(e.id[1:]))
     return tuple(sorted(found))
 
 
+def _spreading_call(e: ast.Call) -> bool:
+    """``math.log(x)`` or ``math.sqrt(x)``."""
+    f = e.func
+    return (
+        isinstance(f, ast.Attribute)
+        and f.attr in ("log", "sqrt")
+        and isinstance(f.value, ast.Name)
+        and f.value.id == "math"
+        and len(e.args) == 1
+        and not e.keywords
+        and not isinstance(e.args[0], ast.Starred)
+    )
+
+
 _OPERAND = re.compile(r"_\d+")
-_ONLY_NAMES = {str}
 _MATH_CALL = re.compile(r"\bmath\.([a-z]\w*)\(")
 """A call of a ``math`` function in a rule's text."""
 _SLOT = re.compile(r"(?<!\{)\{(\d+)\}")

@@ -16,6 +16,7 @@ import inspect
 import numbers
 import weakref
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -52,7 +53,7 @@ class Node:
 
     rule: Rule
     inputs: list[Ref]
-    value_parents: list[bool]  # True where the engine saw a Value (it keeps a local derivative)
+    value_parents: Sequence[bool]  # True where the engine saw a Value (it keeps a local derivative)
     label: str
     value: float
 
@@ -303,10 +304,12 @@ def _run(
     several: bool,
     recorder: _Recorder | None = None,
 ) -> tuple[list[Value], list[Value], list[tuple[str, Any, Any, Any]]]:
-    """``f`` on new Values holding ``flat``, recorded: (outputs, argument leaves, comparison events)."""
+    """``f`` on new Values holding ``flat``, recorded: (outputs, argument leaves, comparison events).
+    With a ``recorder`` it also counts the nodes ``f`` makes (its observer); without, it does not."""
     leaves = [Value(x, label) for x, label in zip(flat, labels)]
-    recorder = recorder or _Recorder(get_observer())
-    with enable_grad(), watch_comparisons(recorder), observing(recorder):
+    counted = recorder is not None
+    recorder = recorder or _Recorder()
+    with enable_grad(), watch_comparisons(recorder), observing(recorder) if counted else nullcontext():
         out = f(*unflatten(leaves, specs, kinds))
     outputs = list(out) if several and isinstance(out, (list, tuple)) and out else [out]
     for o in outputs:
@@ -431,7 +434,6 @@ def _same(a: Any, b: Any) -> bool:
 def _convert(
     outputs: list[Value], args: list[Value], events: list[tuple[str, Any, Any, Any]], labels: list[str], several: bool
 ) -> Trace:
-    refs: dict[int, Ref] = {id(a): ("a", i) for i, a in enumerate(args)}
     keep: list[Any] = [args]  # ids stay unique while every Value is referenced here
     nodes: list[Node] = []
     leaves: list[tuple[weakref.ref[Value], float, str]] = []
@@ -464,37 +466,45 @@ def _convert(
             )
         order = placed
         keep.append(order)
+    # Values hash by identity (Value.__hash__ is object's): the Values themselves are the keys, looked
+    # up without making an int per lookup; a subclass of Value may hash otherwise, then ids are.
+    by_value = set(map(type, order)) <= _BY_VALUE
+    key: Callable[[Any], Any] = _itself if by_value else id
+    refs: dict[Any, Ref] = {key(a): ("a", i) for i, a in enumerate(args)}
     root_done = several
     below_root = 0  # the nodes ordered up to the root: the root depends on exactly these
     new_node = Node
+    all_values: dict[int, tuple[bool, ...]] = {}  # one (True, ..., True) per arity, shared by the nodes
+    ref_of: Callable[[Any], Ref | None] = refs.get
     for v in order:
-        key = id(v)
         if v.__class__ is Shift:
             shift_refs[id(v.m)] = ("n", len(nodes))
-            inputs = [refs[id(x)] if isinstance(x, Value) else ("c", float(x)) for x in v.values]
+            inputs = [refs[key(x)] if isinstance(x, Value) else ("c", float(x)) for x in v.values]
             nodes.append(new_node(SHIFT, inputs, [False] * len(inputs), "m", v.m))
             continue
-        if key not in refs:
+        k = v if by_value else id(v)
+        if k not in refs:
             rule = v.rule
             if rule is None:  # a leaf
-                refs[key] = ("l", len(leaves))
+                refs[k] = ("l", len(leaves))
                 leaves.append((weakref.ref(v), v.data, v.label))
             else:
                 if is_custom(v):
                     raise custom_error("compile", v, "is Python code the generated replay cannot run")
                 ins = v.inputs
-                try:  # every input a Value, made before (the usual case)
-                    inputs = [refs[id(x)] for x in ins]
-                    is_value = [True] * len(ins)
-                except KeyError:  # numbers among them (a live float's id is no Value's)
+                found: list[Any] = list(map(ref_of, ins if by_value else map(id, ins)))  # all Values made before
+                if None not in found:  # (the usual case)
+                    arity = len(ins)
+                    is_value: Sequence[bool] = all_values.get(arity) or all_values.setdefault(arity, (True,) * arity)
+                else:  # numbers among them (a float is no Value, nor is a live float's id a Value's)
                     is_value = [isinstance(x, Value) for x in ins]
-                    inputs = [refs[id(x)] if b else shift_refs.get(id(x)) or ("c", x) for x, b in zip(ins, is_value)]
-                refs[key] = ("n", len(nodes))
-                nodes.append(new_node(rule, inputs, is_value, v.label, v.data))
+                    found = [refs[key(x)] if b else shift_refs.get(id(x)) or ("c", x) for x, b in zip(ins, is_value)]
+                refs[k] = ("n", len(nodes))
+                nodes.append(new_node(rule, found, is_value, v.label, v.data))
         if not root_done:
             below_root = len(nodes)
             root_done = v is root
-    root_ref = refs[id(root)]
+    root_ref = refs[key(root)]
     if several:
         ancestors: set[int] = set()
     elif shift_refs:  # nodes were moved: the root's ancestors by its value parents
@@ -508,7 +518,7 @@ def _convert(
         if not isinstance(left, Value):
             continue
         if op == "bool" or isinstance(right, Value):
-            r = None if op == "bool" else refs[id(right)]
+            r = None if op == "bool" else refs[key(right)]
         elif isinstance(right, numbers.Real) and not isinstance(right, bool):
             r = ("c", float(right))
         elif op in ("eq", "ne") and (right is None or isinstance(right, (str, bytes, list, tuple, dict))):
@@ -516,10 +526,10 @@ def _convert(
         else:
             unsupported.append(f"{op} against {type(right).__name__}")
             continue
-        guards.append(Guard(op, refs[id(left)], r, bool(result)))
+        guards.append(Guard(op, refs[key(left)], r, bool(result)))
     trace = Trace(
         nodes,
-        refs[id(root)],
+        root_ref,
         guards,
         [],
         [],
@@ -528,10 +538,18 @@ def _convert(
         float_reads,
         unsupported,
         root.data,
-        [refs[id(o)] for o in outputs],
+        [refs[key(o)] for o in outputs],
     )
     trace._leaves = leaves  # type: ignore[attr-defined]
     return trace
+
+
+_BY_VALUE = {Value, Shift}
+"""The classes :func:`_convert` may key by the object itself (they hash by identity)."""
+
+
+def _itself(x: Any) -> Any:
+    return x
 
 
 def _resolve_leaves(trace: Trace) -> None:
@@ -543,7 +561,9 @@ def _resolve_leaves(trace: Trace) -> None:
     gc.collect(0)  # only in case a leaf sat in a reference cycle of the young generation
     mapping: dict[int, Ref] = {}
     first_use: dict[int, int] = {}  # parameters are numbered in the order the forward pass uses them
-    for node in trace.nodes:
+    leaf_refs = {("l", j) for j in range(len(leaves))}
+    users = [node for node in trace.nodes if not leaf_refs.isdisjoint(node.inputs)]  # the nodes that read a leaf
+    for node in users:
         for r in node.inputs:
             if r[0] == "l":
                 first_use.setdefault(r[1], len(first_use))
@@ -563,7 +583,7 @@ def _resolve_leaves(trace: Trace) -> None:
     def fix(r: Ref) -> Ref:
         return mapping[r[1]] if r[0] == "l" else r
 
-    for node in trace.nodes:
+    for node in users:
         node.inputs = [fix(r) for r in node.inputs]
     for g in trace.guards:
         g.left = fix(g.left)

@@ -10,8 +10,9 @@ import pytest
 
 import autograd_core as ac
 from autograd_core import Value
-from autograd_core.compile import codegen
-from benchmarks.w6 import compile_w6, engine_graph
+from autograd_core.compile import codegen, dense
+from autograd_core.compile.codegen import GuardFailed
+from benchmarks.w6 import compile_w6, engine_graph, initial_values
 from tests.compile.helpers import assert_same, engine, replay
 
 
@@ -105,3 +106,125 @@ def test_small_replays_keep_their_names_comments_and_seed():
     c = ac.compile(lambda x: (w * x).exp().log() * 2.0, 1.5)
     assert "# exp" in c.source and "= seed" in c.source and "math.exp(" in c.source
     assert c._current.program.seeded is None
+
+
+def _resumable(c):
+    call = c._current.call
+    assert isinstance(call, dense.Resumable)
+    return call
+
+
+def test_a_large_replay_is_one_generator_resumed_per_call_and_each_call_equals_the_engine_bit_for_bit():
+    c, params, ops = compile_w6(300)
+    assert c.source.startswith("def replay_steps():") and "replay = Resumable(replay_steps)" in c.source
+    first = None
+    for scale in (1.0, 1.001, 0.999, 1.0):  # the floats of the previous call are overwritten, never reused
+        for p, x in zip(params, initial_values()):
+            p.data = x * scale
+        assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+        send = _resumable(c).send
+        first = first or send
+        assert send is first  # the same generator every call: one frame
+    assert c.stats.engine_replays == 0 and c.stats.replays == 4
+    frame = first.__self__.gi_frame
+    assert frame.f_locals["P"] is None and frame.f_locals["A"] is None  # the caller's objects are let go
+
+
+def test_a_large_replay_that_raised_starts_a_new_generator_on_its_next_call():
+    f = _guarded(600)
+    c = ac.compile(f, 0.75)
+    params = c.parameters
+    call = _resumable(c)
+    c(0.75)
+    with pytest.raises(GuardFailed):
+        call(params, [0.25], 1.0)  # the guard flips: the generator is finished
+    assert call.send is None
+    for x in (0.75, 2.0, 0.7):
+        assert_same(replay(c, params, x), engine(f, params, x), rtol=0.0)
+    assert c.stats.engine_replays == 0 and call.send is not None
+
+
+def test_a_large_replay_called_again_while_it_runs_runs_a_generator_of_its_own():
+    c, params, ops = compile_w6(300)
+    call = _resumable(c)
+    expected = engine(lambda: engine_graph(ops, params), params)
+    inner: list[float] = []
+
+    class Reentrant(list):  # reading the first parameter calls the replay again, while it runs
+        def __getitem__(self, i):
+            if not inner:
+                inner.append(call(list(self), [], 1.0))
+            return list.__getitem__(self, i)
+
+    for p in params:
+        p.grad = 0.0
+    outer = call(Reentrant(c._current.params), [], 1.0)
+    assert outer == inner[0] == expected[0]
+    assert_same((outer, [p.grad / 2 for p in params]), expected, rtol=0.0)  # both calls accumulated
+    assert call.send is not None and not call.lock.locked()
+
+
+def test_negated_term_moves_the_sign_of_a_negated_quotient_in_front():
+    assert dense.negated_term("g_div3", "(-div3 / sum1)") == "-g_div3 * (div3 / sum1)"
+    assert dense.negated_term("1.0", "(-div3 / sum1)") == "-(div3 / sum1)"
+    assert dense.negated_term("(g_a + g_b)", "(-div3 / sum1)") == "-(g_a + g_b) * (div3 / sum1)"
+    for other in ("(-2.0 / x)", "(1.0 / x)", "(-div3 / sum1 ** 2)", "div3", "(-a / b) * c"):
+        assert dense.negated_term("g", other) is None
+
+
+def test_a_large_replay_subtracts_division_partials_and_equals_the_engine_bit_for_bit():
+    ws = [Value(v, f"w{i}") for i, v in enumerate([0.5, -1.25, 2.0, -0.75])]
+
+    def f():  # one denominator, numerators and gradients of both signs, a numerator exactly 0
+        s = ws[0] * ws[1] + 3.0
+        return ac.sum([(ws[i % 4] * float(i - 200)) / s * ws[(i + 1) % 4] for i in range(400)])
+
+    c = ac.compile(f)
+    assert len(c._current.trace.nodes) >= codegen.PULL_NODES
+    backward = c.source.split("# backward")[1]
+    assert "(-div" not in backward and re.search(r" - w\d \* \(div\d+ / add0\)", backward)
+    got, expected = replay(c, ws), engine(f, ws)
+    assert [x.hex() for x in [got[0], *got[1]]] == [x.hex() for x in [expected[0], *expected[1]]]
+
+
+def test_a_large_replay_writes_a_constant_gradient_into_its_uses_and_equals_the_engine_bit_for_bit():
+    c, params, ops = compile_w6(300)
+    backward = c.source.split("# backward")[1]
+    assert not re.search(r"^\s*g_\w+ = [0-9. +]+$", backward, re.MULTILINE)  # no statement: Python adds it
+    assert "(1.0 + 1.0)" in backward  # d out / d v through two sums of the output, where v is used twice
+    got, expected = replay(c, params), engine(lambda: engine_graph(ops, params), params)
+    assert [x.hex() for x in [got[0], *got[1]]] == [x.hex() for x in [expected[0], *expected[1]]]
+
+
+def _chained(head, n: int = 600):
+    """``head(w, x)``, then ``n`` nodes that carry its inf or nan on to the output."""
+    w = Value(1e200, "w")
+
+    def f(x):
+        s = head(w, x)
+        for _ in range(n):
+            s = s * 0.5 + x
+        return s
+
+    return f
+
+
+@pytest.mark.parametrize(
+    "head, carried",
+    [
+        (lambda w, x: (w * x).log(), True),  # log(inf) = inf: the product is checked through the output
+        (lambda w, x: (w * x).sqrt(), True),
+        (lambda w, x: (-(w * x)).exp(), False),  # exp(-inf) = 0 hides it: the product is checked itself
+        (lambda w, x: (w * x).tanh(), False),
+    ],
+)
+def test_an_overflow_under_log_or_sqrt_is_found_through_their_output_and_raises_the_engines_error(head, carried):
+    f = _chained(head)
+    for n in (2, 600):  # a small and a large replay
+        c = ac.compile(_chained(head, n), 1.0)
+        checked = c.source.split("finite(")[-1].split("raise UseEngine")[0]
+        assert ("mul0" not in checked) == carried, checked
+        with pytest.raises(OverflowError, match="mul: result overflows"):
+            c(1e200)  # w * x = inf from finite inputs: the engine raises at the product
+    c = ac.compile(f, 1.0)
+    assert_same(replay(c, c.parameters, 3.0), engine(f, c.parameters, 3.0), rtol=0.0)

@@ -173,6 +173,33 @@ def test_module_sum_and_dot_mix_values_and_plain_numbers():
     assert x.grad == 4 + 2
 
 
+def _left_to_right(xs):
+    total = xs[0]
+    for x in xs[1:]:
+        total = total + x
+    return total
+
+
+def test_sum_dot_and_affine_add_left_to_right_on_every_python():
+    # builtins.sum compensates rounding errors from Python 3.12 on (1.0 here): the engine, like
+    # a replay's a + b + c, rounds after each addition on every version
+    big = [Value(1e16), Value(1.0), Value(-1e16)]
+    assert ag.sum(big).data == 0.0 == (1e16 + 1.0) - 1e16
+    assert ag.dot(big, [1.0, 1.0, 1.0]).data == 0.0
+    assert ag.affine(Value(0.5), [1.0, 1.0, 1.0], big).data == 0.5 + 0.0
+    zero = Value(-0.0)
+    assert math.copysign(1.0, ag.sum([zero, zero]).data) == -1.0, "-0.0 + -0.0 is -0.0 (an int 0 start gives 0.0)"
+    assert math.copysign(1.0, ag.dot([zero], [2.0]).data) == -1.0
+
+
+@given(st.lists(st.floats(-1e300, 1e300, allow_subnormal=True), min_size=1, max_size=12))
+def test_sum_and_dot_are_the_left_to_right_float_additions(xs):
+    vs = [Value(x) for x in xs]
+    assert ag.sum(vs).data.hex() == float(_left_to_right(xs)).hex()
+    ones = [1.0] * len(xs)
+    assert ag.dot(vs, ones).data.hex() == float(_left_to_right([x * 1.0 for x in xs])).hex()
+
+
 # --- numerics ---------------------------------------------------------------------------
 
 
