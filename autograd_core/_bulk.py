@@ -6,18 +6,22 @@ of Values and one float64 array.
   ``np.fromiter`` of the same list);
 - :func:`adder`: ``P[k].grad += G[k]`` written out one line per Value (``p0, p1, ... = P``,
   then ``p0.grad += g0``), about 1.4x faster than a loop over ``zip``; a loop beyond
-  :data:`UNROLL` Values, where the straight line stops paying.
+  :data:`UNROLL` Values, where the straight line stops paying;
+- :func:`each`: one statement on every Value, written out the same way (``nn``'s
+  ``zero_grad`` and SGD step: ``p0.grad = 0.0``, ``p0.data -= lr * p0.grad``), about 1.2x
+  faster than the loop ``for p in P``.
 
 numpy is imported only by the functions that return or take arrays; the engine never calls them.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["UNROLL", "adder", "read"]
+__all__ = ["UNROLL", "adder", "each", "read"]
 
 UNROLL = 1024
 """Value counts up to this get a straight-line :func:`adder`; beyond it, a loop."""
@@ -25,6 +29,8 @@ UNROLL = 1024
 _CACHE_LIMIT = 64  # a few (count, attribute) pairs per process: the caches stay small
 _PACKERS: dict[int, Any] = {}
 _ADDERS: dict[tuple[int, str, str], Callable[[Sequence[Any], Any], None]] = {}
+_EACH: dict[tuple[int, str, str], Callable[..., None]] = {}
+_P = re.compile(r"\bp\b")
 
 
 def read(values: Sequence[Any], attr: str = "data") -> Any:
@@ -67,3 +73,26 @@ def adder(n: int, attr: str = "grad", op: str = "+=") -> Callable[[Sequence[Any]
         _ADDERS.clear()
     _ADDERS[key] = add
     return add  # type: ignore[no-any-return]
+
+
+def each(n: int, statement: str, args: str = "") -> Callable[..., None]:
+    """``run(P, *args)``: ``statement``, written for one Value ``p`` (e.g. ``"p.data -= lr * p.grad"``
+    with ``args`` ``"lr"``), for each of the n Values P in order; made once per (n, statement, args).
+    The same operations as ``for p in P: statement``, so the same floats."""
+    key = (n, statement, args)
+    run = _EACH.get(key)
+    if run is not None:
+        return run
+    head = f"def run(P{', ' if args else ''}{args}):\n"
+    if n == 0 or n > UNROLL:
+        body = f"    for p in P:\n        {statement}\n"
+    else:
+        body = f"    {', '.join(f'p{k}' for k in range(n))}, = P\n"
+        body += "".join(f"    {_P.sub(f'p{k}', statement)}\n" for k in range(n))
+    namespace: dict[str, Any] = {}
+    exec(compile(head + body, f"<autograd_core bulk {statement} {n}>", "exec"), namespace)  # noqa: S102
+    run = namespace["run"]
+    if len(_EACH) > _CACHE_LIMIT:
+        _EACH.clear()
+    _EACH[key] = run
+    return run  # type: ignore[no-any-return]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any, overload
 
 from autograd_core import Value
-from autograd_core._bulk import adder, read
+from autograd_core._bulk import adder, each, read
 from autograd_core._checks import real
 
 __all__ = ["Optimizer", "SGD", "Adam", "LinearDecay"]
@@ -92,8 +92,8 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0 before the next ``backward()``."""
-        for p in self.params:
-            p.grad = 0.0
+        params = self.params
+        each(len(params), "p.grad = 0.0")(params)
 
     def step(self) -> None:
         raise NotImplementedError
@@ -126,9 +126,9 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        if mu == 0.0 and wd == 0.0:
-            for p in self.params:
-                p.data -= lr * p.grad  # the lecture's update, exactly
+        if mu == 0.0 and wd == 0.0:  # the lecture's update, exactly (written out, one line per parameter)
+            params = self.params
+            each(len(params), "p.data -= lr * p.grad", "lr")(params, lr)
             return
         grads = [p.grad + wd * p.data if wd else p.grad for p in self.params]
         if mu:

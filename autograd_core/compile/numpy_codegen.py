@@ -241,14 +241,14 @@ class _Numpy:
             for i in wanted:
                 lines += self.scatter([refs[i]], f"{_wrap(g)}[:, {i}:{i + 1}]", batched)
             return lines
-        if refs[0][0] == "p":
+        if refs[0][0] == "p":  # added at the end of the backward pass, after the layers' assignments
             idx = [int(r[1]) for r in refs]
-            for j in idx:
-                self.written[j] = True
             total = self.row_sum(g) if batched else f"{_wrap(g)}[0]"
             if len(set(idx)) < len(idx):
-                return [f"np.add.at(gtheta, {self.const(self.np.array(idx))}, {total})"]
-            return [f"gtheta[{self._index(idx)}] += {total}"]
+                self.later.append(f"np.add.at(gtheta, {self.const(self.np.array(idx))}, {total})")
+            else:
+                self.later.append(f"gtheta[{self._index(idx)}] += {total}")
+            return []
         cols = self._columns(refs)
         if cols is None:
             lines = []
@@ -258,18 +258,25 @@ class _Numpy:
         name, idx = cols
         target = self.blocks[self.where[refs[0][1]][0]]
         value = f"({self.row_sum(g)})[None]" if batched and not target.batched else g
-        first = f"g_{name}" not in self.ready
-        self.ready.add(f"g_{name}")
+        g_name = f"g_{name}"
+        first = g_name not in self.ready
+        self.ready.add(g_name)
         if self._identity(refs) is not None:
             if first:  # the first gradient to reach a block: assigned, not added to zeros
-                if value.isidentifier():
-                    return [f"g_{name} = {value}.copy()"]
-                return [f"g_{name} = {value}"]
-            return [f"g_{name} += {value}"]
-        lines = [f"g_{name} = np.zeros_like({name})"] if first else []
+                if value.isidentifier():  # another block's gradient: shared until one is added to
+                    self.aliased.add(g_name)
+                return [f"{g_name} = {value}"]
+            if g_name in self.aliased:  # a new array, not written into the one it shares
+                self.aliased.discard(g_name)
+                return [f"{g_name} = {g_name} + {value}"]
+            return [f"{g_name} += {value}"]
+        lines = [f"{g_name} = np.zeros_like({name})"] if first else []
+        if g_name in self.aliased:
+            self.aliased.discard(g_name)
+            lines.append(f"{g_name} = {g_name}.copy()  # its own array before columns are added to it")
         if len(set(idx)) < len(idx):
-            return lines + [f"np.add.at(g_{name}, (slice(None), {self.const(self.np.array(idx))}), {value})"]
-        return lines + [f"g_{name}[:, {self._index(idx)}] += {value}"]
+            return lines + [f"np.add.at({g_name}, (slice(None), {self.const(self.np.array(idx))}), {value})"]
+        return lines + [f"{g_name}[:, {self._index(idx)}] += {value}"]
 
     def row_sum(self, g: str) -> str:
         """Σ over the rows of ``g`` (rows, k) as ``ones @ g``: one BLAS call, a third of ``g.sum(0)``'s time."""
@@ -285,6 +292,7 @@ class _Numpy:
 
     def forward(self) -> None:
         checks: list[tuple[str, bool, _Block | None]] = []  # (name, batched, the block it holds)
+        shaped = {block.name for block in self.blocks}  # arrays of shape (rows or 1, their columns)
         for block in self.blocks:
             name = block.name
             if block.matrix:
@@ -353,8 +361,9 @@ class _Numpy:
             clip = _CLIP.fullmatch(expr)  # x if x > 0 else 0: one call where x's nan rows go elsewhere
             if clip is not None and clip.group(1) in {n for n, _, _ in checks}:
                 expr = f"np.maximum({clip.group(1)}, 0.0)"
-            if not block.batched:  # parameters and constants only: one row
-                m = len(block.members)
+            named = [op for op in operands if isinstance(op, str)]
+            if not block.batched and not (named and all(op in shaped for op in named)):
+                m = len(block.members)  # parameters and constants only: one row, shaped (1, m)
                 arrays = any(isinstance(op, str) for op in operands)  # else a float: no .reshape
                 expr = f"({expr}).reshape(1, {m})" if arrays else f"np.reshape({expr}, (1, {m}))"
             self.lines.append(f"{name} = {expr}  # {block.rule.name}, {len(block.members)} column(s)")
@@ -385,21 +394,29 @@ class _Numpy:
         if groups is None:
             return False
         k = len(positions) // groups
-        refs = [[positions[g * k + i][0] for i in range(k)] for g in range(groups)]
+        # The terms in the order of the first group's inputs (the sum's order is free, as in any
+        # reduction): nn's parameters then come out as one slice of theta, not a gather.
+        order = sorted(range(k), key=lambda i: (positions[i][0][0], positions[i][0][1]))
+        refs = [[positions[g * k + i][0] for i in order] for g in range(groups)]
         if any(all(r[0] == "c" for r in group) for group in refs):
             return False
         texts = [self.gather(group) for group in refs]
-        names = [
-            text if text.isidentifier() else self.namer.fresh(f"{block.name}_{'xy'[g] if groups == 2 else 'x'}")
-            for g, text in enumerate(texts)
-        ]
+        names: list[str] = []
+        for g, text in enumerate(texts):
+            if text in texts[:g]:  # the same inputs again (dot(w, w)): the same array
+                names.append(names[texts.index(text)])
+            elif text.isidentifier():
+                names.append(text)
+            else:
+                names.append(self.namer.fresh(f"{block.name}_{'xy'[g] if groups == 2 else 'x'}"))
         try:
             value, partials = rule_text(rule, names, block.name)
         except Exception:  # noqa: BLE001 - not on symbols: written input by input
             return False
         if any(re.search(rf"\b{block.name}\b", p.text) for p in partials):  # uses the output: not per term
             return False
-        self.lines += [f"{name} = {text}" for name, text in zip(names, texts) if name != text]
+        new = [g for g, (name, text) in enumerate(zip(names, texts)) if name not in (text, *names[:g])]
+        self.lines += [f"{names[g]} = {texts[g]}" for g in new]
         terms = to_numpy(value.text)
         total = (
             f"np.add.reduce({terms}, -1, keepdims=True)"
@@ -408,7 +425,13 @@ class _Numpy:
         )
         self.lines.append(f"{block.name} = {total}  # {rule.name} of {len(positions)} inputs as one reduction")
         if block.grad:
-            block.groups = [(group, to_numpy(partials[g].text)) for g, group in enumerate(refs)]
+            for g, group in enumerate(refs):
+                dg = to_numpy(partials[g].text)
+                twice = [h for h, (other, d) in enumerate(block.groups) if other == group and d == dg]
+                if twice and not _NUMBER.fullmatch(dg):  # dot(w, w): d/dw_i = 2 w_i, one scatter
+                    block.groups[twice[0]] = (group, f"2.0 * {_wrap(dg)}")  # 2 (g x) = g x + g x exactly
+                    continue
+                block.groups.append((group, dg))
         return True
 
     def covered(self) -> set[int]:
@@ -464,7 +487,10 @@ class _Numpy:
         lines: list[str] = []
         self.ones = False  # set by row_sum: the program needs ``ones``
         self.ready: set[str] = set()  # gradients assigned so far
+        self.aliased: set[str] = set()  # gradients that are another block's array: never written in place
         self.written = [False] * len(self.trace.params)  # theta entries whose gradient has a term
+        self.assigned = [False] * len(self.trace.params)  # ... whose first term is assigned, not added to 0
+        self.later: list[str] = []  # the parameters' terms from other blocks than layers, added last
         root = self.trace.root
         if root[0] == "n" and self.blocks[self.where[root[1]][0]].grad:
             b, c = self.where[root[1]]
@@ -494,10 +520,17 @@ class _Numpy:
                     start = span[0]
                     fresh = not any(self.written[start : start + m * (n + 1)])
                     self.written[start : start + m * (n + 1)] = [True] * (m * (n + 1))
-                    op = "=" if fresh else "+="  # gtheta starts at 0: the first write is an assignment
                     lines.append(f"g_{widx} = gtheta[{where}].reshape({m}, {n + 1})  # a view: [b | W] per neuron")
-                    lines.append(f"g_{widx}[:, {cols[0]}] {op} {g}.T @ {x}")
-                    lines.append(f"g_{widx}[:, {cols[1]}] {op} {total}")
+                    if fresh:  # the first write to these entries: the products go straight into gtheta
+                        self.assigned[start : start + m * (n + 1)] = [True] * (m * (n + 1))
+                        lines.append(f"np.matmul({g}.T, {x}, out=g_{widx}[:, {cols[0]}])")
+                        if block.batched:
+                            lines.append(f"np.matmul(ones, {g}, out=g_{widx}[:, {cols[1]}])")
+                        else:
+                            lines.append(f"g_{widx}[:, {cols[1]}] = {total}")
+                    else:
+                        lines.append(f"g_{widx}[:, {cols[0]}] += {g}.T @ {x}")
+                        lines.append(f"g_{widx}[:, {cols[1]}] += {total}")
                 else:
                     flat = [j for row in wi for j in row]
                     for j in flat + [int(r[1]) for r in block.positions[0]]:
@@ -509,7 +542,8 @@ class _Numpy:
                     lines.append(f"gtheta[{where}] += {total}")
                 xs = [block.positions[n + 1 + i][0] for i in range(n)]
                 if any(self.wants(r) for r in xs):
-                    lines += self.scatter(xs, f"{g} @ {W}", block.batched)
+                    # one neuron: g_x = g_s W is an outer product, one multiplication per entry
+                    lines += self.scatter(xs, f"{g} {'*' if len(block.members) == 1 else '@'} {W}", block.batched)
                 continue
             lines.append(f"# {block.name} = {block.rule.name}(...): {block.rule.math.split(';', 1)[-1].strip()}")
             for refs, dg in block.groups:  # a reduction: the term's partial, one column per input
@@ -526,6 +560,8 @@ class _Numpy:
                     d = f"({d})"
                 term = g if d == "1.0" else f"-{g}" if d == "-1.0" else f"{g} * {d}"
                 lines += self.scatter(refs, term, block.batched)
+        if self.later:
+            lines += ["# the parameters' other terms (a penalty, a parameter used outside a layer)", *self.later]
         return lines
 
     def program(self) -> NumpyProgram:
@@ -555,7 +591,7 @@ class _Numpy:
         params = self.trace.param_labels
         backward = self.backward()
         if self.ones:
-            backward.insert(0, "ones = np.ones(rows)  # ones @ g: the sum of g over the rows")
+            backward.insert(0, "ones = _ones(rows)  # ones @ g: the sum of g over the rows (read-only)")
         forward = [
             "    rows = len(w)",
             f"    # parameters: theta[j] is P[j].data ({len(params)} of them)",
@@ -574,7 +610,9 @@ class _Numpy:
             '    (a guard came out differently, or a value is inf or nan)."""',
             *forward,
             "    # backward: g_v = d(sum_i w_i f_i)/dv, from the output layer down",
-            "    gtheta = np.zeros(theta.shape)",
+            "    gtheta = np.empty(theta.shape)  # every entry's first term is assigned"
+            if all(self.assigned)
+            else "    gtheta = np.zeros(theta.shape)",
             *_indent(backward, 4),
             "    return out, gtheta",
         ]
@@ -585,6 +623,7 @@ class _Numpy:
             "    return out, None",
         ]
         self.namespace["_columns"] = _columns
+        self.namespace["_ones"] = _ones
         return NumpyProgram("\n".join(head) + "\n", self.namespace, "\n".join(values) + "\n")
 
 
@@ -618,6 +657,22 @@ def _columns(rows: int, *pieces: Any) -> Any:
     import numpy as np
 
     return np.hstack([np.broadcast_to(np.reshape(p, (-1, 1)) if np.ndim(p) < 2 else p, (rows, 1)) for p in pieces])
+
+
+_ONES: dict[int, Any] = {}
+
+
+def _ones(rows: int) -> Any:
+    """A read-only array of ``rows`` ones, made once per length (a few lengths per process)."""
+    ones = _ONES.get(rows)
+    if ones is None:
+        import numpy as np
+
+        if len(_ONES) > 64:
+            _ONES.clear()
+        ones = _ONES[rows] = np.ones(rows)
+        ones.flags.writeable = False
+    return ones
 
 
 def generate_numpy(trace: Trace) -> NumpyProgram:

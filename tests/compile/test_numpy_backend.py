@@ -73,8 +73,10 @@ def test_an_mlp_layer_is_one_matrix_product_named_as_in_the_lecture():
     for line in ("s1 = x0 @ W1.T + b1", "x1 = np.maximum(s1, 0.0)", "s2 = x1 @ W2.T + b2", "g_x1 = g_s2 @ W2"):
         assert line in src
     code = [line.split("#")[0] for line in src.splitlines()]
-    products = sum(line.count(" @ ") - line.count("ones @ ") for line in code)
-    assert products == 3 + 3 + 2  # forward, g_W of each layer, g_x of layers 2, 3 (ones @ g: the bias sums)
+    products = sum(line.count(" @ ") - line.count("ones @ ") + line.count("np.matmul(g_") for line in code)
+    assert products == 3 + 3 + 1  # forward, g_W of each layer, g_x of layer 2 (ones: the bias sums)
+    assert "g_x2 = g_s3 * W3" in src  # layer 3 has one neuron: g_x is an outer product, by broadcasting
+    assert "np.matmul(g_s1.T, x0, out=g_Wb1[:, 1:])" in src  # straight into gtheta, nothing added to zeros
     assert c.stats.split_batches == 0 and c.stats.examples_one_by_one == 0
     assert "s1 = x0 @ W1.T + b1" not in c.python_source
 
@@ -483,3 +485,25 @@ def test_a_finite_check_is_left_out_only_where_a_later_check_carries_inf_and_nan
         c.over([0.1, -1e308, 0.2])
     assert w.grad == 0.0
     assert_same(replay_over(c, [w], [0.1, -0.3]), _engine_over(f, [w], [0.1, -0.3]))
+
+
+def test_a_gradient_shared_by_two_blocks_is_never_added_to_in_place():
+    w, v = Value(0.7, "w"), Value(-0.4, "v")
+
+    def f(x):  # g_b and g_c start as the output's gradient; c's backward adds to b's, then reads its own
+        b = w * x
+        c = b * (v + x)
+        return b + c
+
+    c = _both(f, [w, v], (0.5,), [0.5, -1.5, 2.0, 0.25])
+    assert "g_mul1 = g_add" in c.source and ".copy()" not in c.source  # shared, not copied
+
+
+def test_dot_of_the_parameters_with_themselves_reads_them_as_one_slice():
+    ws = [Value(0.1 * k - 0.3, f"w{k}") for k in range(8)]
+
+    def f(x):
+        return ac.dot(list(reversed(ws)), list(reversed(ws))) * x
+
+    c = _both(f, ws, (0.5,), [0.5, -1.5, 2.0])
+    assert "theta[0:8]" in c.source and "2.0 *" in c.source  # sorted terms; d/dw_i = 2 w_i in one line

@@ -257,3 +257,16 @@ def test_adam_continues_with_the_loop_after_array_steps(monkeypatch):
         else:
             b.step()
     assert [p.data for p in ps] == [q.data for q in qs]
+
+
+@pytest.mark.parametrize("n", [3, 300, 1100])  # 1100 > _bulk.UNROLL: a loop
+def test_sgd_step_and_zero_grad_on_many_parameters_touch_each_one_exactly(n):
+    params = [Value(0.001 * k - 0.2) for k in range(n)]
+    grads = [0.5 - 0.003 * k for k in range(n)]
+    for p, g in zip(params, grads):
+        p.grad = g
+    opt = nn.SGD(params, lr=0.3)
+    opt.step()
+    assert [p.data for p in params] == [(0.001 * k - 0.2) - 0.3 * g for k, g in enumerate(grads)]
+    opt.zero_grad()
+    assert all(p.grad == 0.0 for p in params)

@@ -1,0 +1,35 @@
+"""autograd_core._bulk.each: one statement on every Value, written out or as a loop, same floats."""
+
+import pytest
+
+from autograd_core import Value, _bulk
+from autograd_core._bulk import each
+
+
+def _values(n):
+    return [Value(0.5 - 0.01 * k, f"v{k}") for k in range(n)]
+
+
+@pytest.mark.parametrize("n", [1, 7, 40])
+@pytest.mark.parametrize("unroll", [1024, 4])  # written out, then a loop beyond UNROLL
+def test_each_runs_the_statement_on_every_value_in_order(monkeypatch, n, unroll):
+    monkeypatch.setattr(_bulk, "UNROLL", unroll)
+    monkeypatch.setattr(_bulk, "_EACH", {})
+    P = _values(n)
+    for k, p in enumerate(P):
+        p.grad = 0.25 * k - 1.0
+    each(n, "p.data -= lr * p.grad", "lr")(P, 0.1)
+    assert [p.data for p in P] == [(0.5 - 0.01 * k) - 0.1 * (0.25 * k - 1.0) for k in range(n)]
+    seen = []
+    each(n, "seen.append(p.label)", "seen")(P, seen)
+    assert seen == [f"v{k}" for k in range(n)]
+
+
+def test_each_is_made_once_per_count_and_statement():
+    assert each(5, "p.grad = 0.0") is each(5, "p.grad = 0.0")
+    assert each(5, "p.grad = 0.0") is not each(6, "p.grad = 0.0")
+
+
+def test_each_on_a_list_of_another_length_raises_instead_of_skipping_values():
+    with pytest.raises(ValueError):
+        each(3, "p.grad = 0.0")(_values(4))
