@@ -4,9 +4,10 @@ of Values and one float64 array.
 
 - :func:`read`: ``[p.data for p in P]`` packed by one ``struct`` call (about 1.5x faster than
   ``np.fromiter`` of the same list);
-- :func:`adder`: ``P[k].grad += G[k]`` written out one line per Value (``p0, p1, ... = P``,
-  then ``p0.grad += g0``), about 1.4x faster than a loop over ``zip``; a loop beyond
-  :data:`UNROLL` Values, where the straight line stops paying;
+- :func:`adder`: ``P[k].grad += G[k]`` written out one line per Value (``p0, p1, ... = P[0:120]``,
+  then ``p0.grad += g0``), about 1.4x faster than a loop over ``zip``; runs of :data:`CHUNK`
+  Values reuse the same local names, so no local index needs a second byte; a loop beyond
+  :data:`UNROLL` Values, where the source would grow too long to be worth compiling;
 - :func:`each`: one statement on every Value, written out the same way (``nn``'s
   ``zero_grad`` and SGD step: ``p0.grad = 0.0``, ``p0.data -= lr * p0.grad``), about 1.2x
   faster than the loop ``for p in P``.
@@ -21,10 +22,14 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["UNROLL", "adder", "each", "read"]
+__all__ = ["CHUNK", "UNROLL", "adder", "each", "read"]
 
-UNROLL = 1024
-"""Value counts up to this get a straight-line :func:`adder`; beyond it, a loop."""
+UNROLL = 8192
+"""Value counts up to this get straight-line code (:func:`adder`, :func:`each`); beyond it, a loop."""
+
+CHUNK = 120
+"""Values per run of straight-line code: its locals ``p0..p119`` (and ``g0..g119``) are reused
+by the next run, so every local index stays below 256 (a higher one costs an EXTENDED_ARG)."""
 
 _CACHE_LIMIT = 64  # a few (count, attribute) pairs per process: the caches stay small
 _PACKERS: dict[int, Any] = {}
@@ -60,14 +65,11 @@ def adder(n: int, attr: str = "grad", op: str = "+=") -> Callable[[Sequence[Any]
     if attr not in ("data", "grad") or op not in ("+=", "-="):
         raise ValueError(f"adder: attr must be 'data' or 'grad' and op '+=' or '-=', got {attr!r}, {op!r}")
     if n == 0 or n > UNROLL:
-        lines = [f"def add(P, G):\n    for p, g in zip(P, G.tolist()):\n        p.{attr} {op} g\n"]
+        source = f"def add(P, G):\n    for p, g in zip(P, G.tolist()):\n        p.{attr} {op} g\n"
     else:
-        ps = ", ".join(f"p{k}" for k in range(n))
-        gs = ", ".join(f"g{k}" for k in range(n))
-        lines = [f"def add(P, G):\n    {ps}, = P\n    {gs}, = G.tolist()\n"]
-        lines += [f"    p{k}.{attr} {op} g{k}\n" for k in range(n)]
+        source = "def add(P, G):\n    G = G.tolist()\n" + _written_out(n, "P", lambda k: f"p{k}.{attr} {op} g{k}", "G")
     namespace: dict[str, Any] = {}
-    exec(compile("".join(lines), f"<autograd_core bulk {attr} {op} {n}>", "exec"), namespace)  # noqa: S102
+    exec(compile(source, f"<autograd_core bulk {attr} {op} {n}>", "exec"), namespace)  # noqa: S102
     add = namespace["add"]
     if len(_ADDERS) > _CACHE_LIMIT:
         _ADDERS.clear()
@@ -87,8 +89,7 @@ def each(n: int, statement: str, args: str = "") -> Callable[..., None]:
     if n == 0 or n > UNROLL:
         body = f"    for p in P:\n        {statement}\n"
     else:
-        body = f"    {', '.join(f'p{k}' for k in range(n))}, = P\n"
-        body += "".join(f"    {_P.sub(f'p{k}', statement)}\n" for k in range(n))
+        body = _written_out(n, "P", lambda k: _P.sub(f"p{k}", statement))
     namespace: dict[str, Any] = {}
     exec(compile(head + body, f"<autograd_core bulk {statement} {n}>", "exec"), namespace)  # noqa: S102
     run = namespace["run"]
@@ -96,3 +97,18 @@ def each(n: int, statement: str, args: str = "") -> Callable[..., None]:
         _EACH.clear()
     _EACH[key] = run
     return run  # type: ignore[no-any-return]
+
+
+def _written_out(n: int, values: str, line: Callable[[int], str], floats: str = "") -> str:
+    """The body that runs ``line(k)`` for k = 0..n-1 in order, in runs of :data:`CHUNK`: each run
+    unpacks its Values (and floats) into ``p0, p1, ...`` (``g0, g1, ...``) first; sequences of
+    another length are a ValueError (a slice would skip what is beyond n)."""
+    out = [f"    if len({values}) != {n}{f' or len({floats}) != {n}' if floats else ''}:\n"]
+    out.append(f"        raise ValueError(f'bulk: {n} Values and floats expected, got {{len({values})}}')\n")
+    for start in range(0, n, CHUNK):
+        m = min(CHUNK, n - start)
+        out.append(f"    {', '.join(f'p{k}' for k in range(m))}, = {values}[{start}:{start + m}]\n")
+        if floats:
+            out.append(f"    {', '.join(f'g{k}' for k in range(m))}, = {floats}[{start}:{start + m}]\n")
+        out += [f"    {line(k)}\n" for k in range(m)]
+    return "".join(out)

@@ -33,3 +33,23 @@ def test_each_is_made_once_per_count_and_statement():
 def test_each_on_a_list_of_another_length_raises_instead_of_skipping_values():
     with pytest.raises(ValueError):
         each(3, "p.grad = 0.0")(_values(4))
+
+
+@pytest.mark.parametrize("n", [119, 120, 121, 250, 2410])
+def test_written_out_runs_cover_every_value_once_in_order_with_few_locals(monkeypatch, n):
+    np = pytest.importorskip("numpy", reason="adder takes a float array")
+    monkeypatch.setattr(_bulk, "_ADDERS", {})
+    monkeypatch.setattr(_bulk, "_EACH", {})
+    P = _values(n)
+    G = np.array([0.001 * k - 0.3 for k in range(n)])
+    for p in P:
+        p.grad = 1.0
+    add = _bulk.adder(n, "grad", "+=")
+    add(P, G)
+    assert [p.grad for p in P] == [1.0 + g for g in G.tolist()]
+    seen = []
+    each(n, "seen.append(p.label)", "seen")(P, seen)
+    assert seen == [f"v{k}" for k in range(n)]
+    assert add.__code__.co_nlocals < 256, "runs reuse their locals: no index needs an EXTENDED_ARG"
+    with pytest.raises(ValueError):
+        add(P[:-1], G[:-1])
