@@ -65,16 +65,11 @@ def adder(n: int, attr: str = "grad", op: str = "+=") -> Callable[[Sequence[Any]
     if attr not in ("data", "grad") or op not in ("+=", "-="):
         raise ValueError(f"adder: attr must be 'data' or 'grad' and op '+=' or '-=', got {attr!r}, {op!r}")
     if n == 0 or n > UNROLL:
-        source = f"def add(P, G):\n    for p, g in zip(P, G.tolist()):\n        p.{attr} {op} g\n"
+        body = f"    for p, g in zip(P, G):\n        p.{attr} {op} g\n"
     else:
-        source = "def add(P, G):\n    G = G.tolist()\n" + _written_out(n, "P", lambda k: f"p{k}.{attr} {op} g{k}", "G")
-    namespace: dict[str, Any] = {}
-    exec(compile(source, f"<autograd_core bulk {attr} {op} {n}>", "exec"), namespace)  # noqa: S102
-    add = namespace["add"]
-    if len(_ADDERS) > _CACHE_LIMIT:
-        _ADDERS.clear()
-    _ADDERS[key] = add
-    return add  # type: ignore[no-any-return]
+        body = _written_out(n, lambda k: f"p{k}.{attr} {op} g{k}", floats=True)
+    source = "def add(P, G):\n    G = G.tolist()\n" + _same_length(n, floats=True) + body
+    return _made(_ADDERS, key, source, "add", f"{attr} {op} {n}")  # type: ignore[no-any-return]
 
 
 def each(n: int, statement: str, args: str = "") -> Callable[..., None]:
@@ -85,30 +80,42 @@ def each(n: int, statement: str, args: str = "") -> Callable[..., None]:
     run = _EACH.get(key)
     if run is not None:
         return run
-    head = f"def run(P{', ' if args else ''}{args}):\n"
+    head = f"def run(P{', ' if args else ''}{args}):\n" + _same_length(n)
     if n == 0 or n > UNROLL:
         body = f"    for p in P:\n        {statement}\n"
     else:
-        body = _written_out(n, "P", lambda k: _P.sub(f"p{k}", statement))
-    namespace: dict[str, Any] = {}
-    exec(compile(head + body, f"<autograd_core bulk {statement} {n}>", "exec"), namespace)  # noqa: S102
-    run = namespace["run"]
-    if len(_EACH) > _CACHE_LIMIT:
-        _EACH.clear()
-    _EACH[key] = run
-    return run  # type: ignore[no-any-return]
+        body = _written_out(n, lambda k: _P.sub(f"p{k}", statement))
+    return _made(_EACH, key, head + body, "run", f"{statement} {n}")  # type: ignore[no-any-return]
 
 
-def _written_out(n: int, values: str, line: Callable[[int], str], floats: str = "") -> str:
-    """The body that runs ``line(k)`` for k = 0..n-1 in order, in runs of :data:`CHUNK`: each run
-    unpacks its Values (and floats) into ``p0, p1, ...`` (``g0, g1, ...``) first; sequences of
-    another length are a ValueError (a slice would skip what is beyond n)."""
-    out = [f"    if len({values}) != {n}{f' or len({floats}) != {n}' if floats else ''}:\n"]
-    out.append(f"        raise ValueError(f'bulk: {n} Values and floats expected, got {{len({values})}}')\n")
+def _same_length(n: int, floats: bool = False) -> str:
+    """The generated function's first statement: Values ``P`` (and floats ``G``) of another
+    length than n are a ValueError, not a zip or slice that skips what is beyond n."""
+    test = f"len(P) != {n}" + (f" or len(G) != {n}" if floats else "")
+    what = "Values and floats" if floats else "Values"
+    return f"    if {test}:\n        raise ValueError(f'bulk: {n} {what} expected, got {{len(P)}} Values')\n"
+
+
+def _written_out(n: int, line: Callable[[int], str], floats: bool = False) -> str:
+    """Statements running ``line(k)`` for k = 0..n-1 in order, in runs of :data:`CHUNK`: each run
+    unpacks its Values ``P`` (and floats ``G``) into ``p0, p1, ...`` (``g0, g1, ...``) first."""
+    out = []
     for start in range(0, n, CHUNK):
         m = min(CHUNK, n - start)
-        out.append(f"    {', '.join(f'p{k}' for k in range(m))}, = {values}[{start}:{start + m}]\n")
+        out.append(f"    {', '.join(f'p{k}' for k in range(m))}, = P[{start}:{start + m}]\n")
         if floats:
-            out.append(f"    {', '.join(f'g{k}' for k in range(m))}, = {floats}[{start}:{start + m}]\n")
+            out.append(f"    {', '.join(f'g{k}' for k in range(m))}, = G[{start}:{start + m}]\n")
         out += [f"    {line(k)}\n" for k in range(m)]
     return "".join(out)
+
+
+def _made(cache: dict[Any, Any], key: Any, source: str, name: str, title: str) -> Any:
+    """The function ``name`` that ``source`` defines, compiled, kept in ``cache`` under ``key``
+    (the cache emptied first once it holds :data:`_CACHE_LIMIT`)."""
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<autograd_core bulk {title}>", "exec"), namespace)  # noqa: S102
+    fn = namespace[name]
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = fn
+    return fn

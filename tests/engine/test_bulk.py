@@ -30,9 +30,18 @@ def test_each_is_made_once_per_count_and_statement():
     assert each(5, "p.grad = 0.0") is not each(6, "p.grad = 0.0")
 
 
-def test_each_on_a_list_of_another_length_raises_instead_of_skipping_values():
-    with pytest.raises(ValueError):
-        each(3, "p.grad = 0.0")(_values(4))
+@pytest.mark.parametrize("unroll", [1024, 2])  # written out, then a loop beyond UNROLL
+def test_each_and_adder_on_a_list_of_another_length_raise_instead_of_skipping_values(monkeypatch, unroll):
+    monkeypatch.setattr(_bulk, "UNROLL", unroll)
+    monkeypatch.setattr(_bulk, "_EACH", {})
+    monkeypatch.setattr(_bulk, "_ADDERS", {})
+    P = _values(4)
+    with pytest.raises(ValueError, match="bulk: 3 Values expected, got 4"):
+        each(3, "p.grad = 0.0")(P)
+    np = pytest.importorskip("numpy", reason="adder takes a float array")
+    with pytest.raises(ValueError, match="bulk: 3 Values and floats expected"):
+        _bulk.adder(3)(P, np.zeros(3))
+    assert [p.grad for p in P] == [0.0] * 4, "nothing written before the check"
 
 
 @pytest.mark.parametrize("n", [119, 120, 121, 250, 2410])
