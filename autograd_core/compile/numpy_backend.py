@@ -132,13 +132,9 @@ def _run_all(c: Compiled, A: Any, seed: float) -> float:
     if is_grad_enabled():
         params = variant.params
         adder(len(params))(params, gtheta)
-    stats = c.stats
-    stats.calls += n
-    stats.replays += n
-    outs: list[float] = values.tolist()
-    c.last_values = outs
-    total: float = add_all(outs)  # in the examples' order, as the python backend adds them
-    return total
+    c.stats.calls += n
+    c.stats.replays += n
+    return _values(c, values)
 
 
 def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any) -> Any:
@@ -195,9 +191,15 @@ def _split(c: Compiled, A: Any, seed: float, grad: bool, first: Any) -> float:
         for variant_params, gtheta in grads.values():
             adder(len(variant_params))(variant_params, gtheta)
     stats.calls += n
-    values: list[float] = outs.tolist()
-    c.last_values = values
-    total: float = add_all(values)
+    return _values(c, outs)
+
+
+def _values(c: Compiled, values: Any) -> float:
+    """The rows' values (an array) as ``c.last_values``; their sum, in the examples' order as
+    the python backend adds them."""
+    outs: list[float] = values.tolist()
+    c.last_values = outs
+    total: float = add_all(outs)
     return total
 
 
