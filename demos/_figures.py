@@ -2,12 +2,11 @@
 
 Importing matplotlib and drawing a demo's first figure take about a second, as long as the
 digits demo takes to train. :class:`FigureProcess` starts one worker process when the demo
-starts; the worker imports matplotlib and draws a small figure (fonts, the Agg renderer) while
-the demo trains in the main process, or runs the demo's own ``prepare`` function instead (the
-digits demo drafts its figures there, to fill them with the results at the end). At the end
-the demo hands it a module-level function and plain data (lists, numbers, paths) with
-:meth:`FigureProcess.draw`, goes on (checking the saved model), and :meth:`FigureProcess.wait`
-waits for the files.
+starts and has it run the demo's ``prepare`` function while the demo trains in the main
+process: import matplotlib, build the figures (the digits demo drafts them with stand-in
+results, to fill them with the run's at the end). At the end the demo hands it a module-level
+function and plain data (lists, numbers, paths) with :meth:`FigureProcess.draw`, goes on
+(checking the saved model), and :meth:`FigureProcess.wait` waits for the files.
 
 On Linux, from a process that runs no other thread, the worker is forked (:func:`start_method`):
 it starts with the demo's modules imported (a spawned one imports them again, a quarter of a
@@ -21,7 +20,6 @@ for each path it returns, in the demo's process, so the demo's output keeps its 
 from __future__ import annotations
 
 import contextlib
-import io
 import multiprocessing
 import os
 import sys
@@ -33,23 +31,6 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["FigureProcess", "start_method"]
-
-
-def _warm_up() -> None:
-    """In the worker: import pyplot (Agg) and draw a small figure with what demos' figures hold
-    (a log axis with its 10^k labels, a legend, an image with a colorbar, text), so the demo's
-    figures find matplotlib's modules, fonts and caches loaded."""
-    from ._common import pyplot
-
-    plt = pyplot()
-    fig, (curve, image) = plt.subplots(1, 2, figsize=(2, 1))
-    curve.plot([1, 2, 3], [1.0, 0.3, 0.05], "o-", label="loss")
-    curve.set(title="warm-up", xlabel="epoch", yscale="log")
-    curve.legend()
-    fig.colorbar(image.imshow([[0.0, 1.0], [1.0, 0.0]], cmap="Blues"), ax=image)
-    image.text(0, 0, "1", ha="center", va="center", fontsize=8)
-    fig.savefig(io.BytesIO(), format="png")
-    plt.close(fig)
 
 
 def start_method() -> str:
@@ -73,9 +54,9 @@ def _done(paths: list[Path]) -> Future[list[Path]]:
 class FigureProcess:
     """One worker process for a demo's figures (see the module docstring); ``close`` it."""
 
-    def __init__(self, prepare: Callable[[], None] = _warm_up) -> None:
-        """Start the worker and have it run ``prepare`` (a module-level function: by default
-        :func:`_warm_up`; a demo may draft its own figures); without a worker it is not run."""
+    def __init__(self, prepare: Callable[[], None]) -> None:
+        """Start the worker and have it run ``prepare`` (a module-level function); without a
+        worker it is not run, and the drawings must do without it."""
         self._pool: ProcessPoolExecutor | None = None
         self._drawing: list[tuple[Callable[..., list[Path]], tuple[Any, ...], Future[list[Path]]]] = []
         try:

@@ -40,7 +40,7 @@ def _fail(message: str) -> list[Path]:
 
 
 def test_draws_in_a_worker_process_and_prints_each_file_in_order(tmp_path, capsys):
-    with FigureProcess() as figures:
+    with FigureProcess(_prepare) as figures:
         figures.draw(_write_pid, tmp_path / "a.txt")
         figures.draw(_write_pid, tmp_path / "b.txt")
         paths = figures.wait()
@@ -71,7 +71,7 @@ def test_without_a_worker_prepare_is_not_run(tmp_path, monkeypatch):
 
 
 def test_an_error_while_drawing_is_raised_by_wait():
-    with FigureProcess() as figures:
+    with FigureProcess(_prepare) as figures:
         figures.draw(_fail, "no axes")
         with pytest.raises(ValueError, match="no axes"):
             figures.wait()
@@ -82,7 +82,7 @@ def test_without_processes_the_figures_are_drawn_here(tmp_path, monkeypatch):
         raise OSError("no processes in this sandbox")
 
     monkeypatch.setattr(_figures, "ProcessPoolExecutor", refuse)
-    with FigureProcess() as figures:
+    with FigureProcess(_prepare) as figures:
         figures.draw(_write_pid, tmp_path / "a.txt")
         assert figures.wait() == [tmp_path / "a.txt"]
     assert int((tmp_path / "a.txt").read_text(encoding="utf-8")) == os.getpid()
@@ -100,7 +100,7 @@ class _DyingPool:
     def submit(self, fn, *args):
         died: Future[None] = Future()
         died.set_exception(BrokenProcessPool("the worker died"))
-        if not self.started:  # the warm-up
+        if not self.started:  # prepare
             self.started = True
             return died
         if self.when == "submit":
@@ -115,7 +115,7 @@ class _DyingPool:
 def test_a_worker_that_died_leaves_the_drawing_to_this_process(tmp_path, monkeypatch, when):
     monkeypatch.setattr(_DyingPool, "when", when)
     monkeypatch.setattr(_figures, "ProcessPoolExecutor", _DyingPool)
-    with FigureProcess() as figures:
+    with FigureProcess(_prepare) as figures:
         figures.draw(_write_pid, tmp_path / "a.txt")
         figures.draw(_write_pid, tmp_path / "b.txt")
         assert figures.wait() == [tmp_path / "a.txt", tmp_path / "b.txt"]
@@ -153,6 +153,9 @@ def test_a_forked_worker_draws_and_leaves_what_was_printed_printed_once(tmp_path
             from demos import _figures
             from demos._figures import FigureProcess
 
+            def prepare():
+                pass
+
             def write_pid(path):
                 from pathlib import Path
                 Path(path).write_text(str(os.getpid()))
@@ -161,7 +164,7 @@ def test_a_forked_worker_draws_and_leaves_what_was_printed_printed_once(tmp_path
             if __name__ == "__main__":
                 print("printed before the worker", end=" ")  # still in the buffer: stdout is a pipe
                 assert _figures.start_method() == "fork"
-                figures = FigureProcess()
+                figures = FigureProcess(prepare)
                 figures.draw(write_pid, {str(tmp_path / "pid.txt")!r})
                 figures.wait()
                 figures._pool.shutdown()  # a worker leaving normally flushes its stdout: nothing left to copy
