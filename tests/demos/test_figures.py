@@ -59,17 +59,6 @@ def test_the_worker_runs_prepare_before_the_drawings(tmp_path):
     assert _PREPARED == [], "not in this process"
 
 
-def test_without_a_worker_prepare_is_not_run(tmp_path, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OSError("no processes in this sandbox")
-
-    monkeypatch.setattr(_figures, "ProcessPoolExecutor", refuse)
-    with FigureProcess(_prepare) as figures:
-        figures.draw(_write_prepared, tmp_path / "a.txt")
-        figures.wait()
-    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "[]", "the drawing did without it"
-
-
 def test_an_error_while_drawing_is_raised_by_wait():
     with FigureProcess(_prepare) as figures:
         figures.draw(_fail, "no axes")
@@ -77,15 +66,17 @@ def test_an_error_while_drawing_is_raised_by_wait():
             figures.wait()
 
 
-def test_without_processes_the_figures_are_drawn_here(tmp_path, monkeypatch):
+def test_without_processes_the_figures_are_drawn_here_without_prepare(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("no processes in this sandbox")
 
     monkeypatch.setattr(_figures, "ProcessPoolExecutor", refuse)
     with FigureProcess(_prepare) as figures:
         figures.draw(_write_pid, tmp_path / "a.txt")
-        assert figures.wait() == [tmp_path / "a.txt"]
+        figures.draw(_write_prepared, tmp_path / "b.txt")
+        assert figures.wait() == [tmp_path / "a.txt", tmp_path / "b.txt"]
     assert int((tmp_path / "a.txt").read_text(encoding="utf-8")) == os.getpid()
+    assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "[]", "prepare did not run: the drawing did without it"
 
 
 class _DyingPool:
