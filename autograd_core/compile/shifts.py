@@ -49,12 +49,22 @@ SHIFT = Rule(
 
 
 class Shift:
-    """A ``max_data`` result ``m`` read from ``values`` during the trace."""
+    """A ``max_data`` result ``m`` read from ``values`` during the trace; read as a node of the
+    graph, its ``rule`` is :data:`SHIFT`, its ``inputs`` the values and its ``data`` m."""
 
     __slots__ = ("values", "m")
+    rule = SHIFT
 
     def __init__(self, values: tuple[Any, ...], m: float) -> None:
         self.values, self.m = values, m
+
+    @property
+    def inputs(self) -> tuple[Any, ...]:
+        return self.values
+
+    @property
+    def data(self) -> float:
+        return self.m
 
 
 def place_shifts(order: Sequence[Value], shifts: Sequence[Shift]) -> list[Value | Shift] | None:

@@ -15,7 +15,7 @@ import gc
 import inspect
 import numbers
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -286,12 +286,12 @@ def trace(
     """
     labels = _labels(specs, names)
     recorder = _Recorder(get_observer())
-    result = _convert(*_run(f, flat, specs, kinds, labels, several, recorder), labels, several)
+    result, layout = _convert(*_run(f, flat, specs, kinds, labels, several, recorder), labels, several)
     result.unreplayed = recorder.made - sum(node.rule is not SHIFT for node in result.nodes)
     del recorder
-    _resolve_leaves(result)
-    if result.constant_leaves or any(r[0] == "c" for n in result.nodes for r in n.inputs):
-        _probe(f, flat, specs, kinds, labels, several, result)
+    _resolve_leaves(result, layout.leaves)
+    if result.constant_leaves or layout.numbers:
+        _probe(f, flat, specs, kinds, labels, several, result, layout)
     return result
 
 
@@ -332,33 +332,40 @@ def _probe(
     labels: list[str],
     several: bool,
     traced: Trace,
+    layout: _Layout,
 ) -> None:
     """Run ``f`` again on arguments and parameters moved a little (up, then down if the graph
     changed; the parameters' ``.data`` is put back exactly): a leaf made inside ``f`` that
     became a constant, and a number that is a node's input, must hold the same value, or it
-    was computed from data outside the graph, and a replay would keep the trace-time number."""
+    was computed from data outside the graph, and a replay would keep the trace-time number.
+    The second graph is not converted: it is ordered as the first, and each traced node or leaf
+    compared with the item at its place (``layout``)."""
     params = list({id(v): v for v in [*traced.params, *(x for x in reachable(f) if isinstance(x, Value))]}.values())
     saved = [p.data for p in params]
+    expected: list[Rule | None] = [None] * layout.size  # the rule at each place of the order (None: a leaf)
+    for place, node in zip(layout.at, traced.nodes):
+        expected[place] = node.rule
     for direction in (1.0, -1.0):
         moved = [x + direction * _nudge(x) for x in flat]
         try:
             for p, x in zip(params, saved):
                 p.data = x + direction * _nudge(x)
-            again = _convert(*_run(f, moved, specs, kinds, labels, several), labels, several)
+            outputs, _, events = _run(f, moved, specs, kinds, labels, several)
+            order = _ordered(outputs, events)[0]
         except Exception:  # noqa: BLE001 - f fails nearby: nothing to compare
             continue
         finally:
             for p, x in zip(params, saved):
                 p.data = x
-        leaves = again._leaves  # type: ignore[attr-defined]
         if (
-            [n.rule for n in again.nodes] != [n.rule for n in traced.nodes]
-            or len(leaves) != traced.leaf_count
-            or [(g.op, g.result) for g in again.guards] != [(g.op, g.result) for g in traced.guards]
+            len(order) != layout.size
+            or [v.rule for v in order] != expected
+            or [(op, bool(result)) for op, _, _, result in _guarded(events, [])]
+            != [(g.op, g.result) for g in traced.guards]
         ):
             continue  # another graph (a guard flipped): try the other side
         for j, label in traced.constant_leaves:
-            if not _same(leaves[j][1], traced.leaf_data[j]):
+            if not _same(order[layout.leaf_at[j]].data, traced.leaf_data[j]):
                 shown = f"'{label}'" if label else "an unlabelled Value"
                 raise ValueError(
                     f"compile: {shown} (= {traced.leaf_data[j]!r}) was made inside f from the arguments' data "
@@ -366,14 +373,17 @@ def _probe(
                     "call to call: a replay would keep this number while the engine recomputes it; compute it "
                     "with Values instead"
                 )
-        sources = _Sources(traced, again, params, saved, [p.data + direction * _nudge(p.data) for p in params])
+        at = layout.at
+        sources = _Sources(traced, order, at, params, saved, [p.data + direction * _nudge(p.data) for p in params])
         sources.moved_flat = (flat, moved)
-        for k, (node, other) in enumerate(zip(traced.nodes, again.nodes)):
-            if node.inputs == other.inputs:
-                continue  # the same nodes and the same numbers
-            for i, (r, q) in enumerate(zip(node.inputs, other.inputs)):
-                if r[0] == "c" and q[0] == "c" and not _same(q[1], r[1]):  # (a dead leaf: compared above)
-                    ref = sources.find(r[1], q[1], k)
+        for k in layout.numbers:
+            node = traced.nodes[k]
+            ins = order[at[k]].inputs
+            for i, r in enumerate(node.inputs):
+                q = ins[i]
+                # (a dead leaf is a Value here: compared above)
+                if r[0] == "c" and not isinstance(q, Value) and not _same(q, r[1]):
+                    ref = sources.find(r[1], q, k)
                     shown = f"'{node.label}'" if node.label else f"the {node.rule.name} node {k} (unlabelled)"
                     if ref == ("n", -1):
                         raise ValueError(
@@ -397,8 +407,16 @@ class _Sources:
     in the moved run (``x * w.data``: the replay reads ``w.data`` on every call), or a node's
     value (``v.data`` of a node: refused, a replay cannot read it in the engine's order)."""
 
-    def __init__(self, traced: Trace, again: Trace, reached: list[Value], before: list[float], after: list[float]):
-        self.traced, self.again = traced, again
+    def __init__(
+        self,
+        traced: Trace,
+        order: list[Any],
+        at: list[int],
+        reached: list[Value],
+        before: list[float],
+        after: list[float],
+    ):
+        self.traced, self.order, self.at = traced, order, at  # node m of the moved run: order[at[m]]
         self.reached, self.before, self.after = reached, before, after
         self.moved_flat: tuple[Sequence[float], Sequence[float]] = ((), ())
         self.by_value: dict[float, list[int]] | None = None
@@ -418,7 +436,7 @@ class _Sources:
             self.by_value = {}
             for m, n in enumerate(traced.nodes):
                 self.by_value.setdefault(n.value, []).append(m)
-        if any(self.again.nodes[m].value == y for m in self.by_value.get(x, [])):
+        if any(self.order[self.at[m]].data == y for m in self.by_value.get(x, [])):
             return ("n", -1)
         return None
 
@@ -431,16 +449,25 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b or (a != a and b != b))
 
 
-def _convert(
-    outputs: list[Value], args: list[Value], events: list[tuple[str, Any, Any, Any]], labels: list[str], several: bool
-) -> Trace:
-    keep: list[Any] = [args]  # ids stay unique while every Value is referenced here
-    nodes: list[Node] = []
-    leaves: list[tuple[weakref.ref[Value], float, str]] = []
-    root = outputs[0]
+@dataclass(slots=True)
+class _Layout:
+    """Where :func:`_convert` found each node and leaf in the order it walked (the probe compares
+    another run of ``f`` place by place), the leaves, and the nodes with a number among their inputs."""
+
+    size: int  # items in the order (arguments included)
+    at: list[int]  # node -> its place
+    leaf_at: list[int]  # leaf -> its place
+    leaves: list[tuple[weakref.ref[Value], float, str]]  # (the leaf, its data, its label)
+    numbers: list[int]  # nodes with a constant (a number) among their inputs
+
+
+def _ordered(outputs: list[Value], events: list[tuple[str, Any, Any, Any]]) -> tuple[list[Any], int, bool]:
+    """(order, float reads, whether shifts were placed): the nodes the outputs and the guards'
+    operands depend on, each once, in an order that computes them, the output's first (the nodes
+    it depends on are exactly those ordered up to and including it, unless shifts were placed),
+    with max_data's numbers (:class:`.shifts.Shift`) placed where a replay computes them."""
     tops: list[Value] = list(outputs)
     float_reads = 0
-    unsupported: list[str] = []
     shifts: list[Shift] = []
     for op, left, right, result in events:
         if op == "float":
@@ -452,20 +479,49 @@ def _convert(
             tops.append(left)
             if isinstance(right, Value):
                 tops.append(right)
-    # One walk over the output and every guard's operands (each node once): the output comes
-    # first, so the nodes it depends on are exactly those ordered up to and including it.
-    order: list[Any] = topological_order(tops)
+    order: list[Any] = topological_order(tops)  # one walk over all (each node once)
+    if not shifts:
+        return order, float_reads, False
+    placed = place_shifts(order, shifts)
+    if placed is None:
+        raise ValueError(
+            "compile: f uses a max_data number where a replay cannot compute it in the engine's order "
+            "(placing it would change the order a gradient's terms are added in); call f through the engine"
+        )
+    return placed, float_reads, len(placed) != len(order)
+
+
+def _guarded(events: list[tuple[str, Any, Any, Any]], unsupported: list[str]) -> Iterator[tuple[str, Value, Any, bool]]:
+    """The comparisons that become guards: (op, left, right, result), ``right`` None for ``bool``,
+    a Value or a float; a comparison with something else is described in ``unsupported``."""
+    for op, left, right, result in events:
+        if op == "float" or not isinstance(left, Value):
+            continue
+        if op == "bool":
+            yield op, left, None, bool(result)
+        elif isinstance(right, Value):
+            yield op, left, right, bool(result)
+        elif isinstance(right, numbers.Real) and not isinstance(right, bool):
+            yield op, left, float(right), bool(result)
+        elif op in ("eq", "ne") and (right is None or isinstance(right, (str, bytes, list, tuple, dict))):
+            continue  # v == None is False whatever v holds: nothing to guard
+        else:
+            unsupported.append(f"{op} against {type(right).__name__}")
+
+
+def _convert(
+    outputs: list[Value], args: list[Value], events: list[tuple[str, Any, Any, Any]], labels: list[str], several: bool
+) -> tuple[Trace, _Layout]:
+    keep: list[Any] = [args]  # ids stay unique while every Value is referenced here
+    nodes: list[Node] = []
+    leaves: list[tuple[weakref.ref[Value], float, str]] = []
+    root = outputs[0]
+    order, float_reads, moved = _ordered(outputs, events)
     keep.append(order)
+    at: list[int] = []
+    leaf_at: list[int] = []
+    numbers_in: list[int] = []
     shift_refs: dict[int, Ref] = {}  # id(m) -> the shift node (max_data's numbers, :mod:`.shifts`)
-    if shifts:
-        placed = place_shifts(order, shifts)
-        if placed is None:
-            raise ValueError(
-                "compile: f uses a max_data number where a replay cannot compute it in the engine's order "
-                "(placing it would change the order a gradient's terms are added in); call f through the engine"
-            )
-        order = placed
-        keep.append(order)
     # Values hash by identity (Value.__hash__ is object's): the Values themselves are the keys, looked
     # up without making an int per lookup; a subclass of Value may hash otherwise, then ids are.
     by_value = set(map(type, order)) <= _BY_VALUE
@@ -476,10 +532,13 @@ def _convert(
     new_node = Node
     all_values: dict[int, tuple[bool, ...]] = {}  # one (True, ..., True) per arity, shared by the nodes
     ref_of: Callable[[Any], Ref | None] = refs.get
-    for v in order:
+    for place, v in enumerate(order):
         if v.__class__ is Shift:
             shift_refs[id(v.m)] = ("n", len(nodes))
             inputs = [refs[key(x)] if isinstance(x, Value) else ("c", float(x)) for x in v.values]
+            if any(r[0] == "c" for r in inputs):
+                numbers_in.append(len(nodes))
+            at.append(place)
             nodes.append(new_node(SHIFT, inputs, [False] * len(inputs), "m", v.m))
             continue
         k = v if by_value else id(v)
@@ -487,6 +546,7 @@ def _convert(
             rule = v.rule
             if rule is None:  # a leaf
                 refs[k] = ("l", len(leaves))
+                leaf_at.append(place)
                 leaves.append((weakref.ref(v), v.data, v.label))
             else:
                 if is_custom(v):
@@ -499,7 +559,10 @@ def _convert(
                 else:  # numbers among them (a float is no Value, nor is a live float's id a Value's)
                     is_value = [isinstance(x, Value) for x in ins]
                     found = [refs[key(x)] if b else shift_refs.get(id(x)) or ("c", x) for x, b in zip(ins, is_value)]
+                    if any(r[0] == "c" for r in found):
+                        numbers_in.append(len(nodes))
                 refs[k] = ("n", len(nodes))
+                at.append(place)
                 nodes.append(new_node(rule, found, is_value, v.label, v.data))
         if not root_done:
             below_root = len(nodes)
@@ -507,26 +570,20 @@ def _convert(
     root_ref = refs[key(root)]
     if several:
         ancestors: set[int] = set()
-    elif shift_refs:  # nodes were moved: the root's ancestors by its value parents
+    elif moved:  # nodes were moved: the root's ancestors by its value parents
         ancestors = ancestors_of(nodes, root_ref[1]) if root_ref[0] == "n" else set()
     else:
         ancestors = set(range(below_root))
-    guards: list[Guard] = []
-    for op, left, right, result in events:
-        if op == "float":
-            continue
-        if not isinstance(left, Value):
-            continue
-        if op == "bool" or isinstance(right, Value):
-            r = None if op == "bool" else refs[key(right)]
-        elif isinstance(right, numbers.Real) and not isinstance(right, bool):
-            r = ("c", float(right))
-        elif op in ("eq", "ne") and (right is None or isinstance(right, (str, bytes, list, tuple, dict))):
-            continue  # v == None is False whatever v holds: nothing to guard
-        else:
-            unsupported.append(f"{op} against {type(right).__name__}")
-            continue
-        guards.append(Guard(op, refs[key(left)], r, bool(result)))
+    unsupported: list[str] = []
+    guards = [
+        Guard(
+            op,
+            refs[key(left)],
+            right if right is None else refs[key(right)] if isinstance(right, Value) else ("c", right),
+            result,
+        )
+        for op, left, right, result in _guarded(events, unsupported)
+    ]
     trace = Trace(
         nodes,
         root_ref,
@@ -540,8 +597,7 @@ def _convert(
         root.data,
         [refs[key(o)] for o in outputs],
     )
-    trace._leaves = leaves  # type: ignore[attr-defined]
-    return trace
+    return trace, _Layout(len(order), at, leaf_at, leaves, numbers_in)
 
 
 _BY_VALUE = {Value, Shift}
@@ -552,10 +608,8 @@ def _itself(x: Any) -> Any:
     return x
 
 
-def _resolve_leaves(trace: Trace) -> None:
+def _resolve_leaves(trace: Trace, leaves: list[tuple[weakref.ref[Value], float, str]]) -> None:
     """Leaves still alive are parameters (read on every call); dead ones become constants."""
-    leaves = trace._leaves  # type: ignore[attr-defined]
-    del trace._leaves  # type: ignore[attr-defined]
     trace.leaf_data = [data for _, data, _ in leaves]
     trace.leaf_count = len(leaves)
     gc.collect(0)  # only in case a leaf sat in a reference cycle of the young generation

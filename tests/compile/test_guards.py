@@ -118,6 +118,20 @@ def test_float_reads_are_reported_and_check_compares_with_the_engine():
     assert w.grad == 0.0  # check leaves gradients alone
 
 
+def test_a_branch_that_flips_one_side_of_the_probe_is_compared_on_the_other_side():
+    """compile runs f again on arguments moved up, then down, to find numbers computed from data:
+    a side where f makes another graph (a float read, invisible to guards, took the other branch)
+    is not compared with the trace; the other side is."""
+    x0 = 1.0 - 2.0**-21  # moved up by 2**-20, x is past 1.0
+
+    def f(x):
+        return x + 5.0 if float(x) >= 1.0 else x * 3.0  # the same size of graph, another rule
+
+    c = ac.compile(f, x0)
+    assert c.stats.float_reads == 1
+    assert c(0.5) == 1.5 and c(x0) == x0 * 3.0
+
+
 def test_no_warning_is_emitted_for_ordinary_functions():
     w = Value(0.5, "w")
     with warnings.catch_warnings():

@@ -146,3 +146,34 @@ def test_max_data_is_pythons_max_of_the_data_as_a_number():
         max_data(Value(1.0))
     with pytest.raises(TypeError, match="max_data"):
         max_data([Value(1.0), "2"])
+
+
+def test_numbers_read_from_data_are_found_in_a_graph_whose_shifts_moved_its_nodes():
+    """The probe runs f again and compares it place by place in the order the shifts were placed
+    in (not the engine's): a number read from a parameter is read on every call, a number read from
+    a node and a leaf made from the arguments' data are refused, plain constants pass."""
+    w = Value(0.5, "w")
+
+    def read(x):
+        loss = nn.logsumexp(MODEL(x))
+        return loss * w.data + (loss * 2.0 + 1.0)  # w.data: a number, read again on every call
+
+    c = ac.compile(read, X0)
+    assert "max(" in c.source and c.stats.variants == 1
+    for x, data in (([1.0, -2.0, 0.5], 0.5), ([-3.0, 0.2, 2.5], -1.5), ([0.0, 4.0, -1.0], 3.0)):
+        w.data = data
+        assert replay(c, PARAMS, x) == engine(read, PARAMS, x)
+    w.data = 0.5
+
+    def node_data(x):
+        scores = MODEL(x)
+        return nn.logsumexp(scores) * scores[0].data  # the data of a node
+
+    with pytest.raises(ValueError, match="input 1 of the mul node .* the data of another node of f"):
+        ac.compile(node_data, X0)
+
+    def made(x):
+        return nn.logsumexp(MODEL(x)) * Value(x[1].data * 3.0, "made")  # a leaf from the arguments' data
+
+    with pytest.raises(ValueError, match="'made' .* was made inside f from the arguments' data"):
+        ac.compile(made, X0)
