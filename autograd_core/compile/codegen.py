@@ -448,7 +448,7 @@ class _Generator:
                     inits.append(target)
         # A large graph sums each gradient in one statement once its last term is known (pull):
         # g_x = g_c1 * d1 + g_c2 * d2 + ..., the terms in the order they would have been pushed.
-        pull: dict[str, list[tuple[str, str]]] = (
+        pull: dict[str, list[str]] = (
             {} if over or len(self.nodes) < PULL_NODES else {t: [] for t in started if t not in gated}
         )
         inits = [t for t in inits if t not in pull]
@@ -465,15 +465,15 @@ class _Generator:
         assigned.update(inits)
         if owners is not None:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
-        nnames, gates = self.nnames, self.skippable
+        gates = self.skippable
         depth: dict[str, int] = {}  # deepest gradient written into a term of this one
         pulled = pull.get
         for g, pushes, k in blocks:
             block = []
             terms = pull.pop(g, None)
             if terms is not None:
-                if len(terms) == 1 and (terms[0][0].isidentifier() or terms[0][0] == "1.0"):  # g_x = g_y
-                    alias[g] = terms[0][0]  # read g_y instead
+                if len(terms) == 1 and (terms[0].isidentifier() or terms[0] == "1.0"):  # g_x = g_y
+                    alias[g] = terms[0]  # read g_y instead
                 elif (
                     dense
                     and len(pushes) == 1
@@ -487,19 +487,18 @@ class _Generator:
                     target = pushes[0][0]
                     depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
                 elif (
-                    dense and terms[0][0] == "1.0" and len(terms) <= _INLINE_TERMS and all(t == "1.0" for t, _ in terms)
+                    dense and terms[0] == "1.0" and len(terms) <= _INLINE_TERMS and all(t == "1.0" for t in terms)
                 ):
                     alias[g] = f"({_sum_text(terms)})"  # a constant (1.0 + 1.0): Python's compiler adds it
                 else:
-                    block = _sum(g, terms, not dense)
+                    block = _sum(g, terms)
             at = len(block)
             gate = alias.get(g, g)
-            user = nnames[k]
             for target, d in pushes:
                 into = pulled(target)
                 if into is not None:  # a term of a sum: a negated quotient's sign becomes a subtraction
                     negated = negated_term(gate, d) if d.startswith("(-") else None
-                    into.append((negated or _term(gate, d), user))
+                    into.append(negated or _term(gate, d))
                     continue
                 term = _term(gate, d)
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
@@ -514,7 +513,7 @@ class _Generator:
                 owners += [k] * len(block)
         last = self.block_nodes[-1] if self.block_nodes else 0
         for target in [t for t in pgrads if t in pull]:  # the parameters' gradients, complete now
-            block = _sum(target, pull.pop(target), not dense)
+            block = _sum(target, pull.pop(target))
             lines += block
             if owners is not None:
                 owners += [last] * len(block)
@@ -709,29 +708,25 @@ _INLINE_TERMS = 8
 """Most terms of a gradient written into its one use (larger sums keep their statement)."""
 
 
-def _sum_text(terms: list[tuple[str, str]]) -> str:
+def _sum_text(terms: list[str]) -> str:
     """``t1 + t2 - t3 ...``: the terms added left to right, as the pushes would add."""
-    text = terms[0][0]
-    for term, _ in terms[1:]:
-        text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
+    text = terms[0]
+    for term in terms[1:]:
+        text += f" - {term[1:]}" if term[0] == "-" else f" + {term}"
     return text
 
 
-def _sum(target: str, terms: list[tuple[str, str]], note: bool = True) -> list[str]:
-    """``target = t1 + t2 + ...`` (left to right, as the pushes would add), 100 terms a statement;
-    the comment (``note``) names the nodes the terms come from."""
+def _sum(target: str, terms: list[str]) -> list[str]:
+    """``target = t1 + t2 + ...`` (left to right, as the pushes would add), 100 terms a statement
+    (a large replay's: no comment)."""
     if not terms:
         return []
     lines = []
     for k in range(0, len(terms), 100):
-        first = terms[k][0]
-        head = "" if k == 0 else f"{target} - " if first.startswith("-") else f"{target} + "
-        chunk = [(first[1:] if k and first.startswith("-") else first, "")] + terms[k + 1 : k + 100]
+        first = terms[k]
+        head = "" if k == 0 else f"{target} - " if first[0] == "-" else f"{target} + "
+        chunk = [first[1:] if k and first[0] == "-" else first, *terms[k + 1 : k + 100]]
         lines.append(f"{target} = {head}{_sum_text(chunk)}")
-    if note:
-        users = [user for _, user in terms]
-        shown = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")
-        lines[0] += f"  # d out / d {target[2:] if target.startswith('g_') else target}: through {shown}"
     return lines
 
 
