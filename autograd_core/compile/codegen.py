@@ -486,9 +486,7 @@ class _Generator:
                     alias[g] = f"({text})"
                     target = pushes[0][0]
                     depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
-                elif (
-                    dense and terms[0] == "1.0" and len(terms) <= _INLINE_TERMS and all(t == "1.0" for t in terms)
-                ):
+                elif dense and terms[0] == "1.0" and len(terms) <= _INLINE_TERMS and all(t == "1.0" for t in terms):
                     alias[g] = f"({_sum_text(terms)})"  # a constant (1.0 + 1.0): Python's compiler adds it
                 else:
                     block = _sum(g, terms)

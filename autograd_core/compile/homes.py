@@ -103,7 +103,7 @@ def reachable(f: Any) -> Iterator[Any]:
     """Every object ``f`` reaches, each once (iteratively, at most :data:`MAX_WALK`): its closure
     cells, defaults, the globals it names, a bound method's object, and through lists, tuples,
     sets, dicts, instances' attributes and slots and the functions found there. Values are
-    yielded but not looked into."""
+    yielded but not looked into; numbers, strings and tuples of those (two deep) are not yielded."""
     seen: set[int] = set()
     stack: list[Any] = [f]
     while stack and len(seen) < MAX_WALK:
@@ -116,7 +116,7 @@ def reachable(f: Any) -> Iterator[Any]:
             continue
         kind = type(x)
         if kind is list or kind is tuple or kind is set or kind is frozenset:
-            stack += [v for v in x if v.__class__ not in _PLAIN]
+            stack += [v for v in x if v.__class__ not in _PLAIN and (v.__class__ is not tuple or _holds(v))]
         elif kind is dict:
             stack += x.values()
         elif kind is CellType:
@@ -139,6 +139,16 @@ def reachable(f: Any) -> Iterator[Any]:
                 if isinstance(call, FunctionType):
                     stack.append(call)
             stack += [getattr(x, name, None) for name in _slot_names(kind)]
+
+
+def _holds(t: tuple[Any, ...]) -> bool:
+    """Whether a tuple may hold something to find: more than numbers, strings and tuples of those
+    (data rows, ``(name, (indices))`` records are not walked)."""
+    for v in t:
+        kind = v.__class__
+        if kind not in _PLAIN and (kind is not tuple or not set(map(type, v)) <= _PLAIN):
+            return True
+    return False
 
 
 def _global_names(fn: FunctionType) -> dict[str, Any]:

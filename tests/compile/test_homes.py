@@ -58,3 +58,24 @@ def test_a_parameter_replaced_in_a_list_in_an_attribute_or_in_a_grown_list_is_no
     params = [*ws[:2], box.b]
     assert_same(_replay_and_grads(c, params, 0.5), _engine(f, params, 0.5))
     assert c.stats.retraces == 2
+
+
+def test_parameters_held_in_tuples_are_found_and_tuples_of_plain_records_are_skipped():
+    """reachable skips tuples of numbers and strings (two deep: a plan's ``(name, (indices))``
+    records) but walks a tuple that holds a Value, a list or another container."""
+    from autograd_core.compile.homes import reachable
+
+    w, v = Value(0.5, "w"), Value(2.0, "v")
+    records = (("plain", (1, 2.5)), ("weights", [w]), (("deep", (v,)),))
+
+    def f(x):
+        return x * records[1][1][0] + x * records[2][0][1][0].data  # v.data: a number read from a parameter
+
+    found = list(reachable(f))
+    assert any(x is w for x in found) and any(x is v for x in found)
+    assert not any(x is records[0] or x is records[0][1] for x in found)  # nothing to find in these
+    c = ac.compile(f, 2.0)
+    v.data = 3.0  # read on every call (found through the tuples), not the trace's 2.0
+    assert c(2.0) == 2.0 * 0.5 + 2.0 * 3.0
+    records[1][1][0] = Value(4.0, "w2")  # replaced in its list (inside a tuple): noticed, traced again
+    assert c(2.0) == 2.0 * 4.0 + 2.0 * 3.0 and c.stats.retraces == 1
