@@ -33,6 +33,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Generator
+from itertools import accumulate, repeat
 from typing import Any
 
 from ..symbolic import Source
@@ -91,9 +92,8 @@ class Inliner:
         at = {x: k for k, x in enumerate(nnames)}
         movable = {at[x] for x, n in count.items() if n == 1 and x in at and x not in pinned}
         movable = {k for k in movable if k in forms and len(lines_of[k]) == 1}
-        guards = [0]  # guards[m]: guard statements after nodes before m
-        for m in range(len(nnames)):
-            guards.append(guards[-1] + guards_after.get(m, 0))
+        # guards[m]: guard statements after nodes before m
+        guards = [0, *accumulate(map(guards_after.get, range(len(nnames)), repeat(0)))]
         expr: dict[str, tuple[str, bool, int]] = {}  # moved name -> (text, may raise, depth)
         for k in sorted(movable.union(consumer[nnames[j]] for j in movable)):
             text, fill, risky = forms[k]
