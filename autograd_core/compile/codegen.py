@@ -380,23 +380,25 @@ class _Generator:
         depends, ancestors, partial_text = self.depends, self.trace.ancestors, self.partial_text
         blocks, block_nodes = self.blocks, self.block_nodes
         of_node: list[str | None] = [None] * len(nodes)  # node -> its gradient's name, once made
+        wanted = [d and k in ancestors for k, d in enumerate(depends)]  # node -> wants(("n", k))
         for k in reversed(self.backward_nodes):
             node = nodes[k]
             g = of_node[k] or gname(("n", k))
             pushes = []
             value_parents = node.value_parents
             texts: list[str] = partial_text[k]  # type: ignore[assignment]  # forward() wrote every edge's partial
-            for i, r in enumerate(node.inputs):
+            i = -1
+            for r in node.inputs:
+                i += 1
                 kind, x = r
-                if value_parents[i] and (kind == "p" or (kind == "n" and depends[x] and x in ancestors)):  # wants(r)
-                    d = texts[i]
-                    if kind == "n":
+                if kind == "n":
+                    if value_parents[i] and wanted[x]:
                         target = of_node[x]
                         if target is None:
                             target = of_node[x] = gname(r)
-                    else:
-                        target = gnames.get(r) or gname(r)
-                    pushes.append((target, d))  # the term g * d, written when g's final name is known
+                        pushes.append((target, texts[i]))  # the term g * d, written when g's final name is known
+                elif kind == "p" and value_parents[i]:
+                    pushes.append((gnames.get(r) or gname(r), texts[i]))
             if pushes:
                 blocks.append((g, pushes, k))
                 block_nodes.append(k)
