@@ -196,7 +196,9 @@ class _Generator:
         self.ancestors = trace.ancestors
         # Nodes that need a gradient: they depend on a parameter and the root depends on them.
         self.depends = depends = depends_on_parameters(nodes)
-        self.backward_nodes = [k for k in range(len(nodes)) if k in trace.ancestors and depends[k]]
+        ancestors = trace.ancestors
+        self.wanted = wanted = [d and k in ancestors for k, d in enumerate(depends)]  # node -> wants(("n", k))
+        self.backward_nodes = [k for k, w in enumerate(wanted) if w]
         self.body: list[str] = []  # forward statements and guards, not indented
         self.partial_text: list[list[str | None] | None] = [None] * len(nodes)  # node, input -> local derivative
         self.checked: list[str] = []  # values that must be finite (else: the engine decides)
@@ -234,7 +236,7 @@ class _Generator:
 
     def wants(self, r: Ref) -> bool:
         """Whether a node's input ``r`` needs its gradient: a parameter, or a node that does."""
-        return r[0] == "p" or (r[0] == "n" and self.depends[r[1]] and r[1] in self.trace.ancestors)
+        return r[0] == "p" or (r[0] == "n" and self.wanted[r[1]])
 
     # --- forward ---------------------------------------------------------------------------
 
@@ -376,11 +378,9 @@ class _Generator:
 
     def backward(self) -> None:
         """Each node's gradient to its parents, children first (the engine's order)."""
-        nodes, gnames, gname = self.nodes, self.gnames, self.gname
-        depends, ancestors, partial_text = self.depends, self.trace.ancestors, self.partial_text
-        blocks, block_nodes = self.blocks, self.block_nodes
+        nodes, gnames, gname, partial_text = self.nodes, self.gnames, self.gname, self.partial_text
+        blocks, block_nodes, wanted = self.blocks, self.block_nodes, self.wanted
         of_node: list[str | None] = [None] * len(nodes)  # node -> its gradient's name, once made
-        wanted = [d and k in ancestors for k, d in enumerate(depends)]  # node -> wants(("n", k))
         for k in reversed(self.backward_nodes):
             node = nodes[k]
             g = of_node[k] or gname(("n", k))
