@@ -379,8 +379,7 @@ def _probe(
         for k in layout.numbers:
             node = traced.nodes[k]
             ins = order[at[k]].inputs
-            for i, r in enumerate(node.inputs):
-                q = ins[i]
+            for i, (r, q) in enumerate(zip(node.inputs, ins)):  # (a variadic rule may have another arity there)
                 # (a dead leaf is a Value here: compared above)
                 if r[0] == "c" and not isinstance(q, Value) and not _same(q, r[1]):
                     ref = sources.find(r[1], q, k)

@@ -131,6 +131,12 @@ def test_a_branch_that_flips_one_side_of_the_probe_is_compared_on_the_other_side
     assert c.stats.float_reads == 1
     assert c(0.5) == 1.5 and c(x0) == x0 * 3.0
 
+    def fewer(x):  # the same rules in the same places, one constant fewer on the other side
+        return ac.sum([x, 1.0, 2.0]) if float(x) < 1.0 else ac.sum([x, 1.0])
+
+    c = ac.compile(fewer, x0)
+    assert c(0.5) == 3.5
+
 
 def test_no_warning_is_emitted_for_ordinary_functions():
     w = Value(0.5, "w")
