@@ -206,6 +206,7 @@ class _Generator:
         self.skippable: set[str] = set()
         self.templates = Templates(self.namespace if len(nodes) >= PULL_NODES else None)
         self.computed: dict[str, str | tuple[int, int]] = {}  # risky partials' text -> its name, or its edge
+        self.values: dict[str, str] = {}  # a large replay's forward expressions -> the first node's name
         self.lines_of: list[list[str]] = []  # each node's forward statements
         # A large graph writes a risky partial used once into its backward term (a line and a
         # name fewer; the engine does not check partials either) unless a zero gradient may skip it.
@@ -241,17 +242,17 @@ class _Generator:
     def forward(self) -> None:
         """One statement per node (plus partials that may fail), guards after their operands
         (a guard that repeats an earlier one, on the same names, is written once)."""
+        node, lines_of = self._node, self.lines_of
+        for k in range(len(self.nodes)):
+            lines_of.append(node(k))
         placed: dict[int, list[str]] = {}  # node -> the guards right after its statements
         seen: set[str] = set()
-        for guard in self.trace.guards:
+        for guard in self.trace.guards:  # after the nodes: a guard reads a twin's value by its first name
             at = max((r[1] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=-1)
             line = _guard_line(guard, self.text, not self.dense)
             if line not in seen:
                 seen.add(line)
                 placed.setdefault(at, []).append(line)
-        node, lines_of = self._node, self.lines_of
-        for k in range(len(self.nodes)):
-            lines_of.append(node(k))
         if self.dense:
             trace, text = self.trace, self.text
             refs = [trace.root, *trace.outputs]
@@ -284,9 +285,20 @@ class _Generator:
             why = "" if dense else "  # max_data: a number, no gradient flows through it"
             return [f"{out} = max({', '.join(map(self.text, inputs))}){why}"]
         value, partials, atoms, fill, spreads, uses = self.templates.sources(rule, operands, out, self.namer)
-        if spreads:
+        text = None if value is None else value.text if fill is None else value.text.format(*fill)
+        twin = False
+        if dense and fill is not None and text is not None and not value.before:  # type: ignore[union-attr]
+            first = self.values.setdefault(text, out)
+            if first != out:  # the same expression on the same names as an earlier node: its float
+                twin = True
+                nnames[k] = fill[-1] = out = first
+                if uses[1]:  # what its partials read stays a name
+                    self.inliner.pinned.update(map(fill.__getitem__, uses[1]))
+        if spreads and not twin:
             self.spreads[out] = list(map(fill.__getitem__, spreads))  # type: ignore[index]
-        if dense:  # no comment; what the inlining of single-use values needs to know
+        if twin:
+            note = ""
+        elif dense:  # no comment; what the inlining of single-use values needs to know
             note = ""
             self.inliner.node(k, value, partials, fill, uses, operands, out)
         else:
@@ -294,15 +306,16 @@ class _Generator:
             if shown is None:
                 shown = self.notes[rule.name] = comment(rule.name)
             note = f"  # {shown}"
-        if value is not None:
-            text = value.text if fill is None else value.text.format(*fill)
+        if twin:
+            lines = []
+        elif value is not None:
             lines = [*value.before, f"{out} = {text}{note}"] if value.before else [f"{out} = {text}{note}"]
         else:
             lines = [
                 f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, inputs))}){note}",
                 f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
             ]
-        if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
+        if not rule.bounded and not twin:  # inf or nan out of finite inputs: the engine raises OverflowError
             self.checked.append(out)
         if k not in self.ancestors:
             return lines

@@ -228,3 +228,39 @@ def test_an_overflow_under_log_or_sqrt_is_found_through_their_output_and_raises_
             c(1e200)  # w * x = inf from finite inputs: the engine raises at the product
     c = ac.compile(f, 1.0)
     assert_same(replay(c, c.parameters, 3.0), engine(f, c.parameters, 3.0), rtol=0.0)
+
+
+def _assignments(forward: str) -> list[tuple[str, str]]:
+    body = forward.split("# forward: one line per node")[1]
+    return [tuple(line.strip().split(" = ", 1)) for line in body.splitlines() if re.match(r"\s*\w+ = ", line)]
+
+
+def test_a_large_replay_computes_an_expression_of_the_same_values_once_and_equals_the_engine_bit_for_bit():
+    c, params, ops = compile_w6(300)
+    statements = _assignments(_forward(c.source))
+    expressions = [text for _, text in statements]
+    assert len(expressions) == len(set(expressions))  # exp(x) of the same x (softmax, softplus) is one statement
+    exps = sum(node.rule.name == "exp" for node in c._current.trace.nodes)
+    assert 0 < sum(text.count("_exp(") for text in expressions) < exps
+    assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+
+
+def test_a_guard_on_a_value_computed_twice_reads_the_first_one_and_still_flips():
+    w = Value(0.8, "w")
+
+    def f(x):
+        a = (w * x).exp()
+        b = (w * x).exp()  # the same expression on the same values: the same float
+        s = a * 3.0 + b if b > 2.0 else a - b * x
+        for _ in range(600):
+            s = s * 0.5 + x
+        return s
+
+    c = ac.compile(f, 1.5)
+    assert len(c._current.trace.nodes) >= codegen.PULL_NODES
+    forward = _forward(c.source)
+    assert forward.count("_exp(") == 1 and "raise GuardFailed" in forward
+    params = c.parameters
+    for x in (1.5, 0.25, 2.0, -1.0):  # the guard holds, flips, holds, flips
+        assert_same(replay(c, params, x), engine(f, params, x), rtol=0.0)
+    assert c.stats.guard_failures == 3 and c.stats.retraces == 1 and c.stats.engine_replays == 0
