@@ -25,6 +25,7 @@ the call through the engine to get its exact result or error. Nothing is written
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -485,7 +486,7 @@ class _Generator:
             block = []
             terms = pull.pop(g, None)
             if terms is not None:
-                if len(terms) == 1 and (terms[0][0].isidentifier() or terms[0][0] == "1.0"):  # g_x = g_y
+                if len(terms) == 1 and (terms[0][0].isidentifier() or _ONES.fullmatch(terms[0][0])):  # g_x = g_y
                     alias[g] = terms[0][0]  # read g_y instead
                 elif (
                     dense
@@ -499,10 +500,8 @@ class _Generator:
                     alias[g] = f"({text})"
                     target = pushes[0][0]
                     depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
-                elif (
-                    dense and terms[0][0] == "1.0" and len(terms) <= _INLINE_TERMS and all(t == "1.0" for t, _ in terms)
-                ):
-                    alias[g] = f"({_sum_text(terms)})"  # a constant (1.0 + 1.0): Python's compiler adds it
+                elif dense and len(terms) <= _INLINE_TERMS and all(_ONES.fullmatch(t) for t, _ in terms):
+                    alias[g] = _sum_text(terms)  # a constant: 1.0 + 1.0 is 2.0
                 else:
                     block = _sum(g, terms, not dense)
             at = len(block)
@@ -718,14 +717,24 @@ def _term(g: str, d: str) -> str:
     return d if g == "1.0" else f"{g} * {d}"
 
 
+_ONES = re.compile(r"[1-9][0-9]{0,14}\.0")
+"""A sum of seeds 1.0 (:func:`_sum_text`)."""
+
 _INLINE_TERMS = 8
 """Most terms of a gradient written into its one use (larger sums keep their statement)."""
 
 
-def _sum_text(terms: list[tuple[str, str]]) -> str:
-    """``t1 + t2 - t3 ...``: the terms added left to right, as the pushes would add."""
-    text = terms[0][0]
-    for term, _ in terms[1:]:
+def _sum_text(terms: list[tuple[str, str]], leading: bool = True) -> str:
+    """``t1 + t2 - t3 ...``: the terms added left to right, as the pushes would add. A sum's first
+    terms (``leading``) that are sums of seeds (1.0, 2.0...) are written as their sum, exact (and
+    what Python's compiler would compute from ``1.0 + 1.0 + ...`` anyway)."""
+    n, total = 0, 0.0
+    if leading:
+        while n < len(terms) and _ONES.fullmatch(terms[n][0]):
+            total += float(terms[n][0])
+            n += 1
+    text, rest = (repr(total), terms[n:]) if n > 1 else (terms[0][0], terms[1:])
+    for term, _ in rest:
         text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
     return text
 
@@ -740,7 +749,7 @@ def _sum(target: str, terms: list[tuple[str, str]], note: bool = True) -> list[s
         first = terms[k][0]
         head = "" if k == 0 else f"{target} - " if first.startswith("-") else f"{target} + "
         chunk = [(first[1:] if k and first.startswith("-") else first, "")] + terms[k + 1 : k + 100]
-        lines.append(f"{target} = {head}{_sum_text(chunk)}")
+        lines.append(f"{target} = {head}{_sum_text(chunk, k == 0)}")
     if note:
         users = [user for _, user in terms]
         shown = ", ".join(users[:4]) + (f" and {len(users) - 4} more" if len(users) > 4 else "")

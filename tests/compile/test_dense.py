@@ -190,8 +190,10 @@ def test_a_large_replay_subtracts_division_partials_and_equals_the_engine_bit_fo
 def test_a_large_replay_writes_a_constant_gradient_into_its_uses_and_equals_the_engine_bit_for_bit():
     c, params, ops = compile_w6(300)
     backward = c.source.split("# backward")[1]
-    assert not re.search(r"^\s*g_\w+ = [0-9. +]+$", backward, re.MULTILINE)  # no statement: Python adds it
-    assert "(1.0 + 1.0)" in backward  # d out / d v through two sums of the output, where v is used twice
+    assert not re.search(r"^\s*g_\w+ = [0-9. +()]+$", backward, re.MULTILINE)  # no statement of its own
+    # d out / d v through two sums of the output, where v is used twice: 1.0 + 1.0, written as its sum
+    assert re.search(r"[-=] 2\.0 \* \(div\d+ / sum\d+\)", backward)
+    assert not re.search(r"(= |\()1\.0 \+ 1\.0", backward)  # a sum's first terms, not (x + 1.0) + 1.0
     got, expected = replay(c, params), engine(lambda: engine_graph(ops, params), params)
     assert [x.hex() for x in [got[0], *got[1]]] == [x.hex() for x in [expected[0], *expected[1]]]
 
@@ -264,3 +266,10 @@ def test_a_guard_on_a_value_computed_twice_reads_the_first_one_and_still_flips()
     for x in (1.5, 0.25, 2.0, -1.0):  # the guard holds, flips, holds, flips
         assert_same(replay(c, params, x), engine(f, params, x), rtol=0.0)
     assert c.stats.guard_failures == 3 and c.stats.retraces == 1 and c.stats.engine_replays == 0
+
+
+def test_a_sum_of_seeds_is_folded_only_where_it_starts_the_sum():
+    terms = [("1.0", ""), ("1.0", ""), ("2.0", "")] + [(f"t{i}", "") for i in range(97)] + [("1.0", ""), ("1.0", "")]
+    first, second = codegen._sum("g_x", terms, note=False)
+    assert first.startswith("g_x = 4.0 + t0 + t1") and second == "g_x = g_x + 1.0 + 1.0"  # (g + 1.0) + 1.0
+    assert codegen._sum_text([("x", ""), ("1.0", ""), ("1.0", "")]) == "x + 1.0 + 1.0"
