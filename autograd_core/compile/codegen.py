@@ -497,7 +497,7 @@ class _Generator:
                     and depth.get(g, 0) < MAX_DEPTH
                     and len(text := _sum_text(terms)) <= MAX_TEXT
                 ):  # used once: written into its one term (the same floats, added in the same order)
-                    alias[g] = f"({text})"
+                    alias[g] = text if _enclosed(text) else f"({text})"
                     target = pushes[0][0]
                     depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
                 elif dense and len(terms) <= _INLINE_TERMS and all(_ONES.fullmatch(t) for t, _ in terms):
@@ -715,6 +715,21 @@ def _term(g: str, d: str) -> str:
     if d == "(-1.0)":
         return f"-{g}"
     return d if g == "1.0" else f"{g} * {d}"
+
+
+def _enclosed(text: str) -> bool:
+    """Whether ``text`` is one parenthesized expression, ``(...)`` (not ``(a) * (b)``)."""
+    if not text.startswith("("):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
 
 
 _ONES = re.compile(r"[1-9][0-9]{0,14}\.0")

@@ -273,3 +273,12 @@ def test_a_sum_of_seeds_is_folded_only_where_it_starts_the_sum():
     first, second = codegen._sum("g_x", terms, note=False)
     assert first.startswith("g_x = 4.0 + t0 + t1") and second == "g_x = g_x + 1.0 + 1.0"  # (g + 1.0) + 1.0
     assert codegen._sum_text([("x", ""), ("1.0", ""), ("1.0", "")]) == "x + 1.0 + 1.0"
+
+
+def test_a_gradient_written_into_its_use_is_parenthesized_once():
+    c, params, ops = compile_w6(300)
+    backward = c.source.split("# backward")[1]
+    # softplus' d/dz through log(1 + exp(z)): 1.0 - ((1.0 / add) * exp), not 1.0 - ((((1.0 / add))) * exp)
+    assert re.search(r"- \(\(1\.0 / add\d+\) \* exp\d+\)", backward) and "(((1.0 /" not in backward
+    assert codegen._enclosed("(a / b)") and not codegen._enclosed("(a) * (b)") and not codegen._enclosed("a")
+    assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
