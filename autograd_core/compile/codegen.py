@@ -486,7 +486,8 @@ class _Generator:
             block = []
             terms = pull.pop(g, None)
             if terms is not None:
-                if len(terms) == 1 and (terms[0][0].isidentifier() or _ONES.fullmatch(terms[0][0])):  # g_x = g_y
+                first = terms[0][0]
+                if len(terms) == 1 and (first.isidentifier() or first[:1].isdigit() and _constant(terms)):  # g_x = g_y
                     alias[g] = terms[0][0]  # read g_y instead
                 elif (
                     dense
@@ -500,7 +501,7 @@ class _Generator:
                     alias[g] = text if _enclosed(text) else f"({text})"
                     target = pushes[0][0]
                     depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
-                elif dense and len(terms) <= _INLINE_TERMS and all(_ONES.fullmatch(t) for t, _ in terms):
+                elif dense and len(terms) <= _INLINE_TERMS and first[:1].isdigit() and _constant(terms):
                     alias[g] = _sum_text(terms)  # a constant: 1.0 + 1.0 is 2.0
                 else:
                     block = _sum(g, terms, not dense)
@@ -717,21 +718,24 @@ def _term(g: str, d: str) -> str:
     return d if g == "1.0" else f"{g} * {d}"
 
 
+def _constant(terms: list[tuple[str, str]]) -> bool:
+    """Whether every term is a sum of seeds (1.0, 2.0...)."""
+    return all(_ONES.fullmatch(t) for t, _ in terms)
+
+
 def _enclosed(text: str) -> bool:
     """Whether ``text`` is one parenthesized expression, ``(...)`` (not ``(a) * (b)``)."""
-    if not text.startswith("("):
+    if not (text.startswith("(") and text.endswith(")")):
         return False
     depth = 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i == len(text) - 1
+    for m in _PARENS.finditer(text):
+        depth += 1 if m.group() == "(" else -1
+        if depth == 0:
+            return m.end() == len(text)
     return False
 
 
+_PARENS = re.compile(r"[()]")
 _ONES = re.compile(r"[1-9][0-9]{0,14}\.0")
 """A sum of seeds 1.0 (:func:`_sum_text`)."""
 
@@ -743,12 +747,14 @@ def _sum_text(terms: list[tuple[str, str]], leading: bool = True) -> str:
     """``t1 + t2 - t3 ...``: the terms added left to right, as the pushes would add. A sum's first
     terms (``leading``) that are sums of seeds (1.0, 2.0...) are written as their sum, exact (and
     what Python's compiler would compute from ``1.0 + 1.0 + ...`` anyway)."""
-    n, total = 0, 0.0
-    if leading:
+    text, rest = terms[0][0], terms[1:]
+    if leading and text[:1].isdigit() and rest and rest[0][0][:1].isdigit():  # 1.0 + 1.0 ...
+        n, total = 0, 0.0
         while n < len(terms) and _ONES.fullmatch(terms[n][0]):
             total += float(terms[n][0])
             n += 1
-    text, rest = (repr(total), terms[n:]) if n > 1 else (terms[0][0], terms[1:])
+        if n > 1:
+            text, rest = repr(total), terms[n:]
     for term, _ in rest:
         text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
     return text
