@@ -2,9 +2,10 @@
 backend of ``compile``, ``nn.Adam``): the fastest ways found in CPython to cross between a list
 of Values and one float64 array.
 
-- :func:`read`: ``[p.data for p in P]`` packed by one ``struct`` call (about 1.5x faster than
-  ``np.fromiter`` of the same list);
-- :func:`adder`: ``P[k].grad += G[k]`` written out one line per Value (``p0, p1, ... = P[0:120]``,
+- :func:`read`: ``[p.data for p in P]`` (or ``.grad``, or both) packed by one ``struct`` call
+  (about 1.5x faster than ``np.fromiter`` of the same list), the attributes written out
+  (``pack(p0.data, p1.data, ...)``) up to :data:`UNROLL` Values;
+- :func:`adder`: ``P[k].grad += G[k]`` (or ``=``) written out one line per Value (``p0, p1, ... = P[0:120]``,
   then ``p0.grad += g0``), about 1.4x faster than a loop over ``zip``; runs of :data:`CHUNK`
   Values reuse the same local names, so no local index needs a second byte; a loop beyond
   :data:`UNROLL` Values, where the source would grow too long to be worth compiling;
@@ -32,38 +33,61 @@ CHUNK = 120
 by the next run, so every local index stays below 256 (a higher one costs an EXTENDED_ARG)."""
 
 _CACHE_LIMIT = 64  # a few (count, attribute) pairs per process: the caches stay small
-_PACKERS: dict[int, Any] = {}
+_READERS: dict[tuple[int, tuple[str, ...]], Callable[[Sequence[Any]], bytes]] = {}
 _ADDERS: dict[tuple[int, str, str], Callable[[Sequence[Any], Any], None]] = {}
 _EACH: dict[tuple[int, str, str], Callable[..., None]] = {}
 _P = re.compile(r"\bp\b")
 
 
-def read(values: Sequence[Any], attr: str = "data") -> Any:
-    """``[v.<attr> for v in values]`` as a float64 array (read-only: a view of packed bytes)."""
+def read(values: Sequence[Any], attr: str = "data", convert: bool = True) -> Any:
+    """``[v.<attr> for v in values]`` as a float64 array (read-only: a view of packed bytes);
+    ``attr="data+grad"``: both, ``data`` first, as one array of 2n floats (one pass over the Values).
+    An attribute that is not a float or an int is converted by numpy (its error if it cannot be),
+    or with ``convert=False`` the result is None."""
     import numpy as np
 
-    xs = [v.data for v in values] if attr == "data" else [v.grad for v in values]
-    n = len(xs)
-    pack = _PACKERS.get(n)
-    if pack is None:
-        if len(_PACKERS) > _CACHE_LIMIT:
-            _PACKERS.clear()
-        pack = _PACKERS[n] = struct.Struct(f"{n}d").pack
+    attrs = _ATTRS.get(attr)
+    if attrs is None:
+        raise ValueError(f"read: attr must be 'data', 'grad' or 'data+grad', got {attr!r}")
+    n = len(values)
+    key = (n, attrs)
+    pack = _READERS.get(key) or _reader(key)
     try:
-        return np.frombuffer(pack(*xs), dtype=np.float64)
+        return np.frombuffer(pack(values), dtype=np.float64)
     except struct.error:  # not a float: numpy's conversion, and its error, decide
-        return np.fromiter(xs, float, n)
+        if not convert:
+            return None
+        xs = [getattr(v, a) for a in attrs for v in values]
+        return np.fromiter(xs, float, len(xs))
+
+
+_ATTRS = {"data": ("data",), "grad": ("grad",), "data+grad": ("data", "grad")}
+
+
+def _reader(key: tuple[int, tuple[str, ...]]) -> Callable[[Sequence[Any]], bytes]:
+    """``pack(P)``: the attributes ``key[1]`` of the ``key[0]`` Values P as packed float64 bytes,
+    attribute by attribute; written out up to :data:`UNROLL` Values, else list comprehensions."""
+    n, attrs = key
+    if n == 0 or n > UNROLL:
+        floats = ", ".join(f"*[p.{a} for p in P]" for a in attrs)
+        source = f"def pack(P):\n{_same_length(n)}    return _pack({floats})\n"
+    else:
+        names = [f"p{k}" for k in range(n)]
+        floats = ", ".join(f"{p}.{a}" for a in attrs for p in names)
+        source = f"def pack(P):\n{_same_length(n)}    {', '.join(names)}, = P\n    return _pack({floats})\n"
+    packer = struct.Struct(f"{n * len(attrs)}d").pack
+    return _made(_READERS, key, source, "pack", f"read {'+'.join(attrs)} {n}", {"_pack": packer})  # type: ignore[no-any-return]
 
 
 def adder(n: int, attr: str = "grad", op: str = "+=") -> Callable[[Sequence[Any], Any], None]:
-    """``add(P, G)``: ``P[k].<attr> <op> G[k]`` (``op`` ``"+="`` or ``"-="``) for the n Values P
+    """``add(P, G)``: ``P[k].<attr> <op> G[k]`` (``op`` ``"+="``, ``"-="`` or ``"="``) for the n Values P
     and a float array G, in the order of k; made once per (n, attr, op)."""
     key = (n, attr, op)
     add = _ADDERS.get(key)
     if add is not None:
         return add
-    if attr not in ("data", "grad") or op not in ("+=", "-="):
-        raise ValueError(f"adder: attr must be 'data' or 'grad' and op '+=' or '-=', got {attr!r}, {op!r}")
+    if attr not in ("data", "grad") or op not in ("+=", "-=", "="):
+        raise ValueError(f"adder: attr must be 'data' or 'grad' and op '+=', '-=' or '=', got {attr!r}, {op!r}")
     if n == 0 or n > UNROLL:
         body = f"    for p, g in zip(P, G):\n        p.{attr} {op} g\n"
     else:
@@ -109,10 +133,12 @@ def _written_out(n: int, line: Callable[[int], str], floats: bool = False) -> st
     return "".join(out)
 
 
-def _made(cache: dict[Any, Any], key: Any, source: str, name: str, title: str) -> Any:
-    """The function ``name`` that ``source`` defines, compiled, kept in ``cache`` under ``key``
-    (the cache emptied first once it holds :data:`_CACHE_LIMIT`)."""
-    namespace: dict[str, Any] = {}
+def _made(
+    cache: dict[Any, Any], key: Any, source: str, name: str, title: str, namespace: dict[str, Any] | None = None
+) -> Any:
+    """The function ``name`` that ``source`` defines (in ``namespace``), compiled, kept in ``cache``
+    under ``key`` (the cache emptied first once it holds :data:`_CACHE_LIMIT`)."""
+    namespace = {} if namespace is None else namespace
     exec(compile(source, f"<autograd_core bulk {title}>", "exec"), namespace)  # noqa: S102
     fn = namespace[name]
     if len(cache) > _CACHE_LIMIT:

@@ -24,6 +24,8 @@ from ..graph import topological_order
 from ..value import Value, is_grad_enabled
 from .codegen import GuardFailed, Program, UseEngine, generate
 from .homes import Homes
+from .numpy_backend import BACKENDS, numpy_module, program_of, run_call_numpy, run_over_numpy
+from .over import _replay, run_over, run_values
 from .trace import Spec, Trace, arg_names, flatten, kinds_of, shape_of, trace, unflatten
 
 __all__ = [
@@ -197,8 +199,6 @@ class Compiled:
     def __init__(self, f: Callable[..., Any], example_args: Sequence[Any], backend: str = "python") -> None:
         if not callable(f):
             raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
-        from .numpy_backend import BACKENDS, numpy_module
-
         if backend not in BACKENDS:
             raise ValueError(f"compile: backend must be one of {', '.join(map(repr, BACKENDS))}, got {backend!r}")
         if backend == "numpy":
@@ -270,8 +270,6 @@ class Compiled:
         """The generated code of the current variant, forward then backward: the Python replay
         of one example, or with ``backend="numpy"`` the batch program that :meth:`over` runs."""
         if self.backend == "numpy":
-            from .numpy_backend import program_of
-
             program = program_of(self, self._current)
             if program is not None:
                 return program.source
@@ -303,8 +301,6 @@ class Compiled:
     def __call__(self, *args: Any) -> float:
         """``f(*args)`` as a float; d f / d leaf accumulated into ``.grad`` of its leaves."""
         if self.backend == "numpy" and not args and not self._specs:  # f of the parameters alone
-            from .numpy_backend import run_call_numpy
-
             return run_call_numpy(self)
         return self._run(self.flat_arguments(args), 1.0)
 
@@ -349,8 +345,6 @@ class Compiled:
     def _value_only(self, flat: list[float]) -> Any:
         """One call inside ``no_grad()``: a forward replay of a variant whose guards hold, else the engine."""
         results: list[Any] = [None]
-        from .over import _replay
-
         if _replay(self, [0], results, lambda v, batch: v.values(v.params, batch), [flat]):
             self._count("inside no_grad(), no traced variant applies")
             return self._engine_value(flat)
@@ -412,17 +406,11 @@ class Compiled:
 
         ``c.last_values`` then holds f's value for each example (no extra pass)."""
         if self.backend == "numpy":
-            from .numpy_backend import run_over_numpy
-
             return run_over_numpy(self, datasets, reduce)
-        from .over import run_over
-
         return run_over(self, datasets, reduce)
 
     def values(self, *datasets: Sequence[Any]) -> list[float]:
         """``[f(*example_i).data for each example]``, forward only: no gradient is touched."""
-        from .over import run_values
-
         return run_values(self, datasets)
 
     def _engine_value(self, flat: list[float]) -> Any:
@@ -533,8 +521,6 @@ class CompiledForward(Compiled):
 
     def over(self, *datasets: Sequence[Any], reduce: str = "none") -> list[list[float]]:  # type: ignore[override]
         """The outputs of ``f`` for each example ``(datasets[0][i], datasets[1][i], ...)``."""
-        from .over import run_values
-
         if reduce != "none":
             raise ValueError(f"compile_forward over: only reduce='none' (outputs per example), got {reduce!r}")
         return [list(out) for out in run_values(self, datasets)]

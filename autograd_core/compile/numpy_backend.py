@@ -33,11 +33,29 @@ __all__ = ["BACKENDS", "numpy_module", "program_of", "run_call_numpy", "run_over
 BACKENDS = ("python", "numpy")
 _NUMBERS = {float, int}
 _ROWS = {list, tuple}
+np: Any = None
+"""numpy, bound by :func:`numpy_module`, which every ``Compiled`` of the numpy backend calls first."""
 
 
 def numpy_module() -> Any:
     """numpy, or ``MissingExtra`` naming ``pip install "autograd-core[numpy]"``."""
-    return require("numpy", "numpy", 'compile(..., backend="numpy")')
+    global np  # noqa: PLW0603 - bound once: the functions below run often and are short
+    np = require("numpy", "numpy", 'compile(..., backend="numpy")')
+    return np
+
+
+_WEIGHTS: dict[tuple[int, float], Any] = {}
+
+
+def _weights(n: int, seed: float) -> Any:
+    """``n`` copies of ``seed`` (each row's weight in the backward pass), read-only, made once."""
+    w = _WEIGHTS.get((n, seed))
+    if w is None:
+        if len(_WEIGHTS) > 64:
+            _WEIGHTS.clear()
+        w = _WEIGHTS[(n, seed)] = np.full(n, seed)
+        w.flags.writeable = False
+    return w
 
 
 def program_of(c: Compiled, variant: _Variant) -> NumpyProgram | None:
@@ -60,8 +78,6 @@ def _batch(c: Compiled, datasets: Sequence[Sequence[Any]], n: int) -> Any:
     per-example check of :func:`.over._rows`. Float arrays of the right shapes are used as they
     are (the program only reads them): nothing is copied, so a change the user makes in place
     is seen by the next call."""
-    import numpy as np  # present: compile(..., backend="numpy") checked
-
     columns = []
     for data, spec in zip(datasets, c._specs):
         if not isinstance(data, np.ndarray) and not _plain(data, spec):
@@ -108,8 +124,6 @@ def run_over_numpy(c: Compiled, datasets: Sequence[Sequence[Any]], reduce: str) 
 def run_call_numpy(c: Compiled) -> float:
     """``c()`` of a function of the parameters alone (a penalty): its batch program on one empty
     row, ``.grad`` of the parameters accumulated as ``c.over`` does."""
-    import numpy as np
-
     c._check_parameters()
     kept = c.last_values  # the last over()'s values stay
     total = _run_all(c, np.zeros((1, 0)), 1.0)
@@ -120,32 +134,39 @@ def run_call_numpy(c: Compiled) -> float:
 def _run_all(c: Compiled, A: Any, seed: float) -> float:
     """Σ_i f(row i of A), each row's gradient weighted by ``seed``, into ``.grad`` (values only
     inside ``no_grad()``); ``c.last_values`` the rows' values."""
-    import numpy as np  # present: compile(..., backend="numpy") checked
-
     n = len(A)
     variant = c._current
-    first = _replay_rows(c, variant, A, np.full(n, seed))
+    params = variant.params
+    k = len(params)
+    grad = is_grad_enabled()
+    # the usual case, every row in one batch of the current variant, reads .data and .grad of
+    # the parameters in one pass and writes .grad = (.grad read) + (the batch's gradient); a
+    # .grad that is not a float or an int (None, say) is added to as Python adds (its error)
+    both = read(params, "data+grad", convert=False) if grad else None
+    theta = read(params) if both is None else both[:k]
+    first = _replay_rows(c, variant, A, _weights(n, seed), theta)
     if first.__class__ is not tuple:
-        return _split(c, A, seed, is_grad_enabled(), first)
-    # the usual case: every row in one batch of the current variant
+        return _split(c, A, seed, grad, first)
     values, gtheta = first
-    if is_grad_enabled():
-        params = variant.params
-        adder(len(params))(params, gtheta)
+    if grad:
+        if both is None:
+            adder(k)(params, gtheta)
+        else:
+            adder(k, "grad", "=")(params, both[k:] + gtheta)
     c.stats.calls += n
     c.stats.replays += n
     return _values(c, values)
 
 
-def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any) -> Any:
-    """``(values, d sum_i w_i f_i / d theta)`` of ``rows`` by the variant's batch program, the mask
-    of the rows it cannot replay, or None (no program, or it raised: those rows go elsewhere)."""
-    import numpy as np
-
+def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any, theta: Any = None) -> Any:
+    """``(values, d sum_i w_i f_i / d theta)`` of ``rows`` by the variant's batch program (theta:
+    the parameters' ``.data``, read here if not given), the mask of the rows it cannot replay, or
+    None (no program, or it raised: those rows go elsewhere)."""
     program = program_of(c, variant)
     if program is None:
         return None
-    theta = read(variant.params)
+    if theta is None:
+        theta = read(variant.params)
     with np.errstate(all="ignore"):
         try:  # inside no_grad(), the forward part only: (values, None)
             return program.function(is_grad_enabled())(theta, rows, w)
@@ -156,8 +177,6 @@ def _replay_rows(c: Compiled, variant: _Variant, rows: Any, w: Any) -> Any:
 def _split(c: Compiled, A: Any, seed: float, grad: bool, first: Any) -> float:
     """The rows of ``A`` through every variant in turn, the current one first (its result
     ``first`` is a mask or None), the rest one by one through ``c._run``; returns the sum."""
-    import numpy as np
-
     n = len(A)
     stats = c.stats
     outs = np.zeros(n)
@@ -215,10 +234,8 @@ def _run_variant(
 ) -> Any:
     """Replay ``pending`` rows through one variant's batch program; return the rows left.
     ``first``: the program's result on every row, if already known (else False)."""
-    import numpy as np
-
     rows = A if len(pending) == len(A) else A[pending]
-    w = np.full(len(pending), seed)
+    w = _weights(len(pending), seed)
     result = _replay_rows(c, variant, rows, w) if first is False else first
     if result is None:
         return pending

@@ -41,6 +41,7 @@ REDUCE_MIN = 6
 _ACTIVATIONS = ("tanh", "sigmoid", "relu")
 _CLIP = re.compile(r"np\.where\((\w+) > 0\.0, \1, 0\.0\)")
 _NUMBER = re.compile(r"\(?-?[0-9.e+\-]+\)?")
+_CALL = re.compile(r"np\.\w+\([\w, ]*\)")  # np.f(a, b): needs no parentheses
 _LAYER = re.compile(r"^layers\.(\d+)\.neurons\.\d+\.(?:w\.\d+|b)$")
 
 
@@ -359,7 +360,8 @@ class _Numpy:
             value, partials = rule_text(block.rule, operands, name)
             expr = to_numpy(value.text)
             clip = _CLIP.fullmatch(expr)  # x if x > 0 else 0: one call where x's nan rows go elsewhere
-            if clip is not None and clip.group(1) in {n for n, _, _ in checks}:
+            clipped = clip is not None and clip.group(1) in {n for n, _, _ in checks}
+            if clip is not None and clipped:
                 expr = f"np.maximum({clip.group(1)}, 0.0)"
             named = [op for op in operands if isinstance(op, str)]
             if not block.batched and not (named and all(op in shaped for op in named)):
@@ -375,6 +377,8 @@ class _Numpy:
                 if not block.value_parents[i] or not any(self.wants(r) for r in block.positions[i]):
                     continue
                 expr = to_numpy(p.text)
+                if clipped and expr == f"{name} > 0.0":  # the mask of a finite clip (>= 0): 0 or 1 as floats
+                    expr = f"np.sign({name})"  # one call, no cast of a bool array (+-0 only where it is 0)
                 if p.risky:
                     d = self.namer.fresh(f"d_{name}_{i}")
                     self.lines.append(f"{d} = {expr}  # d {name} / d input {i}")
@@ -497,6 +501,7 @@ class _Numpy:
             block = self.blocks[b]
             if block.batched and len(block.members) == 1:
                 lines.append(f"g_{block.name} = w.reshape(rows, 1)  # d out / d out, times each row's weight")
+                self.aliased.add(f"g_{block.name}")  # a view of w (read-only): never added to in place
             else:
                 lines.append(f"g_{block.name} = np.zeros_like({block.name})")
                 lines.append(f"g_{block.name}[:, {c}] = {'w' if block.batched else 'w.sum()'}  # d out / d out")
@@ -556,7 +561,7 @@ class _Numpy:
                 d = block.partials.get(i)
                 if d is None:
                     continue
-                if not (d.isidentifier() or _NUMBER.fullmatch(d)):
+                if not (d.isidentifier() or _NUMBER.fullmatch(d) or _CALL.fullmatch(d)):
                     d = f"({d})"
                 term = g if d == "1.0" else f"-{g}" if d == "-1.0" else f"{g} * {d}"
                 lines += self.scatter(refs, term, block.batched)

@@ -507,3 +507,60 @@ def test_dot_of_the_parameters_with_themselves_reads_them_as_one_slice():
 
     c = _both(f, ws, (0.5,), [0.5, -1.5, 2.0])
     assert "theta[0:8]" in c.source and "2.0 *" in c.source  # sorted terms; d/dw_i = 2 w_i in one line
+
+
+def test_relu_at_exactly_zero_has_derivative_zero_as_in_the_engine():
+    """A relu's mask is np.sign of its clipped (finite) output: 0 or 1, as the engine's [x > 0],
+    also where the pre-activation is exactly 0 (a zero neuron) or -0.0."""
+    model = nn.MLP(2, [3, 2, 1], activation="relu", seed=3)
+    first, second = model.layers[0].neurons[0], model.layers[1].neurons[1]
+    for v in [*first.w, first.b]:
+        v.data = 0.0  # s = 0 on every row
+    second.b.data = -0.0
+    for v in second.w:
+        v.data = 0.0  # s = -0.0 on every row
+    X, y = _moons(12, seed=5)
+    c = _both(lambda x, t: (1.0 - t * model(x)[0]).relu(), model.parameters(), (X[0], y[0]), X, y)
+    assert "np.sign(x1)" in c.source and "np.sign(x2)" in c.source
+    assert first.w[0].grad == 0.0 and second.w[0].grad == 0.0
+
+
+def test_over_adds_to_the_gradients_already_there_exactly_and_none_is_a_type_error():
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=6)
+    params = model.parameters()
+    X, y = _moons(10, seed=2)
+    c = ac.compile(lambda x, t: (1.0 - t * model(x)[0]).relu(), X[0], y[0], backend="numpy")
+    for p in params:
+        p.grad = 0.0
+    c.over(X, y)
+    once = [p.grad for p in params]
+    assert all(g != 0.0 for g in once)
+    before = [0.125 * k - 1.0 for k in range(len(params))]
+    for p, b in zip(params, before):
+        p.grad = b
+    c.over(X, y)
+    assert [p.grad for p in params] == [b + g for b, g in zip(before, once)], "p.grad += g, exactly"
+    assert c.stats.examples_one_by_one == 0
+    for p in params:
+        p.grad = 0.0
+    c.over(X, y)
+    params[2].grad = None  # a gradient that is not a number: Python's error for None + g, not nan
+    with pytest.raises(TypeError, match="NoneType"):
+        c.over(X, y)
+    assert params[2].grad is None
+
+
+def test_a_mask_on_an_output_that_can_be_negative_stays_a_comparison():
+    """np.sign(out) is 0 or 1 only for a clipped output (relu's): a rule whose partial is
+    [out > 0] on any other output keeps the comparison (np.sign would give -1 below 0)."""
+    shifted = ac.Rule(
+        "shifted", 1, lambda x: x - 0.5, lambda x, out: (1.0 if out > 0.0 else 0.0,), "x - 1/2", (((-3.0, 3.0),),)
+    )
+    w = Value(0.8, "w")
+
+    def f(x):
+        return ac.apply(shifted, w * x) * 3.0
+
+    xs = [-1.0, -0.2, 0.3, 0.9, 2.0]
+    c = _both(f, [w], (xs[0],), xs)
+    assert "np.sign" not in c.source

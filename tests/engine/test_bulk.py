@@ -62,3 +62,37 @@ def test_written_out_runs_cover_every_value_once_in_order_with_few_locals(monkey
     assert add.__code__.co_nlocals < 256, "runs reuse their locals: no index needs an EXTENDED_ARG"
     with pytest.raises(ValueError):
         add(P[:-1], G[:-1])
+
+
+@pytest.mark.parametrize("unroll", [1024, 4])  # written out, then list comprehensions beyond UNROLL
+def test_read_packs_data_grad_or_both_in_one_pass(monkeypatch, unroll):
+    np = pytest.importorskip("numpy", reason="read returns a float array")
+    monkeypatch.setattr(_bulk, "UNROLL", unroll)
+    monkeypatch.setattr(_bulk, "_READERS", {})
+    P = _values(9)
+    for k, p in enumerate(P):
+        p.grad = 0.25 * k - 1.0
+    data, grads = [p.data for p in P], [p.grad for p in P]
+    assert _bulk.read(P).tolist() == data
+    assert _bulk.read(P, "grad").tolist() == grads
+    assert _bulk.read(P, "data+grad").tolist() == data + grads
+    assert _bulk.read([]).shape == (0,)
+    P[3].grad = 2  # an int is read as its float
+    assert _bulk.read(P, "data+grad")[9 + 3] == 2.0
+    with pytest.raises(ValueError, match="read: attr must be"):
+        _bulk.read(P, "label")
+    P[5].grad = "x"  # numpy's conversion and its error decide
+    with pytest.raises(ValueError, match="could not convert"):
+        _bulk.read(P, "grad")
+    assert np.array_equal(_bulk.read(P, "data"), data), "the data alone is still read"
+
+
+def test_adder_assigns_with_op_equals():
+    np = pytest.importorskip("numpy", reason="adder takes a float array")
+    P = _values(5)
+    for p in P:
+        p.grad = 7.0
+    _bulk.adder(5, "grad", "=")(P, np.array([0.5, -1.0, 0.0, 2.5, -0.0]))
+    assert [p.grad for p in P] == [0.5, -1.0, 0.0, 2.5, -0.0]
+    with pytest.raises(ValueError, match="adder: attr must be"):
+        _bulk.adder(5, "grad", "*=")
