@@ -498,7 +498,7 @@ class _Generator:
                     and depth.get(g, 0) < MAX_DEPTH
                     and len(text := _sum_text(terms)) <= MAX_TEXT
                 ):  # used once: written into its one term (the same floats, added in the same order)
-                    alias[g] = text if _enclosed(text) else f"({text})"
+                    alias[g] = text if len(terms) == 1 and _enclosed(text) else f"({text})"
                     target = pushes[0][0]
                     depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
                 elif dense and len(terms) <= _INLINE_TERMS and first[:1].isdigit() and _constant(terms):
@@ -724,18 +724,20 @@ def _constant(terms: list[tuple[str, str]]) -> bool:
 
 
 def _enclosed(text: str) -> bool:
-    """Whether ``text`` is one parenthesized expression, ``(...)`` (not ``(a) * (b)``)."""
+    """Whether ``text`` is one parenthesized expression, ``(...)`` (not ``(a) * (b)``): the
+    first ``(`` closes at the end."""
     if not (text.startswith("(") and text.endswith(")")):
         return False
-    depth = 0
-    for m in _PARENS.finditer(text):
-        depth += 1 if m.group() == "(" else -1
-        if depth == 0:
-            return m.end() == len(text)
-    return False
+    close, closed = -1, 0
+    while True:  # from one ")" to the next: the first "(" closes where as many have opened
+        close = text.find(")", close + 1)
+        if close < 0:  # unbalanced: never from generated code
+            return False
+        closed += 1
+        if text.count("(", 0, close) == closed:
+            return close == len(text) - 1
 
 
-_PARENS = re.compile(r"[()]")
 _ONES = re.compile(r"[1-9][0-9]{0,14}\.0")
 """A sum of seeds 1.0 (:func:`_sum_text`)."""
 

@@ -280,5 +280,7 @@ def test_a_gradient_written_into_its_use_is_parenthesized_once():
     backward = c.source.split("# backward")[1]
     # softplus' d/dz through log(1 + exp(z)): 1.0 - ((1.0 / add) * exp), not 1.0 - ((((1.0 / add))) * exp)
     assert re.search(r"- \(\(1\.0 / add\d+\) \* exp\d+\)", backward) and "(((1.0 /" not in backward
-    assert codegen._enclosed("(a / b)") and not codegen._enclosed("(a) * (b)") and not codegen._enclosed("a")
+    enclosed = ["(a / b)", "((a) * b)", "((1.0 / add0) * exp0)", "((a))"]
+    not_enclosed = ["a", "(a) * (b)", "(a + (b)) * (c)", "-(a)", "((a)"]
+    assert all(map(codegen._enclosed, enclosed)) and not any(map(codegen._enclosed, not_enclosed))
     assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
