@@ -25,6 +25,7 @@ the call through the engine to get its exact result or error. Nothing is written
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -208,6 +209,7 @@ class _Generator:
         self.skippable: set[str] = set()
         self.templates = Templates(self.namespace if len(nodes) >= PULL_NODES else None)
         self.computed: dict[str, str | tuple[int, int]] = {}  # risky partials' text -> its name, or its edge
+        self.values: dict[str, str] = {}  # a large replay's forward expressions -> the first node's name
         self.lines_of: list[list[str]] = []  # each node's forward statements
         # A large graph writes a risky partial used once into its backward term (a line and a
         # name fewer; the engine does not check partials either) unless a zero gradient may skip it.
@@ -243,17 +245,17 @@ class _Generator:
     def forward(self) -> None:
         """One statement per node (plus partials that may fail), guards after their operands
         (a guard that repeats an earlier one, on the same names, is written once)."""
+        node, lines_of = self._node, self.lines_of
+        for k in range(len(self.nodes)):
+            lines_of.append(node(k))
         placed: dict[int, list[str]] = {}  # node -> the guards right after its statements
         seen: set[str] = set()
-        for guard in self.trace.guards:
+        for guard in self.trace.guards:  # after the nodes: a guard reads a twin's value by its first name
             at = max((r[1] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=-1)
             line = _guard_line(guard, self.text, not self.dense)
             if line not in seen:
                 seen.add(line)
                 placed.setdefault(at, []).append(line)
-        node, lines_of = self._node, self.lines_of
-        for k in range(len(self.nodes)):
-            lines_of.append(node(k))
         if self.dense:
             trace, text = self.trace, self.text
             refs = [trace.root, *trace.outputs]
@@ -286,9 +288,20 @@ class _Generator:
             why = "" if dense else "  # max_data: a number, no gradient flows through it"
             return [f"{out} = max({', '.join(map(self.text, inputs))}){why}"]
         value, partials, atoms, fill, spreads, uses = self.templates.sources(rule, operands, out, self.namer)
-        if spreads:
+        text = None if value is None else value.text if fill is None else value.text.format(*fill)
+        twin = False
+        if dense and fill is not None and text is not None and not value.before:  # type: ignore[union-attr]
+            first = self.values.setdefault(text, out)
+            if first != out:  # the same expression on the same names as an earlier node: its float
+                twin = True
+                nnames[k] = fill[-1] = out = first
+                if uses[1]:  # what its partials read stays a name
+                    self.inliner.pinned.update(map(fill.__getitem__, uses[1]))
+        if spreads and not twin:
             self.spreads[out] = list(map(fill.__getitem__, spreads))  # type: ignore[index]
-        if dense:  # no comment; what the inlining of single-use values needs to know
+        if twin:
+            note = ""
+        elif dense:  # no comment; what the inlining of single-use values needs to know
             note = ""
             self.inliner.node(k, value, partials, fill, uses, operands, out)
         else:
@@ -296,15 +309,16 @@ class _Generator:
             if shown is None:
                 shown = self.notes[rule.name] = comment(rule.name)
             note = f"  # {shown}"
-        if value is not None:
-            text = value.text if fill is None else value.text.format(*fill)
+        if twin:
+            lines = []
+        elif value is not None:
             lines = [*value.before, f"{out} = {text}{note}"] if value.before else [f"{out} = {text}{note}"]
         else:
             lines = [
                 f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, inputs))}){note}",
                 f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
             ]
-        if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
+        if not rule.bounded and not twin:  # inf or nan out of finite inputs: the engine raises OverflowError
             self.checked.append(out)
         if k not in self.ancestors:
             return lines
@@ -474,8 +488,9 @@ class _Generator:
             block = []
             terms = pull.pop(g, None)
             if terms is not None:
-                if len(terms) == 1 and (terms[0].isidentifier() or terms[0] == "1.0"):  # g_x = g_y
-                    alias[g] = terms[0]  # read g_y instead
+                first = terms[0]
+                if len(terms) == 1 and (first.isidentifier() or first[:1].isdigit() and _constant(terms)):  # g_x = g_y
+                    alias[g] = first  # read g_y instead
                 elif (
                     dense
                     and len(pushes) == 1
@@ -485,11 +500,11 @@ class _Generator:
                     and depth.get(g, 0) < MAX_DEPTH
                     and len(text := _sum_text(terms)) <= MAX_TEXT
                 ):  # used once: written into its one term (the same floats, added in the same order)
-                    alias[g] = f"({text})"
+                    alias[g] = text if len(terms) == 1 and _enclosed(text) else f"({text})"
                     target = pushes[0][0]
                     depth[target] = max(depth.get(target, 0), depth.get(g, 0) + 1)
-                elif dense and terms[0] == "1.0" and len(terms) <= _INLINE_TERMS and all(t == "1.0" for t in terms):
-                    alias[g] = f"({_sum_text(terms)})"  # a constant (1.0 + 1.0): Python's compiler adds it
+                elif dense and len(terms) <= _INLINE_TERMS and first[:1].isdigit() and _constant(terms):
+                    alias[g] = _sum_text(terms)  # a constant: 1.0 + 1.0 is 2.0
                 else:
                     block = _sum(g, terms)
             at = len(block)
@@ -704,14 +719,46 @@ def _term(g: str, d: str) -> str:
     return d if g == "1.0" else f"{g} * {d}"
 
 
+def _constant(terms: list[str]) -> bool:
+    """Whether every term is a sum of seeds (1.0, 2.0...)."""
+    return all(map(_ONES.fullmatch, terms))
+
+
+def _enclosed(text: str) -> bool:
+    """Whether ``text`` is one parenthesized expression, ``(...)`` (not ``(a) * (b)``): the
+    first ``(`` closes at the end."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    close, closed = -1, 0
+    while True:  # from one ")" to the next: the first "(" closes where as many have opened
+        close = text.find(")", close + 1)
+        if close < 0:  # unbalanced: never from generated code
+            return False
+        closed += 1
+        if text.count("(", 0, close) == closed:
+            return close == len(text) - 1
+
+
+_ONES = re.compile(r"[1-9][0-9]{0,14}\.0")
+"""A sum of seeds 1.0 (:func:`_sum_text`)."""
+
 _INLINE_TERMS = 8
 """Most terms of a gradient written into its one use (larger sums keep their statement)."""
 
 
-def _sum_text(terms: list[str]) -> str:
-    """``t1 + t2 - t3 ...``: the terms added left to right, as the pushes would add."""
-    text = terms[0]
-    for term in terms[1:]:
+def _sum_text(terms: list[str], leading: bool = True) -> str:
+    """``t1 + t2 - t3 ...``: the terms added left to right, as the pushes would add. A sum's first
+    terms (``leading``) that are sums of seeds (1.0, 2.0...) are written as their sum, exact (and
+    what Python's compiler would compute from ``1.0 + 1.0 + ...`` anyway)."""
+    text, rest = terms[0], terms[1:]
+    if leading and text[:1].isdigit() and rest and rest[0][:1].isdigit():  # 1.0 + 1.0 ...
+        n, total = 0, 0.0
+        while n < len(terms) and _ONES.fullmatch(terms[n]):
+            total += float(terms[n])
+            n += 1
+        if n > 1:
+            text, rest = repr(total), terms[n:]
+    for term in rest:
         text += f" - {term[1:]}" if term[0] == "-" else f" + {term}"
     return text
 
@@ -726,7 +773,7 @@ def _sum(target: str, terms: list[str]) -> list[str]:
         first = terms[k]
         head = "" if k == 0 else f"{target} - " if first[0] == "-" else f"{target} + "
         chunk = [first[1:] if k and first[0] == "-" else first, *terms[k + 1 : k + 100]]
-        lines.append(f"{target} = {head}{_sum_text(chunk)}")
+        lines.append(f"{target} = {head}{_sum_text(chunk, k == 0)}")
     return lines
 
 

@@ -15,6 +15,11 @@ there are fewer statements to compile and fewer locals alive. A value that may r
 (a division, ``math.log``) is not moved past a guard, so a guard that flips still answers
 first; chains are kept shallow (:data:`MAX_DEPTH`, :data:`MAX_TEXT`).
 
+A node whose expression is one an earlier node wrote on the same names (``exp(x)`` of an ``x``
+that several softmaxes read) has no statement: its name is the earlier node's, the same float
+(the same operation on the same floats). Its gradient is still its own, pushed in the engine's
+order.
+
 A term ``g * (-a / b)`` of a gradient's sum (division's partial in its denominator) is written
 ``- g * (a / b)`` (:func:`negated_term`): one negation per sum instead of one per term, and the
 same bits (IEEE 754 rounds symmetrically, ``x - y`` is ``x + (-y)``; only a nan's sign may differ).
@@ -89,7 +94,7 @@ class Inliner:
         count = Counter(self.mentions)
         consumer = dict(zip(self.mentions, self.by))  # (the last one: only a name mentioned once is moved)
         pinned = self.pinned | keep
-        at = {x: k for k, x in enumerate(nnames)}
+        at = dict(zip(reversed(nnames), range(len(nnames) - 1, -1, -1)))  # a name's first node (twins share it)
         movable = {at[x] for x, n in count.items() if n == 1 and x in at and x not in pinned}
         movable = {k for k in movable if k in forms and len(lines_of[k]) == 1}
         # guards[m]: guard statements after nodes before m

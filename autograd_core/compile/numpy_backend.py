@@ -75,30 +75,36 @@ def program_of(c: Compiled, variant: _Variant) -> NumpyProgram | None:
 
 def _batch(c: Compiled, datasets: Sequence[Sequence[Any]], n: int) -> Any:
     """The examples as one (n, flat arguments) float array; bad input is reported by the
-    per-example check of :func:`.over._rows`. Float arrays of the right shapes are used as they
-    are (the program only reads them): nothing is copied, so a change the user makes in place
-    is seen by the next call."""
-    columns = []
+    per-example check of :func:`.over._rows`. A float array of the right shape as the only data
+    set is used as it is (the program only reads it): nothing is copied, so a change the user
+    makes in place is seen by the next call; several are copied side by side into one array."""
+    parts = []
     for data, spec in zip(datasets, c._specs):
-        if not isinstance(data, np.ndarray) and not _plain(data, spec):
+        if data.__class__ is not np.ndarray:
+            if not _plain(data, spec):
+                break
+            try:
+                data = np.asarray(data)
+            except (ValueError, TypeError):
+                break
+        if data.dtype.kind not in "fiu" or len(data) != n:
             break
-        try:
-            array = np.asarray(data)
-        except (ValueError, TypeError):
-            break
-        if array.dtype.kind not in "fiu" or len(array) != n:
-            break
-        if spec is None and array.ndim == 1:
-            columns.append(array.reshape(n, 1))
-        elif spec is not None and all(s is None for s in spec) and array.shape == (n, len(spec)):
-            columns.append(array)
+        if spec is None and data.ndim == 1:
+            parts.append((data, 1))
+        elif spec is not None and data.ndim == 2 and data.shape[1] == len(spec) == spec.count(None):
+            parts.append((data, len(spec)))
         else:
             break
     else:
-        if not columns:
-            return np.zeros((n, 0))
-        whole = columns[0] if len(columns) == 1 else np.concatenate(columns, axis=1)
-        return whole.astype(float, copy=False)
+        if len(parts) == 1:
+            data, width = parts[0]
+            return data.reshape(n, width).astype(float, copy=False)
+        A = np.empty((n, sum(width for _, width in parts)))  # filled part by part: on a cold
+        at = 0  # cache, a third of np.concatenate's time
+        for data, width in parts:
+            A[:, at : at + width] = data.reshape(n, width)
+            at += width
+        return A
     return np.array(_rows(c, datasets), dtype=float).reshape(n, -1)
 
 

@@ -183,6 +183,9 @@ def test_data_sets_as_numpy_arrays_and_lists_give_the_same_result():
     a = replay_over(c, model.parameters(), X, y)
     b = replay_over(c, model.parameters(), np.array(X), np.array(y))
     assert a == b
+    assert replay_over(c, model.parameters(), np.array(X), np.array(y, dtype=int)) == a  # int labels
+    assert replay_over(c, model.parameters(), X, np.array(y)) == a  # a list beside an array
+    assert replay_over(c, model.parameters(), np.array(X)[:, ::-1][:, ::-1], np.array(y)) == a  # a strided view
     with pytest.raises(ValueError, match="example 1, argument 0"):
         c.over([X[0], X[1][:1]], y[:2])
     with pytest.raises(TypeError, match="must be a float"):
