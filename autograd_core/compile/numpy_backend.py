@@ -78,7 +78,8 @@ def _batch(c: Compiled, datasets: Sequence[Sequence[Any]], n: int) -> Any:
     per-example check of :func:`.over._rows`. A float array of the right shape as the only data
     set is used as it is (the program only reads it): nothing is copied, so a change the user
     makes in place is seen by the next call; several are copied side by side into one array."""
-    parts = []
+    parts: list[tuple[Any, int]] = []
+    data: Any
     for data, spec in zip(datasets, c._specs):
         if data.__class__ is not np.ndarray:
             if not _plain(data, spec):
