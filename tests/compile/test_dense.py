@@ -269,10 +269,10 @@ def test_a_guard_on_a_value_computed_twice_reads_the_first_one_and_still_flips()
 
 
 def test_a_sum_of_seeds_is_folded_only_where_it_starts_the_sum():
-    terms = [("1.0", ""), ("1.0", ""), ("2.0", "")] + [(f"t{i}", "") for i in range(97)] + [("1.0", ""), ("1.0", "")]
-    first, second = codegen._sum("g_x", terms, note=False)
+    terms = ["1.0", "1.0", "2.0"] + [f"t{i}" for i in range(97)] + ["1.0", "1.0"]
+    first, second = codegen._sum("g_x", terms)
     assert first.startswith("g_x = 4.0 + t0 + t1") and second == "g_x = g_x + 1.0 + 1.0"  # (g + 1.0) + 1.0
-    assert codegen._sum_text([("x", ""), ("1.0", ""), ("1.0", "")]) == "x + 1.0 + 1.0"
+    assert codegen._sum_text(["x", "1.0", "1.0"]) == "x + 1.0 + 1.0"
 
 
 def test_a_gradient_written_into_its_use_is_parenthesized_once():
