@@ -256,6 +256,15 @@ class Compiled:
             )
             if message not in stats.warnings:
                 stats.warnings.append(message)
+        if tr.unprobed:
+            message = (
+                "f raised or changed its graph when run on slightly moved arguments and parameters, so compile "
+                "could not tell a number f read from data (w.data) from a constant: a replay keeps such a "
+                "number; c.check(*args) compares with the engine"
+            )
+            if self._warned and message not in stats.warnings:  # warned once already: kept in stats
+                stats.warnings.append(message)
+            self._warn(message)
         for what in tr.unsupported:
             stats.warnings.append(f"comparison not recorded as a guard: {what}")
         self._variants.append(variant)

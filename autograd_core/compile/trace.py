@@ -87,6 +87,7 @@ class Trace:
     leaf_data: list[float] = field(default_factory=list)  # every leaf's data during the trace
     leaf_count: int = 0
     unreplayed: int = 0  # nodes f made that reach neither the result nor a guard: a replay skips them
+    unprobed: bool = False  # the probe could not run f on moved data: its numbers are unchecked
 
 
 def depends_on_parameters(nodes: Sequence[Node]) -> list[bool]:
@@ -338,6 +339,8 @@ def _probe(
     changed; the parameters' ``.data`` is put back exactly): a leaf made inside ``f`` that
     became a constant, and a number that is a node's input, must hold the same value, or it
     was computed from data outside the graph, and a replay would keep the trace-time number.
+    If ``f`` refuses moved arguments (a class index must stay a whole number), the parameters
+    alone are moved; if neither run compares, ``traced.unprobed`` is set (compile warns).
     The second graph is not converted: it is ordered as the first, and each traced node or leaf
     compared with the item at its place (``layout``)."""
     params = list({id(v): v for v in [*traced.params, *(x for x in reachable(f) if isinstance(x, Value))]}.values())
@@ -345,8 +348,9 @@ def _probe(
     expected: list[Rule | None] = [None] * layout.size  # the rule at each place of the order (None: a leaf)
     for place, node in zip(layout.at, traced.nodes):
         expected[place] = node.rule
-    for direction in (1.0, -1.0):
-        moved = [x + direction * _nudge(x) for x in flat]
+    traced.unprobed = True
+    for arguments, direction in ((True, 1.0), (True, -1.0), (False, 1.0), (False, -1.0)):
+        moved = [x + direction * _nudge(x) for x in flat] if arguments else list(flat)
         try:
             for p, x in zip(params, saved):
                 p.data = x + direction * _nudge(x)
@@ -398,6 +402,7 @@ def _probe(
                             "while the engine recomputes it; use the Value itself"
                         )
                     node.inputs[i] = ref  # read on every call, as the engine does (no gradient: it was a number)
+        traced.unprobed = False
         return
 
 

@@ -15,7 +15,7 @@ import nn
 from autograd_core import Rule, Value
 from autograd_core.compile import CompileWarning
 
-from .helpers import assert_same, engine, replay
+from .helpers import assert_same, engine, replay, replay_over
 
 
 def finishes(work: Callable[[], Any], seconds: float = 30.0) -> Any:
@@ -172,6 +172,41 @@ def test_a_parameters_or_arguments_data_read_as_a_number_is_read_again_on_every_
         w.data = data  # an SGD step: the engine reads the new number, so does the replay
         assert_same(replay(c, [w], x), engine(lambda y: f(w, y), [w], x), rtol=0.0)
     assert c.stats.engine_replays == 0 and c.stats.retraces == 0
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_parameters_data_is_read_again_when_f_refuses_moved_arguments(backend):
+    """nn.cross_entropy refuses a class index that is not a whole number, so the probe cannot move
+    the arguments: it moves the parameters alone, and finds the number w.data all the same."""
+    if backend == "numpy":
+        pytest.importorskip("numpy", reason="the numpy backend")
+    model = nn.MLP(3, [4, 3], activation="tanh", seed=1)
+    params = model.parameters()
+    w = params[0]
+
+    def f(x, t):
+        return nn.cross_entropy(model(x), t) * w.data
+
+    x0 = [0.1, -0.2, 0.3]
+    c = ac.compile(f, x0, 1, backend=backend)
+    for step in (0.5, -1.25):
+        w.data += step  # the engine reads the new number; so must the replay
+        assert_same(replay_over(c, params, [x0], [2]), engine(lambda x: f(x, 2), params, x0))
+    assert not c.stats.warnings
+
+
+def test_a_function_that_refuses_any_moved_data_is_compiled_with_a_warning():
+    w = Value(0.5, "w")
+
+    def f(x):
+        if w.data != 0.5:  # refuses the probe's moved parameter (and the arguments stay)
+            raise ValueError("w moved")
+        return x * w * 2.0
+
+    with pytest.warns(CompileWarning, match="could not tell a number f read from data"):
+        c = ac.compile(f, 3.0)
+    assert any("could not tell" in m for m in c.stats.warnings)
+    assert replay(c, [w], 1.5) == engine(f, [w], 1.5)
 
 
 def test_a_weight_replaced_in_a_model_after_compile_is_used_by_the_next_call():
