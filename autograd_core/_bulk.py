@@ -66,15 +66,16 @@ _ATTRS = {"data": ("data",), "grad": ("grad",), "data+grad": ("data", "grad")}
 
 def _reader(key: tuple[int, tuple[str, ...]]) -> Callable[[Sequence[Any]], bytes]:
     """``pack(P)``: the attributes ``key[1]`` of the ``key[0]`` Values P as packed float64 bytes,
-    attribute by attribute; written out up to :data:`UNROLL` Values, else list comprehensions."""
+    attribute by attribute; written out up to :data:`UNROLL` Values, else list comprehensions.
+    :func:`read` picks it by ``len(P)``, so it needs no length check of its own."""
     n, attrs = key
     if n == 0 or n > UNROLL:
         floats = ", ".join(f"*[p.{a} for p in P]" for a in attrs)
-        source = f"def pack(P):\n{_same_length(n)}    return _pack({floats})\n"
+        source = f"def pack(P):\n    return _pack({floats})\n"
     else:
         names = [f"p{k}" for k in range(n)]
         floats = ", ".join(f"{p}.{a}" for a in attrs for p in names)
-        source = f"def pack(P):\n{_same_length(n)}    {', '.join(names)}, = P\n    return _pack({floats})\n"
+        source = f"def pack(P):\n    {', '.join(names)}, = P\n    return _pack({floats})\n"
     packer = struct.Struct(f"{n * len(attrs)}d").pack
     return _made(_READERS, key, source, "pack", f"read {'+'.join(attrs)} {n}", {"_pack": packer})  # type: ignore[no-any-return]
 
