@@ -21,7 +21,7 @@ from .._bulk import adder, read
 from .._extras import require
 from ..rules import add_all
 from ..value import is_grad_enabled
-from .numpy_codegen import NumpyProgram, generate_numpy
+from .numpy_codegen import NumpyProgram, filled, generate_numpy
 from .numpy_rules import Unsupported
 from .over import REDUCTIONS, _count, _rows
 
@@ -42,20 +42,6 @@ def numpy_module() -> Any:
     global np  # noqa: PLW0603 - bound once: the functions below run often and are short
     np = require("numpy", "numpy", 'compile(..., backend="numpy")')
     return np
-
-
-_WEIGHTS: dict[tuple[int, float], Any] = {}
-
-
-def _weights(n: int, seed: float) -> Any:
-    """``n`` copies of ``seed`` (each row's weight in the backward pass), read-only, made once."""
-    w = _WEIGHTS.get((n, seed))
-    if w is None:
-        if len(_WEIGHTS) > 64:
-            _WEIGHTS.clear()
-        w = _WEIGHTS[(n, seed)] = np.full(n, seed)
-        w.flags.writeable = False
-    return w
 
 
 def program_of(c: Compiled, variant: _Variant) -> NumpyProgram | None:
@@ -151,7 +137,7 @@ def _run_all(c: Compiled, A: Any, seed: float) -> float:
     # .grad that is not a float or an int (None, say) is added to as Python adds (its error)
     both = read(params, "data+grad", convert=False) if grad else None
     theta = read(params) if both is None else both[:k]
-    first = _replay_rows(c, variant, A, _weights(n, seed), theta)
+    first = _replay_rows(c, variant, A, filled(n, seed), theta)
     if first.__class__ is not tuple:
         return _split(c, A, seed, grad, first)
     values, gtheta = first
@@ -242,7 +228,7 @@ def _run_variant(
     """Replay ``pending`` rows through one variant's batch program; return the rows left.
     ``first``: the program's result on every row, if already known (else False)."""
     rows = A if len(pending) == len(A) else A[pending]
-    w = _weights(len(pending), seed)
+    w = filled(len(pending), seed)
     result = _replay_rows(c, variant, rows, w) if first is False else first
     if result is None:
         return pending

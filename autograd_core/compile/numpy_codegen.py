@@ -33,7 +33,7 @@ from .shifts import SHIFT
 from .source import Namer, identifier, literal
 from .trace import Ref, Trace, depends_on_parameters
 
-__all__ = ["NumpyProgram", "generate_numpy"]
+__all__ = ["NumpyProgram", "filled", "generate_numpy"]
 
 _AFFINE = RULES["affine"]
 REDUCE_MIN = 6
@@ -92,7 +92,7 @@ class _Numpy:
 
         self.trace, self.np = trace, np
         self.namer = Namer()
-        for reserved in ("np", "math", "theta", "A", "w", "rows", "ones", "bad", "gtheta", "out"):
+        for reserved in ("np", "math", "theta", "A", "w", "rows", "ones", "filled", "bad", "gtheta", "out"):
             self.namer.used.add(reserved)
         self.namespace: dict[str, Any] = {"np": np, "math": math}
         self.blocks: list[_Block] = []
@@ -596,7 +596,7 @@ class _Numpy:
         params = self.trace.param_labels
         backward = self.backward()
         if self.ones:
-            backward.insert(0, "ones = _ones(rows)  # ones @ g: the sum of g over the rows (read-only)")
+            backward.insert(0, "ones = filled(rows, 1.0)  # ones @ g: the sum of g over the rows (read-only)")
         forward = [
             "    rows = len(w)",
             f"    # parameters: theta[j] is P[j].data ({len(params)} of them)",
@@ -628,7 +628,7 @@ class _Numpy:
             "    return out, None",
         ]
         self.namespace["_columns"] = _columns
-        self.namespace["_ones"] = _ones
+        self.namespace["filled"] = filled
         return NumpyProgram("\n".join(head) + "\n", self.namespace, "\n".join(values) + "\n")
 
 
@@ -664,20 +664,21 @@ def _columns(rows: int, *pieces: Any) -> Any:
     return np.hstack([np.broadcast_to(np.reshape(p, (-1, 1)) if np.ndim(p) < 2 else p, (rows, 1)) for p in pieces])
 
 
-_ONES: dict[int, Any] = {}
+_FILLED: dict[tuple[int, float], Any] = {}
 
 
-def _ones(rows: int) -> Any:
-    """A read-only array of ``rows`` ones, made once per length (a few lengths per process)."""
-    ones = _ONES.get(rows)
-    if ones is None:
+def filled(n: int, value: float) -> Any:
+    """A read-only array of ``n`` copies of ``value``, made once per (n, value): the programs'
+    ``ones`` and the rows' weights (a few lengths per process)."""
+    array = _FILLED.get((n, value))
+    if array is None:
         import numpy as np
 
-        if len(_ONES) > 64:
-            _ONES.clear()
-        ones = _ONES[rows] = np.ones(rows)
-        ones.flags.writeable = False
-    return ones
+        if len(_FILLED) > 64:
+            _FILLED.clear()
+        array = _FILLED[(n, value)] = np.full(n, value)
+        array.flags.writeable = False
+    return array
 
 
 def generate_numpy(trace: Trace) -> NumpyProgram:
