@@ -215,9 +215,11 @@ class Adam(Optimizer):
         wd, eps, params = self.weight_decay, self.eps, self.params
         n = len(params)
         m, v = np.asarray(self._m, dtype=float), np.asarray(self._v, dtype=float)
-        g = read(params, "grad")
-        if wd:
-            g = g + wd * read(params, "data")
+        if wd:  # g = grad + wd data, both read in one pass
+            both = read(params, "data+grad")
+            g = both[n:] + wd * both[:n]
+        else:
+            g = read(params, "grad")
         with np.errstate(all="ignore"):  # inf and nan propagate as in the loop, without warnings
             m += (g - m) * (1.0 - b1)
             v = v * b2 + (1.0 - b2) * g * g
