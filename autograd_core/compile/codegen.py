@@ -37,7 +37,7 @@ from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resuma
 from .shifts import SHIFT
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
-from .templates import Templates
+from .templates import ATOM, EXPR, SLOT, Templates
 from .trace import Guard, Ref, Trace, depends_on_parameters
 
 __all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
@@ -279,15 +279,21 @@ class _Generator:
         names, nnames = self.names, self.nnames
         inputs = node.inputs
         operands: list[Any] = []  # names, constants
+        names_only = True
         for kind, x in inputs:
-            operands.append(nnames[x] if kind == "n" else x if kind == "c" else names[kind][x])
+            if kind == "c":
+                operands.append(x)
+                names_only = False
+            else:
+                operands.append(nnames[x] if kind == "n" else names[kind][x])
         dense = self.dense
         if rule is SHIFT:  # max_data's number (nn's log-sum-exp shift m), recomputed as the engine does
             if dense:
                 self.inliner.node(k, None, None, None, None, operands, out)
             why = "" if dense else "  # max_data: a number, no gradient flows through it"
             return [f"{out} = max({', '.join(map(self.text, inputs))}){why}"]
-        value, partials, atoms, fill, spreads, uses = self.templates.sources(rule, operands, out, self.namer)
+        template, fill = self.templates.sources(rule, operands, out, self.namer, names_only)
+        value, partials, _, spreads, uses, edges = template
         text = None if value is None else value.text if fill is None else value.text.format(*fill)
         twin = False
         if dense and fill is not None and text is not None and not value.before:  # type: ignore[union-attr]
@@ -330,15 +336,19 @@ class _Generator:
             for i, is_value in enumerate(value_parents):
                 if not is_value:
                     continue
-                expr = partials[i]
-                if not expr.risky:  # written into the backward statement
-                    if atoms[i]:
-                        t = expr.text
-                        partial_text[i] = t if fill is None or "{" not in t else t.format(*fill)  # 1.0, or a name
-                    elif wants(inputs[i]):
-                        partial_text[i] = f"({expr.text if fill is None else expr.text.format(*fill)})"
+                form, t = edges[i]
+                if form == ATOM:  # written into the backward statement: 1.0, a name, (...)
+                    partial_text[i] = t
                     continue
-                text = expr.text if fill is None else expr.text.format(*fill)
+                if form == SLOT:
+                    partial_text[i] = fill[t]  # type: ignore[index]
+                    continue
+                if form == EXPR:
+                    if wants(inputs[i]):
+                        partial_text[i] = t if fill is None else t.format(*fill)
+                    continue
+                expr = partials[i]
+                text = t if fill is None else t.format(*fill)
                 same = computed.get(text)  # the same text on the same (assigned once) names
                 if isinstance(same, str):  # softmax's 1.0 / s, once for its K divisions
                     partial_text[i] = same
@@ -360,13 +370,13 @@ class _Generator:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
                 partial_text[i] = computed[text] = d
-        elif edges := [i for i, is_value in enumerate(value_parents) if is_value]:
+        elif flowing := [i for i, is_value in enumerate(value_parents) if is_value]:
             d = self.namer.fresh(f"d_{out}")
             shown = ", ".join([*map(self.text, inputs), out])
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({shown})  # d {out} / d inputs")
             texts: list[str | None] = [None] * len(inputs)
             self.partial_text[k] = texts
-            for i in edges:
+            for i in flowing:
                 lines.append(
                     f"if {d}[{i}].__class__ is not float: raise UseEngine  # undefined, or to convert or refuse"
                 )

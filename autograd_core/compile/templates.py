@@ -10,18 +10,36 @@ from __future__ import annotations
 import ast
 import math
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..rules import Rule
 from ..symbolic import Source, forward_source, partials_source
 from .source import Namer, is_atom
 
-__all__ = ["Templates"]
+__all__ = ["Templates", "Template", "ATOM", "SLOT", "EXPR", "RISKY"]
 
 
 _PLACEHOLDER = re.compile(r"\b_(\d+|o)\b")
 """Operand placeholders ``_0``, ``_1``... and ``_o`` (the output) of a template: names from
 labels never start with ``_`` (:func:`.source.identifier` strips it), so none is taken."""
+
+
+ATOM, SLOT, EXPR, RISKY = range(4)
+"""How a partial's text reaches its backward term (:attr:`Template.edges`): an atom written as
+it is (``1.0``), an operand's name (its place in the fill), an expression written in
+parentheses, or a risky expression (it may raise: computed before any gradient is written)."""
+
+
+class Template(NamedTuple):
+    """A rule's forward and partials source for one pattern of operands: ``str.format``
+    templates on the fill ``[*names, out]`` (or, for a node written alone, the final texts)."""
+
+    value: Source | None
+    partials: tuple[Source, ...] | None
+    atoms: tuple[bool, ...]  # which partials are atoms (a name or a number)
+    spreads: tuple[int, ...]  # places of the names whose inf or nan the value carries on (:func:`_spreading`)
+    uses: Any  # (the places the forward text names, once per mention; the set of places the partials name)
+    edges: tuple[tuple[int, Any], ...]  # per partial: (ATOM, text), (SLOT, place), (EXPR, "(text)") or (RISKY, text)
 
 
 class Templates:
@@ -34,52 +52,44 @@ class Templates:
         self.functions = functions  # a large replay's namespace: math.exp(x) is written _exp(x)
 
     def sources(
-        self, rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], list[str] | None, tuple[int, ...], Any]:
-        """(forward, partials, which partials are atoms, fill, spreads, uses) of ``rule`` on
-        ``operands`` (names, or constants), output ``out``: the texts are ``str.format`` templates
-        to fill in with ``fill``, or with ``fill`` None the final texts; ``spreads``: the places in
-        ``fill`` of the names whose inf or nan the forward value carries on (:func:`_spreading`);
-        ``uses`` (with ``fill``): the places the forward text names (once per mention) and the set
-        of places the partials name."""
-        key: tuple[Any, ...] | None = None
-        names: list[str] = []
-        for x in operands:
-            if x.__class__ is not str:
-                break
-        else:  # only names (usually): distinct ones share a template per rule and count
-            names = list(dict.fromkeys(operands))
-            if len(names) == len(operands):
-                key = (id(rule), len(names))
-        if key is None:
+        self, rule: Rule, operands: list[Any], out: str, namer: Namer, names_only: bool = False
+    ) -> tuple[Template, list[str] | None]:
+        """The :class:`Template` of ``rule`` on ``operands`` (names, or constants; ``names_only``:
+        the caller knows there is no constant) with output ``out``, and its fill: the distinct
+        names, then ``out``; with the fill None the template's texts are final."""
+        n = len(operands)
+        if names_only and (n == 1 or len(set(operands)) == n):  # distinct names (usually): one template
+            key: tuple[Any, ...] = (id(rule), n)
+            names = operands
+        else:
             names = list(dict.fromkeys(x for x in operands if x.__class__ is str))
-            pattern: list[Any] = [id(rule), -1]
-            at = {x: i for i, x in enumerate(names)}
-            for x in operands:
-                if x.__class__ is str:
-                    pattern.append(at[x])
-                else:
-                    try:
-                        pattern.append(float(x).hex())
-                    except (TypeError, ValueError, OverflowError):
-                        return self._direct(rule, operands, out, namer)
-            key = tuple(pattern)
+            if len(names) == n:
+                key = (id(rule), n)
+            else:
+                pattern: list[Any] = [id(rule), -1]
+                at = {x: i for i, x in enumerate(names)}
+                for x in operands:
+                    if x.__class__ is str:
+                        pattern.append(at[x])
+                    else:
+                        try:
+                            pattern.append(float(x).hex())
+                        except (TypeError, ValueError, OverflowError):
+                            return self._direct(rule, operands, out, namer), None
+                key = tuple(pattern)
         entry = self.cache.get(key)
         if entry is None:
             entry = self.cache[key] = self._template(rule, operands, names)
         if entry is False:  # temporaries (a very wide sum): written for this node alone
-            return self._direct(rule, operands, out, namer)
-        names.append(out)
-        value, partials, atoms, spreads, uses = entry
-        return value, partials, atoms, names, spreads, uses
+            return self._direct(rule, operands, out, namer), None
+        return entry, [*names, out]
 
     @staticmethod
-    def _direct(
-        rule: Rule, operands: list[Any], out: str, namer: Namer
-    ) -> tuple[Source | None, tuple[Source, ...] | None, tuple[bool, ...], None, tuple[int, ...], None]:
+    def _direct(rule: Rule, operands: list[Any], out: str, namer: Namer) -> Template:
         value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
         partials = partials_source(rule, operands, out)
-        return value, partials, () if partials is None else tuple(is_atom(p.text) for p in partials), None, (), None
+        atoms = () if partials is None else tuple(is_atom(p.text) for p in partials)
+        return Template(value, partials, atoms, (), None, _edges(partials, atoms))
 
     def _template(self, rule: Rule, operands: list[Any], names: list[str]) -> Any:
         spilled: list[bool] = []
@@ -112,16 +122,27 @@ class Templates:
         atoms = () if partials is None else tuple(is_atom(p.text) for p in partials)  # names fill in as names
         value = None if value is None else fmt(value)
         partials = None if partials is None else tuple(fmt(p) for p in partials)
-        return (
-            value,
-            partials,
-            atoms,
-            spreads,
-            (
-                () if value is None else tuple(map(int, _SLOT.findall(value.text))),
-                tuple(sorted({int(i) for p in partials or () for i in _SLOT.findall(p.text)})),
-            ),
+        uses = (
+            () if value is None else tuple(map(int, _SLOT.findall(value.text))),
+            tuple(sorted({int(i) for p in partials or () for i in _SLOT.findall(p.text)})),
         )
+        return Template(value, partials, atoms, spreads, uses, _edges(partials, atoms))
+
+
+def _edges(partials: tuple[Source, ...] | None, atoms: tuple[bool, ...]) -> tuple[tuple[int, Any], ...]:
+    """:attr:`Template.edges`, worked out once per template (an atom of a template is a number
+    or one place ``{i}``; an atom of final texts is written as it is)."""
+    edges: list[tuple[int, Any]] = []
+    for p, atom in zip(partials or (), atoms):
+        if p.risky:
+            edges.append((RISKY, p.text))
+        elif not atom:
+            edges.append((EXPR, f"({p.text})"))
+        elif _SLOT.fullmatch(p.text):
+            edges.append((SLOT, int(p.text[1:-1])))
+        else:
+            edges.append((ATOM, p.text))
+    return tuple(edges)
 
 
 def _spreading(text: str) -> tuple[int, ...]:

@@ -9,7 +9,7 @@ import autograd_core as ac
 from autograd_core import RULES, Value
 from autograd_core.compile import codegen
 from autograd_core.compile.source import Namer, is_atom
-from autograd_core.compile.templates import Templates
+from autograd_core.compile.templates import ATOM, EXPR, RISKY, SLOT, Templates
 from autograd_core.symbolic import forward_source, partials_source
 from benchmarks.compile_memory import compile_chain
 from benchmarks.w6 import compile_w6, engine_graph
@@ -28,7 +28,9 @@ def test_a_rules_template_filled_in_gives_the_rules_own_text(name):
     ]
     templates = Templates()
     for operands in cases * 2:  # the second time from the cache
-        value, partials, atoms, fill, *_ = templates.sources(rule, operands, "out", Namer())
+        names_only = all(isinstance(x, str) for x in operands)
+        template, fill = templates.sources(rule, operands, "out", Namer(), names_only)
+        value, partials, atoms = template.value, template.partials, template.atoms
 
         def filled(source, fill=fill):
             return source if fill is None or source is None else source._replace(text=source.text.format(*fill))
@@ -37,6 +39,10 @@ def test_a_rules_template_filled_in_gives_the_rules_own_text(name):
         expected = partials_source(rule, operands, "out")
         assert (None if partials is None else tuple(map(filled, partials))) == expected
         assert atoms == (() if expected is None else tuple(is_atom(p.text) for p in expected))
+        for (form, t), p in zip(template.edges, expected or ()):  # each partial's text as a backward term writes it
+            written = fill[t] if form == SLOT else t if fill is None or form == ATOM else t.format(*fill)
+            assert written == (f"({p.text})" if form == EXPR else p.text)
+            assert (form == RISKY) == p.risky and (form == EXPR) == (not p.risky and not is_atom(p.text))
 
 
 @pytest.fixture
