@@ -290,9 +290,9 @@ def trace(
     result, layout = _convert(*_run(f, flat, specs, kinds, labels, several, recorder), labels, several)
     result.unreplayed = recorder.made - sum(node.rule is not SHIFT for node in result.nodes)
     del recorder
-    _resolve_leaves(result, layout.leaves)
+    reached = _resolve_leaves(result, layout.leaves, f)
     if result.constant_leaves or layout.numbers:
-        _probe(f, flat, specs, kinds, labels, several, result, layout)
+        _probe(f, flat, specs, kinds, labels, several, result, layout, reached)
     return result
 
 
@@ -334,6 +334,7 @@ def _probe(
     several: bool,
     traced: Trace,
     layout: _Layout,
+    reached: list[Value] | None = None,
 ) -> None:
     """Run ``f`` again on arguments and parameters moved a little (up, then down if the graph
     changed; the parameters' ``.data`` is put back exactly): a leaf made inside ``f`` that
@@ -342,8 +343,8 @@ def _probe(
     If ``f`` refuses moved arguments (a class index must stay a whole number), the parameters
     alone are moved; if neither run compares, ``traced.unprobed`` is set (compile warns).
     The second graph is not converted: it is ordered as the first, and each traced node or leaf
-    compared with the item at its place (``layout``)."""
-    params = list({id(v): v for v in [*traced.params, *(x for x in reachable(f) if isinstance(x, Value))]}.values())
+    compared with the item at its place (``layout``). ``reached``: :func:`_reached` of ``f`` if known."""
+    params = list({id(v): v for v in [*traced.params, *(reached if reached is not None else _reached(f))]}.values())
     saved = [p.data for p in params]
     expected: list[Rule | None] = [None] * layout.size  # the rule at each place of the order (None: a leaf)
     for place, node in zip(layout.at, traced.nodes):
@@ -612,11 +613,25 @@ def _itself(x: Any) -> Any:
     return x
 
 
-def _resolve_leaves(trace: Trace, leaves: list[tuple[weakref.ref[Value], float, str]]) -> None:
-    """Leaves still alive are parameters (read on every call); dead ones become constants."""
+def _reached(f: Callable[..., Any]) -> list[Value]:
+    """The Values ``f`` reaches (:func:`.homes.reachable`): its parameters, a model's weights."""
+    return [x for x in reachable(f) if isinstance(x, Value)]
+
+
+def _resolve_leaves(
+    trace: Trace, leaves: list[tuple[weakref.ref[Value], float, str]], f: Callable[..., Any]
+) -> list[Value] | None:
+    """Leaves still alive are parameters (read on every call); dead ones become constants.
+    Returns :func:`_reached` of ``f`` if it was needed (None: no leaf was alive)."""
     trace.leaf_data = [data for _, data, _ in leaves]
     trace.leaf_count = len(leaves)
-    gc.collect(0)  # only in case a leaf sat in a reference cycle of the young generation
+    alive = [v for v in (ref() for ref, _, _ in leaves) if v is not None]
+    reached = _reached(f) if alive else None
+    known = {id(v) for v in reached or ()}
+    unknown = any(id(v) not in known for v in alive)
+    del alive  # (it would keep a leaf of a reference cycle alive)
+    if unknown:  # a leaf f does not reach may sit in a reference cycle of the young generation
+        gc.collect(0)  # (the whole trace, while the collector is paused: only when needed)
     mapping: dict[int, Ref] = {}
     first_use: dict[int, int] = {}  # parameters are numbered in the order the forward pass uses them
     leaf_refs = {("l", j) for j in range(len(leaves))}
@@ -648,3 +663,4 @@ def _resolve_leaves(trace: Trace, leaves: list[tuple[weakref.ref[Value], float, 
         g.right = None if g.right is None else fix(g.right)
     trace.root = fix(trace.root)
     trace.outputs = [fix(r) for r in trace.outputs]
+    return reached

@@ -433,3 +433,18 @@ def test_parameters_of_a_subclass_equal_by_data_keep_their_own_gradients():
     assert_same(got, expected)
     assert got[1][0] != got[1][1]
     assert c.stats.replays == 1
+
+
+def test_a_leaf_made_inside_f_in_a_reference_cycle_becomes_a_constant():
+    w = Value(0.5, "w")
+    kept = [Value(3.0, "kept")]  # a parameter f reaches through a list
+
+    def f(x):
+        b = Value(2.0, "b")
+        holder = [b]
+        holder.append(holder)  # b sits in a reference cycle: only the cyclic collector frees it
+        return x * w + b * kept[0]
+
+    c = ac.compile(f, 1.5)
+    assert c.parameters == [w, kept[0]]  # b died with the graph (a constant); w and kept[0] are read on every call
+    assert_same(replay(c, [w, kept[0]], 0.25), engine(f, [w, kept[0]], 0.25))
