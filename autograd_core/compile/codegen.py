@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -463,7 +464,7 @@ class _Generator:
         inits: list[str] = []
         gated: set[str] = set()  # targets some skippable block pushes to
         skippables = self.skippable
-        for g, pushes, _ in blocks:  # targets first reached inside a skippable block start at 0.0
+        for g, pushes, _ in blocks if skippables else ():  # targets first reached inside a skippable block start at 0.0
             if len(pushes) < _SKIP_MIN or g not in skippables:
                 started.update(map(_first, pushes))
                 continue
@@ -474,10 +475,8 @@ class _Generator:
                     inits.append(target)
         # A large graph sums each gradient in one statement once its last term is known (pull):
         # g_x = g_c1 * d1 + g_c2 * d2 + ..., the terms in the order they would have been pushed.
-        pull: dict[str, list[str]] = (
-            {} if over or len(self.nodes) < PULL_NODES else {t: [] for t in started if t not in gated}
-        )
-        inits = [t for t in inits if t not in pull]
+        pulling = not over and len(self.nodes) >= PULL_NODES  # every target not gated
+        pull: defaultdict[str, list[str]] = defaultdict(list)  # a pulled gradient's terms so far
         root = self.trace.root
         alias: dict[str, str] = {}  # a pulled gradient that is one other gradient (or 1.0): that one
         dense = self.dense and not over  # no comments; a gradient used once is written into its use
@@ -493,7 +492,6 @@ class _Generator:
             owners += [self.block_nodes[0] if self.block_nodes else len(self.nodes) - 1] * len(lines)
         gates = self.skippable
         depth: dict[str, int] = {}  # deepest gradient written into a term of this one
-        pulled = pull.get
         for g, pushes, k in blocks:
             block = []
             terms = pull.pop(g, None)
@@ -504,7 +502,7 @@ class _Generator:
                 elif (
                     dense
                     and len(pushes) == 1
-                    and pushes[0][0] in pull
+                    and pushes[0][0] not in gated
                     and g not in gates
                     and len(terms) <= _INLINE_TERMS
                     and depth.get(g, 0) < MAX_DEPTH
@@ -520,10 +518,9 @@ class _Generator:
             at = len(block)
             gate = alias.get(g, g)
             for target, d in pushes:
-                into = pulled(target)
-                if into is not None:  # a term of a sum: a negated quotient's sign becomes a subtraction
+                if pulling and target not in gated:  # a term of a sum: a negated quotient's sign becomes a subtraction
                     negated = negated_term(gate, d) if d.startswith("(-") else None
-                    into.append(negated or _term(gate, d))
+                    pull[target].append(negated or _term(gate, d))
                     continue
                 term = _term(gate, d)
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
