@@ -275,18 +275,19 @@ class _Generator:
             starts[0] = 0
 
     def _node(self, k: int) -> list[str]:
-        node, out = self.nodes[k], self.nnames[k]
-        rule = node.rule
-        names, nnames = self.names, self.nnames
-        inputs = node.inputs
+        node = self.nodes[k]
+        rule, inputs, nnames = node.rule, node.inputs, self.nnames
+        out = nnames[k]
         operands: list[Any] = []  # names, constants
         names_only = True
         for kind, x in inputs:
-            if kind == "c":
+            if kind == "n":
+                operands.append(nnames[x])
+            elif kind == "c":
                 operands.append(x)
                 names_only = False
             else:
-                operands.append(nnames[x] if kind == "n" else names[kind][x])
+                operands.append(self.names[kind][x])
         dense = self.dense
         if rule is SHIFT:  # max_data's number (nn's log-sum-exp shift m), recomputed as the engine does
             if dense:
@@ -295,38 +296,35 @@ class _Generator:
             return [f"{out} = max({', '.join(map(self.text, inputs))}){why}"]
         template, fill = self.templates.sources(rule, operands, out, self.namer, names_only)
         value, partials, _, spreads, uses, edges = template
-        text = None if value is None else value.text if fill is None else value.text.format(*fill)
-        twin = False
-        if dense and fill is not None and text is not None and not value.before:  # type: ignore[union-attr]
-            first = self.values.setdefault(text, out)
-            if first != out:  # the same expression on the same names as an earlier node: its float
-                twin = True
-                nnames[k] = fill[-1] = out = first
-                if uses[1]:  # what its partials read stays a name
-                    self.inliner.pinned.update(map(fill.__getitem__, uses[1]))
-        if spreads and not twin:
-            self.spreads[out] = list(map(fill.__getitem__, spreads))  # type: ignore[index]
-        if twin:
-            note = ""
-        elif dense:  # no comment; what the inlining of single-use values needs to know
-            note = ""
-            self.inliner.node(k, value, partials, fill, uses, operands, out)
-        else:
-            shown = self.notes.get(rule.name)
-            if shown is None:
-                shown = self.notes[rule.name] = comment(rule.name)
-            note = f"  # {shown}"
-        if twin:
-            lines = []
-        elif value is not None:
-            lines = [*value.before, f"{out} = {text}{note}"] if value.before else [f"{out} = {text}{note}"]
-        else:
+        if value is None:  # the rule cannot run on symbols: called
+            note = "" if dense else self._note(rule)
             lines = [
                 f"{out} = {self.rule_ref(rule)}.forward({', '.join(map(self.text, inputs))}){note}",
                 f"if {out}.__class__ is not float: raise UseEngine  # the engine converts or refuses it",
             ]
-        if not rule.bounded and not twin:  # inf or nan out of finite inputs: the engine raises OverflowError
-            self.checked.append(out)
+            twin = False
+        else:
+            text = value.text if fill is None else value.text.format(*fill)
+            before = value.before
+            # The same expression on the same names as an earlier node (a large replay): its float.
+            first = self.values.setdefault(text, out) if dense and fill is not None and not before else out
+            twin = first != out
+            if twin:
+                nnames[k] = fill[-1] = out = first  # type: ignore[index]
+                if uses[1]:  # what its partials read stays a name
+                    self.inliner.pinned.update(map(fill.__getitem__, uses[1]))  # type: ignore[index]
+                lines = []
+            elif dense:  # no comment
+                lines = [*before, f"{out} = {text}"] if before else [f"{out} = {text}"]
+            else:
+                lines = [*before, f"{out} = {text}{self._note(rule)}"]
+        if not twin:
+            if dense:  # what the inlining of single-use values needs to know
+                self.inliner.node(k, value, partials, fill, uses, operands, out)
+            if spreads:
+                self.spreads[out] = list(map(fill.__getitem__, spreads))  # type: ignore[index]
+            if not rule.bounded:  # inf or nan out of finite inputs: the engine raises OverflowError
+                self.checked.append(out)
         if k not in self.ancestors:
             return lines
         value_parents = node.value_parents
@@ -384,6 +382,13 @@ class _Generator:
                 texts[i] = f"{d}[{i}]"
                 self.checked.append(f"{d}[{i}]")
         return lines
+
+    def _note(self, rule: Rule) -> str:
+        """A forward statement's comment: the rule's name."""
+        shown = self.notes.get(rule.name)
+        if shown is None:
+            shown = self.notes[rule.name] = comment(rule.name)
+        return f"  # {shown}"
 
     def _about(self, text: str) -> str:
         """A statement's comment: none in a large replay."""
