@@ -523,9 +523,8 @@ class _Generator:
             at = len(block)
             gate = alias.get(g, g)
             for target, d in pushes:
-                if pulling and target not in gated:  # a term of a sum: a negated quotient's sign becomes a subtraction
-                    negated = negated_term(gate, d) if d.startswith("(-") else None
-                    pull[target].append(negated or _term(gate, d))
+                if pulling and target not in gated:  # a term of a sum
+                    pull[target].append(_summand(gate, d))
                     continue
                 term = _term(gate, d)
                 block.append(f"{target} {'+=' if target in assigned else '='} {term}")
@@ -535,9 +534,10 @@ class _Generator:
                     block[at:] = [f"if {gate}:" + ("" if dense else f"  # {self.note(k)}"), *_indent(block[at:], 4)]
                 elif not dense:
                     block[at] += f"  # {self.note(k)}"
-            lines += block
-            if owners is not None:
-                owners += [k] * len(block)
+            if block:  # (a pulled gradient's block is often empty: its terms went into sums)
+                lines += block
+                if owners is not None:
+                    owners += [k] * len(block)
         last = self.block_nodes[-1] if self.block_nodes else 0
         for target in [t for t in pgrads if t in pull]:  # the parameters' gradients, complete now
             block = _sum(target, pull.pop(target))
@@ -729,6 +729,14 @@ def _term(g: str, d: str) -> str:
     if d == "(-1.0)":
         return f"-{g}"
     return d if g == "1.0" else f"{g} * {d}"
+
+
+def _summand(g: str, d: str) -> str:
+    """The term ``g * d`` of a pulled sum: :func:`_term`, or for a negated quotient ``d = (-a / b)``
+    the term ``-g * (a / b)`` that the sum writes as a subtraction (:func:`.dense.negated_term`)."""
+    if d == "1.0":  # (the most common partial: of a sum, or an atom)
+        return g
+    return d.startswith("(-") and negated_term(g, d) or _term(g, d)
 
 
 def _constant(terms: list[str]) -> bool:
