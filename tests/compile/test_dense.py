@@ -172,6 +172,16 @@ def test_negated_term_moves_the_sign_of_a_negated_quotient_in_front():
         assert dense.negated_term("g", other) is None
 
 
+def test_a_pulled_term_is_the_product_with_a_negated_quotients_sign_in_front():
+    summand = codegen._summand
+    assert summand("g_x", "1.0") == "g_x" and summand("1.0", "1.0") == "1.0"
+    assert summand("g_x", "(-1.0)") == "-g_x"
+    assert summand("g_x", "(-div3 / sum1)") == "-g_x * (div3 / sum1)"
+    assert summand("1.0", "(-div3 / sum1)") == "-(div3 / sum1)"
+    assert summand("g_x", "(-2.0 / x)") == "g_x * (-2.0 / x)"
+    assert summand("1.0", "mul0") == "mul0" and summand("g_x", "mul0") == "g_x * mul0"
+
+
 def test_a_large_replay_subtracts_division_partials_and_equals_the_engine_bit_for_bit():
     ws = [Value(v, f"w{i}") for i, v in enumerate([0.5, -1.25, 2.0, -0.75])]
 
