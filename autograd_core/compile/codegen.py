@@ -415,20 +415,19 @@ class _Generator:
             node = nodes[k]
             g = of_node[k] or gname(("n", k))
             pushes = []
-            value_parents = node.value_parents
             texts: list[str] = partial_text[k]  # type: ignore[assignment]  # forward() wrote every edge's partial
-            i = -1
-            for r in node.inputs:
-                i += 1
+            for r, is_value, d in zip(node.inputs, node.value_parents, texts):
+                if not is_value:
+                    continue
                 kind, x = r
                 if kind == "n":
-                    if value_parents[i] and wanted[x]:
+                    if wanted[x]:
                         target = of_node[x]
                         if target is None:
                             target = of_node[x] = gname(r)
-                        pushes.append((target, texts[i]))  # the term g * d, written when g's final name is known
-                elif kind == "p" and value_parents[i]:
-                    pushes.append((gnames.get(r) or gname(r), texts[i]))
+                        pushes.append((target, d))  # the term g * d, written when g's final name is known
+                elif kind == "p":
+                    pushes.append((gnames.get(r) or gname(r), d))
             if pushes:
                 blocks.append((g, pushes, k))
                 block_nodes.append(k)
