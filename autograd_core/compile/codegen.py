@@ -38,7 +38,7 @@ from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resuma
 from .shifts import SHIFT
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
-from .templates import ATOM, EXPR, SLOT, Templates
+from .templates import EXPR, SLOT, Templates
 from .trace import Guard, Ref, Trace, depends_on_parameters
 
 __all__ = ["GuardFailed", "UseEngine", "Program", "generate"]
@@ -295,7 +295,7 @@ class _Generator:
             why = "" if dense else "  # max_data: a number, no gradient flows through it"
             return [f"{out} = max({', '.join(map(self.text, inputs))}){why}"]
         template, fill = self.templates.sources(rule, operands, out, self.namer, names_only)
-        value, partials, _, spreads, uses, edges = template
+        value, partials, _, spreads, uses, edges, atom_texts, others = template
         if value is None:  # the rule cannot run on symbols: called
             note = "" if dense else self._note(rule)
             lines = [
@@ -330,15 +330,15 @@ class _Generator:
         value_parents = node.value_parents
         if partials is not None:
             computed, wants = self.computed, self.wants
-            partial_text: list[str | None] = [None] * len(inputs)
+            if all(value_parents):  # (usually) the atoms as the template has them, then the others
+                partial_text: list[str | None] = list(atom_texts)
+                flowing: Any = others
+            else:
+                partial_text = [atom_texts[i] if v else None for i, v in enumerate(value_parents)]
+                flowing = [i for i in others if value_parents[i]]
             self.partial_text[k] = partial_text
-            for i, is_value in enumerate(value_parents):
-                if not is_value:
-                    continue
+            for i in flowing:  # written into the backward statement: a name, (...), or risky
                 form, t = edges[i]
-                if form == ATOM:  # written into the backward statement: 1.0, a name, (...)
-                    partial_text[i] = t
-                    continue
                 if form == SLOT:
                     partial_text[i] = fill[t]  # type: ignore[index]
                     continue
@@ -369,13 +369,13 @@ class _Generator:
                     lines.append(f"if {d} is UNDEFINED: raise UseEngine")
                 self.checked.append(d)
                 partial_text[i] = computed[text] = d
-        elif flowing := [i for i, is_value in enumerate(value_parents) if is_value]:
+        elif valued := [i for i, is_value in enumerate(value_parents) if is_value]:
             d = self.namer.fresh(f"d_{out}")
             shown = ", ".join([*map(self.text, inputs), out])
             lines.append(f"{d} = {self.rule_ref(rule)}.partials({shown})  # d {out} / d inputs")
             texts: list[str | None] = [None] * len(inputs)
             self.partial_text[k] = texts
-            for i in flowing:
+            for i in valued:
                 lines.append(
                     f"if {d}[{i}].__class__ is not float: raise UseEngine  # undefined, or to convert or refuse"
                 )

@@ -40,6 +40,8 @@ class Template(NamedTuple):
     spreads: tuple[int, ...]  # places of the names whose inf or nan the value carries on (:func:`_spreading`)
     uses: Any  # (the places the forward text names, once per mention; the set of places the partials name)
     edges: tuple[tuple[int, Any], ...]  # per partial: (ATOM, text), (SLOT, place), (EXPR, "(text)") or (RISKY, text)
+    atom_texts: tuple[str | None, ...]  # per partial: its text if an ATOM (as every edge writes it), else None
+    others: tuple[int, ...]  # the partials that are not ATOMs
 
 
 class Templates:
@@ -89,7 +91,7 @@ class Templates:
         value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
         partials = partials_source(rule, operands, out)
         atoms = () if partials is None else tuple(is_atom(p.text) for p in partials)
-        return Template(value, partials, atoms, (), None, _edges(partials, atoms))
+        return Template(value, partials, atoms, (), None, *_edges(partials, atoms))
 
     def _template(self, rule: Rule, operands: list[Any], names: list[str]) -> Any:
         spilled: list[bool] = []
@@ -126,12 +128,15 @@ class Templates:
             () if value is None else tuple(map(int, _SLOT.findall(value.text))),
             tuple(sorted({int(i) for p in partials or () for i in _SLOT.findall(p.text)})),
         )
-        return Template(value, partials, atoms, spreads, uses, _edges(partials, atoms))
+        return Template(value, partials, atoms, spreads, uses, *_edges(partials, atoms))
 
 
-def _edges(partials: tuple[Source, ...] | None, atoms: tuple[bool, ...]) -> tuple[tuple[int, Any], ...]:
-    """:attr:`Template.edges`, worked out once per template (an atom of a template is a number
-    or one place ``{i}``; an atom of final texts is written as it is)."""
+def _edges(
+    partials: tuple[Source, ...] | None, atoms: tuple[bool, ...]
+) -> tuple[tuple[tuple[int, Any], ...], tuple[str | None, ...], tuple[int, ...]]:
+    """:attr:`Template.edges`, :attr:`Template.atom_texts` and :attr:`Template.others`, worked out
+    once per template (an atom of a template is a number or one place ``{i}``; an atom of final
+    texts is written as it is)."""
     edges: list[tuple[int, Any]] = []
     for p, atom in zip(partials or (), atoms):
         if p.risky:
@@ -142,7 +147,8 @@ def _edges(partials: tuple[Source, ...] | None, atoms: tuple[bool, ...]) -> tupl
             edges.append((SLOT, int(p.text[1:-1])))
         else:
             edges.append((ATOM, p.text))
-    return tuple(edges)
+    atom_texts = tuple(t if form == ATOM else None for form, t in edges)
+    return tuple(edges), atom_texts, tuple(i for i, (form, _) in enumerate(edges) if form != ATOM)
 
 
 def _spreading(text: str) -> tuple[int, ...]:

@@ -43,6 +43,9 @@ def test_a_rules_template_filled_in_gives_the_rules_own_text(name):
             written = fill[t] if form == SLOT else t if fill is None or form == ATOM else t.format(*fill)
             assert written == (f"({p.text})" if form == EXPR else p.text)
             assert (form == RISKY) == p.risky and (form == EXPR) == (not p.risky and not is_atom(p.text))
+        forms = [form for form, _ in template.edges]
+        assert template.atom_texts == tuple(t if form == ATOM else None for form, t in template.edges)
+        assert template.others == tuple(i for i, form in enumerate(forms) if form != ATOM)
 
 
 @pytest.fixture
