@@ -184,15 +184,15 @@ class _Generator:
         self.deltas: set[int] = set()  # nodes s_j^(l): their gradient is δ_j^(l)
         bases: dict[str, str] = {}  # rule name -> identifier, computed once per rule
         fresh, nnames = namer.fresh, self.nnames
-        for k, node in enumerate(nodes):  # unlabelled nodes: the rule's name and a count per rule (tanh0, ...)
-            rule_name = node.rule.name
+        for k, (node, name) in enumerate(zip(nodes, lecture[n_p + n_a :])):
+            rule_name = node.rule.name  # unlabelled nodes: the rule's name and a count per rule (tanh0, ...)
             base = bases.get(rule_name) or bases.setdefault(rule_name, identifier(rule_name, "f"))
             count = counts[base] = counts.get(base, -1) + 1
-            default = f"{base}{count}"
-            name = lecture[n_p + n_a + k]
-            if name.startswith("s_"):
+            if not name:
+                name = identifier(node.label, f"{base}{count}") if node.label else f"{base}{count}"
+            elif name.startswith("s_"):
                 self.deltas.add(k)
-            nnames.append(fresh(name or (identifier(node.label, default) if node.label else default)))
+            nnames.append(fresh(name))
         self.rule_names: dict[int, str] = {}
         self.names = {"n": self.nnames, "p": self.pnames, "a": self.anames}  # a Ref's kind -> its names
         self.ancestors = trace.ancestors
