@@ -288,7 +288,7 @@ def trace(
     labels = _labels(specs, names)
     recorder = _Recorder(get_observer())
     result, layout = _convert(*_run(f, flat, specs, kinds, labels, several, recorder), labels, several)
-    result.unreplayed = recorder.made - sum(node.rule is not SHIFT for node in result.nodes)
+    result.unreplayed = recorder.made - (len(result.nodes) - layout.shifts)
     del recorder
     reached = _resolve_leaves(result, layout.leaves, f)
     if result.constant_leaves or layout.numbers:
@@ -464,6 +464,7 @@ class _Layout:
     leaf_at: list[int]  # leaf -> its place
     leaves: list[tuple[weakref.ref[Value], float, str]]  # (the leaf, its data, its label)
     numbers: list[int]  # nodes with a constant (a number) among their inputs
+    shifts: int  # nodes that are max_data's numbers (:class:`.shifts.Shift`), not made by f
 
 
 def _ordered(outputs: list[Value], events: list[tuple[str, Any, Any, Any]]) -> tuple[list[Any], int, bool]:
@@ -527,6 +528,7 @@ def _convert(
     leaf_at: list[int] = []
     numbers_in: list[int] = []
     shift_refs: dict[int, Ref] = {}  # id(m) -> the shift node (max_data's numbers, :mod:`.shifts`)
+    shifts = 0
     # Values hash by identity (Value.__hash__ is object's): the Values themselves are the keys, looked
     # up without making an int per lookup; a subclass of Value may hash otherwise, then ids are.
     by_value = set(map(type, order)) <= _BY_VALUE
@@ -539,6 +541,7 @@ def _convert(
     ref_of: Callable[[Any], Ref | None] = refs.get
     for place, v in enumerate(order):
         if v.__class__ is Shift:
+            shifts += 1
             shift_refs[id(v.m)] = ("n", len(nodes))
             inputs = [refs[key(x)] if isinstance(x, Value) else ("c", float(x)) for x in v.values]
             if any(r[0] == "c" for r in inputs):
@@ -602,7 +605,7 @@ def _convert(
         root.data,
         [refs[key(o)] for o in outputs],
     )
-    return trace, _Layout(len(order), at, leaf_at, leaves, numbers_in)
+    return trace, _Layout(len(order), at, leaf_at, leaves, numbers_in, shifts)
 
 
 _BY_VALUE = {Value, Shift}

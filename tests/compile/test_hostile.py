@@ -448,3 +448,10 @@ def test_a_leaf_made_inside_f_in_a_reference_cycle_becomes_a_constant():
     c = ac.compile(f, 1.5)
     assert c.parameters == [w, kept[0]]  # b died with the graph (a constant); w and kept[0] are read on every call
     assert_same(replay(c, [w, kept[0]], 0.25), engine(f, [w, kept[0]], 0.25))
+
+
+def test_max_data_shifts_are_not_counted_among_the_nodes_a_replay_skips():
+    model = nn.MLP(3, [4, 3], seed=0)
+    c = ac.compile(lambda x, t: nn.cross_entropy(model(x), t), [0.1, -0.2, 0.3], 1)
+    assert any(node.label == "m" for node in c._current.trace.nodes)  # log-sum-exp's shift: a node f did not make
+    assert c._current.trace.unreplayed == 0 and not any("reach neither" in m for m in c.stats.warnings)
