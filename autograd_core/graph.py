@@ -71,7 +71,6 @@ def _walk(roots: list[Value], leaves: bool) -> list[Value]:
                 stack.pop()
                 continue
             v._mark = opened
-            top = len(stack)
             n = v._nary
             if n is not None:
                 for q in reversed(n[0]):
@@ -84,10 +83,6 @@ def _walk(roots: list[Value], leaves: bool) -> list[Value]:
                 q0 = v._in0
                 if q0 is not None and q0._mark is not done and (leaves or q0._rule is not None):
                     push(q0)
-            if len(stack) == top:  # no parent left to visit: v is next (one pass over the stack less)
-                stack.pop()
-                v._mark = done
-                order.append(v)
     return order
 
 
