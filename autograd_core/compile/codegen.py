@@ -399,16 +399,20 @@ class _Generator:
     def gname(self, r: Ref) -> str:
         """``g_v`` = d out / d v; for the lecture's s_j^(l), ``delta_j_l`` (δ_j^(l) = ∂e/∂s_j^(l))."""
         name = self.gnames.get(r)
-        if name is None:
-            kind, x = r
-            text = self.nnames[x] if kind == "n" else self.text(r)
-            delta = kind == "n" and x in self.deltas and text.startswith("s_")
-            name = self.gnames[r] = self.namer.fresh(f"delta{text[1:]}" if delta else f"g_{text}")
+        return self._new_gname(r) if name is None else name
+
+    def _new_gname(self, r: Ref) -> str:
+        """A fresh :meth:`gname` for ``r``, which has none yet."""
+        kind, x = r
+        text = self.nnames[x] if kind == "n" else self.text(r)
+        delta = kind == "n" and x in self.deltas and text.startswith("s_")
+        name = self.gnames[r] = self.namer.fresh(f"delta{text[1:]}" if delta else f"g_{text}")
         return name
 
     def backward(self) -> None:
         """Each node's gradient to its parents, children first (the engine's order)."""
         nodes, gnames, gname, partial_text = self.nodes, self.gnames, self.gname, self.partial_text
+        new_gname = self._new_gname  # a node's first push names its gradient
         blocks, block_nodes, wanted = self.blocks, self.block_nodes, self.wanted
         of_node: list[str | None] = [None] * len(nodes)  # node -> its gradient's name, once made
         for k in reversed(self.backward_nodes):
@@ -424,7 +428,7 @@ class _Generator:
                     if wanted[x]:
                         target = of_node[x]
                         if target is None:
-                            target = of_node[x] = gname(r)
+                            target = of_node[x] = new_gname(r)
                         pushes.append((target, d))  # the term g * d, written when g's final name is known
                 elif kind == "p":
                     pushes.append((gnames.get(r) or gname(r), d))
