@@ -33,7 +33,7 @@ from typing import Any
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
-from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resumable
+from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resumable, summand
 from .shifts import SHIFT
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
@@ -759,7 +759,7 @@ def _sum_text(terms: list[str], leading: bool = True) -> str:
         if n > 1:
             text, rest = repr(total), terms[n:]
     for term in rest:
-        text += f" - {term[1:]}" if term[0] == "-" else f" + {term}"
+        text += f" - {summand(term[1:])}" if term[0] == "-" else f" + {summand(term)}"
     return text
 
 
@@ -826,5 +826,6 @@ def _guard_line(g: Guard, text: Any, note: bool = True) -> str:
     else:
         cond = f"{left} {_OPS[g.op]} {text(g.right)}"
         shown = cond
-    check = f"not ({cond})" if g.result else f"{cond}"
+    # ``not a >= b`` is ``not (a >= b)`` (comparisons bind tighter); a large replay drops the parentheses
+    check = (f"not ({cond})" if note else f"not {cond}") if g.result else cond
     return f"if {check}: raise GuardFailed" + (f"  # guard: {shown} was {g.result}" if note else "")
