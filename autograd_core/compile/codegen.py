@@ -35,6 +35,7 @@ from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
 from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resumable, summand
 from .shifts import SHIFT
+from .signs import settled
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
 from .templates import Templates
@@ -250,7 +251,11 @@ class _Generator:
             lines_of.append(node(k))
         placed: dict[int, list[str]] = {}  # node -> the guards right after its statements
         seen: set[str] = set()
-        for guard in self.trace.guards:  # after the nodes: a guard reads a twin's value by its first name
+        guards = self.trace.guards
+        if self.dense:  # a guard every finite input answers as the trace did is not written
+            holds = settled(self.nodes, guards)
+            guards = [g for i, g in enumerate(guards) if i not in holds]
+        for guard in guards:  # after the nodes: a guard reads a twin's value by its first name
             at = max((r[1] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=-1)
             line = _guard_line(guard, self.text, not self.dense)
             if line not in seen:
@@ -259,7 +264,7 @@ class _Generator:
         if self.dense:
             trace, text = self.trace, self.text
             refs = [trace.root, *trace.outputs]
-            refs += [r for g in trace.guards for r in (g.left, g.right) if r is not None]
+            refs += [r for g in guards for r in (g.left, g.right) if r is not None]
             keep = {text(r) for r in refs if r[0] == "n"}
             self.inliner.inline(lines_of, keep.union(self.sentinels()), {at: len(ls) for at, ls in placed.items()})
         body = self.body
