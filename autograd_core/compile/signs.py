@@ -11,9 +11,10 @@ alone, in IEEE arithmetic (rounding is monotonic, -0.0 >= 0.0)::
 and from the guards themselves: after ``z >= 0`` held, every later use of ``z`` sees ``z >= 0``
 (a guard is tested right after its operand is computed, before any use of it). A guard on a
 value that the rules alone show >= 0 cannot fail while every value is finite, and a value that
-is inf or nan sends the call to the engine at the replay's finite check, as it does today; so
-such a guard is not written. Only for graphs of the table's rules (:data:`..rules.RULES`): a
-custom rule's forward might raise on a nan that a guard would have stopped first.
+is inf or nan sends the call to the engine at the replay's finite check (no built-in operation
+raises on a nan it is given); so such a guard is not written. Only for graphs of the table's
+rules (:data:`..rules.RULES`): a custom rule's forward might raise on a nan that the guard
+would have stopped first.
 """
 
 from __future__ import annotations
