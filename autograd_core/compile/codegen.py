@@ -34,8 +34,9 @@ from typing import Any
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
-from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resumable
+from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resumable, summand
 from .shifts import SHIFT
+from .signs import settled
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
 from .split import PART_LINES, SPLIT_LINES, split
 from .templates import EXPR, SLOT, Templates
@@ -251,7 +252,11 @@ class _Generator:
             lines_of.append(node(k))
         placed: dict[int, list[str]] = {}  # node -> the guards right after its statements
         seen: set[str] = set()
-        for guard in self.trace.guards:  # after the nodes: a guard reads a twin's value by its first name
+        guards = self.trace.guards
+        if self.dense:  # a guard every finite input answers as the trace did is not written
+            holds = settled(self.nodes, guards)
+            guards = [g for i, g in enumerate(guards) if i not in holds]
+        for guard in guards:  # after the nodes: a guard reads a twin's value by its first name
             at = max((r[1] for r in (guard.left, guard.right) if r is not None and r[0] == "n"), default=-1)
             line = _guard_line(guard, self.text, not self.dense)
             if line not in seen:
@@ -260,7 +265,7 @@ class _Generator:
         if self.dense:
             trace, text = self.trace, self.text
             refs = [trace.root, *trace.outputs]
-            refs += [r for g in trace.guards for r in (g.left, g.right) if r is not None]
+            refs += [r for g in guards for r in (g.left, g.right) if r is not None]
             keep = {text(r) for r in refs if r[0] == "n"}
             self.inliner.inline(lines_of, keep.union(self.sentinels()), {at: len(ls) for at, ls in placed.items()})
         body = self.body
@@ -782,7 +787,7 @@ def _sum_text(terms: list[str], leading: bool = True) -> str:
         if n > 1:
             text, rest = repr(total), terms[n:]
     for term in rest:
-        text += f" - {term[1:]}" if term[0] == "-" else f" + {term}"
+        text += f" - {summand(term[1:])}" if term[0] == "-" else f" + {summand(term)}"
     return text
 
 
@@ -849,5 +854,6 @@ def _guard_line(g: Guard, text: Any, note: bool = True) -> str:
     else:
         cond = f"{left} {_OPS[g.op]} {text(g.right)}"
         shown = cond
-    check = f"not ({cond})" if g.result else f"{cond}"
+    # ``not a >= b`` is ``not (a >= b)`` (comparisons bind tighter); a large replay drops the parentheses
+    check = (f"not ({cond})" if note else f"not {cond}") if g.result else cond
     return f"if {check}: raise GuardFailed" + (f"  # guard: {shown} was {g.result}" if note else "")

@@ -3,11 +3,12 @@
 From :data:`.codegen.PULL_NODES` nodes on, the generated source is for Python's compiler
 more than for a reader: no comments, and a node whose value one later statement mentions
 once (and nothing else: no partial, guard, finite check or output) is not stored in a name
-but written into that statement, in parentheses::
+but written into that statement, in parentheses where Python's precedence needs them
+(:func:`placed`)::
 
-    neg0 = -p12                      exp0 = math.exp((-p12))
+    neg0 = -p12                      exp0 = math.exp(-p12)
     exp0 = math.exp(neg0)     ->     ...
-    log0 = math.log(add0)            add1 = p12 + (math.log(add0))
+    log0 = math.log(add0)            add1 = p12 + math.log(add0)
     add1 = p12 + log0
 
 The same operations run on the same floats in the same order, so every bit is the same;
@@ -34,6 +35,7 @@ nodes). The statements are the same, so every float is the same.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import Counter
@@ -44,7 +46,7 @@ from typing import Any
 from ..symbolic import Source
 from .source import is_atom
 
-__all__ = ["Inliner", "MAX_DEPTH", "MAX_TEXT", "Resumable", "resumable", "negated_term"]
+__all__ = ["Inliner", "MAX_DEPTH", "MAX_TEXT", "Resumable", "resumable", "negated_term", "placed", "summand"]
 
 MAX_DEPTH = 8
 """Most values written into one another in a chain (Python's parser limits nesting)."""
@@ -106,12 +108,12 @@ class Inliner:
             changed = False
             if not expr.keys().isdisjoint(fill):
                 parts = []
-                for x in fill:
+                for i, x in enumerate(fill):
                     e = expr.get(x)
                     if e is None:
                         parts.append(x)
                     else:
-                        parts.append(e[0])
+                        parts.append(placed(e[0], text, i))
                         risky = risky or e[1]
                         depth = max(depth, e[2] + 1)
                         changed = True
@@ -121,13 +123,57 @@ class Inliner:
                 text = text.format(*fill)
                 c = consumer[out]
                 if depth < MAX_DEPTH and len(text) <= MAX_TEXT and (not risky or guards[c] == guards[k]):
-                    expr[out] = (text if is_atom(text) else f"({text})", risky, depth)
+                    expr[out] = (text, risky, depth)
                     lines_of[k] = []
                     continue
                 if changed:
                     lines_of[k][0] = f"{out} = {text}"
             elif changed:
                 lines_of[k][0] = f"{out} = {text.format(*fill)}"
+
+
+_OPERAND = r"-?(?:[\w.]+(?:\([^()]*\))?|\([^()]*\))"  # a name, a number, a call or a group, maybe negated
+_PRIMARY = re.compile(r"[A-Za-z_][\w.]*\((?:[^()]|\([^()]*\))*\)")
+"""A call whose arguments nest at most one level of parentheses: ``_log(add0)``, ``f(a, (b + c))``."""
+
+_TERM = re.compile(rf"{_OPERAND}(?: [*/] {_OPERAND})*")
+"""Operands joined by ``*`` and ``/``: ``a * b``, ``-a / f(c)``, ``(a + b) * c``."""
+
+_SUM = re.compile(rf"{_OPERAND}(?: [-+*/] {_OPERAND})*")
+"""Operands joined by ``+ - * /``: ``a + b``, ``-a * b - f(c)``."""
+
+
+@functools.lru_cache(maxsize=256)
+def _slots(template: str) -> tuple[frozenset[int], frozenset[int], int | None]:
+    """Which slots of a forward template (``_exp({0})``, ``{0} + {1}``, each mentioned once) take
+    an expression bare: any expression as a whole argument of a call; a product or quotient as
+    an operand of ``+`` or ``-``; a chain of ``+`` and ``-`` as the one that starts such a chain
+    (``{0}`` of ``{0} + {1} - {2}``: Python adds left to right)."""
+    once = [i for i in re.findall(r"\{(\d+)\}", template) if template.count(f"{{{i}}}") == 1]
+    whole = frozenset(int(i) for i in re.findall(r"(?<=\()\{(\d+)\}(?=\))", template) if i in once)
+    terms = frozenset(int(i) for i in re.findall(r"(?:^|(?<= [-+] ))\{(\d+)\}(?= [-+] |$)", template) if i in once)
+    lead = re.fullmatch(r"\{(\d+)\}(?: [-+] (?:\{\d+\}|[\w.]+))+", template)
+    return whole, terms, None if lead is None or lead.group(1) not in once else int(lead.group(1))
+
+
+def placed(text: str, template: str, i: int) -> str:
+    """``text`` as slot ``i`` of ``template``: bare where Python parses it as one operand anyway
+    (a name, a number, a call; see :func:`_slots`), else in parentheses. The parse tree is the
+    same, so the same operations run in the same order."""
+    if is_atom(text) and not text.startswith("-") or _PRIMARY.fullmatch(text):
+        return text
+    whole, terms, lead = _slots(template)
+    if i in whole or i in terms and _TERM.fullmatch(text) or i == lead and _SUM.fullmatch(text):
+        return text
+    return f"({text})"
+
+
+def summand(term: str) -> str:
+    """A term after ``+`` or ``-`` in a sum: ``(a / b)`` as ``a / b`` (a product or quotient binds
+    tighter than the sum, so the parse tree is the same); any other term as it is."""
+    if term[:1] == "(" and _TERM.fullmatch(term, 1, len(term) - 1):
+        return term[1:-1]
+    return term
 
 
 _NEGATED_QUOTIENT = re.compile(r"\(-([A-Za-z_]\w*) / ([A-Za-z_]\w*)\)")

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from benchmarks import GradientMismatch, MicrogradMissing, cli, gradcheck, peers
 from benchmarks.data import initial_parameters, parameter_count, two_moons
 from benchmarks.timing import interleave
+from benchmarks.workloads import WARMUP_SECONDS, steady_step
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -149,6 +151,26 @@ def test_interleave_alternates_and_stops_calling_a_failed_runner() -> None:
     out = interleave({"a": ok("a"), "b": ok("b"), "f": fails}, repeats=3)
     assert calls == ["a", "b", "f", "a", "b", "a", "b"]
     assert out["a"]["median"] == 1.0 and out["f"]["status"] == "RecursionError"
+
+
+class _Sleeper:
+    """A training step that takes ``seconds`` and notes when each step starts."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.starts = seconds, []
+
+    def step(self) -> None:
+        self.starts.append(time.perf_counter())
+        time.sleep(self.seconds)
+
+
+def test_a_steady_step_is_timed_after_its_own_steps_ran_for_the_warm_up_time() -> None:
+    fast = _Sleeper(WARMUP_SECONDS / 8)
+    seconds = steady_step(fast)()
+    assert len(fast.starts) >= 4 and fast.starts[-1] - fast.starts[0] >= WARMUP_SECONDS
+    assert seconds >= fast.seconds  # the last step alone
+    slow = _Sleeper(WARMUP_SECONDS * 1.5)  # longer than the warm-up: one untimed step, then the timed one
+    assert steady_step(slow)() >= slow.seconds and len(slow.starts) == 2
 
 
 def test_inputs_are_seeded_and_identical_across_calls() -> None:

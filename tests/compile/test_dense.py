@@ -4,9 +4,12 @@ functions are called by a global name; every float stays the engine's, bit for b
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd_core as ac
 from autograd_core import Value
@@ -24,8 +27,8 @@ def test_a_large_replay_writes_single_use_values_into_their_use_and_equals_the_e
     c, params, ops = compile_w6(300)
     assert len(c._current.trace.nodes) >= codegen.PULL_NODES
     forward = _forward(c.source)
-    # softplus z + log(1 + exp(-z)): -z and the log are used once, so not stored
-    assert re.search(r"= _exp\(\(-\w+\)\)", forward) and re.search(r"\+ \(_log\(\w+\)\)", forward)
+    # softplus z + log(1 + exp(-z)): -z and the log are used once, so not stored (nor parenthesized)
+    assert re.search(r"= _exp\(-\w+\)$", forward, re.MULTILINE) and re.search(r"\+ _log\(\w+\)$", forward, re.MULTILINE)
     assert not re.search(r"^\s*neg\d+ = ", forward, re.MULTILINE)
     assert "#" not in forward.split("# forward: one line per node")[1].split("# inf or nan")[0].replace(
         "# guard", ""
@@ -288,9 +291,79 @@ def test_a_sum_of_seeds_is_folded_only_where_it_starts_the_sum():
 def test_a_gradient_written_into_its_use_is_parenthesized_once():
     c, params, ops = compile_w6(300)
     backward = c.source.split("# backward")[1]
-    # softplus' d/dz through log(1 + exp(z)): 1.0 - ((1.0 / add) * exp), not 1.0 - ((((1.0 / add))) * exp)
-    assert re.search(r"- \(\(1\.0 / add\d+\) \* exp\d+\)", backward) and "(((1.0 /" not in backward
+    # softplus' d/dz through log(1 + exp(z)): 1.0 - (1.0 / add) * exp, not 1.0 - ((((1.0 / add))) * exp)
+    assert re.search(r"- \(1\.0 / add\d+\) \* exp\d+", backward) and "((1.0 /" not in backward
     enclosed = ["(a / b)", "((a) * b)", "((1.0 / add0) * exp0)", "((a))"]
     not_enclosed = ["a", "(a) * (b)", "(a + (b)) * (c)", "-(a)", "((a)"]
     assert all(map(codegen._enclosed, enclosed)) and not any(map(codegen._enclosed, not_enclosed))
     assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+
+
+_LEAVES = st.sampled_from(["a", "b1", "p12", "1.0", "2.5", "_exp(a)", "math.log(b1)", "f(a, b1)"])
+
+
+def _expression(children):
+    unary = st.builds(lambda x: ast.UnaryOp(ast.USub(), x), children)
+    binary = st.builds(
+        lambda op, x, y: ast.BinOp(x, op, y),
+        st.sampled_from([ast.Add(), ast.Sub(), ast.Mult(), ast.Div(), ast.Pow()]),
+        children,
+        children,
+    )
+    call = st.builds(lambda x: ast.Call(ast.Name("_exp"), [x], []), children)
+    return unary | binary | call
+
+
+# Python's own spelling (ast.unparse: the fewest parentheses) of random expressions
+_TEXTS = st.recursive(_LEAVES.map(lambda t: ast.parse(t, mode="eval").body), _expression, max_leaves=6).map(ast.unparse)
+_TEMPLATES = [
+    "_exp({0})",
+    "-{0}",
+    "1.0 + {0}",
+    "{0} + {1}",
+    "{1} - {0}",
+    "{0} - {1} + 2.0",
+    "{0} * {1}",
+    "{1} / {0}",
+    "{0} ** {1}",
+    "{1} ** {0}",
+    "{0} + {1} + {2} + {3}",
+    "{1} + {0} * {2}",
+    "f({0}, {1})",
+    "{0} + _exp({0})",
+]
+
+
+def _tree(text: str) -> str:
+    return ast.dump(ast.parse(text, mode="eval"))
+
+
+@settings(max_examples=300)
+@given(_TEXTS, st.sampled_from(_TEMPLATES), st.integers(0, 1))
+def test_a_value_written_into_its_use_parses_as_in_parentheses(text, template, i):
+    fill = ["x", "y", "z", "w"]
+    bare, enclosed = fill.copy(), fill.copy()
+    bare[i], enclosed[i] = dense.placed(text, template, i), f"({text})"
+    assert _tree(template.format(*bare)) == _tree(template.format(*enclosed))
+
+
+@given(_TEXTS, st.sampled_from(["x - {}", "x + {}", "x * y - {} + z", "-x - {} - {}"]))
+def test_a_term_after_plus_or_minus_parses_as_in_parentheses(text, template):
+    term = f"({text})"
+    assert _tree(template.format(*[dense.summand(term)] * template.count("{}"))) == _tree(
+        template.format(*[term] * template.count("{}"))
+    )
+
+
+def test_values_written_into_their_use_drop_only_parentheses_python_does_not_need():
+    assert dense.placed("-p12", "_exp({0})", 0) == "-p12"  # a whole argument
+    assert dense.placed("_log(add0)", "{0} + {1}", 1) == "_log(add0)"  # a call
+    assert dense.placed("a * b", "{0} + {1}", 1) == "a * b"  # binds tighter than +
+    assert dense.placed("a + b", "{0} + {1}", 0) == "a + b"  # (a + b) + c: Python adds left to right
+    assert dense.placed("a + b", "{0} + {1}", 1) == "(a + b)"
+    assert dense.placed("a * b", "{0} * {1}", 1) == "(a * b)"
+    assert dense.placed("-a", "{0} ** {1}", 0) == "(-a)"
+    assert dense.placed("-1.5", "{0} ** {1}", 0) == "(-1.5)"  # -1.5 ** y is -(1.5 ** y)
+    assert dense.placed("a + b", "{0} + _exp({0})", 0) == "(a + b)"  # a slot mentioned twice
+    assert dense.summand("(a / b)") == "a / b" and dense.summand("(a + b)") == "(a + b)"
+    assert dense.summand("(a / b) * (c + d)") == "(a / b) * (c + d)"
