@@ -34,7 +34,7 @@ from typing import Any
 
 from ..rules import Rule, Undefined, undefined
 from ..shape import code_name, lecture_names, weight_place
-from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, negated_term, resumable, summand
+from .dense import MAX_DEPTH, MAX_TEXT, Inliner, Resumable, bare_term, negated_term, resumable
 from .shifts import SHIFT
 from .signs import settled
 from .source import RESERVED, Namer, comment, finite_call, finite_check, identifier, literal
@@ -787,7 +787,7 @@ def _sum_text(terms: list[str], leading: bool = True) -> str:
         if n > 1:
             text, rest = repr(total), terms[n:]
     for term in rest:
-        text += f" - {summand(term[1:])}" if term[0] == "-" else f" + {summand(term)}"
+        text += f" - {bare_term(term[1:])}" if term[0] == "-" else f" + {bare_term(term)}"
     return text
 
 

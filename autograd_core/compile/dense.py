@@ -46,7 +46,7 @@ from typing import Any
 from ..symbolic import Source
 from .source import is_atom
 
-__all__ = ["Inliner", "MAX_DEPTH", "MAX_TEXT", "Resumable", "resumable", "negated_term", "placed", "summand"]
+__all__ = ["Inliner", "MAX_DEPTH", "MAX_TEXT", "Resumable", "resumable", "negated_term", "placed", "bare_term"]
 
 MAX_DEPTH = 8
 """Most values written into one another in a chain (Python's parser limits nesting)."""
@@ -168,7 +168,7 @@ def placed(text: str, template: str, i: int) -> str:
     return f"({text})"
 
 
-def summand(term: str) -> str:
+def bare_term(term: str) -> str:
     """A term after ``+`` or ``-`` in a sum: ``(a / b)`` as ``a / b`` (a product or quotient binds
     tighter than the sum, so the parse tree is the same); any other term as it is."""
     if term[:1] == "(" and _TERM.fullmatch(term, 1, len(term) - 1):

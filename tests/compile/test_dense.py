@@ -350,7 +350,7 @@ def test_a_value_written_into_its_use_parses_as_in_parentheses(text, template, i
 @given(_TEXTS, st.sampled_from(["x - {}", "x + {}", "x * y - {} + z", "-x - {} - {}"]))
 def test_a_term_after_plus_or_minus_parses_as_in_parentheses(text, template):
     term = f"({text})"
-    assert _tree(template.format(*[dense.summand(term)] * template.count("{}"))) == _tree(
+    assert _tree(template.format(*[dense.bare_term(term)] * template.count("{}"))) == _tree(
         template.format(*[term] * template.count("{}"))
     )
 
@@ -365,5 +365,5 @@ def test_values_written_into_their_use_drop_only_parentheses_python_does_not_nee
     assert dense.placed("-a", "{0} ** {1}", 0) == "(-a)"
     assert dense.placed("-1.5", "{0} ** {1}", 0) == "(-1.5)"  # -1.5 ** y is -(1.5 ** y)
     assert dense.placed("a + b", "{0} + _exp({0})", 0) == "(a + b)"  # a slot mentioned twice
-    assert dense.summand("(a / b)") == "a / b" and dense.summand("(a + b)") == "(a + b)"
-    assert dense.summand("(a / b) * (c + d)") == "(a / b) * (c + d)"
+    assert dense.bare_term("(a / b)") == "a / b" and dense.bare_term("(a + b)") == "(a + b)"
+    assert dense.bare_term("(a / b) * (c + d)") == "(a / b) * (c + d)"
