@@ -69,6 +69,17 @@ step took 600, 270, 240, then 185-195 us from its 16th step (~4 ms) on; the hand
 step 370, 160, 140, then 107-110 us. Steady state is what a training loop sees."""
 
 
+def _warm_then_time(demo: Any) -> float:
+    """Untimed steps for :data:`WARMUP_SECONDS` (at least one), then one timed step: its seconds."""
+    warm = time.perf_counter() + WARMUP_SECONDS
+    demo.step()
+    while time.perf_counter() < warm:
+        demo.step()
+    t0 = time.perf_counter()
+    demo.step()
+    return time.perf_counter() - t0
+
+
 def steady_step(demo: Any) -> Callable[[], float]:
     """Time one training step in steady state: untimed steps first (the previous step's graph
     was just dropped, and :data:`WARMUP_SECONDS` of its own steps ran), as in a training loop;
@@ -76,29 +87,20 @@ def steady_step(demo: Any) -> Callable[[], float]:
 
     def run() -> float:
         gc.collect()  # untimed: no contender pays for another's garbage
-        warm = time.perf_counter() + WARMUP_SECONDS
-        demo.step()
-        while time.perf_counter() < warm:
-            demo.step()
-        t0 = time.perf_counter()
-        demo.step()
-        return time.perf_counter() - t0
+        return _warm_then_time(demo)
 
     return run
 
 
 def _gc_off_step(demo: Any) -> Callable[[], float]:
-    """Same, with the cyclic collector disabled for the two steps (then restored)."""
+    """Same, with the cyclic collector disabled for the untimed and the timed steps (then restored)."""
 
     def run() -> float:
         gc.collect()
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            demo.step()
-            t0 = time.perf_counter()
-            demo.step()
-            return time.perf_counter() - t0
+            return _warm_then_time(demo)
         finally:
             if was_enabled:
                 gc.enable()
