@@ -4,6 +4,8 @@ out by hand (a branch: guards); the tracer walks the graph once."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import autograd_core as ac
@@ -76,3 +78,16 @@ def test_the_first_call_compiles_the_replay_alone_not_the_data_set_loops() -> No
     assert c._current.program._made is None  # over/values sources: generated on first use only
     assert c.over_source.startswith("def replay_over(")
     assert c._current.program._made is not None
+
+
+def test_the_w6_command_reports_both_softplus_forms(capsys) -> None:
+    from benchmarks.w6 import main
+
+    assert main(["--sizes", "20,60", "--repeats", "1", "--no-torch"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines() if line.strip().startswith(("20 ", "60 "))]
+    assert [r[0] for r in rows] == ["20", "60"]
+    written = re.search(r"softplus written out .*, 60 ops: ([\d,]+) nodes, compile ([\d.]+)s", out)
+    assert written, out
+    assert int(written.group(1).replace(",", "")) > int(rows[1][1].replace(",", ""))  # a branch of 3-5 nodes vs one
+    assert "peak memory compiling 60 ops" in out
