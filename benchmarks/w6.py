@@ -16,7 +16,7 @@ guard (:func:`softplus_written_out`), is measured beside it. Measured in one run
   (:class:`IndexTape`: the post's design, a list of ``(operation, input indices, output
   indices)`` interpreted by a forward and a backward loop over one list of floats, one entry per
   softplus, sum, product or softmax with its derivative written by hand, softmax's as
-  ``p * (g - p . g)``; it runs 4 entries where the replay runs the engine's ~16 basic functions)
+  ``p * (g - p . g)``; it runs 4 entries where the replay runs the engine's 12 basic functions)
   and PyTorch eager on 0-d tensors;
 - the peak memory (resident set, in a fresh process) of compiling the 10,000-operation graph;
 - compile time of the largest graph with softplus written out (``--no-written`` leaves it out).
@@ -47,6 +47,7 @@ __all__ = [
     "engine_graph",
     "IndexTape",
     "torch_graph",
+    "timed_compile",
     "measure",
     "w6",
     "main",
