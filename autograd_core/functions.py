@@ -17,6 +17,7 @@ __all__ = [
     "log",
     "tanh",
     "sigmoid",
+    "softplus",
     "relu",
     "abs",
     "sqrt",
@@ -32,6 +33,7 @@ Scalar = Value | int | float
 
 _SQUARE = RULES["square"]
 _EXP, _LOG, _TANH, _SIGMOID = RULES["exp"], RULES["log"], RULES["tanh"], RULES["sigmoid"]
+_SOFTPLUS = RULES["softplus"]
 _RELU, _ABS, _SQRT, _SIN, _COS = RULES["relu"], RULES["abs"], RULES["sqrt"], RULES["sin"], RULES["cos"]
 _SUM, _DOT, _AFFINE = RULES["sum"], RULES["dot"], RULES["affine"]
 
@@ -59,6 +61,11 @@ def tanh(x: Scalar) -> Value | float:
 def sigmoid(x: Scalar) -> Value | float:
     """sigma(x) = 1 / (1 + e^-x), computed without overflow"""
     return apply_unary(_SIGMOID, x)
+
+
+def softplus(x: Scalar) -> Value | float:
+    """ln(1 + e^x), computed without overflow; its derivative is sigma(x) = e^(x - softplus x)"""
+    return apply_unary(_SOFTPLUS, x)
 
 
 def relu(x: Scalar) -> Value | float:

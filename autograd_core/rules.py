@@ -223,6 +223,13 @@ def _sigmoid_forward(x: Any) -> Any:
     return e / (1.0 + e)
 
 
+def _softplus_forward(x: Any) -> Any:
+    # ln(1 + e^x) with e^(-|x|) only, so that exp never overflows: finite for any finite x.
+    if x >= 0.0:
+        return x + _log(1.0 + _exp(-x))
+    return _log(1.0 + _exp(x))
+
+
 def _relu_forward(x: Any) -> Any:
     return x if x > 0.0 else 0.0
 
@@ -305,6 +312,8 @@ RULES: dict[str, Rule] = {
              "tanh x; d/dx = 1 - tanh^2 x", (ANY,), bounded=True),
         Rule("sigmoid", 1, _sigmoid_forward, lambda x, out: (out * (1.0 - out),),
              "1 / (1 + e^-x); d/dx = s(1 - s)", (ANY,), bounded=True),
+        Rule("softplus", 1, _softplus_forward, lambda x, out: (_exp(x - out),),
+             "ln(1 + e^x); d/dx = sigmoid(x) = e^(x - softplus x)", (ANY,), bounded=True),
         Rule("relu", 1, _relu_forward, lambda x, out: (1.0 if out > 0.0 else 0.0,),
              "max(0, x); d/dx = [x > 0]", (AWAY_FROM_0,), bounded=True, zero_region=True),
         Rule("abs", 1, abs, lambda x, out: (_sign(x),),

@@ -57,6 +57,7 @@ _ADD, _SUB, _MUL, _DIV = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"]
 _NEG, _POW, _ABS = RULES["neg"], RULES["pow"], RULES["abs"]
 _EXP, _LOG, _TANH, _SIGMOID = RULES["exp"], RULES["log"], RULES["tanh"], RULES["sigmoid"]
 _RELU, _SQRT, _SIN, _COS = RULES["relu"], RULES["sqrt"], RULES["sin"], RULES["cos"]
+_SOFTPLUS = RULES["softplus"]
 
 
 class Value:
@@ -291,6 +292,10 @@ class Value:
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x)"""
         return apply_unary(_SIGMOID, self)
+
+    def softplus(self) -> Value:
+        """ln(1 + e^x)"""
+        return apply_unary(_SOFTPLUS, self)
 
     def relu(self) -> Value:
         """max(0, x)"""

@@ -3,7 +3,10 @@
 The workload (written here from the post's description, not its code): operations cycle
 through softplus, a 4-input sum, a product and a 4-way softmax, each on variables drawn
 with a seeded RNG from everything computed so far (16 parameters to start with); the
-output is the sum of all variables (in sums of at most 64 terms). Measured in one run:
+output is the sum of all variables (in sums of at most 64 terms). Softplus is the table's row
+(``ac.softplus``: one node, as one entry of the post's tape and one PyTorch operation); the same
+graph with softplus written out by hand, a branch of 3 to 5 nodes that compile records as a
+guard (:func:`softplus_written_out`), is measured beside it. Measured in one run:
 
 - compile time at 1,000 and 10,000 operations as a user sees it: ``autograd_core.compile(f)``
   (trace and code generation) plus the first call ``c()``, which hands the replay's source to
@@ -15,14 +18,15 @@ output is the sum of all variables (in sums of at most 64 terms). Measured in on
   softplus, sum, product or softmax with its derivative written by hand, softmax's as
   ``p * (g - p . g)``; it runs 4 entries where the replay runs the engine's ~16 basic functions)
   and PyTorch eager on 0-d tensors;
-- the peak memory (resident set, in a fresh process) of compiling the 10,000-operation graph.
+- the peak memory (resident set, in a fresh process) of compiling the 10,000-operation graph;
+- compile time of the largest graph with softplus written out (``--no-written`` leaves it out).
 
 Times are CPU seconds of this process (``time.process_time``), so other processes on a shared
 machine inflate them less; the replays are the best of several runs (the tape allocates small
 lists, so the cyclic collector runs during some of its runs; the best run has none), the
 compiled replay's after :data:`WARMUP` calls (the interpreter specializes its bytecode first).
 
-``python -m benchmarks.w6 [--sizes 1000,10000] [--repeats 5]``.
+``python -m benchmarks.w6 [--sizes 1000,10000] [--repeats 5] [--no-torch] [--no-written]``.
 """
 
 from __future__ import annotations
@@ -35,7 +39,18 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["KINDS", "Plan", "plan", "engine_graph", "IndexTape", "torch_graph", "measure", "w6", "main"]
+__all__ = [
+    "KINDS",
+    "Plan",
+    "plan",
+    "softplus_written_out",
+    "engine_graph",
+    "IndexTape",
+    "torch_graph",
+    "measure",
+    "w6",
+    "main",
+]
 
 KINDS = ("softplus", "sum4", "mul", "softmax4")
 """The operations, in the order they cycle."""
@@ -66,16 +81,27 @@ def initial_values(seed: int = 0) -> list[float]:
     return [rng.uniform(-1.0, 1.0) for _ in range(N_PARAMS)]
 
 
-def engine_graph(ops: Plan, params: Sequence[Any]) -> Any:
-    """The graph on this engine's Values (``nn.softplus``: a guarded branch, as users write it)."""
+def softplus_written_out(z: Any) -> Any:
+    """ln(1 + e^z) as a user writes it without the table's row: a branch on ``z >= 0`` (compile
+    records it as a guard) and 3 to 5 nodes, ``z + log(1 + exp(-z))`` or ``log(1 + exp(z))``."""
     import autograd_core as ac
-    import nn
 
+    if z >= 0.0:
+        return z + ac.log(1.0 + ac.exp(-z))
+    return ac.log(1.0 + ac.exp(z))
+
+
+def engine_graph(ops: Plan, params: Sequence[Any], written: bool = False) -> Any:
+    """The graph on this engine's Values; softplus is ``ac.softplus`` (one node), or with
+    ``written`` :func:`softplus_written_out`."""
+    import autograd_core as ac
+
+    softplus = softplus_written_out if written else ac.softplus
     xs: list[Any] = list(params)
     for kind, ins in ops:
         a = [xs[i] for i in ins]
         if kind == "softplus":
-            xs.append(nn.softplus(a[0]))
+            xs.append(softplus(a[0]))
         elif kind == "sum4":
             xs.append(ac.sum(a))
         elif kind == "mul":
@@ -177,13 +203,13 @@ def _best(step: Callable[[], Any], repeats: int, warmup: int = 1) -> float:
     return min(times)
 
 
-def compile_w6(n_ops: int, seed: int = 0) -> tuple[Any, list[Any], Plan]:
-    """``(compiled, parameters, plan)`` for the ``n_ops`` workload."""
+def compile_w6(n_ops: int, seed: int = 0, written: bool = False) -> tuple[Any, list[Any], Plan]:
+    """``(compiled, parameters, plan)`` for the ``n_ops`` workload (``written``: softplus written out)."""
     import autograd_core as ac
 
     ops = plan(n_ops, seed)
     params = [ac.Value(x, f"p{i}") for i, x in enumerate(initial_values(seed))]
-    c = ac.compile(lambda: engine_graph(ops, params))
+    c = ac.compile(lambda: engine_graph(ops, params, written))
     return c, params, ops
 
 
@@ -198,16 +224,32 @@ def _peak_rss_mb(n_ops: int) -> float:
     )
 
 
+def timed_compile(n_ops: int, written: bool = False) -> tuple[Any, list[Any], Plan, dict[str, Any]]:
+    """``compile_w6`` and its first call, timed: ``(compiled, parameters, plan, times)``, the
+    times in CPU seconds of this process (``compile_s`` = trace and code generation + the first
+    call, which hands the replay's source to Python's ``compile()``)."""
+    gc.collect()
+    t0 = time.process_time()
+    c, params, ops = compile_w6(n_ops, written=written)
+    t1 = time.process_time()
+    c()
+    t2 = time.process_time()
+    nodes = len(c._current.trace.nodes)
+    times = {
+        "ops": n_ops,
+        "nodes": nodes,
+        "compile_s": t2 - t0,  # what a user waits for: compile(f) and the first call
+        "trace_codegen_s": t1 - t0,
+        "python_compile_s": t2 - t1,
+        "us_per_node": (t1 - t0) / nodes * 1e6,
+    }
+    return c, params, ops, times
+
+
 def measure(n_ops: int, repeats: int = 5, with_torch: bool = True, memory: bool = False) -> dict[str, Any]:
     """Compile time (CPU seconds of this process: other processes on the machine do not count),
     nodes, the replay vs the index tape (and PyTorch eager), optionally compile's peak memory."""
-    gc.collect()
-    t0 = time.process_time()
-    c, params, ops = compile_w6(n_ops)
-    t1 = time.process_time()
-    c()  # the first call hands the replay's source to Python's compile(): part of compile time
-    t2 = time.process_time()
-    nodes = len(c._current.trace.nodes)
+    c, params, ops, timed = timed_compile(n_ops)
     tape = IndexTape(ops)
     data = [p.data for p in params]
     value, grads = tape.forward_backward(data)
@@ -216,12 +258,7 @@ def measure(n_ops: int, repeats: int = 5, with_torch: bool = True, memory: bool 
     got = [c(), *[p.grad for p in params]]
     worst = max(abs(a - b) / max(abs(a), abs(b), 1e-300) for a, b in zip(got, [value, *grads]))
     out: dict[str, Any] = {
-        "ops": n_ops,
-        "nodes": nodes,
-        "compile_s": t2 - t0,  # what a user waits for: compile(f) and the first call
-        "trace_codegen_s": t1 - t0,
-        "python_compile_s": t2 - t1,
-        "us_per_node": (t1 - t0) / nodes * 1e6,
+        **timed,
         "agreement": worst,
         "replay_s": _best(c, repeats, WARMUP),
         "tape_s": _best(lambda: tape.forward_backward(data), repeats),
@@ -284,8 +321,11 @@ def w6(repeats: int, log: Callable[[str], None], sizes: Sequence[int] = (1_000, 
                 }
             )
     growth = results[-1]["us_per_node"] / results[0]["us_per_node"]
+    log(f"W6: {max(sizes):,} operations, softplus written out: compile")
+    written = timed_compile(max(sizes), written=True)[3]
     rows[-1]["note"] += (
-        f"; per node {growth:.2f}x the {sizes[0]:,}-op time; peak {results[-1]['compile_peak_mb']:.0f} MB"
+        f"; per node {growth:.2f}x the {sizes[0]:,}-op time; peak {results[-1]['compile_peak_mb']:.0f} MB; "
+        f"softplus written out (a branch, {written['nodes']:,} nodes): compile {written['compile_s']:.2f} s"
     )
     return rows
 
@@ -295,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000", help="operation counts (default 1000,10000)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--no-written", action="store_true", help="leave out the graph with softplus written out")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
@@ -325,6 +366,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     if "compile_peak_mb" in last:
         print(f"peak memory compiling {last['ops']:,} ops (+ first call): {last['compile_peak_mb']:.0f} MB")
+    if not args.no_written:
+        w = timed_compile(last["ops"], written=True)[3]
+        print(
+            f"softplus written out (a branch, compile records a guard), {w['ops']:,} ops: {w['nodes']:,} nodes, "
+            f"compile {w['compile_s']:.2f}s (trace+gen {w['trace_codegen_s']:.2f}s, first {w['python_compile_s']:.2f}s)"
+        )
     for r in rows:
         if r["torch_s"]:
             print(f"{r['ops']:,} ops: PyTorch eager takes {r['torch_s'] / r['replay_s']:.0f}x the replay's time")

@@ -95,11 +95,9 @@ def hinge_loss(scores: Sequence[Scalar], ys: Sequence[int]) -> Value | float:
 
 
 def softplus(z: Scalar) -> Value | float:
-    """log(1 + e^z), written so that e^(±z) never overflows: z + log(1 + e^-z) for z >= 0."""
-    z = scalar("softplus", "z", z)
-    if z >= 0.0:  # a comparison of the Value itself: compile records it as a guard
-        return z + ac.log(1.0 + ac.exp(-z))
-    return ac.log(1.0 + ac.exp(z))
+    """ln(1 + e^z), one node of the rule table (:func:`autograd_core.softplus`): e^(±z) never
+    overflows, and the local derivative is σ(z) = e^(z - softplus z)."""
+    return ac.softplus(scalar("softplus", "z", z))
 
 
 def bce_with_logits(logits: Sequence[Scalar], ys: Sequence[float]) -> Value | float:

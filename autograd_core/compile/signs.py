@@ -1,11 +1,14 @@
 """Guards a large replay need not test: a comparison with 0 that every finite input answers the
 way the trace did.
 
-``nn.softplus`` branches on ``z >= 0``, and a graph takes it on softmax outputs ``e_i / Σ_j e_j``
-and on softplus outputs, which are >= 0 whatever the inputs are. Signs follow from the rules
-alone, in IEEE arithmetic (rounding is monotonic, -0.0 >= 0.0)::
+A softplus written out with a branch, ``z + log(1 + exp(-z)) if z >= 0 else log(1 + exp(z))``
+(as ``nn.softplus`` was before the table had a ``softplus`` row), branches on ``z >= 0``, and a
+graph may take it on softmax outputs ``e_i / Σ_j e_j`` and on softplus outputs, which are >= 0
+whatever the inputs are. Signs follow from the rules alone, in IEEE arithmetic (rounding is
+monotonic, -0.0 >= 0.0)::
 
-    exp x, relu x, |x|, x², sqrt x, σ(x) >= 0        a, b >= 0  =>  a + b, a b, a / b >= 0
+    exp x, relu x, |x|, x², sqrt x, σ(x), softplus x >= 0
+    a, b >= 0  =>  a + b, a b, a / b >= 0
     a >= 1, b >= 0  =>  a + b >= 1                   x >= 1  =>  ln x >= 0
 
 and from the guards themselves: after ``z >= 0`` held, every later use of ``z`` sees ``z >= 0``
@@ -36,7 +39,7 @@ def _ids(*names: str) -> frozenset[int]:
 
 
 _TABLE = frozenset(map(id, [*RULES.values(), SHIFT]))
-_NONNEG_RULES = _ids("exp", "relu", "abs", "square", "sqrt", "sigmoid")
+_NONNEG_RULES = _ids("exp", "relu", "abs", "square", "sqrt", "sigmoid", "softplus")
 _SUMS = _ids("add", "sum")
 _COMBINED = _SUMS | _ids("mul", "div")  # >= 0 from inputs >= 0
 _RULE = attrgetter("rule")

@@ -24,7 +24,7 @@ def _forward(source: str) -> str:
 
 
 def test_a_large_replay_writes_single_use_values_into_their_use_and_equals_the_engine_bit_for_bit():
-    c, params, ops = compile_w6(300)
+    c, params, ops = compile_w6(300, written=True)
     assert len(c._current.trace.nodes) >= codegen.PULL_NODES
     forward = _forward(c.source)
     # softplus z + log(1 + exp(-z)): -z and the log are used once, so not stored (nor parenthesized)
@@ -33,11 +33,11 @@ def test_a_large_replay_writes_single_use_values_into_their_use_and_equals_the_e
     assert "#" not in forward.split("# forward: one line per node")[1].split("# inf or nan")[0].replace(
         "# guard", ""
     )  # no comment on the node lines
-    assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+    assert_same(replay(c, params), engine(lambda: engine_graph(ops, params, True), params), rtol=0.0)
 
 
 def test_a_large_replay_writes_gradients_used_once_into_their_use():
-    c, _, _ = compile_w6(300)
+    c, _, _ = compile_w6(300, written=True)
     backward = c.source.split("# backward")[1].split("# accumulate")[0]
     targets = [line.split(" = ", 1)[0].strip() for line in backward.splitlines() if " = " in line]
     # exp's gradient is used once (pushed to exp's input): no statement of its own
@@ -47,7 +47,7 @@ def test_a_large_replay_writes_gradients_used_once_into_their_use():
 
 @pytest.mark.parametrize("seed", [0.5, -3.0, 1e-300, 0.1])
 def test_a_large_replay_with_another_seed_equals_the_engine_bit_for_bit(seed):
-    c, params, ops = compile_w6(300)
+    c, params, ops = compile_w6(300, written=True)
     c()
     for p in params:
         p.grad = 0.0
@@ -55,7 +55,7 @@ def test_a_large_replay_with_another_seed_equals_the_engine_bit_for_bit(seed):
     got = (value, [p.grad for p in params])
     for p in params:
         p.grad = 0.0
-    out = engine_graph(ops, params)
+    out = engine_graph(ops, params, True)
     out.backward(seed)
     assert_same(got, (out.data, [p.grad for p in params]), rtol=0.0)
     assert c.stats.engine_replays == 0 and c._current.program._seeded is not None
@@ -93,11 +93,11 @@ def test_a_value_that_may_raise_is_not_moved_past_a_guard():
 
 
 def test_a_large_replay_whose_output_subtracts_equals_the_engine_bit_for_bit():
-    c0, params, ops = compile_w6(300)
+    c0, params, ops = compile_w6(300, written=True)
     half = len(ops) // 2
 
     def f():  # d out / d (second half) = -1: the folded seed's terms carry the sign
-        return engine_graph(ops[:half], params) - engine_graph(ops, params)
+        return engine_graph(ops[:half], params) - engine_graph(ops, params, True)
 
     c = ac.compile(f)
     assert len(c._current.trace.nodes) >= codegen.PULL_NODES
@@ -118,13 +118,13 @@ def _resumable(c):
 
 
 def test_a_large_replay_is_one_generator_resumed_per_call_and_each_call_equals_the_engine_bit_for_bit():
-    c, params, ops = compile_w6(300)
+    c, params, ops = compile_w6(300, written=True)
     assert c.source.startswith("def replay_steps():") and "replay = Resumable(replay_steps)" in c.source
     first = None
     for scale in (1.0, 1.001, 0.999, 1.0):  # the floats of the previous call are overwritten, never reused
         for p, x in zip(params, initial_values()):
             p.data = x * scale
-        assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+        assert_same(replay(c, params), engine(lambda: engine_graph(ops, params, True), params), rtol=0.0)
         send = _resumable(c).send
         first = first or send
         assert send is first  # the same generator every call: one frame
@@ -148,9 +148,9 @@ def test_a_large_replay_that_raised_starts_a_new_generator_on_its_next_call():
 
 
 def test_a_large_replay_called_again_while_it_runs_runs_a_generator_of_its_own():
-    c, params, ops = compile_w6(300)
+    c, params, ops = compile_w6(300, written=True)
     call = _resumable(c)
-    expected = engine(lambda: engine_graph(ops, params), params)
+    expected = engine(lambda: engine_graph(ops, params, True), params)
     inner: list[float] = []
 
     class Reentrant(list):  # reading the first parameter calls the replay again, while it runs
@@ -201,13 +201,13 @@ def test_a_large_replay_subtracts_division_partials_and_equals_the_engine_bit_fo
 
 
 def test_a_large_replay_writes_a_constant_gradient_into_its_uses_and_equals_the_engine_bit_for_bit():
-    c, params, ops = compile_w6(300)
+    c, params, ops = compile_w6(300, written=True)
     backward = c.source.split("# backward")[1]
     assert not re.search(r"^\s*g_\w+ = [0-9. +()]+$", backward, re.MULTILINE)  # no statement of its own
     # d out / d v through two sums of the output, where v is used twice: 1.0 + 1.0, written as its sum
     assert re.search(r"[-=] 2\.0 \* \(div\d+ / sum\d+\)", backward)
     assert not re.search(r"(= |\()1\.0 \+ 1\.0", backward)  # a sum's first terms, not (x + 1.0) + 1.0
-    got, expected = replay(c, params), engine(lambda: engine_graph(ops, params), params)
+    got, expected = replay(c, params), engine(lambda: engine_graph(ops, params, True), params)
     assert [x.hex() for x in [got[0], *got[1]]] == [x.hex() for x in [expected[0], *expected[1]]]
 
 
@@ -251,13 +251,13 @@ def _assignments(forward: str) -> list[tuple[str, str]]:
 
 
 def test_a_large_replay_computes_an_expression_of_the_same_values_once_and_equals_the_engine_bit_for_bit():
-    c, params, ops = compile_w6(300)
+    c, params, ops = compile_w6(300, written=True)
     statements = _assignments(_forward(c.source))
     expressions = [text for _, text in statements]
     assert len(expressions) == len(set(expressions))  # exp(x) of the same x (softmax, softplus) is one statement
     exps = sum(node.rule.name == "exp" for node in c._current.trace.nodes)
     assert 0 < sum(text.count("_exp(") for text in expressions) < exps
-    assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+    assert_same(replay(c, params), engine(lambda: engine_graph(ops, params, True), params), rtol=0.0)
 
 
 def test_a_guard_on_a_value_computed_twice_reads_the_first_one_and_still_flips():
@@ -289,14 +289,14 @@ def test_a_sum_of_seeds_is_folded_only_where_it_starts_the_sum():
 
 
 def test_a_gradient_written_into_its_use_is_parenthesized_once():
-    c, params, ops = compile_w6(300)
+    c, params, ops = compile_w6(300, written=True)
     backward = c.source.split("# backward")[1]
     # softplus' d/dz through log(1 + exp(z)): 1.0 - (1.0 / add) * exp, not 1.0 - ((((1.0 / add))) * exp)
     assert re.search(r"- \(1\.0 / add\d+\) \* exp\d+", backward) and "((1.0 /" not in backward
     enclosed = ["(a / b)", "((a) * b)", "((1.0 / add0) * exp0)", "((a))"]
     not_enclosed = ["a", "(a) * (b)", "(a + (b)) * (c)", "-(a)", "((a)"]
     assert all(map(codegen._enclosed, enclosed)) and not any(map(codegen._enclosed, not_enclosed))
-    assert_same(replay(c, params), engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+    assert_same(replay(c, params), engine(lambda: engine_graph(ops, params, True), params), rtol=0.0)
 
 
 _LEAVES = st.sampled_from(["a", "b1", "p12", "1.0", "2.5", "_exp(a)", "math.log(b1)", "f(a, b1)"])

@@ -12,10 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd_core as ac
-import nn
 from autograd_core import Value
 from autograd_core.compile import codegen, signs
-from benchmarks.w6 import compile_w6, engine_graph
+from benchmarks.w6 import compile_w6, engine_graph, softplus_written_out
 from tests.compile.helpers import replay
 
 
@@ -36,14 +35,14 @@ def _guards(source: str) -> int:
 
 
 def test_a_large_replay_leaves_out_the_guards_on_softmax_and_softplus_outputs():
-    c, params, ops = compile_w6(300)
+    c, params, ops = compile_w6(300, written=True)
     trace = c._current.trace
     kept = _guards(c.source)
     assert len(trace.guards) > 50 and kept < len(trace.guards) / 3
     for line in c.source.splitlines():  # what stays tests an input: a parameter, or a sum of some
         if "raise GuardFailed" in line:
             assert not line.strip().startswith(("if not div", "if div", "if not exp"))
-    _bits(replay(c, params), _engine(lambda: engine_graph(ops, params), params))
+    _bits(replay(c, params), _engine(lambda: engine_graph(ops, params, True), params))
 
 
 def _wide(ws: list[Value], flip: Value, turn: Value, lean: Value):
@@ -61,7 +60,13 @@ def _wide(ws: list[Value], flip: Value, turn: Value, lean: Value):
             d, back = a - b * flip, b * lean - a  # no guard on back: its sign is not known
             tilt = (ws[i % 3 * 2] * turn).tanh()  # ws[0], ws[2], ws[4] > 0: turn alone sets its sign
             bent = tilt * 3.0 if tilt >= 0.0 else tilt * -2.0  # a guard on tanh
-            terms += [nn.softplus(p[0]), p[1], nn.softplus(d), bent, nn.softplus(p[2] * back)]
+            terms += [
+                softplus_written_out(p[0]),
+                p[1],
+                softplus_written_out(d),
+                bent,
+                softplus_written_out(p[2] * back),
+            ]
         return ac.sum(terms)
 
     return f
@@ -137,9 +142,9 @@ def _softplus_chain(x: Value, w: list[Value], n: int):
     for i in range(n):  # softplus of a softmax output (its guard goes), then of either sign (stays)
         e = [ac.exp(h * w[i % 4]), ac.exp(w[(i + 1) % 4]), ac.exp(h)]
         p = ac.sum(e)
-        h = nn.softplus(e[0] / p) - w[(i + 2) % 4] * 0.5
+        h = softplus_written_out(e[0] / p) - w[(i + 2) % 4] * 0.5
         if i % 3 == 0:
-            h = nn.softplus(h) * w[(i + 3) % 4]
+            h = softplus_written_out(h) * w[(i + 3) % 4]
     return h
 
 
@@ -164,10 +169,10 @@ def test_a_large_replay_without_settled_guards_equals_the_engine_on_any_input(va
 
 @pytest.mark.parametrize("value", [800.0, -800.0, 1e200, math.inf, -math.inf, math.nan])
 def test_a_large_replay_without_settled_guards_answers_as_the_engine_when_values_are_not_finite(value):
-    c, params, ops = compile_w6(300)
+    c, params, ops = compile_w6(300, written=True)
     params[3].data = params[9].data = value  # exp overflows, products reach inf, inf - inf is nan
     try:
-        expected = _engine(lambda: engine_graph(ops, params), params)
+        expected = _engine(lambda: engine_graph(ops, params, True), params)
     except (OverflowError, ValueError, ZeroDivisionError) as error:
         with pytest.raises(type(error)):
             replay(c, params)

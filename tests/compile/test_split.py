@@ -77,14 +77,14 @@ def test_a_large_chain_is_compiled_in_parts_that_replay_as_the_engine(small_part
 
 
 def test_a_split_w6_replay_equals_the_engine_then_follows_flipped_guards(small_parts):
-    c, params, ops = compile_w6(300)  # over 1,000 nodes: one sum per gradient, in parts
+    c, params, ops = compile_w6(300, written=True)  # over 1,000 nodes: one sum per gradient, in parts
     assert len(c._current.program.call_parts) > 3
     for flip in (False, True):
         if flip:
             for p in params:
                 p.data = -p.data  # softplus guards flip inside the parts: traced again
         got = replay(c, params)
-        assert_same(got, engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+        assert_same(got, engine(lambda: engine_graph(ops, params, True), params), rtol=0.0)
     assert c.stats.engine_replays == 0 and c.stats.retraces >= 1
 
 
@@ -113,11 +113,11 @@ def test_small_replays_are_one_function():
 
 
 def test_a_graph_of_1000_nodes_or_more_sums_each_gradient_once_and_equals_the_engine_bit_for_bit():
-    c, params, ops = compile_w6(300)
+    c, params, ops = compile_w6(300, written=True)
     assert len(c._current.trace.nodes) >= codegen.PULL_NODES
     backward = c.source.split("# backward")[1]
     targets = [line.split(" = ", 1)[0].strip() for line in backward.splitlines() if " = " in line]
     assert len(targets) == len(set(targets))  # each gradient assigned once
     assert " += " not in backward.split("# accumulate")[0]
     got = replay(c, params)
-    assert_same(got, engine(lambda: engine_graph(ops, params), params), rtol=0.0)
+    assert_same(got, engine(lambda: engine_graph(ops, params, True), params), rtol=0.0)

@@ -118,6 +118,7 @@ UNARY = {
     "log": (math.log, 0.7),
     "tanh": (math.tanh, 0.7),
     "sigmoid": (lambda x: 1.0 / (1.0 + math.exp(-x)), 0.7),
+    "softplus": (lambda x: math.log1p(math.exp(x)), -0.7),
     "relu": (lambda x: max(0.0, x), -0.7),
     "abs": (lambda x: -x if x < 0 else x, -0.7),
     "sqrt": (math.sqrt, 0.7),
@@ -229,6 +230,18 @@ def test_sigmoid_derivative_is_finite_and_correct_for_inputs_up_to_1e4(x):
     s.backward()
     assert math.isfinite(v.grad)
     assert v.grad == pytest.approx(_sigmoid_prime_reference(x), rel=1e-6, abs=1e-15)
+
+
+@given(st.floats(-1e4, 1e4))
+def test_softplus_derivative_is_the_sigmoid_and_both_are_finite_for_inputs_up_to_1e4(x):
+    v = Value(x)
+    y = v.softplus()
+    exact = max(x, 0.0) + math.log1p(math.exp(-abs(x)))  # ln(1 + e^x), never overflows
+    assert math.isfinite(y.data) and y.data >= 0.0
+    assert y.data == pytest.approx(exact, rel=1e-12, abs=1e-15)  # ln(1 + e^x) rounds 1 + e^x: abs for x << 0
+    y.backward()
+    # d/dx softplus = σ(x), as e^(x - softplus x): x - out is off by up to half an ulp of x
+    assert v.grad == pytest.approx(ag.sigmoid(x), rel=1e-15 * (4.0 + abs(x)), abs=1e-300)
 
 
 def test_relu_derivative_at_zero_is_zero():

@@ -56,6 +56,7 @@ TORCH = {
     "log": torch.log,
     "tanh": torch.tanh,
     "sigmoid": torch.sigmoid,
+    "softplus": lambda x: torch.logaddexp(x, torch.zeros_like(x)),  # F.softplus returns x above 20
     "relu": torch.relu,
     "abs": torch.abs,
     "sqrt": torch.sqrt,
