@@ -42,6 +42,12 @@ def test_the_api_reference_has_rules_as_a_table_of_every_row(site: Site) -> None
     assert len(tables) == 1, "one table of basic functions"
     rows = re.findall(r"<tr>\s*<td><code>([\w.]+)</code></td>", tables[0])
     assert rows == list(RULES), "one row per rule of RULES, in its order"
+    forwards = re.findall(
+        r"<tr>\s*<td><code>[\w.]+</code></td>\s*<td>\w+</td>\s*<td><code>(.*?)</code></td>", tables[0]
+    )
+    assert forwards == [
+        html.escape(rule.math.partition("; ")[0], quote=False) for rule in RULES.values()
+    ]  # |x|, not \|x\|
     assert "<th>name</th>" in tables[0] and "<th>domain</th>" in tables[0] and "<th>arity</th>" in tables[0]
     assert "RULES = {" not in page, "the table's source is not dumped as its value"
 
