@@ -139,6 +139,10 @@ def _exp(x: Any) -> Any:
     return math.exp(x) if x.__class__ is float else x.exp()
 
 
+def _log1p(x: Any) -> Any:
+    return math.log1p(x) if x.__class__ is float else x.log1p()
+
+
 def _sqrt(x: Any) -> Any:
     return math.sqrt(x) if x.__class__ is float else x.sqrt()
 
@@ -224,10 +228,11 @@ def _sigmoid_forward(x: Any) -> Any:
 
 
 def _softplus_forward(x: Any) -> Any:
-    # ln(1 + e^x) with e^(-|x|) only, so that exp never overflows: finite for any finite x.
+    # ln(1 + e^x) with e^(-|x|) only, so that exp never overflows: finite for any finite x;
+    # log1p keeps the e^x of a very negative x (ln(1 + e^-40) is 4.2e-18, not 0.0).
     if x >= 0.0:
-        return x + _log(1.0 + _exp(-x))
-    return _log(1.0 + _exp(x))
+        return x + _log1p(_exp(-x))
+    return _log1p(_exp(x))
 
 
 def _relu_forward(x: Any) -> Any:

@@ -12,7 +12,7 @@ symbols (a ``math`` function it calls directly, an error raised on some branch) 
 ``prefix`` names the module of the functions in the text: ``"math."`` (the default) gives
 ``math.exp(x)`` and conditional expressions ``a if c else b``; any other prefix, such as
 ``"np."``, gives ``np.exp(x)`` and ``np.where(c, a, b)``. Functions in the text are
-``exp log sqrt sin cos tanh fabs pow`` with the prefix; an undefined derivative is the
+``exp log log1p sqrt sin cos tanh fabs pow`` with the prefix; an undefined derivative is the
 name ``UNDEFINED``.
 """
 
@@ -180,6 +180,9 @@ class Symbol:
 
     def log(self) -> Symbol:
         return self._call("log", self)
+
+    def log1p(self) -> Symbol:
+        return self._call("log1p", self)
 
     def sqrt(self) -> Symbol:
         return self._call("sqrt", self)

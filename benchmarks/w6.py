@@ -129,12 +129,12 @@ class IndexTape:
 
     def forward_backward(self, params: Sequence[float]) -> tuple[float, list[float]]:
         """The output (sum of all variables) and d output / d parameter."""
-        exp, log = math.exp, math.log
+        exp, log1p = math.exp, math.log1p
         v = list(params) + [0.0] * (self.n_vars - len(params))
         for code, ins, outs in self.tape:
             if code == 0:
                 z = v[ins[0]]
-                v[outs[0]] = z + log(1.0 + exp(-z)) if z >= 0.0 else log(1.0 + exp(z))
+                v[outs[0]] = z + log1p(exp(-z)) if z >= 0.0 else log1p(exp(z))
             elif code == 1:
                 v[outs[0]] = v[ins[0]] + v[ins[1]] + v[ins[2]] + v[ins[3]]
             elif code == 2:

@@ -211,6 +211,7 @@ class _Generator:
         self.skippable: set[str] = set()
         self.templates = Templates(self.namespace if len(nodes) >= PULL_NODES else None)
         self.computed: dict[str, str | tuple[int, int]] = {}  # risky partials' text -> its name, or its edge
+        self.unchecked: set[str] = set()  # named risky partials that need not be finite (a large replay)
         self.values: dict[str, str] = {}  # a large replay's forward expressions -> the first node's name
         self.lines_of: list[list[str]] = []  # each node's forward statements
         # A large graph writes a risky partial used once into its backward term (a line and a
@@ -356,12 +357,17 @@ class _Generator:
                 same = computed.get(text)  # the same text on the same (assigned once) names
                 if isinstance(same, str):  # softmax's 1.0 / s, once for its K divisions
                     partial_text[i] = same
+                    if same in self.unchecked and k in self.gated:  # a skipped block needs it finite
+                        self.unchecked.discard(same)
+                        self.checked.append(same)
                     continue
                 if same is not None:  # written into one backward term so far: now a name, at its first node
                     k1, i1 = same
                     d = self.namer.fresh(f"d_{self.nnames[k1]}_{i1}")
                     self.lines_of[k1].append(f"{d} = {text}" + self._about(f"d {self.nnames[k1]} / d input {i1}"))
-                    self.checked.append(d)
+                    # unchecked, as the term it was written into (and the engine's partials), unless
+                    # a block that is skipped when its gradient is 0 multiplies by it
+                    (self.checked.append if k in self.gated else self.unchecked.add)(d)
                     self.partial_text[k1][i1] = partial_text[i] = computed[text] = d  # type: ignore[index]
                     continue
                 if self.inline_risky and not expr.undefined and k not in self.gated and wants(inputs[i]):
@@ -681,7 +687,8 @@ class _Generator:
             ]
             if self.dense:  # one frame for every call, a generator resumed (dense.resumable)
                 self.namespace["Resumable"] = Resumable
-                call = resumable(name, doc, call[2:-1], root)
+                fast = sorted(f for f, fn in self.namespace.items() if f[:1] == "_" and getattr(math, f[1:], 0) is fn)
+                call = resumable(name, doc, call[2:-1], root, fast)
         return Program("\n".join(call) + "\n", self.namespace, name, parts, loops)
 
     def loops(self, name: str, forward_only: bool) -> tuple[str, str]:

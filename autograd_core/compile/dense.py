@@ -39,7 +39,7 @@ import functools
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from itertools import accumulate, repeat
 from typing import Any
 
@@ -191,12 +191,14 @@ def negated_term(g: str, d: str) -> str | None:
     return f"-{quotient}" if g == "1.0" else f"-{g} * {quotient}"
 
 
-def resumable(name: str, doc: str, body: list[str], result: str) -> list[str]:
+def resumable(name: str, doc: str, body: list[str], result: str, fast: Sequence[str] = ()) -> list[str]:
     """The source of ``name(P, A, seed)`` as a generator ``{name}_steps`` resumed once per call
     (``body``: the statements indented by 4, some several lines in one string; ``result``: what
-    a call returns), and ``name = Resumable({name}_steps)``."""
+    a call returns), and ``name = Resumable({name}_steps)``. The globals ``fast`` (math's
+    functions, ``_exp``...) are its first locals: a local past the 256th costs an extra
+    instruction (``EXTENDED_ARG``) at every use, and a large replay has tens of thousands."""
     return [
-        f"def {name}_steps():",
+        f"def {name}_steps({', '.join(f'{f}={f}' for f in fast)}):",
         "    " + doc,
         "    # one frame for every call: the statements run once per resume (dense.Resumable)",
         "    P, A, seed = yield",

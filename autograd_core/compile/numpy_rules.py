@@ -29,6 +29,7 @@ class Unsupported(Exception):
 _FUNCTIONS = {
     "exp": "exp",
     "log": "log",
+    "log1p": "log1p",
     "tanh": "tanh",
     "sqrt": "sqrt",
     "sin": "sin",

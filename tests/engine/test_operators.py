@@ -238,10 +238,18 @@ def test_softplus_derivative_is_the_sigmoid_and_both_are_finite_for_inputs_up_to
     y = v.softplus()
     exact = max(x, 0.0) + math.log1p(math.exp(-abs(x)))  # ln(1 + e^x), never overflows
     assert math.isfinite(y.data) and y.data >= 0.0
-    assert y.data == pytest.approx(exact, rel=1e-12, abs=1e-15)  # ln(1 + e^x) rounds 1 + e^x: abs for x << 0
+    assert y.data == pytest.approx(exact, rel=1e-15, abs=1e-300)  # relative even where it is tiny
     y.backward()
     # d/dx softplus = σ(x), as e^(x - softplus x): x - out is off by up to half an ulp of x
     assert v.grad == pytest.approx(ag.sigmoid(x), rel=1e-15 * (4.0 + abs(x)), abs=1e-300)
+
+
+@pytest.mark.parametrize("x", [-20.0, -37.0, -40.0, -300.0, -700.0])
+def test_softplus_keeps_e_to_the_x_for_very_negative_x(x):
+    # ln(1 + e^x) = e^x - e^2x / 2 + ...: e^x to double precision below x = -37 (1 + e^x rounds to 1)
+    reference = math.exp(x) - math.exp(2.0 * x) / 2.0
+    assert ag.softplus(x) == pytest.approx(reference, rel=1e-15, abs=0.0)
+    assert Value(x).softplus().data == pytest.approx(reference, rel=1e-15, abs=0.0)
 
 
 def test_relu_derivative_at_zero_is_zero():
