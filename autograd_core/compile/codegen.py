@@ -301,7 +301,7 @@ class _Generator:
             why = "" if dense else "  # max_data: a number, no gradient flows through it"
             return [f"{out} = max({', '.join(map(self.text, inputs))}){why}"]
         template, fill = self.templates.sources(rule, operands, out, self.namer, names_only)
-        value, partials, _, spreads, uses, edges, atom_texts, others = template
+        value, partials, spreads, uses, edges, atom_texts, others = template
         if value is None:  # the rule cannot run on symbols: called
             note = "" if dense else self._note(rule)
             lines = [

@@ -36,7 +36,6 @@ class Template(NamedTuple):
 
     value: Source | None
     partials: tuple[Source, ...] | None
-    atoms: tuple[bool, ...]  # which partials are atoms (a name or a number)
     spreads: tuple[int, ...]  # places of the names whose inf or nan the value carries on (:func:`_spreading`)
     uses: Any  # (the places the forward text names, once per mention; the set of places the partials name)
     edges: tuple[tuple[int, Any], ...]  # per partial: (ATOM, text), (SLOT, place), (EXPR, "(text)") or (RISKY, text)
@@ -91,7 +90,7 @@ class Templates:
         value = forward_source(rule, operands, fresh=lambda: namer.fresh(f"{out}_so_far"))
         partials = partials_source(rule, operands, out)
         atoms = () if partials is None else tuple(is_atom(p.text) for p in partials)
-        return Template(value, partials, atoms, (), None, *_edges(partials, atoms))
+        return Template(value, partials, (), None, *_edges(partials, atoms))
 
     def _template(self, rule: Rule, operands: list[Any], names: list[str]) -> Any:
         spilled: list[bool] = []
@@ -128,7 +127,7 @@ class Templates:
             () if value is None else tuple(map(int, _SLOT.findall(value.text))),
             tuple(sorted({int(i) for p in partials or () for i in _SLOT.findall(p.text)})),
         )
-        return Template(value, partials, atoms, spreads, uses, *_edges(partials, atoms))
+        return Template(value, partials, spreads, uses, *_edges(partials, atoms))
 
 
 def _edges(
