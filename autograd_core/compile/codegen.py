@@ -365,9 +365,10 @@ class _Generator:
                     k1, i1 = same
                     d = self.namer.fresh(f"d_{self.nnames[k1]}_{i1}")
                     self.lines_of[k1].append(f"{d} = {text}" + self._about(f"d {self.nnames[k1]} / d input {i1}"))
-                    # unchecked, as the term it was written into (and the engine's partials), unless
-                    # a block that is skipped when its gradient is 0 multiplies by it
-                    (self.checked.append if k in self.gated else self.unchecked.add)(d)
+                    if k in self.gated:  # a block skipped when its gradient is 0 multiplies by it
+                        self.checked.append(d)
+                    else:  # unchecked, as the term it was written into (and the engine's partials)
+                        self.unchecked.add(d)
                     self.partial_text[k1][i1] = partial_text[i] = computed[text] = d  # type: ignore[index]
                     continue
                 if self.inline_risky and not expr.undefined and k not in self.gated and wants(inputs[i]):
